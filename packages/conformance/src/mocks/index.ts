@@ -1,0 +1,1 @@
+export { type ConformanceMockOptions, createConformanceMock } from './conformance.js';

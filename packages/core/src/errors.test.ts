@@ -1,0 +1,106 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { errorFromResponse } from './error-from-response.js';
+import {
+  APIConnectionError,
+  APIError,
+  APITimeoutError,
+  BadRequestError,
+  InternalServerError,
+  NotFoundError,
+  RateLimitError,
+  UnprocessableEntityError,
+} from './errors.js';
+import { TrainwireError } from './trainwire-error.js';
+
+describe('errorFromResponse', () => {
+  it.each([
+    [400, BadRequestError],
+    [404, NotFoundError],
+    [422, UnprocessableEntityError],
+    [429, RateLimitError],
+    [502, InternalServerError],
+    [418, APIError],
+  ])('maps %i to its class', (status, Class) => {
+    const error = errorFromResponse({ status, body: { message: 'x' } });
+    expect(error).toBeInstanceOf(Class);
+    expect(error).toBeInstanceOf(APIError);
+    expect(error).toBeInstanceOf(TrainwireError);
+    expect(error.name).toBe(Class.name);
+  });
+
+  it.each([
+    [{ error: { code: 'quota', message: 'Out of credits.' } }, '402 Out of credits.', 'quota'],
+    [{ detail: [{ msg: 'field required', loc: ['body', 'name'] }] }, '402 field required (body,name)', undefined],
+    ['plain text', '402 plain text', undefined],
+    [undefined, '402 status code (no body)', undefined],
+  ])('builds the message from %j', (body, message, code) => {
+    const error = errorFromResponse({ status: 402, body });
+    expect(error.message).toBe(message);
+    expect(error.code).toBe(code);
+  });
+
+  it('reads Retry-After on 429', () => {
+    const error = errorFromResponse({ status: 429, headers: new Headers({ 'retry-after': '3' }) }) as RateLimitError;
+    expect(error.retryAfter).toBe(3000);
+  });
+
+  it('shows its fields in toJSON and util.inspect', () => {
+    const error = errorFromResponse({
+      status: 404,
+      body: { message: 'gone' },
+      headers: new Headers({ 'x-request-id': 'r-1' }),
+      attempts: 2,
+    });
+    expect(JSON.parse(JSON.stringify(error))).toMatchObject({
+      name: 'NotFoundError',
+      message: '404 gone',
+      status: 404,
+      requestId: 'r-1',
+      attempts: 2,
+    });
+    expect(inspect(error)).toContain("requestId: 'r-1'");
+  });
+
+  it('keeps the class chain of connection errors', () => {
+    const error = new APITimeoutError();
+    expect(error).toBeInstanceOf(APIConnectionError);
+    expect(error.name).toBe('APITimeoutError');
+    expect(new APIConnectionError()).not.toBeInstanceOf(APITimeoutError);
+  });
+});
+
+describe('instanceof across two loaded copies of core', () => {
+  it('holds for every class, and only along the real chain', () => {
+    // Two copies of the built package on disk, as when two dependencies each install their own.
+    const script = `
+      const one = await import(process.argv[1]);
+      const two = await import(process.argv[2]);
+      const error = new one.NotFoundError({ status: 404 });
+      console.log(JSON.stringify([
+        one.NotFoundError === two.NotFoundError,
+        error instanceof two.NotFoundError,
+        error instanceof two.APIError,
+        error instanceof two.TrainwireError,
+        error instanceof two.RateLimitError,
+        new one.APITimeoutError() instanceof two.APIConnectionError,
+        new one.APIConnectionError() instanceof two.APITimeoutError,
+      ]));`;
+    const dist = fileURLToPath(new URL('../dist', import.meta.url));
+    const copies = mkdtempSync(join(dirname(dist), '.copies-'));
+    try {
+      const entries = ['one', 'two'].map((name) => {
+        cpSync(dist, join(copies, name), { recursive: true });
+        return pathToFileURL(join(copies, name, 'index.js')).href;
+      });
+      const output = execFileSync(process.execPath, ['--input-type=module', '-e', script, ...entries], { encoding: 'utf8' });
+      expect(JSON.parse(output)).toEqual([false, true, true, true, false, true, false]);
+    } finally {
+      rmSync(copies, { recursive: true, force: true });
+    }
+  });
+});

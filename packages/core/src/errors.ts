@@ -1,0 +1,262 @@
+import { redactValue } from './redact.js';
+import { brand, TrainwireError } from './trainwire-error.js';
+
+/** Everything an {@link APIError} is made from. */
+export interface APIErrorInit {
+  status: number;
+  headers?: Headers;
+  body?: unknown;
+  /** Overrides the message derived from the body. */
+  message?: string;
+  requestId?: string | undefined;
+  attempts?: number;
+  method?: string;
+  url?: string;
+  cause?: unknown;
+}
+
+/** The server answered with a non-2xx status. */
+export class APIError extends TrainwireError {
+  static {
+    brand(APIError, 'APIError');
+  }
+
+  /** HTTP status code. */
+  readonly status: number;
+  /** Response headers (credential headers removed). */
+  readonly headers: Headers;
+  /** Parsed JSON body, or the text when it is not JSON; registered secrets redacted. */
+  readonly body: unknown;
+  /** The server's request id (`x-request-id` / `request-id`), when it sent one. */
+  readonly requestId: string | undefined;
+  /** How many attempts were made before giving up. */
+  readonly attempts: number;
+  /** A machine-readable error code from the body (`code` / `error.code`), when present. */
+  readonly code: string | undefined;
+  readonly method: string | undefined;
+  readonly url: string | undefined;
+
+  constructor(init: APIErrorInit) {
+    super(init.message ?? messageFromBody(init.status, init.body), { cause: init.cause });
+    this.status = init.status;
+    this.headers = safeHeaders(init.headers);
+    this.body = redactValue(init.body);
+    this.requestId = init.requestId ?? requestIdFrom(init.headers);
+    this.attempts = init.attempts ?? 1;
+    this.code = codeFromBody(init.body);
+    this.method = init.method;
+    this.url = init.url;
+  }
+
+  protected override describe(): Record<string, unknown> {
+    return {
+      status: this.status,
+      method: this.method,
+      url: this.url,
+      requestId: this.requestId,
+      code: this.code,
+      attempts: this.attempts,
+      body: this.body,
+    };
+  }
+}
+
+/** 400 */
+export class BadRequestError extends APIError {
+  static {
+    brand(BadRequestError, 'BadRequestError');
+  }
+}
+/** 401 */
+export class AuthenticationError extends APIError {
+  static {
+    brand(AuthenticationError, 'AuthenticationError');
+  }
+}
+/** 403 */
+export class PermissionDeniedError extends APIError {
+  static {
+    brand(PermissionDeniedError, 'PermissionDeniedError');
+  }
+}
+/** 404 */
+export class NotFoundError extends APIError {
+  static {
+    brand(NotFoundError, 'NotFoundError');
+  }
+}
+/** 409 */
+export class ConflictError extends APIError {
+  static {
+    brand(ConflictError, 'ConflictError');
+  }
+}
+/** 422 */
+export class UnprocessableEntityError extends APIError {
+  static {
+    brand(UnprocessableEntityError, 'UnprocessableEntityError');
+  }
+}
+/** 429. `retryAfter` is the wait the server asked for, in milliseconds, when it said. */
+export class RateLimitError extends APIError {
+  static {
+    brand(RateLimitError, 'RateLimitError');
+  }
+  readonly retryAfter: number | undefined;
+  constructor(init: APIErrorInit) {
+    super(init);
+    this.retryAfter = retryAfterFrom(this.headers);
+  }
+}
+/** 5xx */
+export class InternalServerError extends APIError {
+  static {
+    brand(InternalServerError, 'InternalServerError');
+  }
+}
+
+/** No response arrived: DNS, refused or reset connection, TLS, a body cut short. */
+export class APIConnectionError extends TrainwireError {
+  static {
+    brand(APIConnectionError, 'APIConnectionError');
+  }
+  readonly attempts: number;
+  constructor(init: { message?: string; cause?: unknown; attempts?: number } = {}) {
+    super(init.message ?? 'Connection error.', { cause: init.cause });
+    this.attempts = init.attempts ?? 1;
+  }
+  protected override describe(): Record<string, unknown> {
+    return { attempts: this.attempts };
+  }
+}
+
+/** An attempt or the whole call ran past its `timeout` / `totalTimeout`. */
+export class APITimeoutError extends APIConnectionError {
+  static {
+    brand(APITimeoutError, 'APITimeoutError');
+  }
+  constructor(init: { message?: string; cause?: unknown; attempts?: number } = {}) {
+    super({ message: 'Request timed out.', ...init });
+  }
+}
+
+/** The caller aborted the request through its `AbortSignal`. Never retried. */
+export class APIUserAbortError extends TrainwireError {
+  static {
+    brand(APIUserAbortError, 'APIUserAbortError');
+  }
+  /** Attempts made before the abort. */
+  readonly attempts: number;
+  constructor(init: { message?: string; cause?: unknown; attempts?: number } = {}) {
+    super(init.message ?? 'Request was aborted.', { cause: init.cause });
+    this.attempts = init.attempts ?? 0;
+  }
+}
+
+/** A 2xx response whose body does not match the spec. `path` points at the first mismatch. */
+export class ResponseValidationError extends TrainwireError {
+  static {
+    brand(ResponseValidationError, 'ResponseValidationError');
+  }
+  readonly status: number;
+  readonly path: string;
+  readonly requestId: string | undefined;
+  readonly body: unknown;
+  constructor(init: {
+    status: number;
+    path: string;
+    reason: string;
+    body?: unknown;
+    headers?: Headers;
+    operation?: string;
+    cause?: unknown;
+  }) {
+    const where = init.operation ? ` from ${init.operation}` : '';
+    super(`Response${where} (status ${init.status}) does not match the spec at ${init.path}: ${init.reason}`, { cause: init.cause });
+    this.status = init.status;
+    this.path = init.path;
+    this.requestId = requestIdFrom(init.headers);
+    this.body = redactValue(init.body);
+  }
+  protected override describe(): Record<string, unknown> {
+    return { status: this.status, path: this.path, requestId: this.requestId };
+  }
+}
+
+/** A parameter was rejected before anything was sent. `field` names it (`query.limit`, `body.name`). */
+export class InvalidRequestError extends TrainwireError {
+  static {
+    brand(InvalidRequestError, 'InvalidRequestError');
+  }
+  readonly field: string;
+  constructor(field: string, reason: string) {
+    super(`Invalid ${field}: ${reason}`);
+    this.field = field;
+  }
+  protected override describe(): Record<string, unknown> {
+    return { field: this.field };
+  }
+}
+
+/** A required setting (API key, base URL, ...) is missing or invalid. */
+export class ConfigError extends TrainwireError {
+  static {
+    brand(ConfigError, 'ConfigError');
+  }
+}
+
+function safeHeaders(headers: Headers | undefined): Headers {
+  const result = new Headers();
+  headers?.forEach((value, name) => {
+    if (name !== 'set-cookie' && name !== 'authorization' && name !== 'x-api-key') result.append(name, value);
+  });
+  return result;
+}
+
+function requestIdFrom(headers: Headers | undefined): string | undefined {
+  return headers?.get('x-request-id') ?? headers?.get('request-id') ?? undefined;
+}
+
+/** The wait a `Retry-After` / `retry-after-ms` header asks for, in milliseconds. */
+export function retryAfterFrom(headers: Headers): number | undefined {
+  const milliseconds = Number.parseFloat(headers.get('retry-after-ms') ?? '');
+  if (Number.isFinite(milliseconds) && milliseconds >= 0) return milliseconds;
+  const value = headers.get('retry-after');
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function messageFromBody(status: number, body: unknown): string {
+  const detail = detailFrom(body);
+  return detail ? `${status} ${detail}` : `${status} status code (no body)`;
+}
+
+function detailFrom(body: unknown): string | undefined {
+  if (body === undefined || body === null || body === '') return undefined;
+  if (typeof body === 'string') return body.length > 500 ? `${body.slice(0, 500)}…` : body;
+  if (typeof body !== 'object') return String(body);
+  const record = body as Record<string, unknown>;
+  for (const key of ['message', 'detail', 'error', 'error_message']) {
+    const value = record[key];
+    if (typeof value === 'string' && value) return value;
+    if (Array.isArray(value) && value.length > 0) return value.map((item) => detailFrom(item) ?? '').join('; ');
+    if (value && typeof value === 'object') {
+      const nested = detailFrom(value);
+      if (nested) return nested;
+    }
+  }
+  if (typeof record.msg === 'string') return record.loc ? `${record.msg} (${String(record.loc)})` : record.msg;
+  const text = JSON.stringify(body);
+  return text.length > 500 ? `${text.slice(0, 500)}…` : text;
+}
+
+function codeFromBody(body: unknown): string | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const record = body as Record<string, unknown>;
+  const nested = record.error && typeof record.error === 'object' ? (record.error as Record<string, unknown>).code : undefined;
+  const code = record.code ?? nested ?? record.error_code;
+  return typeof code === 'string' || typeof code === 'number' ? String(code) : undefined;
+}

@@ -1,0 +1,66 @@
+import { brand, TrainwireError } from './trainwire-error.js';
+
+/** A waiter's `timeout` ran out before the future settled. The operation itself goes on. */
+export class FutureTimeoutError extends TrainwireError {
+  static {
+    brand(FutureTimeoutError, 'FutureTimeoutError');
+  }
+  readonly futureId: string;
+  /** The timeout that ran out, in milliseconds. */
+  readonly timeout: number;
+  constructor(init: { futureId: string; timeout: number }) {
+    super(`Timed out after ${init.timeout} ms waiting for future ${init.futureId}.`);
+    this.futureId = init.futureId;
+    this.timeout = init.timeout;
+  }
+  protected override describe(): Record<string, unknown> {
+    return { futureId: this.futureId, timeout: this.timeout };
+  }
+}
+
+/** The server reported that the operation failed. Services throw it or a subclass from `poll`. */
+export class FutureFailedError extends TrainwireError {
+  static {
+    brand(FutureFailedError, 'FutureFailedError');
+  }
+  readonly futureId: string;
+  /** The service's failure category (e.g. `user_error`, `server_error`), when it gives one. */
+  readonly category: string | undefined;
+  constructor(init: { futureId: string; category?: string; message?: string; cause?: unknown }) {
+    const category = init.category ? ` (${init.category})` : '';
+    const detail = init.message ? `: ${init.message}` : '.';
+    super(`Future ${init.futureId} failed${category}${detail}`, { cause: init.cause });
+    this.futureId = init.futureId;
+    this.category = init.category;
+  }
+  protected override describe(): Record<string, unknown> {
+    return { futureId: this.futureId, category: this.category };
+  }
+}
+
+/** The operation was cancelled before it finished. */
+export class FutureCancelledError extends TrainwireError {
+  static {
+    brand(FutureCancelledError, 'FutureCancelledError');
+  }
+  readonly futureId: string;
+  readonly reason: string | undefined;
+  constructor(init: { futureId: string; reason?: string | undefined }) {
+    super(`Future ${init.futureId} was cancelled${init.reason ? `: ${init.reason}` : '.'}`);
+    this.futureId = init.futureId;
+    this.reason = init.reason;
+  }
+  protected override describe(): Record<string, unknown> {
+    return { futureId: this.futureId, reason: this.reason };
+  }
+}
+
+/** A token given to `Future.resume` / `Future.parseToken` was not made by `Future#serialize`. */
+export class InvalidFutureTokenError extends TrainwireError {
+  static {
+    brand(InvalidFutureTokenError, 'InvalidFutureTokenError');
+  }
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super(`Invalid future token: ${reason}`, options);
+  }
+}

@@ -1,0 +1,368 @@
+import { APIUserAbortError } from './errors.js';
+import { FutureCancelledError, FutureTimeoutError } from './future-errors.js';
+import { parseFutureToken, type SavedFuture, serializeFuture } from './future-token.js';
+import { isRepollNow, isTransientPollError, transientPollDelay } from './future-transient.js';
+import { exponentialBackoff, type PollStrategy } from './poll-strategy.js';
+import { sleep } from './sleep.js';
+import { TrainwireError } from './trainwire-error.js';
+
+/** What one poll of a long-running operation found. */
+export type PollResult<T> =
+  | { state: 'done'; value: T }
+  /** `retryAfter`: milliseconds the server asks to wait before the next poll. */
+  | { state: 'pending'; progress?: unknown; retryAfter?: number }
+  /** The future rejects with exactly `error`. */
+  | { state: 'failed'; error: Error }
+  /** The future rejects with a {@link FutureCancelledError}. */
+  | { state: 'cancelled'; reason?: string };
+
+/** Passed to each poll: `signal` aborts when no one waits any more; `attempt` counts polls from 0. */
+export interface PollContext {
+  signal: AbortSignal;
+  attempt: number;
+}
+
+/** Where a {@link Future} stands, as far as its last poll knows. */
+export type FutureState = 'pending' | 'done' | 'failed' | 'cancelled';
+
+/** How a {@link Future} polls its operation. */
+export interface FutureOptions<T> {
+  /** The operation's id, as the server names it. */
+  id: string;
+  /** Ask the server once how the operation stands. */
+  poll: (context: PollContext) => Promise<PollResult<T>>;
+  /** Delays between pending polls (a pending result's `retryAfter` wins). @default exponentialBackoff() */
+  strategy?: PollStrategy;
+  /**
+   * Which errors thrown by `poll` are transient: the future keeps polling with a backoff of
+   * `min(2^n s, 30 s)` (a 408 re-polls at once), reset after a successful poll.
+   * @default isTransientPollError: APIConnectionError, RateLimitError, InternalServerError, APIError 408; never APIUserAbortError
+   */
+  isTransient?: (error: unknown) => boolean;
+  /** A tag written by `serialize()`, so a service knows which poll to rebuild on resume. */
+  kind?: string;
+  /** JSON-safe data written by `serialize()`, from which a service rebuilds the poll on resume. */
+  data?: Record<string, unknown>;
+}
+
+/** Options of {@link Future.result}. */
+export interface FutureResultOptions {
+  /** Reject this wait (only) with a {@link FutureTimeoutError} after this many milliseconds. */
+  timeout?: number;
+  /** Reject this wait (only) with an `APIUserAbortError` when it aborts. */
+  signal?: AbortSignal;
+}
+
+/** Marks a future made by {@link Future.submit} whose options are not known yet. */
+const SUBMITTING = Symbol('submitting');
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+/** After a poll: settled, or wait `delay` ms; `undefined` when the poll was abandoned. */
+type Step = { settled: true } | { settled: false; delay: number } | undefined;
+interface Waiter<T> {
+  resolve(value: T): void;
+  reject(error: unknown): void;
+  release(): void;
+}
+
+/**
+ * A long-running operation on the server, awaitable like a promise. Polling starts with the first
+ * waiter, is shared by all of them, and stops when none is left.
+ */
+export class Future<T> implements PromiseLike<T> {
+  #options: FutureOptions<T> | undefined;
+  /** Set while the operation is being submitted (see {@link Future.submit}). */
+  #submission: Promise<FutureOptions<T>> | undefined;
+  #strategy: PollStrategy = exponentialBackoff();
+  #isTransient: (error: unknown) => boolean = isTransientPollError;
+  readonly #waiters = new Set<Waiter<T>>();
+  readonly #listeners = new Set<(progress: unknown) => void>();
+  #state: FutureState = 'pending';
+  #outcome: Outcome<T> | undefined;
+  #loop: AbortController | undefined;
+  #poll: { controller: AbortController; step: Promise<Step> } | undefined;
+  /** `isDone()` calls waiting on a poll; they keep it from being aborted. */
+  #checks = 0;
+  #attempt = 0;
+  #pendingCount = 0;
+  #failures = 0;
+
+  constructor(options: FutureOptions<T>) {
+    if ((options as unknown) !== SUBMITTING) this.#adopt(options);
+  }
+
+  /**
+   * Start an operation now and follow it: `submit` sends the request (once) and returns how to
+   * poll it. The future is usable at once; its `id` is known when {@link Future.submitted} resolves.
+   * A failed submission rejects every waiter with its error.
+   */
+  static submit<T>(submit: () => Promise<FutureOptions<T>>): Future<T> {
+    const future = new Future<T>(SUBMITTING as unknown as FutureOptions<T>);
+    future.#init(submit());
+    return future;
+  }
+
+  /** The operation's id. Throws while a {@link Future.submit} request is still in flight. */
+  get id(): string {
+    if (!this.#options) throw new TrainwireError('The operation has not been submitted yet: await future.submitted() for its id.');
+    return this.#options.id;
+  }
+
+  /** Resolves with the id once the operation has been submitted; rejects if submitting failed. */
+  async submitted(): Promise<string> {
+    return (this.#options ?? (await this.#submission))?.id as string;
+  }
+
+  #init(submission: Promise<FutureOptions<T>>): void {
+    this.#submission = submission.then((options) => {
+      this.#adopt(options);
+      return options;
+    });
+    // Surfaced to waiters through the first poll; never an unhandled rejection.
+    this.#submission.catch(() => undefined);
+  }
+
+  #adopt(options: FutureOptions<T>): void {
+    this.#options = options;
+    this.#submission = undefined;
+    this.#strategy = options.strategy ?? exponentialBackoff();
+    this.#isTransient = options.isTransient ?? isTransientPollError;
+  }
+
+  /** The name to use in messages: the id, or a placeholder before submission. */
+  get #label(): string {
+    return this.#options?.id ?? '(not yet submitted)';
+  }
+
+  /** Last known state: 'pending' | 'done' | 'failed' | 'cancelled'. */
+  get state(): FutureState {
+    return this.#state;
+  }
+
+  // biome-ignore lint/suspicious/noThenProperty: PromiseLike by design; await future ≡ future.result().
+  then<Fulfilled = T, Rejected = never>(
+    onfulfilled?: ((value: T) => Fulfilled | PromiseLike<Fulfilled>) | null,
+    onrejected?: ((reason: unknown) => Rejected | PromiseLike<Rejected>) | null,
+  ): Promise<Fulfilled | Rejected> {
+    return this.result().then(onfulfilled, onrejected);
+  }
+
+  catch<Rejected = never>(onrejected?: ((reason: unknown) => Rejected | PromiseLike<Rejected>) | null): Promise<T | Rejected> {
+    return this.result().catch(onrejected);
+  }
+
+  finally(onfinally?: (() => void) | null): Promise<T> {
+    return this.result().finally(onfinally);
+  }
+
+  /** Wait for the operation's value; `timeout` and `signal` end this wait only, not the operation. */
+  result(options: FutureResultOptions = {}): Promise<T> {
+    const { timeout, signal } = options;
+    if (signal?.aborted)
+      return Promise.reject(new APIUserAbortError({ message: `Stopped waiting for future ${this.#label}.`, cause: signal.reason }));
+    if (this.#outcome) return this.#outcome.ok ? Promise.resolve(this.#outcome.value) : Promise.reject(this.#outcome.error);
+    return new Promise<T>((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const onAbort = () =>
+        this.#leave(waiter, new APIUserAbortError({ message: `Stopped waiting for future ${this.#label}.`, cause: signal?.reason }));
+      const waiter: Waiter<T> = {
+        resolve,
+        reject,
+        release: () => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+        },
+      };
+      if (timeout !== undefined && Number.isFinite(timeout)) {
+        timer = setTimeout(() => this.#leave(waiter, new FutureTimeoutError({ futureId: this.#label, timeout })), timeout);
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#waiters.add(waiter);
+      this.#start();
+    });
+  }
+
+  /** One poll if not yet settled; true once done/failed/cancelled. Never rejects. */
+  async isDone(): Promise<boolean> {
+    if (this.#outcome) return true;
+    this.#checks++;
+    try {
+      await this.#pollOnce();
+    } finally {
+      this.#checks--;
+    }
+    return this.#outcome !== undefined;
+  }
+
+  /** Call `listener` with the progress of each pending poll; returns the unsubscribe. */
+  onProgress(listener: (progress: unknown) => void): () => void {
+    const entry = (progress: unknown) => listener(progress);
+    this.#listeners.add(entry);
+    return () => {
+      this.#listeners.delete(entry);
+    };
+  }
+
+  /** An opaque token (base64url JSON of `{ v: 1, kind, id, data }`) for {@link Future.resume}. Holds no credentials. */
+  serialize(): string {
+    const options = this.#options;
+    if (!options) throw new TrainwireError('The operation has not been submitted yet: await future.submitted() before serialize().');
+    return serializeFuture({ kind: options.kind, id: options.id, data: options.data });
+  }
+
+  /** Rebuild a future from a {@link Future.serialize} token; `build` makes its options from what was saved. */
+  static resume<T>(token: string, build: (saved: SavedFuture) => FutureOptions<T>): Future<T> {
+    const saved = parseFutureToken(token);
+    const options = build(saved);
+    return new Future<T>({ ...options, kind: options.kind ?? saved.kind, data: options.data ?? saved.data });
+  }
+
+  /** What a token holds; throws {@link InvalidFutureTokenError} when it is not one. */
+  static parseToken(token: string): SavedFuture {
+    return parseFutureToken(token);
+  }
+
+  /** A future for an operation that is already running or finished (e.g. a plain GET). */
+  static resolve<T>(id: string, value: T | PromiseLike<T>): Future<T> {
+    const settled = Promise.resolve(value).then(
+      (result): PollResult<T> => ({ state: 'done', value: result }),
+      (error: unknown): PollResult<T> => ({ state: 'failed', error: error as Error }),
+    );
+    const future = new Future<T>({ id, poll: () => settled });
+    if (!isThenable(value)) future.#settle('done', { ok: true, value });
+    return future;
+  }
+
+  #start(): void {
+    if (this.#loop || this.#outcome) return;
+    const loop = new AbortController();
+    this.#loop = loop;
+    void this.#run(loop.signal).finally(() => {
+      if (this.#loop === loop) this.#loop = undefined;
+    });
+  }
+
+  async #run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted && !this.#outcome) {
+      const step = await this.#pollOnce();
+      if (!step || step.settled || signal.aborted) return;
+      try {
+        await sleep(step.delay, signal);
+      } catch {
+        return; // stopped while waiting
+      }
+    }
+  }
+
+  /** Join the poll in flight, or start one. */
+  #pollOnce(): Promise<Step> {
+    if (this.#poll) return this.#poll.step;
+    const controller = new AbortController();
+    const poll = {
+      controller,
+      step: this.#callPoll(controller.signal).finally(() => {
+        if (this.#poll === poll) this.#poll = undefined;
+      }),
+    };
+    this.#poll = poll;
+    return poll.step;
+  }
+
+  async #callPoll(signal: AbortSignal): Promise<Step> {
+    let options = this.#options;
+    if (!options) {
+      try {
+        options = await this.#submission;
+      } catch (error) {
+        return this.#settle('failed', { ok: false, error });
+      }
+      if (!options) return undefined;
+    }
+    let result: PollResult<T>;
+    try {
+      result = await options.poll({ signal, attempt: this.#attempt++ });
+    } catch (error) {
+      if (signal.aborted || this.#outcome) return undefined;
+      if (!this.#isTransient(error)) return this.#settle('failed', { ok: false, error });
+      if (isRepollNow(error)) {
+        this.#failures = 0;
+        return { settled: false, delay: 0 };
+      }
+      return { settled: false, delay: transientPollDelay(error, this.#failures++) };
+    }
+    try {
+      switch (result.state) {
+        case 'done':
+          return this.#settle('done', { ok: true, value: result.value });
+        case 'failed':
+          return this.#settle('failed', { ok: false, error: result.error });
+        case 'cancelled':
+          return this.#settle('cancelled', {
+            ok: false,
+            error: new FutureCancelledError({ futureId: this.#label, reason: result.reason }),
+          });
+        case 'pending': {
+          if (signal.aborted) return undefined;
+          this.#failures = 0;
+          if (result.progress !== undefined) this.#emit(result.progress);
+          return { settled: false, delay: result.retryAfter ?? this.#strategy.delay(this.#pendingCount++) };
+        }
+        default:
+          throw new TrainwireError(
+            `Poll of future ${this.#label} returned an unknown state: ${String((result as { state?: unknown }).state)}`,
+          );
+      }
+    } catch (error) {
+      return this.#settle('failed', { ok: false, error });
+    }
+  }
+
+  #emit(progress: unknown): void {
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(progress);
+      } catch (error) {
+        // Like EventTarget: a faulty listener is reported, and polling goes on.
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+  }
+
+  #settle(state: Exclude<FutureState, 'pending'>, outcome: Outcome<T>): Step {
+    if (this.#outcome) return { settled: true };
+    this.#outcome = outcome;
+    this.#state = state;
+    const waiters = [...this.#waiters];
+    this.#waiters.clear();
+    this.#loop?.abort();
+    this.#loop = undefined;
+    for (const waiter of waiters) {
+      waiter.release();
+      if (outcome.ok) waiter.resolve(outcome.value);
+      else waiter.reject(outcome.error);
+    }
+    return { settled: true };
+  }
+
+  /** `waiter` stops waiting; with no waiter left, the loop and its poll in flight stop. */
+  #leave(waiter: Waiter<T>, error: unknown): void {
+    if (!this.#waiters.delete(waiter)) return;
+    waiter.release();
+    waiter.reject(error);
+    if (this.#waiters.size > 0) return;
+    this.#loop?.abort();
+    this.#loop = undefined;
+    if (this.#checks === 0 && this.#poll) {
+      this.#poll.controller.abort();
+      this.#poll = undefined;
+    }
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function'
+  );
+}

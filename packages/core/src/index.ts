@@ -1,0 +1,53 @@
+export { normalizeBaseURL, resolveNumberSetting, resolveSetting, type SettingSource } from './config.js';
+export { encodePath } from './encode-path.js';
+export { type APIErrorClass, type ErrorClasses, errorFromResponse } from './error-from-response.js';
+export {
+  APIConnectionError,
+  APIError,
+  type APIErrorInit,
+  APITimeoutError,
+  APIUserAbortError,
+  AuthenticationError,
+  BadRequestError,
+  ConfigError,
+  ConflictError,
+  InternalServerError,
+  InvalidRequestError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  ResponseValidationError,
+  retryAfterFrom,
+  UnprocessableEntityError,
+} from './errors.js';
+export { Future, type FutureOptions, type FutureResultOptions, type FutureState, type PollContext, type PollResult } from './future.js';
+export { FutureCancelledError, FutureFailedError, FutureTimeoutError, InvalidFutureTokenError } from './future-errors.js';
+export { idempotencyKey } from './idempotency-key.js';
+export type { Logger, LogLevel } from './logger.js';
+export { type PageOptions, PagePromise } from './page-promise.js';
+export { type PaginationSettings, type PaginationStrategy, paginationStrategy } from './pagination-strategy.js';
+export { type ExponentialBackoffOptions, exponentialBackoff, fixedInterval, longPoll, type PollStrategy } from './poll-strategy.js';
+export { readEnv } from './read-env.js';
+export { isSecretHeader, REDACTED, redact, redactHeaders, redactValue, registerSecret, registerSecretHeader } from './redact.js';
+export type { Fetch, RequestOptions } from './request-options.js';
+export { type RetryContext, withRetry } from './retry.js';
+export type {
+  AuthDefinition,
+  JsonSchema,
+  LongRunningDefinition,
+  OperationDefinition,
+  PaginationDefinition,
+  ServiceDefinition,
+} from './service-definition.js';
+export { sleep } from './sleep.js';
+export { brand, TrainwireError } from './trainwire-error.js';
+export {
+  type CallOptions,
+  type ClientOptions,
+  createTransport,
+  type PageItem,
+  type ResponseData,
+  type Transport,
+  type TransportOptions,
+} from './transport.js';
+export { type ValidateOptions, type ValidationIssue, validate } from './validate.js';

@@ -1,0 +1,18 @@
+/** Options every method of every client accepts as its last argument. */
+export interface RequestOptions {
+  /** Aborts the call (and any retry wait) with `APIUserAbortError`. */
+  signal?: AbortSignal | undefined;
+  /** Per-attempt timeout in milliseconds. @default the client's `timeout` */
+  timeout?: number | undefined;
+  /** Overall deadline in milliseconds for all attempts and the waits between them. @default no limit */
+  totalTimeout?: number | undefined;
+  /** How many times a failed attempt may be retried. @default the client's `maxRetries` (2) */
+  maxRetries?: number | undefined;
+  /** Idempotency key for a write; the same key is sent on every attempt. @default a random UUID on services that take one */
+  idempotencyKey?: string | undefined;
+  /** Extra headers for this call. */
+  headers?: Record<string, string> | undefined;
+}
+
+/** A `fetch`-compatible function. */
+export type Fetch = (input: Request, init?: RequestInit) => Promise<Response>;

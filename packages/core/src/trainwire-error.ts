@@ -1,0 +1,69 @@
+import { hasBrand, stampBrands } from './brand.js';
+import { redact, redactValue } from './redact.js';
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+type Inspect = (value: unknown, options?: unknown) => string;
+
+/**
+ * Give `constructor` its error name and a brand, so `instanceof` holds across two loaded copies of
+ * `@trainwire/core`. Call it from a static block in every error class.
+ */
+export function brand(errorClass: Function, name: string): void {
+  Object.defineProperty(errorClass, 'brand', { value: name });
+  Object.defineProperty(errorClass.prototype, 'name', { value: name, writable: true, configurable: true });
+}
+
+/** The root of every error this library throws. Messages never contain a registered secret. */
+export class TrainwireError extends Error {
+  static {
+    brand(TrainwireError, 'TrainwireError');
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass `instanceof` was asked about.
+    return hasBrand(this, value);
+  }
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(redact(message), options);
+    stampBrands(this, new.target);
+  }
+
+  /** The fields that describe this error, redacted; what `toJSON` and `util.inspect` show. */
+  protected describe(): Record<string, unknown> {
+    return {};
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      message: this.message,
+      ...(redactValue(this.describe()) as Record<string, unknown>),
+      ...(this.cause === undefined ? {} : { cause: describeCause(this.cause) }),
+    };
+  }
+
+  [INSPECT](_depth: number, options: unknown, inspect?: Inspect): string {
+    const fields = redactValue(this.describe()) as Record<string, unknown>;
+    if (this.cause !== undefined) fields.cause = describeCause(this.cause);
+    const stack = redact(this.stack ?? `${this.name}: ${this.message}`);
+    if (Object.keys(fields).length === 0) return stack;
+    const rendered = inspect ? inspect(fields, options) : JSON.stringify(fields, null, 2);
+    return `${stack} ${rendered}`;
+  }
+}
+
+function describeCause(cause: unknown): unknown {
+  if (cause instanceof TrainwireError) return cause.toJSON();
+  if (cause instanceof Error) {
+    const code = (cause as { code?: unknown }).code;
+    return {
+      name: cause.name,
+      message: redact(cause.message),
+      ...(code === undefined ? {} : { code }),
+      ...(cause.cause === undefined ? {} : { cause: describeCause(cause.cause) }),
+    };
+  }
+  return redactValue(cause);
+}

@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import {
+  APIConnectionError,
+  AuthenticationError,
+  InternalServerError,
+  InvalidRequestError,
+  NotFoundError,
+  RateLimitError,
+  ResponseValidationError,
+} from './errors.js';
+import { fakeFetch, json } from './test-support/fake-fetch.js';
+import { type paths, widgets } from './test-support/widgets.js';
+import { createTransport, type TransportOptions } from './transport.js';
+
+const widget = { id: 'w1', name: 'gear', size: 3 };
+
+function transport(script: Parameters<typeof fakeFetch>[0], options: Partial<TransportOptions> = {}) {
+  const fake = fakeFetch(script);
+  const client = createTransport<paths>({
+    definition: widgets,
+    baseURL: 'https://widgets.test/api',
+    apiKey: 'wk-test-0123456789',
+    userAgent: 'trainwire-widgets/1.2.3',
+    fetch: fake.fetch,
+    logLevel: 'off',
+    ...options,
+  });
+  return { client, seen: fake.seen };
+}
+
+describe('createTransport', () => {
+  it('sends auth, user agent and accept headers and returns the typed data', async () => {
+    const { client, seen } = transport([json(widget)]);
+    const result = await client.request('get', '/widgets/{id}', { params: { path: { id: 'w1' } } });
+    expect(result).toEqual(widget);
+    expect(seen[0]?.url).toBe('https://widgets.test/api/widgets/w1');
+    expect(seen[0]?.headers.get('x-api-key')).toBe('wk-test-0123456789');
+    expect(seen[0]?.headers.get('user-agent')).toBe('trainwire-widgets/1.2.3');
+    expect(seen[0]?.headers.get('accept')).toBe('application/json');
+    expect(seen[0]?.headers.get('idempotency-key')).toBeNull();
+  });
+
+  it('sends a bearer token when the service says so', async () => {
+    const { client, seen } = transport([json(widget)], { auth: { type: 'bearer' } });
+    await client.request('get', '/widgets/{id}', { params: { path: { id: 'w1' } } });
+    expect(seen[0]?.headers.get('authorization')).toBe('Bearer wk-test-0123456789');
+    expect(seen[0]?.headers.get('x-api-key')).toBeNull();
+  });
+
+  it('gives a write an idempotency key and keeps it across retries', async () => {
+    const { client, seen } = transport([json({}, 503, { 'retry-after-ms': '1' }), json(widget, 201)]);
+    const created = await client.request('post', '/widgets', { body: { name: 'gear' } });
+    expect(created).toEqual(widget);
+    expect(seen).toHaveLength(2);
+    const key = seen[0]?.headers.get('idempotency-key');
+    expect(key).toMatch(/^[0-9a-f-]{36}$/);
+    expect(seen[1]?.headers.get('idempotency-key')).toBe(key);
+    expect(seen[1]?.body).toBe('{"name":"gear"}');
+  });
+
+  it('uses the caller idempotency key and per-call headers', async () => {
+    const { client, seen } = transport([json(widget, 201)]);
+    await client.request('post', '/widgets', { body: { name: 'gear' } }, { idempotencyKey: 'mine-1', headers: { 'X-Trace': 't-1' } });
+    expect(seen[0]?.headers.get('idempotency-key')).toBe('mine-1');
+    expect(seen[0]?.headers.get('x-trace')).toBe('t-1');
+  });
+
+  it('maps statuses to error classes with status, body, request id and attempts', async () => {
+    const { client } = transport([json({ error: { message: 'No widget w9.' } }, 404, { 'x-request-id': 'req-42' })]);
+    const error = await client.request('get', '/widgets/{id}', { params: { path: { id: 'w9' } } }).catch((caught) => caught);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error.message).toBe('404 No widget w9.');
+    expect(error.status).toBe(404);
+    expect(error.requestId).toBe('req-42');
+    expect(error.body).toEqual({ error: { message: 'No widget w9.' } });
+    expect(error.attempts).toBe(1);
+  });
+
+  it.each([
+    [401, AuthenticationError],
+    [429, RateLimitError],
+    [500, InternalServerError],
+    [503, InternalServerError],
+  ])('maps %i to %o after the retries it allows', async (status, Class) => {
+    const { client, seen } = transport([json({ message: 'nope' }, status, { 'retry-after-ms': '1' })]);
+    const error = await client.request('get', '/widgets/{id}', { params: { path: { id: 'w1' } } }).catch((caught) => caught);
+    expect(error).toBeInstanceOf(Class);
+    const retried = status !== 401;
+    expect(seen).toHaveLength(retried ? 3 : 1);
+    expect(error.attempts).toBe(retried ? 3 : 1);
+  });
+
+  it('lets a service map statuses to its own classes', async () => {
+    class WidgetGoneError extends NotFoundError {}
+    const { client } = transport([json({}, 404)], { errorClasses: { 404: WidgetGoneError } });
+    await expect(client.request('get', '/widgets/{id}', { params: { path: { id: 'w1' } } })).rejects.toBeInstanceOf(WidgetGoneError);
+  });
+
+  it('validates 2xx bodies against the spec and names the first mismatch', async () => {
+    const { client } = transport([json({ widgets: [widget, { id: 'w2', name: 7, size: null }], total: 2 })]);
+    const error = await client.request('get', '/widgets', { params: { query: {} } }).catch((caught) => caught);
+    expect(error).toBeInstanceOf(ResponseValidationError);
+    expect(error.path).toBe('$.widgets[1].name');
+    expect(error.message).toContain('Widgets listWidgets');
+    expect(error.message).toContain('expected string, got number 7');
+  });
+
+  it('skips validation when it is turned off', async () => {
+    const { client } = transport([json({ widgets: [{ id: 1 }], total: 1 })], { validateResponses: false });
+    await expect(client.request('get', '/widgets', { params: { query: {} } })).resolves.toEqual({ widgets: [{ id: 1 }], total: 1 });
+  });
+
+  it('turns a non-JSON 2xx (a proxy page, a cut body) into ResponseValidationError with the status', async () => {
+    const html = new Response('<html>gateway</html>', { status: 200, headers: { 'content-type': 'text/html' } });
+    const cut = new Response('{"id": "w1", "na', { status: 200, headers: { 'content-type': 'application/json' } });
+    for (const answer of [html, cut]) {
+      const { client } = transport([answer]);
+      const error = await client.request('get', '/widgets/{id}', { params: { path: { id: 'w1' } } }).catch((caught) => caught);
+      expect(error).toBeInstanceOf(ResponseValidationError);
+      expect(error.status).toBe(200);
+    }
+  });
+
+  it('keeps an HTML error page from a proxy as an APIError with its status', async () => {
+    const page = new Response('<html><body>502 Bad Gateway</body></html>', { status: 502, headers: { 'content-type': 'text/html' } });
+    const { client } = transport([page], { maxRetries: 0 });
+    const error = await client.request('get', '/widgets/{id}', { params: { path: { id: 'w1' } } }).catch((caught) => caught);
+    expect(error).toBeInstanceOf(InternalServerError);
+    expect(error.status).toBe(502);
+    expect(error.message).toContain('502 Bad Gateway');
+  });
+
+  it('returns undefined for 204', async () => {
+    const { client } = transport([new Response(null, { status: 204 })]);
+    await expect(client.request('delete', '/widgets/{id}', { params: { path: { id: 'w1' } } })).resolves.toBeUndefined();
+  });
+
+  it('rejects bad params and bodies before sending, naming the field', async () => {
+    const { client, seen } = transport([json(widget, 201)]);
+    const cases: Array<[Promise<unknown>, string]> = [
+      [client.request('get', '/widgets', { params: { query: { limit: 0 } } }), 'query.limit'],
+      [client.request('post', '/widgets', { body: { name: '' } }), 'body.name'],
+      [client.request('post', '/widgets', { body: { name: 'x', colour: 'red' } as never }), 'body.colour'],
+      [client.request('post', '/widgets', {} as never), 'body'],
+      [client.request('get', '/widgets/{id}', { params: { path: { id: '' } } }), 'path.id'],
+      [client.request('get', '/widgets/{id}', { params: { path: { id: '..' } } }), 'path.id'],
+      [
+        client.request('get', '/widgets/{id}', { params: { path: { id: 'w1' } } }, { headers: { 'X-Bad': 'a\r\nInjected: 1' } }),
+        'header X-Bad',
+      ],
+    ];
+    for (const [call, field] of cases) {
+      const error = (await call.catch((caught: unknown) => caught)) as InvalidRequestError;
+      expect(error).toBeInstanceOf(InvalidRequestError);
+      expect(error.field).toBe(field);
+    }
+    expect(seen).toHaveLength(0);
+  });
+
+  it.each([
+    ['../admin', '/widgets/..%2Fadmin'],
+    ['a/b?c#d%e', '/widgets/a%2Fb%3Fc%23d%25e'],
+    ['run:1/weights/0001', '/widgets/run%3A1%2Fweights%2F0001'],
+    ['модель', '/widgets/%D0%BC%D0%BE%D0%B4%D0%B5%D0%BB%D1%8C'],
+  ])('sends path parameter %j as one segment', async (id, path) => {
+    const { client, seen } = transport([json(widget)]);
+    await client.request('get', '/widgets/{id}', { params: { path: { id } } });
+    expect(new URL(seen[0]?.url ?? '').pathname).toBe(`/api${path}`);
+  });
+
+  it('wraps a failing fetch in APIConnectionError', async () => {
+    const { client } = transport([new TypeError('fetch failed')], { maxRetries: 0 });
+    await expect(client.request('get', '/widgets/{id}', { params: { path: { id: 'w1' } } })).rejects.toBeInstanceOf(APIConnectionError);
+  });
+
+  it('pages through a list with for await, following the spec', async () => {
+    const all = Array.from({ length: 5 }, (_, index) => ({ id: `w${index}`, name: `n${index}`, size: index }));
+    const { client, seen } = transport([
+      (request) => {
+        const query = new URL(request.url).searchParams;
+        const offset = Number(query.get('offset') ?? 0);
+        const limit = Number(query.get('limit'));
+        return json({ widgets: all.slice(offset, offset + limit), total: all.length });
+      },
+    ]);
+    const names: string[] = [];
+    for await (const item of client.paginate('get', '/widgets', { params: { query: { limit: 2 } } })) names.push(item.name);
+    expect(names).toEqual(['n0', 'n1', 'n2', 'n3', 'n4']);
+    expect(seen.map((request) => new URL(request.url).search)).toEqual(['?limit=2', '?limit=2&offset=2', '?limit=2&offset=4']);
+  });
+
+  it('returns the raw response for streamed bodies', async () => {
+    const { client } = transport([new Response(new Uint8Array([1, 2, 3]), { headers: { 'content-type': 'application/octet-stream' } })]);
+    const response = await client.requestRaw('get', '/widgets/{id}', { params: { path: { id: 'w1' } } });
+    expect(new Uint8Array(await response.arrayBuffer())).toEqual(new Uint8Array([1, 2, 3]));
+  });
+});

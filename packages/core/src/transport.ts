@@ -1,0 +1,315 @@
+import createClient, { type Client, type MaybeOptionalInit } from 'openapi-fetch';
+import type {
+  FilterKeys,
+  HttpMethod,
+  MediaType,
+  PathsWithMethod,
+  Readable,
+  ResponseObjectMap,
+  SuccessResponse,
+} from 'openapi-typescript-helpers';
+import { encodePath } from './encode-path.js';
+import { type ErrorClasses, errorFromResponse } from './error-from-response.js';
+import { APIConnectionError, InvalidRequestError, ResponseValidationError } from './errors.js';
+import { idempotencyKey } from './idempotency-key.js';
+import { createLevelLogger, type Logger, type LogLevel } from './logger.js';
+import { type PageOptions, PagePromise } from './page-promise.js';
+import { paginationStrategy } from './pagination-strategy.js';
+import { readEnv } from './read-env.js';
+import { redact, redactValue, registerSecret, registerSecretHeader } from './redact.js';
+import type { Fetch, RequestOptions } from './request-options.js';
+import { type RetryContext, withRetry } from './retry.js';
+import type { AuthDefinition, OperationDefinition, ServiceDefinition } from './service-definition.js';
+import { TrainwireError } from './trainwire-error.js';
+import { validate } from './validate.js';
+import { validateRequest } from './validate-request.js';
+
+/** Options every service client accepts (camelCase, each documented once here). */
+export interface ClientOptions {
+  /** API key; falls back to the service's environment variable. */
+  apiKey?: string | undefined;
+  /** Base URL of the service; falls back to the service's environment variable, then its default. */
+  baseURL?: string | undefined;
+  /** Per-attempt timeout in milliseconds. @default 60000 */
+  timeout?: number | undefined;
+  /** Retries of a failed attempt (0 turns retries off). @default 2 */
+  maxRetries?: number | undefined;
+  /** `fetch` to use instead of `globalThis.fetch` (read at call time, so test interceptors apply). */
+  fetch?: Fetch | undefined;
+  /** Headers sent with every request. */
+  headers?: Record<string, string> | undefined;
+  /** Where log lines go; every line is redacted. @default globalThis.console */
+  logger?: Logger | undefined;
+  /** Least severe level logged. @default the TRAINWIRE_LOG environment variable, else 'warn' */
+  logLevel?: LogLevel | undefined;
+  /** Check 2xx bodies against the spec and throw `ResponseValidationError` on a mismatch. @default true */
+  validateResponses?: boolean | undefined;
+  /** Check params and bodies against the spec before sending and throw `InvalidRequestError`. @default true */
+  validateRequests?: boolean | undefined;
+  /** Allow a plain-http base URL to a non-loopback host. @default false */
+  allowInsecureHTTP?: boolean | undefined;
+}
+
+/** What a service package gives {@link createTransport}: its resolved settings and its spec. */
+export interface TransportOptions extends Omit<ClientOptions, 'baseURL' | 'allowInsecureHTTP'> {
+  /** The generated table of the service's spec. */
+  definition: ServiceDefinition;
+  /** Resolved and normalised base URL (see `normalizeBaseURL`). */
+  baseURL: string;
+  /** How the key is sent. @default definition.auth */
+  auth?: AuthDefinition | null | undefined;
+  /** Header for idempotency keys on writes. @default definition.idempotencyHeader */
+  idempotencyHeader?: string | null | undefined;
+  /** Error classes by status for this service. */
+  errorClasses?: ErrorClasses | undefined;
+  /** `User-Agent` product token, e.g. `trainwire-tinker/0.1.0`. */
+  userAgent?: string | undefined;
+}
+
+/** Extra knobs for one call that only service packages use. */
+export interface CallOptions {
+  /** Return the body as a stream (no buffering; the per-attempt timeout covers the headers only). */
+  stream?: boolean;
+  /** The request body is a one-shot stream: never retried. */
+  streamingBody?: boolean;
+}
+
+/** The data of a 2xx answer of `Path`/`Method`. */
+export type ResponseData<Paths, Path extends keyof Paths, Method extends HttpMethod> = Readable<
+  SuccessResponse<ResponsesOf<FilterKeys<Paths[Path], Method>>, MediaType>
+>;
+
+// biome-ignore lint/suspicious/noExplicitAny: the constraint openapi-typescript-helpers declares
+type ResponsesOf<Operation> = ResponseObjectMap<Operation> extends infer Responses extends Record<string | number, any> ? Responses : never;
+
+/** The item type of a page: the elements of its (first) array field, or of the page itself. */
+export type PageItem<Page> = Page extends readonly (infer Item)[]
+  ? Item
+  : { [Key in keyof Page]: NonNullable<Page[Key]> extends readonly (infer Item)[] ? Item : never }[keyof Page];
+
+type Init<Paths, Path extends keyof Paths, Method extends HttpMethod> = Paths[Path] extends infer Item
+  ? Method extends keyof Item
+    ? MaybeOptionalInit<Item, Method>
+    : never
+  : never;
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+const NO_KEY_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+
+/** A typed, retrying, validating client for one service, built on openapi-fetch. */
+export interface Transport<Paths extends {}> {
+  /** Call an operation and return its 2xx data; anything else throws a typed error. */
+  request<Method extends HttpMethod, Path extends PathsWithMethod<Paths, Method>>(
+    method: Method,
+    path: Path,
+    init: Init<Paths, Path, Method>,
+    options?: RequestOptions,
+  ): Promise<ResponseData<Paths, Path, Method>>;
+  /** Call an operation and return the raw 2xx `Response` (body unread); non-2xx throws. */
+  requestRaw<Method extends HttpMethod, Path extends PathsWithMethod<Paths, Method>>(
+    method: Method,
+    path: Path,
+    init: Init<Paths, Path, Method>,
+    options?: RequestOptions,
+    call?: CallOptions,
+  ): Promise<Response>;
+  /** Call a paged list operation; iterate the result with `for await` to walk every page. */
+  paginate<Method extends HttpMethod, Path extends PathsWithMethod<Paths, Method>>(
+    method: Method,
+    path: Path,
+    init: Init<Paths, Path, Method>,
+    options?: RequestOptions & PageOptions,
+  ): PagePromise<ResponseData<Paths, Path, Method>, PageItem<ResponseData<Paths, Path, Method>>>;
+  /** The operation table entry for `METHOD path`. */
+  operation(method: string, path: string): OperationDefinition | undefined;
+  /** The underlying openapi-fetch client (requests through it still retry and authenticate). */
+  readonly client: Client<Paths>;
+  readonly baseURL: string;
+  readonly logger: Logger;
+}
+
+/** Build the transport a service client stands on. */
+export function createTransport<Paths extends {}>(options: TransportOptions): Transport<Paths> {
+  const definition = options.definition;
+  const auth = options.auth === undefined ? definition.auth : options.auth;
+  const idempotencyHeader = options.idempotencyHeader === undefined ? definition.idempotencyHeader : options.idempotencyHeader;
+  const serviceName = definition.title || definition.name;
+  const defaults = { timeout: options.timeout ?? 60_000, maxRetries: options.maxRetries ?? 2 };
+  const validateResponses = options.validateResponses ?? true;
+  const validateRequests = options.validateRequests ?? true;
+  const logger = createLevelLogger(
+    options.logger ?? (globalThis.console as Logger | undefined),
+    options.logLevel ?? (readEnv('TRAINWIRE_LOG') as LogLevel | undefined) ?? 'warn',
+    (fields) => redactValue(fields) as Record<string, unknown>,
+    redact,
+  );
+  registerSecret(options.apiKey);
+  if (auth?.type === 'apiKey') registerSecretHeader(auth.name);
+
+  const baseHeaders: Record<string, string> = { Accept: 'application/json' };
+  if (options.userAgent && !isBrowser()) baseHeaders['User-Agent'] = options.userAgent;
+  for (const [name, value] of Object.entries(options.headers ?? {})) baseHeaders[name] = checkHeader(name, value);
+  if (options.apiKey && auth) {
+    if (auth.type === 'bearer') baseHeaders.Authorization = `Bearer ${checkHeader('apiKey', options.apiKey)}`;
+    else baseHeaders[auth.name] = checkHeader('apiKey', options.apiKey);
+  }
+  const baseFetch: Fetch = options.fetch ?? ((request) => globalThis.fetch(request));
+  const client = createClient<Paths>({ baseUrl: options.baseURL, headers: baseHeaders, fetch: baseFetch, pathSerializer: encodePath });
+
+  const operation = (method: string, path: string) => definition.operations[`${method.toUpperCase()} ${path}`];
+
+  async function send(
+    method: string,
+    path: string,
+    init: Record<string, unknown> | undefined,
+    requestOptions: RequestOptions = {},
+    call: CallOptions = {},
+  ): Promise<{ data: unknown; response: Response }> {
+    const upper = method.toUpperCase();
+    const definitionEntry = operation(upper, path);
+    const params = (init?.params ?? {}) as Record<string, Record<string, unknown> | undefined>;
+    if (validateRequests && definitionEntry) validateRequest(definitionEntry, params, init?.body, definition.schemas);
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(requestOptions.headers ?? {})) headers[name] = checkHeader(name, value);
+    if (idempotencyHeader && !NO_KEY_METHODS.has(upper) && headers[idempotencyHeader] === undefined) {
+      headers[idempotencyHeader] = checkHeader('idempotencyKey', requestOptions.idempotencyKey ?? idempotencyKey());
+    }
+    const context: RetryContext = {
+      maxRetries: requestOptions.maxRetries ?? defaults.maxRetries,
+      timeout: requestOptions.timeout ?? defaults.timeout,
+      totalTimeout: requestOptions.totalTimeout,
+      signal: requestOptions.signal,
+      idempotent: definitionEntry?.idempotent ?? SAFE_METHODS.has(upper),
+      idempotencyHeader,
+      bufferResponse: !call.stream,
+      streamingBody: call.streamingBody ?? false,
+      logger,
+      attempts: 0,
+    };
+    const fetch = withRetry(baseFetch, context);
+    let result: { data?: unknown; error?: unknown; response: Response };
+    try {
+      result = await client.request(
+        method.toLowerCase() as never,
+        path as never,
+        {
+          ...init,
+          headers: { ...(init?.headers as Record<string, string> | undefined), ...headers },
+          fetch,
+          parseAs: call.stream ? 'stream' : 'text',
+        } as never,
+      );
+    } catch (error) {
+      throw thrownError(error, context);
+    }
+    const response = result.response;
+    if (!response.ok) {
+      throw errorFromResponse(
+        {
+          status: response.status,
+          headers: response.headers,
+          body: result.error,
+          attempts: context.attempts,
+          method: upper,
+          url: response.url || undefined,
+        },
+        options.errorClasses,
+      );
+    }
+    if (call.stream) return { data: result.data, response };
+    const data = parseBody(response, result.data as string | undefined, definitionEntry);
+    if (validateResponses && definitionEntry) checkResponse(definitionEntry, response, data);
+    return { data, response };
+  }
+
+  function parseBody(response: Response, text: string | undefined, entry: OperationDefinition | undefined): unknown {
+    if (text === undefined || text === '') return undefined;
+    const type = response.headers.get('content-type') ?? '';
+    const fail = (reason: string, cause?: unknown) =>
+      new ResponseValidationError({
+        status: response.status,
+        path: '$',
+        reason,
+        body: text.length > 500 ? `${text.slice(0, 500)}…` : text,
+        headers: response.headers,
+        operation: entry ? `${serviceName} ${entry.operationId}` : undefined,
+        cause,
+      });
+    if (type && !/json/i.test(type)) {
+      // A proxy's HTML error page, or a body of another kind than the operation declares.
+      throw fail(`expected a JSON body, got content-type ${type}`);
+    }
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      throw fail(`body is not valid JSON (${(error as Error).message})`, error);
+    }
+  }
+
+  function checkResponse(entry: OperationDefinition, response: Response, data: unknown): void {
+    const declared =
+      entry.responses[String(response.status)] ?? entry.responses[`${String(response.status)[0]}XX`] ?? entry.responses.default;
+    if (!declared?.schema || data === undefined) return;
+    const issue = validate(declared.schema, data, definition.schemas);
+    if (issue) {
+      throw new ResponseValidationError({
+        status: response.status,
+        path: issue.path,
+        reason: issue.reason,
+        body: data,
+        headers: response.headers,
+        operation: `${serviceName} ${entry.operationId}`,
+      });
+    }
+  }
+
+  function thrownError(error: unknown, context: RetryContext): TrainwireError {
+    if (error instanceof TrainwireError) return error;
+    return new APIConnectionError({ cause: error, attempts: context.attempts });
+  }
+
+  return {
+    client,
+    baseURL: options.baseURL,
+    logger,
+    operation,
+    async request(method, path, init, requestOptions) {
+      const { data } = await send(method, path as string, init as Record<string, unknown> | undefined, requestOptions);
+      return data as never;
+    },
+    async requestRaw(method, path, init, requestOptions, call = {}) {
+      const { response } = await send(method, path as string, init as Record<string, unknown> | undefined, requestOptions, {
+        stream: true,
+        ...call,
+      });
+      return response;
+    },
+    paginate(method, path, init, pageOptions = {}) {
+      const entry = operation(method, path as string);
+      if (!entry?.pagination)
+        throw new TypeError(`${method.toUpperCase()} ${String(path)} is not a paginated operation in the ${serviceName} spec.`);
+      const { maxItems, maxPages, ...requestOptions } = pageOptions;
+      const base = (init ?? {}) as { params?: Record<string, unknown> };
+      const fetchPage = (query: Record<string, unknown>, signal?: AbortSignal) =>
+        send(method, path as string, { ...base, params: { ...base.params, query } }, { ...requestOptions, signal }).then(
+          ({ data }) => data,
+        );
+      const query = ((base.params?.query as Record<string, unknown> | undefined) ?? {}) as Record<string, unknown>;
+      return new PagePromise(fetchPage, query, paginationStrategy(entry.pagination), {
+        maxItems,
+        maxPages,
+        signal: requestOptions.signal,
+      }) as never;
+    },
+  };
+}
+
+function checkHeader(name: string, value: string): string {
+  if (typeof value !== 'string' || /[\r\n\0]/.test(value))
+    throw new InvalidRequestError(`header ${name}`, 'must be a string without CR, LF or NUL characters');
+  return value;
+}
+
+function isBrowser(): boolean {
+  return typeof (globalThis as { document?: unknown }).document !== 'undefined';
+}

@@ -1,0 +1,32 @@
+import { InvalidRequestError } from './errors.js';
+import type { JsonSchema, OperationDefinition } from './service-definition.js';
+import { validate } from './validate.js';
+
+/**
+ * Check a call's params and body against its operation before anything is sent; the first
+ * problem throws {@link InvalidRequestError} naming the field (`query.limit`, `body.name`).
+ */
+export function validateRequest(
+  operation: OperationDefinition,
+  params: Record<string, Record<string, unknown> | undefined>,
+  body: unknown,
+  schemas: Record<string, JsonSchema>,
+): void {
+  for (const location of ['path', 'query', 'header'] as const) {
+    const schema = operation.params[location];
+    if (!schema) continue;
+    const given = params[location] ?? {};
+    const value =
+      location === 'header' ? Object.fromEntries(Object.entries(given).map(([name, item]) => [name.toLowerCase(), item])) : given;
+    const issue = validate(schema, value, schemas, { rejectAdditional: false }, location);
+    if (issue) throw new InvalidRequestError(issue.path, issue.reason);
+  }
+  if (!operation.body) return;
+  if (body === undefined) {
+    if (operation.body.required) throw new InvalidRequestError('body', 'is required');
+    return;
+  }
+  if (!operation.body.contentType.includes('json') || !operation.body.schema) return;
+  const issue = validate(operation.body.schema, body, schemas, { rejectAdditional: true }, 'body');
+  if (issue) throw new InvalidRequestError(issue.path, issue.reason);
+}

@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // The CLI tests run the compiled bin; build it once so they never test a stale dist/.
+    globalSetup: ['test/build-once.ts'],
+    testTimeout: 30_000,
+  },
+});

@@ -1,0 +1,1 @@
+export { type RecordedRequest, useMockServer } from './mock-server.js';
