@@ -24,7 +24,9 @@ interface Sent {
 /** An injected fetch that records every request it gets and answers from `script`. */
 function scriptedFetch(...script: Reply[]): { fetch: Fetch; sent: Sent[] } {
   const sent: Sent[] = [];
-  const fetch: Fetch = async (request) => {
+  const fetch: Fetch = async (input, init) => {
+    // Like the real fetch: the Request it works on is built from both arguments.
+    const request = new Request(input, init);
     const at = Date.now();
     const reply = script[Math.min(sent.length, script.length - 1)] as Reply;
     sent.push({

@@ -27,8 +27,20 @@ export interface RetryContext {
   bufferResponse?: boolean | undefined;
   /** The request body is a one-shot stream, so the request is sent exactly once. @default false */
   streamingBody?: boolean | undefined;
+  /**
+   * The request's body as serialized, so a retry can rebuild the request from it instead of
+   * cloning every request up front. @default undefined (clone)
+   */
+  replayBody?: BodyInit | null | undefined;
   /** Gets a `debug` line per attempt and an `info` line per retry; never headers. @default undefined */
   logger?: Logger | undefined;
+  /**
+   * With `bufferResponse`: put the final body in `body` and return a Response without one, for a
+   * caller that reads `body` itself (saves copying the bytes into a new Response). @default false
+   */
+  captureBody?: boolean | undefined;
+  /** Written by withRetry with `captureBody`: the final response's body. */
+  body?: Uint8Array | undefined;
   /** Written by withRetry: attempts made so far. */
   attempts: number;
 }
@@ -61,6 +73,15 @@ export function withRetry(fetch: Fetch, context: RetryContext): Fetch {
     const bufferResponse = context.bufferResponse ?? true;
     const target = `${request.method} ${withoutQuery(request.url)}`;
 
+    // What attempt n sends. A bodyless request can be sent again as it is; a body is re-sent from
+    // `replayBody` when the caller gave it, else each attempt sends a clone of the pristine request.
+    const replay = context.replayBody;
+    const requestFor = (attempt: number): Request => {
+      if (request.body === null || context.streamingBody) return request;
+      if (replay !== undefined) return attempt === 1 ? request : new Request(request, { body: replay });
+      return request.clone();
+    };
+
     // The wait before the next attempt, or undefined when this attempt must be the last.
     const nextDelay = (retry: number, allowed: boolean, headers?: Headers): number | undefined => {
       if (!allowed || context.attempts >= maxAttempts) return undefined;
@@ -74,14 +95,14 @@ export function withRetry(fetch: Fetch, context: RetryContext): Fetch {
       const started = Date.now();
       const attempt = new RetryAttempt({
         fetch,
-        request,
+        request: requestFor(context.attempts),
         init,
         callerSignals,
         number: context.attempts,
         timeout,
         deadline,
         totalTimeout,
-        sendOriginal: context.streamingBody === true,
+        streamResponse: !bufferResponse,
       });
       let keepSignal = false;
       const report = (result: Record<string, unknown>, summary: string): void => {
@@ -105,7 +126,7 @@ export function withRetry(fetch: Fetch, context: RetryContext): Fetch {
             discardBody(response);
             return { retryIn: delay, reason: String(response.status) };
           }
-          if (bufferResponse) outcome = await attempt.read(response);
+          if (bufferResponse) outcome = await attempt.read(response, context.captureBody ? (bytes) => (context.body = bytes) : undefined);
           else keepSignal = true;
         }
         if ('response' in outcome) {

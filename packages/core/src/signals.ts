@@ -9,12 +9,14 @@ const NOTHING = (): void => {};
 
 /**
  * Combine `signals` into one that aborts, with the same reason, as soon as any of them does.
- * Uses `AbortSignal.any` where the runtime has it (it holds its sources weakly), else listeners.
+ * By default with listeners, which the caller removes with `unlink()` (cheap: `AbortSignal.any`
+ * costs several times more per call on Node 20). With `weak`, through `AbortSignal.any` where the
+ * runtime has it, for links that outlive the call (a streamed body) and are never unlinked.
  */
-export function linkSignals(signals: readonly (AbortSignal | undefined)[]): LinkedSignal {
+export function linkSignals(signals: readonly (AbortSignal | undefined)[], options: { weak?: boolean } = {}): LinkedSignal {
   const sources = [...new Set(signals)].filter((signal): signal is AbortSignal => signal !== undefined);
   if (sources.length === 1) return { signal: sources[0] as AbortSignal, unlink: NOTHING };
-  if (typeof AbortSignal.any === 'function') return { signal: AbortSignal.any(sources), unlink: NOTHING };
+  if (options.weak && typeof AbortSignal.any === 'function') return { signal: AbortSignal.any(sources), unlink: NOTHING };
   const controller = new AbortController();
   const aborted = sources.find((signal) => signal.aborted);
   if (aborted) {

@@ -153,7 +153,7 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     if (auth.type === 'bearer') baseHeaders.Authorization = `Bearer ${checkHeader('apiKey', options.apiKey)}`;
     else baseHeaders[auth.name] = checkHeader('apiKey', options.apiKey);
   }
-  const baseFetch: Fetch = options.fetch ?? ((request) => globalThis.fetch(request));
+  const baseFetch: Fetch = options.fetch ?? ((request, init) => globalThis.fetch(request, init));
   const client = createClient<Paths>({ baseUrl: options.baseURL, headers: baseHeaders, fetch: baseFetch, pathSerializer: encodePath });
 
   const operation = (method: string, path: string) => definition.operations[`${method.toUpperCase()} ${path}`];
@@ -182,11 +182,18 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
       idempotent: definitionEntry?.idempotent ?? SAFE_METHODS.has(upper),
       idempotencyHeader,
       bufferResponse: !call.stream,
+      captureBody: !call.stream,
       streamingBody: call.streamingBody ?? false,
       logger,
       attempts: 0,
     };
     const fetch = withRetry(baseFetch, context);
+    // Keep the serialized body, so a retry rebuilds the request from it instead of cloning up front.
+    const bodySerializer = (body: unknown): BodyInit | null | undefined => {
+      const serialized = serializeBody(body);
+      if (!(serialized instanceof ReadableStream)) context.replayBody = serialized;
+      return serialized;
+    };
     let result: { data?: unknown; error?: unknown; response: Response };
     try {
       result = await client.request(
@@ -196,6 +203,7 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
           ...init,
           headers: { ...(init?.headers as Record<string, string> | undefined), ...headers },
           fetch,
+          bodySerializer,
           parseAs: call.stream ? 'stream' : 'text',
         } as never,
       );
@@ -203,12 +211,14 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
       throw thrownError(error, context);
     }
     const response = result.response;
+    // withRetry hands the buffered body over in `context.body`; openapi-fetch saw an empty one.
+    const text = context.body === undefined ? undefined : decoder.decode(context.body);
     if (!response.ok) {
       throw errorFromResponse(
         {
           status: response.status,
           headers: response.headers,
-          body: result.error,
+          body: text === undefined ? result.error : parseErrorBody(text),
           attempts: context.attempts,
           method: upper,
           url: response.url || undefined,
@@ -217,7 +227,7 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
       );
     }
     if (call.stream) return { data: result.data, response };
-    const data = parseBody(response, result.data as string | undefined, definitionEntry);
+    const data = parseBody(response, text ?? (result.data as string | undefined), definitionEntry);
     if (validateResponses && definitionEntry) checkResponse(definitionEntry, response, data);
     return { data, response };
   }
@@ -302,6 +312,35 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
       }) as never;
     },
   };
+}
+
+const decoder = new TextDecoder();
+
+/** An error body: its JSON when it is JSON, else the text ('' becomes undefined). */
+function parseErrorBody(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** JSON for plain values; bodies that are already bytes, text, a form or a stream go as they are. */
+function serializeBody(body: unknown): BodyInit | null | undefined {
+  if (body === undefined || body === null) return body;
+  if (
+    typeof body === 'string' ||
+    body instanceof Uint8Array ||
+    body instanceof ArrayBuffer ||
+    body instanceof Blob ||
+    body instanceof FormData ||
+    body instanceof URLSearchParams ||
+    body instanceof ReadableStream
+  ) {
+    return body as BodyInit;
+  }
+  return JSON.stringify(body);
 }
 
 function checkHeader(name: string, value: string): string {
