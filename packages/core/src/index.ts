@@ -33,10 +33,16 @@ export type { Fetch, RequestOptions } from './request-options.js';
 export { type RetryContext, withRetry } from './retry.js';
 export type {
   AuthDefinition,
+  BodyDefinition,
+  HttpMethod,
   JsonSchema,
+  JsonSchemaType,
+  JsonValue,
   LongRunningDefinition,
   OperationDefinition,
   PaginationDefinition,
+  ParamsDefinition,
+  ResponseDefinition,
   ServiceDefinition,
 } from './service-definition.js';
 export { sleep } from './sleep.js';

@@ -1,5 +1,5 @@
 // The shape of the `service` table that @trainwire/codegen writes into every generated file
-// (tools/codegen/FORMAT.md). Self-contained on purpose: @trainwire/core carries a verbatim copy.
+// (tools/codegen/FORMAT.md). Core reads the table at run time; codegen imports these types from here.
 
 /** A JSON value, as found in `enum` and `const`. */
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };

@@ -1,135 +1,16 @@
-// The shape of the `service` table that @trainwire/codegen writes into every generated file
-// (tools/codegen/FORMAT.md). Self-contained on purpose: @trainwire/core carries a verbatim copy.
-
-/** A JSON value, as found in `enum` and `const`. */
-export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
-
-/** A JSON Schema type name. */
-export type JsonSchemaType = 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object' | 'null';
-
-/**
- * The subset of JSON Schema (2020-12 vocabulary) that a request or response validator needs.
- * A `$ref` is always `#/components/schemas/<Name>` and resolves against `ServiceDefinition.schemas`.
- */
-export interface JsonSchema {
-  readonly $ref?: string;
-  readonly type?: JsonSchemaType | readonly JsonSchemaType[];
-  readonly format?: string;
-  readonly enum?: readonly JsonValue[];
-  readonly const?: JsonValue;
-  readonly properties?: { readonly [name: string]: JsonSchema };
-  readonly required?: readonly string[];
-  readonly additionalProperties?: boolean | JsonSchema;
-  readonly items?: JsonSchema;
-  readonly prefixItems?: readonly JsonSchema[];
-  readonly anyOf?: readonly JsonSchema[];
-  readonly oneOf?: readonly JsonSchema[];
-  readonly allOf?: readonly JsonSchema[];
-  readonly not?: JsonSchema;
-  readonly minimum?: number;
-  readonly maximum?: number;
-  readonly exclusiveMinimum?: number;
-  readonly exclusiveMaximum?: number;
-  readonly multipleOf?: number;
-  readonly minLength?: number;
-  readonly maxLength?: number;
-  readonly pattern?: string;
-  readonly minItems?: number;
-  readonly maxItems?: number;
-  readonly uniqueItems?: boolean;
-}
-
-/** An HTTP method, upper-case, as it appears in an operation key. */
-export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'OPTIONS' | 'HEAD' | 'PATCH' | 'TRACE';
-
-/** How a service authenticates, from the first scheme its root `security` names. */
-export type AuthDefinition = { readonly type: 'apiKey'; readonly in: 'header'; readonly name: string } | { readonly type: 'bearer' };
-
-/**
- * How a list operation pages (`x-pagination`), with defaults filled in. Every `items`, `total`,
- * `hasNext` and `nextCursor` is a dotted path into the 200 body; `'.'` means the body itself.
- */
-export type PaginationDefinition =
-  | {
-      readonly style: 'offset';
-      readonly items: string;
-      readonly offsetParam: string;
-      readonly limitParam: string;
-      readonly total: string | null;
-    }
-  | {
-      readonly style: 'page';
-      readonly items: string;
-      readonly pageParam: string;
-      readonly perPageParam: string;
-      readonly hasNext: string | null;
-    }
-  | {
-      readonly style: 'cursor';
-      readonly items: string;
-      readonly cursorParam: string;
-      readonly nextCursor: string;
-    }
-  | { readonly style: 'none'; readonly items: string };
-
-/** An operation that starts long-running work (`x-long-running`) and the operation that polls it. */
-export interface LongRunningDefinition {
-  /** Dotted path to the id of the work in the 2xx body. */
-  readonly id: string;
-  /** The `operationId` of the operation that polls the work. */
-  readonly poll: string;
-  readonly protocol: 'long-poll' | 'poll';
-}
-
-/** The parameters of one operation, one object schema per location; `null` when there are none. */
-export interface ParamsDefinition {
-  readonly path: JsonSchema | null;
-  readonly query: JsonSchema | null;
-  /** Header names are lower-cased. */
-  readonly header: JsonSchema | null;
-}
-
-/** The request body of an operation; `schema` is `null` when the media type declares none. */
-export interface BodyDefinition {
-  readonly required: boolean;
-  readonly contentType: string;
-  readonly schema: JsonSchema | null;
-}
-
-/** One declared response; both fields are `null` when it has no content (e.g. 204). */
-export interface ResponseDefinition {
-  readonly contentType: string | null;
-  readonly schema: JsonSchema | null;
-}
-
-/** One operation of the service, keyed in `ServiceDefinition.operations` by `'METHOD /path'`. */
-export interface OperationDefinition {
-  readonly operationId: string;
-  readonly method: HttpMethod;
-  /** The path template, e.g. `/api/v1/training_runs/{id}`. */
-  readonly path: string;
-  /** Whether a retry may repeat the request: `x-idempotent`, else true for all but POST and PATCH. */
-  readonly idempotent: boolean;
-  readonly pagination: PaginationDefinition | null;
-  readonly longRunning: LongRunningDefinition | null;
-  readonly params: ParamsDefinition;
-  readonly body: BodyDefinition | null;
-  /** Every declared status code (`'200'`, `'4XX'`, ...) and `'default'`. */
-  readonly responses: { readonly [status: string]: ResponseDefinition };
-}
-
-/** Everything a runtime needs to know about one service, generated from its OpenAPI spec. */
-export interface ServiceDefinition {
-  /** The name of the codegen config entry. */
-  readonly name: string;
-  readonly title: string;
-  readonly version: string;
-  /** `servers[].url`, in order. */
-  readonly servers: readonly string[];
-  readonly auth: AuthDefinition | null;
-  /** The header that carries the idempotency key (`x-idempotency-header`). */
-  readonly idempotencyHeader: string | null;
-  readonly operations: { readonly [key: string]: OperationDefinition };
-  /** `components.schemas`, the targets of every `$ref`. */
-  readonly schemas: { readonly [name: string]: JsonSchema };
-}
+// The shape of the `service` table every generated file exports. It is @trainwire/core's contract
+// (core reads the table at run time), so the types live there and codegen writes to them.
+export type {
+  AuthDefinition,
+  BodyDefinition,
+  HttpMethod,
+  JsonSchema,
+  JsonSchemaType,
+  JsonValue,
+  LongRunningDefinition,
+  OperationDefinition,
+  PaginationDefinition,
+  ParamsDefinition,
+  ResponseDefinition,
+  ServiceDefinition,
+} from '@trainwire/core';

@@ -223,7 +223,7 @@ describe('generating the valid fixture', () => {
 
   it('type-checks under strict TypeScript with noUncheckedIndexedAccess', async () => {
     const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-    const definitions = fileURLToPath(new URL('../src/service-definition.ts', import.meta.url));
+    const definitions = fileURLToPath(new URL('../../../packages/core/src/service-definition.ts', import.meta.url));
     const tsconfig = {
       compilerOptions: {
         strict: true,
