@@ -195,3 +195,23 @@ describe('createTransport', () => {
     expect(new Uint8Array(await response.arrayBuffer())).toEqual(new Uint8Array([1, 2, 3]));
   });
 });
+
+describe('a streamed request body', () => {
+  it('is sent half-duplex, exactly once, even when the server fails', async () => {
+    const chunks = ['{"name":', '"gear"}'];
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const chunk = chunks.shift();
+        if (chunk === undefined) controller.close();
+        else controller.enqueue(new TextEncoder().encode(chunk));
+      },
+    });
+    const { client, seen } = transport([json({ message: 'busy' }, 503, { 'retry-after-ms': '1' })]);
+    const error = await client
+      .request('post', '/widgets', { body: stream as never }, { idempotencyKey: 'k-1' })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InternalServerError);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.body).toBe('{"name":"gear"}');
+  });
+});

@@ -15,6 +15,7 @@ import { idempotencyKey } from './idempotency-key.js';
 import { createLevelLogger, type Logger, type LogLevel } from './logger.js';
 import { type PageOptions, PagePromise } from './page-promise.js';
 import { paginationStrategy } from './pagination-strategy.js';
+import { isRawBody } from './raw-body.js';
 import { readEnv } from './read-env.js';
 import { redact, redactValue, registerSecret, registerSecretHeader } from './redact.js';
 import type { Fetch, RequestOptions } from './request-options.js';
@@ -70,7 +71,7 @@ export interface TransportOptions extends Omit<ClientOptions, 'baseURL' | 'allow
 export interface CallOptions {
   /** Return the body as a stream (no buffering; the per-attempt timeout covers the headers only). */
   stream?: boolean;
-  /** The request body is a one-shot stream: never retried. */
+  /** The request body is a one-shot stream: never retried. @default true when the body is a ReadableStream */
   streamingBody?: boolean;
 }
 
@@ -183,7 +184,7 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
       idempotencyHeader,
       bufferResponse: !call.stream,
       captureBody: !call.stream,
-      streamingBody: call.streamingBody ?? false,
+      streamingBody: call.streamingBody ?? init?.body instanceof ReadableStream,
       logger,
       attempts: 0,
     };
@@ -204,6 +205,8 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
           headers: { ...(init?.headers as Record<string, string> | undefined), ...headers },
           fetch,
           bodySerializer,
+          // A stream body must be sent half-duplex (fetch refuses it otherwise).
+          ...(init?.body instanceof ReadableStream ? { duplex: 'half' } : {}),
           parseAs: call.stream ? 'stream' : 'text',
         } as never,
       );
@@ -329,18 +332,7 @@ function parseErrorBody(text: string): unknown {
 /** JSON for plain values; bodies that are already bytes, text, a form or a stream go as they are. */
 function serializeBody(body: unknown): BodyInit | null | undefined {
   if (body === undefined || body === null) return body;
-  if (
-    typeof body === 'string' ||
-    body instanceof Uint8Array ||
-    body instanceof ArrayBuffer ||
-    body instanceof Blob ||
-    body instanceof FormData ||
-    body instanceof URLSearchParams ||
-    body instanceof ReadableStream
-  ) {
-    return body as BodyInit;
-  }
-  return JSON.stringify(body);
+  return isRawBody(body) ? body : JSON.stringify(body);
 }
 
 function checkHeader(name: string, value: string): string {

@@ -1,4 +1,5 @@
 import { InvalidRequestError } from './errors.js';
+import { isRawBody } from './raw-body.js';
 import type { JsonSchema, OperationDefinition } from './service-definition.js';
 import { validate } from './validate.js';
 
@@ -26,7 +27,7 @@ export function validateRequest(
     if (operation.body.required) throw new InvalidRequestError('body', 'is required');
     return;
   }
-  if (!operation.body.contentType.includes('json') || !operation.body.schema) return;
+  if (!operation.body.contentType.includes('json') || !operation.body.schema || isRawBody(body)) return;
   const issue = validate(operation.body.schema, body, schemas, { rejectAdditional: true }, 'body');
   if (issue) throw new InvalidRequestError(issue.path, issue.reason);
 }
