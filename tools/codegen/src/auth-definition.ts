@@ -1,6 +1,6 @@
+import type { AuthDefinition } from '@trainwire/core';
 import type { ExtensionIssue, ParsedExtension } from './extension-issue.js';
 import { isRecord, parseLocalRef, resolveLocalRef, toPointer } from './json-pointer.js';
-import type { AuthDefinition } from './service-definition.js';
 
 /**
  * Reads the first security scheme named by the root `security`. Issues are located from the

@@ -1,3 +1,12 @@
+import type {
+  BodyDefinition,
+  HttpMethod,
+  JsonSchema,
+  OperationDefinition,
+  ParamsDefinition,
+  ResponseDefinition,
+  ServiceDefinition,
+} from '@trainwire/core';
 import { readAuth } from './auth-definition.js';
 import { convertSchema } from './convert-schema.js';
 import type { ParsedExtension } from './extension-issue.js';
@@ -8,15 +17,6 @@ import { listParameters, type ParameterEntry } from './list-parameters.js';
 import { parseLongRunning } from './long-running-extension.js';
 import { parsePagination } from './pagination-extension.js';
 import { preferredMedia } from './response-content.js';
-import type {
-  BodyDefinition,
-  HttpMethod,
-  JsonSchema,
-  OperationDefinition,
-  ParamsDefinition,
-  ResponseDefinition,
-  ServiceDefinition,
-} from './service-definition.js';
 
 const IDEMPOTENT_METHODS: ReadonlySet<HttpMethod> = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 

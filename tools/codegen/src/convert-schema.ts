@@ -1,5 +1,5 @@
+import type { JsonSchema, JsonValue } from '@trainwire/core';
 import { isRecord, resolveLocalRef } from './json-pointer.js';
-import type { JsonSchema, JsonValue } from './service-definition.js';
 
 /** A reference that stays a reference: it resolves against `ServiceDefinition.schemas`. */
 const COMPONENT_REF = /^#\/components\/schemas\/[^/]+$/;

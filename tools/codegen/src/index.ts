@@ -4,5 +4,4 @@ export { convertSchema } from './convert-schema.js';
 export { generateSpec, type SpecResult } from './generate-spec.js';
 export { formatProblem, type Problem } from './problem.js';
 export { type RunOptions, runCodegen } from './run-codegen.js';
-export type * from './service-definition.js';
 export { UsageError } from './usage-error.js';

@@ -1,5 +1,5 @@
+import type { HttpMethod } from '@trainwire/core';
 import { isRecord, parseLocalRef, resolveLocalRef } from './json-pointer.js';
-import type { HttpMethod } from './service-definition.js';
 
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 

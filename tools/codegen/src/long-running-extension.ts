@@ -1,7 +1,7 @@
+import type { LongRunningDefinition } from '@trainwire/core';
 import type { ExtensionIssue, ParsedExtension } from './extension-issue.js';
 import { DOTTED_PATH, show } from './extension-issue.js';
 import { isRecord } from './json-pointer.js';
-import type { LongRunningDefinition } from './service-definition.js';
 
 const PROTOCOLS = ['long-poll', 'poll'] as const;
 const KEYS = ['id', 'poll', 'protocol'];

@@ -1,7 +1,7 @@
+import type { PaginationDefinition } from '@trainwire/core';
 import type { ExtensionIssue, ParsedExtension } from './extension-issue.js';
 import { DOTTED_PATH, show } from './extension-issue.js';
 import { isRecord } from './json-pointer.js';
-import type { PaginationDefinition } from './service-definition.js';
 
 type Style = PaginationDefinition['style'];
 

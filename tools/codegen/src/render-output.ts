@@ -1,5 +1,5 @@
+import type { ServiceDefinition } from '@trainwire/core';
 import { renderLiteral } from './render-literal.js';
-import type { ServiceDefinition } from './service-definition.js';
 
 /** What goes into one generated file. */
 export interface OutputParts {

@@ -5,8 +5,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type { ServiceDefinition } from '@trainwire/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServiceDefinition } from '../src/service-definition.js';
 import { createWorkspace, type Workspace } from './workspace.js';
 
 const VALID_OUTPUT = 'packages/valid/src/generated/valid.ts';
