@@ -477,7 +477,6 @@ describe('Future.submit', () => {
       id: 'op-8',
       poll: async (): Promise<PollResult<number>> => ({ state: 'done', value: 3 }),
     }));
-    const holder = { future };
-    expect(await holder.future).toBe(3);
+    expect(await future).toBe(3);
   });
 });

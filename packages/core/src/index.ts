@@ -25,7 +25,7 @@ export { FutureCancelledError, FutureFailedError, FutureTimeoutError, InvalidFut
 export { idempotencyKey } from './idempotency-key.js';
 export type { Logger, LogLevel } from './logger.js';
 export { type PageOptions, PagePromise } from './page-promise.js';
-export { type PaginationSettings, type PaginationStrategy, paginationStrategy } from './pagination-strategy.js';
+export { type PaginationStrategy, paginationStrategy } from './pagination-strategy.js';
 export { type ExponentialBackoffOptions, exponentialBackoff, fixedInterval, longPoll, type PollStrategy } from './poll-strategy.js';
 export { readEnv } from './read-env.js';
 export { isSecretHeader, REDACTED, redact, redactHeaders, redactValue, registerSecret, registerSecretHeader } from './redact.js';

@@ -59,14 +59,26 @@ describe('PagePromise over each x-pagination style', () => {
 
   it('offset without a total: stops on a short page', async () => {
     const fake = offsetEndpoint(['a', 'b', 'c', 'd']);
-    const strategy = paginationStrategy({ style: 'offset', items: 'training_runs' });
+    const strategy = paginationStrategy({
+      style: 'offset',
+      items: 'training_runs',
+      offsetParam: 'offset',
+      limitParam: 'limit',
+      total: null,
+    });
     expect(await new PagePromise(fake.fetchPage, { limit: 3 }, strategy).toArray()).toEqual(['a', 'b', 'c', 'd']);
     expect(fake.queries).toEqual([{ limit: 3 }, { limit: 3, offset: 3 }]);
   });
 
   it('offset without a limit: stops on the empty page', async () => {
     const fake = offsetEndpoint(['a', 'b']);
-    const strategy = paginationStrategy({ style: 'offset', items: 'training_runs' });
+    const strategy = paginationStrategy({
+      style: 'offset',
+      items: 'training_runs',
+      offsetParam: 'offset',
+      limitParam: 'limit',
+      total: null,
+    });
     expect(await new PagePromise(fake.fetchPage, {}, strategy).toArray()).toEqual(['a', 'b']);
     expect(fake.queries).toEqual([{}, { offset: 2 }]);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type PaginationSettings, paginationStrategy } from './pagination-strategy.js';
+import { paginationStrategy } from './pagination-strategy.js';
+import type { PaginationDefinition } from './service-definition.js';
 import { TrainwireError } from './trainwire-error.js';
 
 describe('paginationStrategy items', () => {
@@ -22,7 +23,7 @@ describe('paginationStrategy items', () => {
 });
 
 describe('paginationStrategy offset', () => {
-  const definition: PaginationSettings = {
+  const definition: PaginationDefinition = {
     style: 'offset',
     items: 'training_runs',
     offsetParam: 'offset',
@@ -48,13 +49,13 @@ describe('paginationStrategy offset', () => {
   });
 
   it('goes on without a limit or a total until a page is empty', () => {
-    const bare = paginationStrategy({ style: 'offset', items: '.' });
+    const bare = paginationStrategy({ style: 'offset', items: '.', offsetParam: 'offset', limitParam: 'limit', total: null });
     expect(bare.next([1, 2, 3], {})).toEqual({ offset: 3 });
     expect(bare.next([], { offset: 3 })).toBeNull();
   });
 
   it('uses the parameter names of the definition', () => {
-    const custom = paginationStrategy({ style: 'offset', items: '.', offsetParam: 'skip', limitParam: 'take' });
+    const custom = paginationStrategy({ style: 'offset', items: '.', offsetParam: 'skip', limitParam: 'take', total: null });
     expect(custom.next([1, 2], { take: 2, skip: 2 })).toEqual({ take: 2, skip: 4 });
     expect(custom.next([1], { take: 2, skip: 4 })).toBeNull();
   });

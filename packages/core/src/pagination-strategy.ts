@@ -1,3 +1,4 @@
+import type { PaginationDefinition } from './service-definition.js';
 import { TrainwireError } from './trainwire-error.js';
 
 /** How to find a page's items and the query for the page after it. */
@@ -7,36 +8,10 @@ export interface PaginationStrategy<Page, Item, Query> {
   next(page: Page, query: Query): Query | null;
 }
 
-/**
- * An operation's `x-pagination`, as codegen emits it (tools/codegen/FORMAT.md). Paths are dotted;
- * `'.'` is the body itself.
- */
-export interface PaginationSettings {
-  style: 'offset' | 'page' | 'cursor' | 'none';
-  /** Path to the item array in the body. */
-  items: string;
-  /** @default 'offset' */
-  offsetParam?: string | null | undefined;
-  /** @default 'limit' */
-  limitParam?: string | null | undefined;
-  /** Path to the total item count (offset style). */
-  total?: string | null | undefined;
-  /** @default 'page' */
-  pageParam?: string | null | undefined;
-  /** @default 'per_page' */
-  perPageParam?: string | null | undefined;
-  /** Path to the boolean that says whether another page follows (page style). */
-  hasNext?: string | null | undefined;
-  /** Query parameter that carries the cursor. @default 'cursor' */
-  cursorParam?: string | null | undefined;
-  /** Path to the next cursor in the body. @default 'next_cursor' */
-  nextCursor?: string | null | undefined;
-}
-
 type Query = Record<string, unknown>;
 
 /** The strategy that walks the pages an `x-pagination` definition describes. */
-export function paginationStrategy(definition: PaginationSettings): PaginationStrategy<unknown, unknown, Query> {
+export function paginationStrategy(definition: PaginationDefinition): PaginationStrategy<unknown, unknown, Query> {
   const items = (page: unknown): unknown[] => {
     const value = valueAt(page, definition.items);
     if (value === undefined || value === null) return [];
@@ -46,29 +21,27 @@ export function paginationStrategy(definition: PaginationSettings): PaginationSt
   return { items, next: nextQuery(definition, items) };
 }
 
-function nextQuery(definition: PaginationSettings, items: (page: unknown) => unknown[]) {
+function nextQuery(definition: PaginationDefinition, items: (page: unknown) => unknown[]) {
   return (page: unknown, query: Query): Query | null => {
     const count = items(page).length;
     if (count === 0) return null;
     switch (definition.style) {
       case 'offset': {
-        const offsetParam = definition.offsetParam ?? 'offset';
-        const limitParam = definition.limitParam ?? 'limit';
+        const { offsetParam, limitParam } = definition;
         const limit = numberFrom(query[limitParam]);
         if (limit !== undefined && count < limit) return null;
         const offset = (numberFrom(query[offsetParam]) ?? 0) + count;
-        const total = definition.total == null ? undefined : numberFrom(valueAt(page, definition.total));
+        const total = definition.total === null ? undefined : numberFrom(valueAt(page, definition.total));
         if (total !== undefined && offset >= total) return null;
         return { ...query, [offsetParam]: offset };
       }
       case 'page': {
-        const pageParam = definition.pageParam ?? 'page';
-        if (definition.hasNext != null && valueAt(page, definition.hasNext) === false) return null;
+        const { pageParam } = definition;
+        if (definition.hasNext !== null && valueAt(page, definition.hasNext) === false) return null;
         return { ...query, [pageParam]: (numberFrom(query[pageParam]) ?? 1) + 1 };
       }
       case 'cursor': {
-        const cursorParam = definition.cursorParam ?? 'cursor';
-        const nextCursor = definition.nextCursor ?? 'next_cursor';
+        const { cursorParam, nextCursor } = definition;
         const cursor = valueAt(page, nextCursor);
         if (cursor === undefined || cursor === null || cursor === '') return null;
         return { ...query, [cursorParam]: cursor };

@@ -60,7 +60,7 @@ describe('a planted API key', () => {
     expect(lines.length).toBeGreaterThan(0);
   });
 
-  it('is redacted from a config error about it', () => {
+  it('stays out of the error for a header that carries it', () => {
     resolveSetting({ value: KEY, option: 'apiKey', service: 'Widgets', secret: true });
     const error = (() => {
       try {

@@ -215,3 +215,15 @@ describe('a streamed request body', () => {
     expect(seen[0]?.body).toBe('{"name":"gear"}');
   });
 });
+
+describe('request bodies', () => {
+  it('sends a string to a JSON operation as a JSON string, and validates it', async () => {
+    const { client, seen } = transport([json(widget, 201)], { validateRequests: false });
+    await client.request('post', '/widgets', { body: 'gear' as never });
+    expect(seen[0]?.body).toBe('"gear"');
+    const strict = transport([json(widget, 201)]);
+    const error = await strict.client.request('post', '/widgets', { body: 'gear' as never }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InvalidRequestError);
+    expect(strict.seen).toHaveLength(0);
+  });
+});

@@ -191,7 +191,7 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     const fetch = withRetry(baseFetch, context);
     // Keep the serialized body, so a retry rebuilds the request from it instead of cloning up front.
     const bodySerializer = (body: unknown): BodyInit | null | undefined => {
-      const serialized = serializeBody(body);
+      const serialized = serializeBody(body, definitionEntry?.body?.contentType);
       if (!(serialized instanceof ReadableStream)) context.replayBody = serialized;
       return serialized;
     };
@@ -329,10 +329,14 @@ function parseErrorBody(text: string): unknown {
   }
 }
 
-/** JSON for plain values; bodies that are already bytes, text, a form or a stream go as they are. */
-function serializeBody(body: unknown): BodyInit | null | undefined {
+/**
+ * Bytes, forms and streams go as they are; a string goes as it is to a non-JSON operation;
+ * everything else (a string to a JSON operation too) as JSON.
+ */
+function serializeBody(body: unknown, contentType = 'application/json'): BodyInit | null | undefined {
   if (body === undefined || body === null) return body;
-  return isRawBody(body) ? body : JSON.stringify(body);
+  if (isRawBody(body) || (typeof body === 'string' && !contentType.includes('json'))) return body;
+  return JSON.stringify(body);
 }
 
 function checkHeader(name: string, value: string): string {
