@@ -319,7 +319,7 @@ describe('billing', () => {
     const [page, total] = await client().getTransactions({ limit: 5 });
     expect(page).toHaveLength(5);
     expect(total).toBe(all.length);
-    expect(page[0]?.created_at >= page[4]!.created_at).toBe(true);
+    expect(page[0]!.created_at >= page[4]!.created_at).toBe(true);
   });
 
   it('lists the packages', async () => {

@@ -21,8 +21,10 @@ export interface MockJob {
   loss_history: number[];
   /** The epoch at which the job fails (a script path containing `fail` fails at epoch 2). */
   failAtEpoch: number | undefined;
-  /** Wall-clock milliseconds not yet turned into steps. */
+  /** When wall-clock time was last turned into steps. */
   lastAdvance: number;
+  /** Whether the job advances with the clock; seeded jobs advance only when polled, so every state stays on show. */
+  wallClock: boolean;
 }
 
 /** An API key the mock accepts (or has revoked). */
@@ -147,6 +149,7 @@ export class MiddlemanMockState {
       loss_history: [],
       failAtEpoch: /fail/i.test(body.script_path) ? 2 : undefined,
       lastAdvance: Date.now(),
+      wallClock: at === undefined,
       job: {
         id,
         name: body.name ?? null,
@@ -186,7 +189,7 @@ export class MiddlemanMockState {
   advance(entry: MockJob, steps = 0): void {
     const { speed, stepMs } = this.options;
     const now = Date.now();
-    const wallSteps = speed > 0 ? Math.floor(((now - entry.lastAdvance) * speed) / stepMs) : 0;
+    const wallSteps = speed > 0 && entry.wallClock ? Math.floor(((now - entry.lastAdvance) * speed) / stepMs) : 0;
     if (wallSteps > 0 || speed <= 0) entry.lastAdvance = speed > 0 ? entry.lastAdvance + (wallSteps * stepMs) / speed : now;
     for (let index = 0; index < steps + wallSteps; index++) this.step(entry);
   }
