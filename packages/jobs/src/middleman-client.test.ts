@@ -369,12 +369,39 @@ describe('data', () => {
     expect(progress.at(-1)).toBe(1);
   });
 
+  it('streams a large file in 64 KiB chunks as it is sent, never holding it whole', async () => {
+    const path = join(directory, 'big.bin');
+    const size = 8 * 1024 * 1024;
+    await writeFile(path, new Uint8Array(size).fill(1));
+    const chunks: number[] = [];
+    let loadedAtFirstChunk = -1;
+    let loaded = 0;
+    let putHeaders: Headers | undefined;
+    const fetch = async (request: Request) => {
+      if (request.method !== 'PUT') return globalThis.fetch(request);
+      putHeaders = request.headers;
+      const reader = request.body!.getReader();
+      while (true) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        if (loadedAtFirstChunk < 0) loadedAtFirstChunk = loaded;
+        chunks.push(value.byteLength);
+      }
+      return new Response(null, { status: 200 });
+    };
+    await client({ fetch }).uploadFile(path, { onProgress: (progress) => (loaded = progress.loaded) });
+    expect(chunks.reduce((sum, length) => sum + length, 0)).toBe(size);
+    expect(Math.max(...chunks)).toBeLessThanOrEqual(64 * 1024);
+    expect(loadedAtFirstChunk).toBeLessThan(size); // the first bytes left before the file was read to the end
+    expect(putHeaders?.get('x-api-key')).toBeNull();
+  });
+
   it('uploads a Blob and a ReadableStream (which needs its size)', async () => {
     const blob = new File(['hello, middleman'], 'notes.txt', { type: 'text/plain' });
     const fromBlob = await client().uploadFile(blob);
     expect(fromBlob).toMatch(/^uploads\/unassigned\/[a-z0-9]{8}\/notes.txt$/);
     const stream = () => new Blob(['streamed bytes']).stream();
-    expect(() => client().uploadFile(stream())).rejects.toThrow('Invalid size: is required');
+    await expect(client().uploadFile(stream())).rejects.toThrow('Invalid size: is required');
     const fromStream = await client().uploadFile(stream(), { size: 14, filename: 'part.bin' });
     const upload = [...mock.state.uploads.values()].find((item) => item.blob_path === fromStream);
     expect(new TextDecoder().decode(upload?.data)).toBe('streamed bytes');
