@@ -151,6 +151,6 @@ describe('createMiddlemanMock', () => {
       handlers,
       new Request('http://127.0.0.1:4010/middleman/api/v1/billing/packages', { headers: { 'x-api-key': MIDDLEMAN_MOCK_API_KEY } }),
     );
-    expect((await response?.json()).packages).toHaveLength(4);
+    expect((await response!.json()).packages).toHaveLength(4);
   });
 });
