@@ -419,6 +419,16 @@ describe('data', () => {
     expect(requests).toHaveLength(0);
   });
 
+  it('retries a PUT that met a 5xx when the source can be read again', async () => {
+    let failures = 0;
+    server.use(
+      http.put(`${BASE}/_storage/upload/:token`, () => (failures++ === 0 ? new HttpResponse('SlowDown', { status: 503 }) : undefined)),
+    );
+    const blobPath = await client().uploadFile(new Blob(['retry me']));
+    expect(requests.filter((request) => request.method === 'PUT')).toHaveLength(2);
+    expect([...mock.state.uploads.values()].find((item) => item.blob_path === blobPath)?.received).toBe(8);
+  });
+
   it('gets a download URL for a job, or one file of it', async () => {
     const [[completed]] = await client().listJobs({ status: 'completed' });
     const download = await client().getDownloadUrl(completed!.id, { path: 'outputs/model.pt' });
