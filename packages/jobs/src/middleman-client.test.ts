@@ -158,8 +158,8 @@ describe('jobs', () => {
     [{ script_path: '' }, 'script_path', 'Invalid script_path: must be a non-empty string (got "")'],
     [{ input_data_path: '  ' }, 'input_data_path', 'Invalid input_data_path: must be a non-empty string (got "  ")'],
   ])('refuses %j before sending anything', async (change, field, message) => {
-    const error = await Promise.resolve()
-      .then(() => client().createJob({ ...JOB, ...(change as object) }))
+    const error = await client()
+      .createJob({ ...JOB, ...(change as object) })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InvalidRequestError);
     expect((error as InvalidRequestError).field).toBe(field);
@@ -333,7 +333,13 @@ describe('billing', () => {
   });
 
   it('refuses a limit out of range before sending', async () => {
-    expect(() => client().getTransactions({ limit: 500 })).toThrow('Invalid limit: must be a whole number from 1 to 100 (got 500)');
+    await expect(client().getTransactions({ limit: 500 })).rejects.toThrow('Invalid limit: must be a whole number from 1 to 100 (got 500)');
+    const walk = async () => {
+      for await (const job of client().listJobs({ status: 'exploded' as 'running' })) expect(job).toBeUndefined();
+    };
+    await expect(walk()).rejects.toThrow(
+      'Invalid status: must be one of queued, provisioning, running, paused, resuming, checkpointing, completed, cancelled, failed (got "exploded")',
+    );
     expect(requests).toHaveLength(0);
   });
 });
