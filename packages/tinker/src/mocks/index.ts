@@ -1,0 +1,2 @@
+export * from './tinker.js';
+export * from './tensafe.js';
