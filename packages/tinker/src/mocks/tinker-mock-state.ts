@@ -30,17 +30,23 @@ export interface TinkerMockModel {
   checkpoints: Checkpoint[];
 }
 
-/** A future of the Tinker mock: it answers `try_again` (or 408) until `polls` reaches the mock's `pollsUntilDone`. */
+/** How a request of the Tinker mock ended: its result, or a failure with its category. */
+export type TinkerMockOutcome = { result: unknown } | { error: { error: string; category: 'unknown' | 'server' | 'user' } };
+
+/**
+ * A future of the Tinker mock: it answers `try_again` (or 408) until `polls` reaches the mock's
+ * `pollsUntilDone`, and its work runs then, after every lower `seq_id` of the same model.
+ */
 export interface TinkerMockFuture {
   request_id: string;
   type: string;
   polls: number;
-  /** The result, computed when the request was accepted. */
-  result?: unknown;
-  error?: { error: string; category: 'unknown' | 'server' | 'user' };
-  /** Work to apply when the future completes (e.g. a checkpoint appears). */
-  complete?: () => void;
-  completed: boolean;
+  /** The training run whose requests are applied in `seq_id` order. */
+  model_id?: string | undefined;
+  seq_id?: number | undefined;
+  /** Does the work of the request and says how it ended (run once). */
+  run: () => TinkerMockOutcome;
+  outcome?: TinkerMockOutcome;
   /** Set by `state.expireFuture`: every poll answers 410. */
   expired: boolean;
 }

@@ -10,12 +10,20 @@ import {
   seedTinkerState,
   type TinkerMockFuture,
   type TinkerMockModel,
+  type TinkerMockOutcome,
   type TinkerMockState,
 } from './tinker-mock-state.js';
 import { batchProblem, forwardOutput, sampleOutput } from './tinker-mock-training.js';
 
 export { service as tinkerService } from '../generated/tinker.js';
-export type { TinkerMockFuture, TinkerMockModel, TinkerMockSampler, TinkerMockSession, TinkerMockState } from './tinker-mock-state.js';
+export type {
+  TinkerMockFuture,
+  TinkerMockModel,
+  TinkerMockOutcome,
+  TinkerMockSampler,
+  TinkerMockSession,
+  TinkerMockState,
+} from './tinker-mock-state.js';
 
 type Schemas = components['schemas'];
 
@@ -122,10 +130,25 @@ export function createTinkerMock(options: TinkerMockOptions = {}): { handlers: R
     if (scoped && !known && reply.status < 500) state.idempotentReplies.set(scoped, reply);
     return toResponse(reply);
   };
-  const newFuture = (type: string, work: () => Omit<TinkerMockFuture, 'request_id' | 'type' | 'polls' | 'completed' | 'expired'>) => {
-    const future: TinkerMockFuture = { request_id: seededUuid(random), type, polls: 0, completed: false, expired: false, ...work() };
+  const newFuture = (type: string, run: () => TinkerMockOutcome, order?: { model: TinkerMockModel; seq_id: unknown }) => {
+    const future: TinkerMockFuture = { request_id: seededUuid(random), type, polls: 0, expired: false, run };
+    if (order && typeof order.seq_id === 'number') {
+      future.model_id = order.model.run.training_run_id;
+      future.seq_id = order.seq_id;
+    }
     state.futures.set(future.request_id, future);
     return future;
+  };
+  /** Run a future's work, after the work of every earlier request (lower seq_id) of the same model, as the server orders them. */
+  const settle = (future: TinkerMockFuture) => {
+    if (future.model_id !== undefined) {
+      const earlier = [...state.futures.values()]
+        .filter((other) => other.model_id === future.model_id && !other.outcome && (other.seq_id ?? 0) < (future.seq_id ?? 0))
+        .sort((left, right) => (left.seq_id ?? 0) - (right.seq_id ?? 0));
+      for (const other of earlier) other.outcome = other.run();
+    }
+    future.outcome ??= future.run();
+    return future.outcome;
   };
   const userError = (message: string) => ({ error: { error: message, category: 'user' as const } });
   const trainingModel = (body: Record<string, unknown>) => {
@@ -344,12 +367,8 @@ export function createTinkerMock(options: TinkerMockOptions = {}): { handlers: R
           if (!SUPPORTED_MODELS.some((model) => model.model_name === body.base_model)) {
             return userError(`Base model ${body.base_model} is not supported; see get_server_capabilities`);
           }
-          return {
-            result: { model_id: modelId, type: 'create_model' },
-            complete: () => {
-              addModel(state, session, body.base_model, body.lora_config, Date.now(), body.user_metadata, body.model_seq_id);
-            },
-          };
+          addModel(state, session, body.base_model, body.lora_config, Date.now(), body.user_metadata, body.model_seq_id);
+          return { result: { model_id: modelId, type: 'create_model' } };
         });
         return submitted(future, modelId);
       }),
@@ -377,16 +396,16 @@ export function createTinkerMock(options: TinkerMockOptions = {}): { handlers: R
           if (!body || !input || !Array.isArray(input.data)) return detail(400, `Invalid ${route} request`);
           const model = trainingModel(body);
           if (!model) return detail(404, `Model ${String(body.model_id)} not found`);
-          const future = newFuture(route === 'forward' ? 'Forward' : 'ForwardBackward', () => {
-            const problem = batchProblem(input);
-            if (problem) return userError(problem);
-            return {
-              result: forwardOutput(model, input),
-              complete: () => {
-                if (route === 'forward_backward') model.gradients = true;
-              },
-            };
-          });
+          const future = newFuture(
+            route === 'forward' ? 'Forward' : 'ForwardBackward',
+            () => {
+              const problem = batchProblem(input);
+              if (problem) return userError(problem);
+              if (route === 'forward_backward') model.gradients = true;
+              return { result: forwardOutput(model, input) };
+            },
+            { model, seq_id: body.seq_id },
+          );
           return submitted(future);
         }),
       ),
@@ -397,13 +416,16 @@ export function createTinkerMock(options: TinkerMockOptions = {}): { handlers: R
         const model = body && trainingModel(body);
         if (!body || !model) return detail(404, `Model ${String(body?.model_id)} not found`);
         const adam = (body.adam_params ?? {}) as Schemas['AdamParams'];
-        const future = newFuture('OptimStep', () => ({
-          result: { metrics: { learning_rate: adam.learning_rate ?? 1e-4, grad_norm: model.gradients ? 1.25 : 0 } },
-          complete: () => {
+        const future = newFuture(
+          'OptimStep',
+          () => {
+            const result = { metrics: { learning_rate: adam.learning_rate ?? 1e-4, grad_norm: model.gradients ? 1.25 : 0 } };
             if (model.gradients) model.steps += 1;
             model.gradients = false;
+            return { result };
           },
-        }));
+          { model, seq_id: body.seq_id },
+        );
         return submitted(future);
       }),
     ),
@@ -419,34 +441,33 @@ export function createTinkerMock(options: TinkerMockOptions = {}): { handlers: R
             // No name: the weights go straight into a new sampling session.
             const session = state.sessions.get(model.session_id);
             const samplerId = `${model.session_id}:sample:${Number(body.sampling_session_seq_id ?? session?.sampler_ids.length ?? 0)}`;
-            const future = newFuture(type, () => ({
-              result: { sampling_session_id: samplerId, type: route },
-              complete: () => {
-                state.samplers.set(samplerId, {
-                  sampler_id: samplerId,
-                  base_model: model.run.base_model,
-                  model_path: null,
-                  session_id: model.session_id,
-                });
+            const future = newFuture(
+              type,
+              () => {
+                const sampler = { sampler_id: samplerId, base_model: model.run.base_model, model_path: null, session_id: model.session_id };
+                state.samplers.set(samplerId, sampler);
                 session?.sampler_ids.push(samplerId);
+                return { result: { sampling_session_id: samplerId, type: route } };
               },
-            }));
+              { model, seq_id: body.seq_id },
+            );
             return submitted(future);
           }
           const name = typeof body.path === 'string' ? body.path : String(model.checkpoints.length + 1).padStart(4, '0');
           const tinkerPath = `tinker://${model.run.training_run_id}/${kind}/${name}`;
-          const exists = model.checkpoints.some((item) => item.checkpoint_id === `${kind}/${name}`);
-          const future = newFuture(type, () => {
-            if (exists && body.overwrite !== true)
-              return userError(`Checkpoint ${tinkerPath} already exists; pass overwrite to replace it`);
-            return {
-              result: { path: tinkerPath, type: route },
-              complete: () => {
-                const ttl = typeof body.ttl_seconds === 'number' ? body.ttl_seconds : undefined;
-                addCheckpoint(state, model, kind, name, Date.now(), 4_000_000 * model.lora_config.rank, ttl);
-              },
-            };
-          });
+          const future = newFuture(
+            type,
+            () => {
+              const exists = model.checkpoints.some((item) => item.checkpoint_id === `${kind}/${name}`);
+              if (exists && body.overwrite !== true) {
+                return userError(`Checkpoint ${tinkerPath} already exists; pass overwrite to replace it`);
+              }
+              const ttl = typeof body.ttl_seconds === 'number' ? body.ttl_seconds : undefined;
+              addCheckpoint(state, model, kind, name, Date.now(), 4_000_000 * model.lora_config.rank, ttl);
+              return { result: { path: tinkerPath, type: route } };
+            },
+            { model, seq_id: body.seq_id },
+          );
           return submitted(future);
         }),
       ),
@@ -457,13 +478,18 @@ export function createTinkerMock(options: TinkerMockOptions = {}): { handlers: R
         const model = body && trainingModel(body);
         if (!body || !model) return detail(404, `Model ${String(body?.model_id)} not found`);
         const path = String(body.path);
-        const future = newFuture('LoadWeights', () => {
-          const found = byPath(path);
-          if (found.error) return userError(`Cannot load ${path}: not found or not accessible`);
-          if (found.checkpoint.checkpoint_type !== 'training')
-            return userError(`${path} holds sampler weights; load a weights/ checkpoint`);
-          return { result: { path, model_id: model.run.training_run_id, type: 'load_weights' } };
-        });
+        const future = newFuture(
+          'LoadWeights',
+          () => {
+            const found = byPath(path);
+            if (found.error) return userError(`Cannot load ${path}: not found or not accessible`);
+            if (found.checkpoint.checkpoint_type !== 'training') {
+              return userError(`${path} holds sampler weights; load a weights/ checkpoint`);
+            }
+            return { result: { path, model_id: model.run.training_run_id, type: 'load_weights' } };
+          },
+          { model, seq_id: body.seq_id },
+        );
         return submitted(future);
       }),
     ),
@@ -509,7 +535,7 @@ export function createTinkerMock(options: TinkerMockOptions = {}): { handlers: R
       if (!future) return toResponse(detail(404, `Future ${String(body?.request_id)} not found`));
       if (future.expired) return toResponse(detail(410, `Future ${future.request_id} expired; submit the request again`));
       future.polls += 1;
-      if (future.polls <= pollsUntilDone) {
+      if (!future.outcome && future.polls <= pollsUntilDone) {
         const pending = {
           type: 'try_again',
           request_id: future.request_id,
@@ -519,16 +545,13 @@ export function createTinkerMock(options: TinkerMockOptions = {}): { handlers: R
         // Alternate the two pending answers: a JSON try_again, then the quiet 408 of a long poll that timed out.
         return HttpResponse.json(pending, { status: future.polls % 2 === 0 ? 408 : 200 });
       }
-      if (!future.completed) {
-        future.completed = true;
-        if (!future.error) future.complete?.();
-      }
-      if (future.error) return HttpResponse.json(future.error);
-      const size = JSON.stringify(future.result).length;
+      const outcome = settle(future);
+      if ('error' in outcome) return HttpResponse.json(outcome.error);
+      const size = JSON.stringify(outcome.result).length;
       if (size > inlineResultLimit && body?.allow_metadata_only !== false) {
         return HttpResponse.json({ status: 'complete_metadata', response_payload_size: size });
       }
-      return HttpResponse.json(future.result as never);
+      return HttpResponse.json(outcome.result as never);
     }),
   ];
   return { handlers, state };
