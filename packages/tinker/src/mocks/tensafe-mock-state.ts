@@ -60,6 +60,8 @@ export class TenSafeMockState {
   readonly auditLog: AuditLogEntry[] = [];
   /** Answers replayed for a repeated `Idempotency-Key` (tenant, method, path, key). */
   readonly idempotency = new Map<string, { status: number; body: unknown }>();
+  /** Resolves once the seeded data (whose checkpoint is encrypted asynchronously) is in place. */
+  ready: Promise<void> = Promise.resolve();
   readonly #random: () => number;
   readonly #world: MockWorld;
 

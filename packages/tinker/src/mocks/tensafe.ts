@@ -70,6 +70,7 @@ export function createTenSafeMock(options: TenSafeMockOptions = {}): { handlers:
   const nextRequestId = () => `req-${String(++requestCount).padStart(6, '0')}`;
 
   const ready = seed(state, tenantOf(apiKey), options.trainingClients ?? 3);
+  state.ready = ready;
 
   /** The caller's tenant, or the error the server answers with. */
   const authenticate = (request: Request): { tenantId: string } | { response: Response } => {
@@ -474,12 +475,15 @@ function timeOf(value: string | null): number | undefined {
   return Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`);
 }
 
-/** A realistic handful for the tenant: clients in several states, a trained one with a checkpoint. */
-async function seed(state: TenSafeMockState, tenantId: string, count: number): Promise<void> {
+/**
+ * A realistic handful for the tenant: clients in several states (made at once), and a trained one
+ * whose checkpoint is saved (encryption is asynchronous: the returned promise is `state.ready`).
+ */
+function seed(state: TenSafeMockState, tenantId: string, count: number): Promise<void> {
   const start = Date.UTC(2026, 0, 5, 9, 0, 0);
   const models = ['meta-llama/Llama-3-8B', 'mistralai/Mistral-7B-v0.3', 'Qwen/Qwen2.5-7B'];
-  for (let index = 0; index < count; index++) {
-    const at = start + index * 3_600_000;
+  const statuses = ['ready', 'terminated', 'error'] as const;
+  const clients = Array.from({ length: count }, (_, index) => {
     const client = state.createTrainingClient(
       tenantId,
       {
@@ -487,15 +491,15 @@ async function seed(state: TenSafeMockState, tenantId: string, count: number): P
         lora_config: { rank: 16 },
         ...(index === 0 ? { dp_config: { enabled: true, noise_multiplier: 1, target_epsilon: 8 } } : {}),
       },
-      at,
+      start + index * 60_000,
     );
-    if (index === 0) {
-      client.info.step = 3;
-      client.epsilon = 1.5;
-      client.info.dp_metrics = { total_epsilon: 1.5, delta: 1e-5, num_steps: 3 };
-      await state.saveState(client, { include_optimizer: true, metadata: { note: 'seeded' } }, at + 600_000);
-    }
-    if (index === 1) client.info.status = 'terminated';
-    if (index === 2) client.info.status = 'error';
-  }
+    client.info.status = statuses[index % statuses.length] as (typeof statuses)[number];
+    return client;
+  });
+  const trained = clients[0];
+  if (!trained) return Promise.resolve();
+  trained.info.step = 3;
+  trained.epsilon = 1.5;
+  trained.info.dp_metrics = { total_epsilon: 1.5, delta: 1e-5, num_steps: 3 };
+  return state.saveState(trained, { include_optimizer: true, metadata: { note: 'seeded' } }, start + 3_600_000).then(() => undefined);
 }
