@@ -31,7 +31,7 @@ const entry: AuditLogEntry = {
     total_epsilon: 2,
     delta: 1e-5,
     num_clipped: 3,
-    grad_norm_before_clip: 1.2345678901234567e16,
+    grad_norm_before_clip: 1.2345678901234568e16,
   },
 };
 
