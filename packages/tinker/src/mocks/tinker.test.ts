@@ -16,8 +16,8 @@ describe('createTinkerMock', () => {
   it('answers through getResponse (how the sandbox serves it), checking X-API-Key', async () => {
     const mock = createTinkerMock();
     const ok = await call(mock, '/training_runs?limit=2');
-    expect(ok?.status).toBe(200);
-    expect(((await ok?.json()) as { training_runs: unknown[] }).training_runs).toHaveLength(2);
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as { training_runs: unknown[] }).training_runs).toHaveLength(2);
     const denied = await getResponse(mock.handlers, new Request(`${BASE}/training_runs`, { headers: { 'X-API-Key': 'tml-other' } }));
     expect(denied?.status).toBe(401);
     expect(await denied?.json()).toEqual({ detail: 'Invalid or missing API key' });
@@ -48,10 +48,10 @@ describe('createTinkerMock', () => {
     const mock = createTinkerMock();
     const body = JSON.stringify({ tags: [], sdk_version: 'x', type: 'create_session' });
     const headers = { 'X-Idempotency-Key': 'same' };
-    const first = (await (await call(mock, '/create_session', { method: 'POST', body, headers }))?.json()) as { session_id: string };
-    const second = (await (await call(mock, '/create_session', { method: 'POST', body, headers }))?.json()) as { session_id: string };
+    const first = (await await call(mock, '/create_session', { method: 'POST', body, headers })).json() as { session_id: string };
+    const second = (await await call(mock, '/create_session', { method: 'POST', body, headers })).json() as { session_id: string };
     expect(second.session_id).toBe(first.session_id);
-    const third = (await (await call(mock, '/create_session', { method: 'POST', body }))?.json()) as { session_id: string };
+    const third = (await await call(mock, '/create_session', { method: 'POST', body })).json() as { session_id: string };
     expect(third.session_id).not.toBe(first.session_id);
   });
 
@@ -61,13 +61,13 @@ describe('createTinkerMock', () => {
     const checkpoint = model?.checkpoints[0];
     const path = `/training_runs/${encodeURIComponent(model?.run.training_run_id ?? '')}/checkpoints/${checkpoint?.checkpoint_id}/archive`;
     const building = await call(mock, path);
-    expect(building?.status).toBe(503);
-    expect(building?.headers.get('retry-after-ms')).toBe('3000');
-    expect(building?.headers.get('retry-after')).toBe('3');
+    expect(building.status).toBe(503);
+    expect(building.headers.get('retry-after-ms')).toBe('3000');
+    expect(building.headers.get('retry-after')).toBe('3');
     const ready = await call(mock, path);
-    expect(ready?.status).toBe(302);
-    expect(Date.parse(ready?.headers.get('expires') ?? '')).toBeGreaterThan(Date.now());
+    expect(ready.status).toBe(302);
+    expect(Date.parse(ready.headers.get('expires') ?? '')).toBeGreaterThan(Date.now());
     const unknown = await call(mock, '/retrieve_future', { method: 'POST', body: JSON.stringify({ request_id: 'nope' }) });
-    expect(unknown?.status).toBe(404);
+    expect(unknown.status).toBe(404);
   });
 });
