@@ -48,10 +48,10 @@ describe('createTinkerMock', () => {
     const mock = createTinkerMock();
     const body = JSON.stringify({ tags: [], sdk_version: 'x', type: 'create_session' });
     const headers = { 'X-Idempotency-Key': 'same' };
-    const first = (await await call(mock, '/create_session', { method: 'POST', body, headers })).json() as { session_id: string };
-    const second = (await await call(mock, '/create_session', { method: 'POST', body, headers })).json() as { session_id: string };
+    const first = (await (await call(mock, '/create_session', { method: 'POST', body, headers })).json()) as { session_id: string };
+    const second = (await (await call(mock, '/create_session', { method: 'POST', body, headers })).json()) as { session_id: string };
     expect(second.session_id).toBe(first.session_id);
-    const third = (await await call(mock, '/create_session', { method: 'POST', body })).json() as { session_id: string };
+    const third = (await (await call(mock, '/create_session', { method: 'POST', body })).json()) as { session_id: string };
     expect(third.session_id).not.toBe(first.session_id);
   });
 
