@@ -20,7 +20,7 @@ export async function loadArtifactWriter(): Promise<ArtifactWriter> {
       { cause: String(error) },
     );
   }
-  const [fs, path, { Readable }, { pipeline }] = modules;
+  const [fs, { createWriteStream }, path, { Readable }, { pipeline }] = modules;
   return async (body, destination) => {
     const target = path.resolve(destination);
     const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${crypto.randomUUID()}.part`);
@@ -33,16 +33,13 @@ export async function loadArtifactWriter(): Promise<ArtifactWriter> {
         },
       }),
     );
-    let file: Awaited<ReturnType<typeof fs.open>> | undefined;
     try {
-      file = await fs.open(temporary, 'wx');
-      await pipeline(Readable.fromWeb(counted as never), file.createWriteStream({ autoClose: false }));
-      await file.sync();
-      await file.close();
-      file = undefined;
+      await pipeline(Readable.fromWeb(counted as never), createWriteStream(temporary, { flags: 'wx' }));
+      // Flush to disk before the rename, so a crash cannot leave a renamed but empty file.
+      const file = await fs.open(temporary, 'r+');
+      await file.sync().finally(() => file.close());
       await fs.rename(temporary, target);
     } catch (error) {
-      await file?.close().catch(() => undefined);
       await fs.rm(temporary, { force: true });
       await counted.cancel().catch(() => undefined);
       throw error;
@@ -52,5 +49,11 @@ export async function loadArtifactWriter(): Promise<ArtifactWriter> {
 }
 
 function importNodeModules() {
-  return Promise.all([import('node:fs/promises'), import('node:path'), import('node:stream'), import('node:stream/promises')]);
+  return Promise.all([
+    import('node:fs/promises'),
+    import('node:fs'),
+    import('node:path'),
+    import('node:stream'),
+    import('node:stream/promises'),
+  ]);
 }
