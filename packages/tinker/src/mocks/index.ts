@@ -1,2 +1,2 @@
-export * from './tinker.js';
 export * from './tensafe.js';
+export * from './tinker.js';

@@ -3,14 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { createTinkerMock, tinkerService } from './tinker.js';
 
 const BASE = 'https://tinker.thinkingmachines.dev/services/tinker-prod/api/v1';
-const call = (mock: ReturnType<typeof createTinkerMock>, path: string, init: RequestInit = {}) =>
-  getResponse(
-    mock.handlers,
-    new Request(`${BASE}${path}`, {
-      ...init,
-      headers: { 'X-API-Key': 'tml-mock-key', 'Content-Type': 'application/json', ...init.headers },
-    }),
-  );
+async function call(mock: ReturnType<typeof createTinkerMock>, path: string, init: RequestInit = {}): Promise<Response> {
+  const headers = { 'X-API-Key': 'tml-mock-key', 'Content-Type': 'application/json', ...init.headers };
+  const response = await getResponse(mock.handlers, new Request(`${BASE}${path}`, { ...init, headers }));
+  if (!response) throw new Error(`no handler answered ${path}`);
+  return response;
+}
 
 describe('createTinkerMock', () => {
   it('answers through getResponse (how the sandbox serves it), checking X-API-Key', async () => {
