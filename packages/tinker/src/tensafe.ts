@@ -12,8 +12,8 @@ export {
 } from './tensafe/tensafe-audit.js';
 export { canonicalJson } from './tensafe/tensafe-canonical-json.js';
 export {
-  type ServiceClient as TenSafeClient,
   ServiceClient,
+  ServiceClient as TenSafeClient,
   type TenSafeClientOptions,
   type TenSafeConfig,
 } from './tensafe/tensafe-client.js';
