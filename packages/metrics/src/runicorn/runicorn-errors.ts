@@ -18,6 +18,10 @@ import {
 // extend core's classes (and across two loaded copies of this package: Symbol.for is global).
 const RUNICORN_ERROR = Symbol.for('trainwire.runicorn.error');
 
+function isMarked(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[RUNICORN_ERROR] === true;
+}
+
 function mark(error: object): void {
   Object.defineProperty(error, RUNICORN_ERROR, { value: true });
 }
@@ -38,14 +42,7 @@ export class RunicornAPIError extends TrainwireError {
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {
-    if (
-      this === RunicornAPIError &&
-      typeof value === 'object' &&
-      value !== null &&
-      (value as Record<symbol, unknown>)[RUNICORN_ERROR] === true
-    ) {
-      return true;
-    }
+    if (this === RunicornAPIError && isMarked(value)) return true;
     return TrainwireError[Symbol.hasInstance].call(this, value);
   }
 
