@@ -120,15 +120,18 @@ export class ArtifactsAPI {
       throw new RunicornAPIError(`${listing.artifact} is stored on a remote host; download it there (the viewer serves no file bytes).`);
     }
     const root = path.resolve(targetDir);
-    const written: string[] = [];
-    for (const file of listing.files) {
+    // Check every path before copying any: a manifest path like ../../etc/passwd must not escape the folder.
+    const copies = listing.files.map((file) => {
       const target = path.resolve(root, file.path);
-      // A manifest path like ../../etc/passwd must not escape the target folder.
       if (!target.startsWith(root + path.sep))
         throw new RunicornAPIError(`${listing.artifact} lists a file outside its folder: ${file.path}`);
       if (!file.absolute_path) throw new RunicornAPIError(`${listing.artifact}: the viewer gave no absolute_path for ${file.path}`);
+      return { source: file.absolute_path, target };
+    });
+    const written: string[] = [];
+    for (const { source, target } of copies) {
       await fs.mkdir(path.dirname(target), { recursive: true });
-      await fs.copyFile(file.absolute_path, target);
+      await fs.copyFile(source, target);
       written.push(target);
     }
     return written;

@@ -42,7 +42,9 @@ export class RunicornAPIError extends TrainwireError {
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class asked about; a subclass matches only its own instances.
     if (this === RunicornAPIError && isMarked(value)) return true;
+    // biome-ignore lint/complexity/noThisInStatic: the brand check of core, for the class asked about.
     return TrainwireError[Symbol.hasInstance].call(this, value);
   }
 
