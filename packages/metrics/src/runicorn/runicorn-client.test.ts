@@ -70,7 +70,7 @@ describe('connect', () => {
   it('closes with await using, and refuses calls afterwards', async () => {
     let kept: RunicornClient | undefined;
     {
-      await using connected = await connect(BASE, { logLevel: 'off' });
+      await using connected = await connect(undefined, { logLevel: 'off' });
       kept = connected;
       expect(connected.closed).toBe(false);
     }

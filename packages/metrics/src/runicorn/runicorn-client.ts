@@ -33,7 +33,7 @@ export interface RunicornClientOptions extends ClientOptions {
   apiKey?: string | undefined;
   /** Per-attempt timeout in milliseconds (the Python client's 30 seconds). @default 30000 */
   timeout?: number | undefined;
-  /** Retries on connection errors, 408, 429 and 5xx except 501 (the Python client's 3). @default 3 */
+  /** Retries on connection errors, 408, 409, 429 and 5xx except 501 (the Python client's 3). @default 3 */
   maxRetries?: number | undefined;
 }
 
