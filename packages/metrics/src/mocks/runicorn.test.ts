@@ -77,6 +77,17 @@ describe('createRunicornMock', () => {
     expect(running?.rows).toHaveLength(200);
   });
 
+  it('serves under a base URL with a path, as the sandbox mounts it', async () => {
+    const mock = createRunicornMock({ baseURL: 'http://127.0.0.1:4010/runicorn/' });
+    const answer = async (method: string, path: string) => {
+      const response = await getResponse(mock.handlers, new Request(`http://127.0.0.1:4010/runicorn${path}`, { method }));
+      return { status: response?.status, body: await response?.json() };
+    };
+    expect(await answer('GET', '/api/projects')).toEqual({ status: 200, body: { projects: ['nlp', 'vision'] } });
+    expect(await answer('PUT', '/api/config')).toEqual({ status: 405, body: { detail: 'Method Not Allowed' } });
+    expect(await answer('GET', '/api/nothing')).toEqual({ status: 404, body: { detail: 'Not Found' } });
+  });
+
   it('exports the operation table for request validation', () => {
     expect(runicornService.name).toBe('runicorn');
     expect(runicornService.operations['GET /api/runs/{run_id}/metrics']?.operationId).toBe('getMetrics');

@@ -192,6 +192,7 @@ export function createRunicornMock(options: RunicornMockOptions = {}) {
   const connectionFor = (id: string | null) => (id ? connections.get(id) : undefined);
 
   // Every route the viewer serves, to tell a wrong method (405) from an unknown path (404).
+  const basePath = new URL(base).pathname.replace(/\/+$/, '');
   const routes = Object.values(service.operations).map((operation) => ({
     method: operation.method,
     pattern: new RegExp(`^${operation.path.replace(/\{[^}]+\}/g, '[^/]+')}$`),
@@ -561,7 +562,7 @@ export function createRunicornMock(options: RunicornMockOptions = {}) {
     // What no handler above answered: 405 for a served path with another method (PUT /api/config),
     // 501 for a route the viewer has but this mock does not model, else FastAPI's 404.
     http.all(`${base}/*`, ({ request }) => {
-      const path = new URL(request.url).pathname;
+      const path = new URL(request.url).pathname.slice(basePath.length);
       const matching = routes.filter((route) => route.pattern.test(path));
       if (matching.length === 0) return detail(404, 'Not Found');
       if (!matching.some((route) => route.method === request.method)) return detail(405, 'Method Not Allowed');

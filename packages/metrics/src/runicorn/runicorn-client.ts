@@ -6,6 +6,7 @@ import {
   normalizeBaseURL,
   type RequestOptions,
   readEnv,
+  registerSecret,
   resolveSetting,
 } from '@trainwire/core';
 import { type paths, service } from '../generated/runicorn.js';
@@ -80,6 +81,7 @@ export class RunicornClient implements AsyncDisposable {
   constructor(baseURLOrOptions?: string | RunicornClientOptions, options: RunicornClientOptions = {}) {
     const settings = typeof baseURLOrOptions === 'string' ? { ...options, baseURL: baseURLOrOptions } : { ...options, ...baseURLOrOptions };
     const apiKey = settings.apiKey ?? readEnv('RUNICORN_API_KEY');
+    registerSecret(apiKey);
     const baseURL = resolveSetting({
       value: settings.baseURL,
       option: 'baseURL',
@@ -87,7 +89,6 @@ export class RunicornClient implements AsyncDisposable {
       service: 'Runicorn',
       default: DEFAULT_BASE_URL,
     });
-    if (apiKey) resolveSetting({ value: apiKey, option: 'apiKey', service: 'Runicorn', secret: true });
     this.baseURL = normalizeBaseURL(baseURL, {
       service: 'Runicorn',
       // Plain http to another host is refused only when it would carry a token.
