@@ -40,6 +40,11 @@ export interface RunicornMockOptions {
   storage?: string;
   /** `/api/remote/connect` calls allowed per 60 s (the viewer's limit). @default 10 */
   connectRateLimit?: number;
+  /**
+   * The viewer release to imitate. `0.6.0` removed `/api/v2/*` and `/api/artifacts*` (they answer
+   * 404) and lists runs with `path: "project/name"` instead of project and name. @default '0.5.3'
+   */
+  viewerVersion?: '0.5.3' | '0.6.0';
 }
 
 /** A remote SSH connection the mock holds. */
@@ -66,6 +71,7 @@ export function createRunicornMock(options: RunicornMockOptions = {}) {
   const base = (options.baseURL ?? 'http://127.0.0.1:23300').replace(/\/+$/, '');
   const speed = options.speed ?? 1;
   const storage = options.storage ?? '/data/runicorn';
+  const legacy = options.viewerVersion === '0.6.0';
   const random = seededRandom(options.seed ?? 1);
   const runs = seedRuns(random, storage, Date.now());
   const artifacts = seedArtifacts(runs, random);
@@ -124,6 +130,11 @@ export function createRunicornMock(options: RunicornMockOptions = {}) {
       artifacts_created_count: created,
       artifacts_used_count: used,
     };
+  };
+  /** A 0.6.0 run list item: `path` instead of project and name. */
+  const pathItem = (run: MockRun) => {
+    const { project, name, artifacts_created_count, artifacts_used_count, ...item } = listItem(run);
+    return { ...item, path: `${project}/${name}`, alias: null, tags: [], assets_count: 0 };
   };
   const files = (run: MockRun) => ({
     logs: `${run.run_dir}/logs.txt`,
@@ -200,16 +211,20 @@ export function createRunicornMock(options: RunicornMockOptions = {}) {
 
   const handlers = [
     http.all(`${base}/*`, ({ request }) => {
-      if (!options.apiKey) return undefined;
-      const header = request.headers.get('authorization');
-      if (!header) return detail(401, 'Not authenticated', { 'www-authenticate': 'Bearer' });
-      return header === `Bearer ${options.apiKey}` ? undefined : detail(401, 'Invalid token', { 'www-authenticate': 'Bearer' });
+      if (options.apiKey) {
+        const header = request.headers.get('authorization');
+        if (!header) return detail(401, 'Not authenticated', { 'www-authenticate': 'Bearer' });
+        if (header !== `Bearer ${options.apiKey}`) return detail(401, 'Invalid token', { 'www-authenticate': 'Bearer' });
+      }
+      // 0.6.0 deleted these routers; the static web UI answers what no router serves.
+      const path = new URL(request.url).pathname.slice(basePath.length);
+      return legacy && /^\/api\/(v2\/|artifacts)/.test(path) ? detail(404, 'Not Found') : undefined;
     }),
     http.get(`${base}/api/health`, () =>
       HttpResponse.json({
         status: 'ok',
         storage: state.config.storage,
-        version: '0.5.2',
+        version: legacy ? '0.6.0' : '0.5.2',
         cache: {
           enabled: true,
           type: 'incremental',
@@ -222,7 +237,7 @@ export function createRunicornMock(options: RunicornMockOptions = {}) {
         },
       }),
     ),
-    http.get(`${base}/api/runs`, () => HttpResponse.json(current().map(listItem))),
+    http.get(`${base}/api/runs`, () => HttpResponse.json(current().map(legacy ? pathItem : listItem))),
     http.get(`${base}/api/v2/experiments`, ({ request }) => {
       const query = new URL(request.url).searchParams;
       const page = Number(query.get('page') ?? 1);

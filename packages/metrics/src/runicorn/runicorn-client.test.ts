@@ -111,6 +111,18 @@ describe('experiments', () => {
     expect(paths()).toEqual(['GET /api/v2/experiments?page=2&per_page=2', 'GET /api/v2/experiments?page=3&per_page=2']);
   });
 
+  it('reads /api/runs, filtered and sliced here, from a 0.6.0 viewer that has no v2 index', async () => {
+    const indexed = await client().listExperiments({ project: 'vision' });
+    serve({ viewerVersion: '0.6.0' });
+    requests.length = 0;
+    const runs = await client().listExperiments({ project: 'vision', status: ['finished', 'failed'], limit: 2, offset: 1 });
+    expect(paths()).toEqual(['GET /api/v2/experiments?project=vision&status=finished%2Cfailed&page=1&per_page=2', 'GET /api/runs']);
+    const expected = indexed.filter((run) => run.status !== 'running').slice(1, 3);
+    expect(runs.map((run) => [run.id, run.project, run.name])).toEqual(expected.map((run) => [run.id, run.project, run.name]));
+    expect(runs.map((run) => run.created_time)).toEqual(expected.map((run) => run.created_time));
+    await expect(client().artifacts.listArtifacts()).rejects.toThrow(NotFoundError);
+  });
+
   it('takes several statuses as one comma-separated filter', async () => {
     const runs = await client().listExperiments({ status: ['failed', 'running'] });
     expect(runs.map((run) => run.status).sort()).toEqual(['failed', 'running']);

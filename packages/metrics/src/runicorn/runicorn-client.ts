@@ -13,7 +13,8 @@ import { type paths, service } from '../generated/runicorn.js';
 import { ArtifactsAPI } from './runicorn-artifacts.js';
 import { noRetryOn501, type RunicornCaller, runicornCaller } from './runicorn-caller.js';
 import { checkCount, checkText } from './runicorn-checks.js';
-import { ConnectionError, runicornErrorClasses, ServerError } from './runicorn-errors.js';
+import { ConnectionError, NotFoundError, runicornErrorClasses, ServerError } from './runicorn-errors.js';
+import { experimentFromRun, filterExperiments } from './runicorn-experiments.js';
 import { buildExport, type ExportOptions, exportFormat } from './runicorn-export.js';
 import { metricsFromRows } from './runicorn-metrics.js';
 import { loadNodeFileSystem } from './runicorn-node.js';
@@ -121,11 +122,24 @@ export class RunicornClient implements AsyncDisposable {
     return health;
   }
 
-  /** Experiments from the viewer's index, newest first, filtered; `limit`/`offset` become pages of `/api/v2/experiments`. */
+  /**
+   * Experiments, newest first, filtered: `limit`/`offset` become pages of the viewer's index
+   * (`/api/v2/experiments`); a viewer without that index (0.6.0) is read from `/api/runs` instead.
+   */
   async listExperiments(query: ListExperimentsQuery = {}, options?: RequestOptions): Promise<Experiment[]> {
+    checkCount('limit', query.limit, 1);
+    checkCount('offset', query.offset, 0);
+    try {
+      return await this.listIndexedExperiments(query, options);
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+    }
+    const runs = await this.#call.request('get', '/api/runs', {}, options);
+    return filterExperiments(runs.map(experimentFromRun), query);
+  }
+
+  private async listIndexedExperiments(query: ListExperimentsQuery, options?: RequestOptions): Promise<Experiment[]> {
     const { limit, offset = 0, status, ...filters } = query;
-    checkCount('limit', limit, 1);
-    checkCount('offset', offset, 0);
     const perPage = Math.min(limit ?? MAX_PER_PAGE, MAX_PER_PAGE);
     const statuses = typeof status === 'string' || status === undefined ? status : status.join(',');
     let page = Math.floor(offset / perPage) + 1;
