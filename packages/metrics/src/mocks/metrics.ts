@@ -203,7 +203,7 @@ export function createMetricsMock(options: MetricsMockOptions = {}) {
   const ingest = (experimentId: string, events: Schemas['MetricEvent'][], sync: boolean) => {
     const entry = store(experimentId);
     const time = now();
-    const visibleAt = sync ? time : time + ingestDelay / speed;
+    const visibleAt = sync ? time : time + ingestDelay;
     let accepted = 0;
     let duplicates = 0;
     const rejected: { client_event_id: string; reason: string }[] = [];
