@@ -19,8 +19,8 @@ export const SYVAIN_AUTH_FILE = '.config/syvain-metrics/auth.json';
  * the file is missing, unreadable, malformed, or readable by group or others.
  */
 export async function readSyvainLocalAuth(path?: string): Promise<SyvainLocalAuth> {
-  const { fs, os, nodePath } = await nodeModules();
-  const file = path ?? nodePath.join(os.homedir(), SYVAIN_AUTH_FILE);
+  const { fs, os } = await nodeModules();
+  const file = path ?? `${os.homedir()}/${SYVAIN_AUTH_FILE}`;
   let stats: { mode: number };
   try {
     stats = await fs.stat(file);
@@ -32,7 +32,8 @@ export async function readSyvainLocalAuth(path?: string): Promise<SyvainLocalAut
     );
   }
   // The file holds an org API key; refuse it when others can read it, as ssh does with private keys.
-  if (globalThis.process?.platform !== 'win32' && (stats.mode & 0o077) !== 0) {
+  const platform = (globalThis as { process?: { platform?: string } }).process?.platform;
+  if (platform !== 'win32' && (stats.mode & 0o077) !== 0) {
     const mode = (stats.mode & 0o777).toString(8).padStart(4, '0');
     throw new MetricsApiAuthError(
       `Syvain local auth file ${file} is readable by group or others (mode ${mode}); run \`chmod 600 ${file}\`.`,
@@ -74,10 +75,19 @@ function parseAuth(text: string, file: string): SyvainLocalAuth {
   return { apiKey: apiKey.trim(), host: host ?? undefined, path: file };
 }
 
-async function nodeModules() {
+/** The parts of `node:fs/promises` and `node:os` used here (typed locally: the package builds without Node's types). */
+interface NodeModules {
+  fs: { stat(path: string): Promise<{ mode: number }>; readFile(path: string, encoding: 'utf8'): Promise<string> };
+  os: { homedir(): string };
+}
+
+// A specifier in a variable keeps bundlers from pulling Node built-ins into a browser build.
+const load = (specifier: string): Promise<unknown> => import(/* @vite-ignore */ specifier);
+
+async function nodeModules(): Promise<NodeModules> {
   try {
-    const [fs, os, nodePath] = await Promise.all([import('node:fs/promises'), import('node:os'), import('node:path')]);
-    return { fs, os, nodePath };
+    const [fs, os] = (await Promise.all([load('node:fs/promises'), load('node:os')])) as [NodeModules['fs'], NodeModules['os']];
+    return { fs, os };
   } catch (error) {
     throw new MetricsApiAuthError(
       "Syvain local auth ('local') reads ~/.config/syvain-metrics/auth.json and needs Node.js, Bun or Deno; pass an API key in this runtime.",
