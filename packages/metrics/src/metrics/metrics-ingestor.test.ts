@@ -76,7 +76,7 @@ describe('MetricsIngestor', () => {
     ingestor.log('loss', 0.5, { step: 3, metadata: { split: 'eval', shard: 1 } });
     ingestor.log('loss', 0.5, { step: 3, metadata: { shard: 1, split: 'eval' } });
     ingestor.log('grad_norm', 1.5);
-    ingestor.log('grad_norm', 1.25, { step: null });
+    ingestor.log('grad_norm', 1.25, { step: null, metadata: null });
     const report = await ingestor.close();
     expect(report).toMatchObject({ logged: 4, accepted: 3, duplicates: 1 });
     const [batch] = await bodies();
