@@ -204,7 +204,8 @@ describe('middleman jobs watch', () => {
     });
     expect(code).toBe(0);
     expect(stdout.startsWith('\x1b[?25l')).toBe(true);
-    expect(stdout).toContain('\x1b[4A\x1b[2K');
+    // log-update erases the 4-line block (and the line under it) before drawing the next one.
+    expect(stdout).toContain(`${'\x1b[2K\x1b[1A'.repeat(4)}\x1b[2K\x1b[GJob `);
     expect(stdout).toMatch(/Epoch {4}10\/10 {3}█{30} 100%/);
     expect(stdout).toMatch(/Loss {5}\d\.\d{4} {2}[▁▂▃▄▅▆▇█]{10}/);
     expect(stdout).toMatch(/Elapsed {2}\d\d:\d\d:\d\d {3}Credits 32 used, 0 reserved/);
