@@ -8,6 +8,7 @@ import {
   type PageOptions,
   PagePromise,
   type RequestOptions,
+  ResponseValidationError,
   readEnv,
   resolveNumberSetting,
   resolveSetting,
@@ -225,6 +226,18 @@ export class ServiceClient {
       { params: { path: { artifact_id: artifactId } } },
       { ...options, headers: { Accept: 'application/octet-stream', ...options?.headers } },
     );
+    const type = response.headers.get('content-type') ?? '';
+    if (!/^application\/octet-stream\s*(;|$)/i.test(type)) {
+      // A proxy's sign-in page or a JSON error served with a 200 is not the ciphertext.
+      response.body?.cancel().catch(() => undefined);
+      throw new ResponseValidationError({
+        status: response.status,
+        path: '$',
+        reason: `expected the ciphertext as application/octet-stream, got ${type ? `content-type ${type}` : 'no content-type'}`,
+        headers: response.headers,
+        operation: `${SERVICE} pullArtifact`,
+      });
+    }
     const info = artifactInfo(artifactId, response);
     const body = checkedArtifactStream(info, response.body ?? new Blob([]).stream());
     if (write && destination !== undefined) return { ...info, ...(await write(body, destination)) };
