@@ -261,3 +261,61 @@ for (const [clientName, list] of Object.entries(methods)) {
     }
   });
 }
+
+describe('Tinker RequestOptions with arbitrary values', () => {
+  const shape = {
+    timeout: fc.integer({ min: 1_000, max: 60_000 }),
+    totalTimeout: fc.integer({ min: 1_000, max: 60_000 }),
+    maxRetries: fc.integer({ min: 0, max: 2 }),
+    idempotencyKey: fc.uuid(),
+    headers: fc.dictionary(
+      fc.constantFrom('X-Trace', 'X-Request-Source', 'Accept-Language'),
+      fc.string({ unit: 'grapheme-ascii', maxLength: 8 }),
+      {
+        maxKeys: 2,
+      },
+    ),
+  };
+  const calls: [string, (clients: Clients, options: never) => unknown][] = [
+    ['RestClient.getTrainingRun', ({ rest }, options) => rest.getTrainingRun(runIds[0] as string, {}, options)],
+    ['RestClient.listTrainingRuns', ({ rest }, options) => rest.listTrainingRuns({}, options)],
+    ['TrainingClient.optimStep', ({ training }, options) => training.optimStep({}, options)],
+    [
+      'SamplingClient.sample',
+      ({ sampling }, options) => sampling.sample({ chunks: [{ type: 'encoded_text', tokens: [1] }] }, 1, {}, {}, options),
+    ],
+    ['ServiceClient.getServerCapabilities', ({ service }, options) => service.getServerCapabilities(options)],
+  ];
+  const property = (options: fc.Arbitrary<unknown>) => async () => {
+    const made = await clients();
+    await fc.assert(
+      fc.asyncProperty(options, fc.constantFrom(...calls), async (value, [name, call]) => {
+        const result = await outcome(() => call(made, value as never));
+        expectTypedOutcome(result, guard, `${name}(…, ${fc.stringify(value)})`);
+      }),
+      { numRuns: 100 },
+    );
+  };
+
+  it(
+    'any well-typed options, any of them missing, extra keys: the call sends what the spec allows',
+    property(
+      fc
+        .tuple(
+          fc.record(shape, { requiredKeys: [] }),
+          fc.dictionary(fc.string({ minLength: 1, maxLength: 6 }), hostileValue, { maxKeys: 2 }),
+        )
+        .map(([known, extra]) => ({ ...extra, ...known })),
+    ),
+  );
+
+  // CORE BUG (@trainwire/core transport): RequestOptions are not checked. A wrong-typed `timeout`
+  // (an object), `maxRetries`, `signal` (a string: "signal.addEventListener is not a function") or
+  // `headers` fails inside fetch and is reported as APIConnectionError ("Connection error"), or is
+  // sent oddly (`headers: 'ab'` goes out as headers `0: a` and `1: b`), instead of
+  // InvalidRequestError naming the option.
+  it.fails(
+    'wrong-typed options are refused with InvalidRequestError naming the option',
+    property(hostileParams({ ...shape, signal: fc.constant(new AbortController().signal) })),
+  );
+});
