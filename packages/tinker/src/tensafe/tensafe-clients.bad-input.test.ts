@@ -184,3 +184,13 @@ describe('TenSafe hostile values outside the generators', () => {
     );
   });
 });
+
+// CORE BUG (@trainwire/core transport serializeBody): a bigint inside an open object
+// (`additionalProperties: true`, like saveState's metadata) passes validation, then
+// JSON.stringify throws "Do not know how to serialize a BigInt" and the transport reports it as
+// APIConnectionError ("Connection error") instead of InvalidRequestError('body.metadata.step').
+it.fails('a bigint inside metadata is refused with InvalidRequestError naming it', async () => {
+  const { training } = await clients();
+  const result = await outcome(() => training.saveState({ metadata: { step: 10n } }));
+  expectTypedOutcome(result, guard, 'saveState({ metadata: { step: 10n } })');
+});
