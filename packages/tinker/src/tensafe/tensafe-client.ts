@@ -77,9 +77,15 @@ export class ServiceClient {
   readonly config: TenSafeConfig;
 
   constructor(options: TenSafeClientOptions = {}) {
-    const apiKey = resolveSetting({ value: options.apiKey, option: 'apiKey', env: 'TS_API_KEY', service: SERVICE, secret: true });
+    const apiKey = text(
+      resolveSetting({ value: options.apiKey, option: 'apiKey', env: 'TS_API_KEY', service: SERVICE, secret: true }),
+      'apiKey',
+    );
     const baseURL = normalizeBaseURL(
-      resolveSetting({ value: options.baseURL, option: 'baseURL', env: 'TS_BASE_URL', service: SERVICE, default: service.servers[0] }),
+      text(
+        resolveSetting({ value: options.baseURL, option: 'baseURL', env: 'TS_BASE_URL', service: SERVICE, default: service.servers[0] }),
+        'baseURL',
+      ),
       { service: SERVICE, allowInsecureHTTP: options.allowInsecureHTTP },
     );
     const timeout = milliseconds(options.timeout, 'timeout', 'TS_TIMEOUT', 300);
@@ -92,7 +98,7 @@ export class ServiceClient {
     }) as number;
     if (!Number.isInteger(retryCount) || retryCount > 10)
       throw new ConfigError(`TenSafe retryCount must be an integer from 0 to 10, got ${retryCount}.`);
-    const tenantId = options.tenantId ?? readEnv('TS_TENANT_ID') ?? `tenant-${sha256Hex(apiKey).slice(0, 8)}`;
+    const tenantId = text(options.tenantId ?? readEnv('TS_TENANT_ID') ?? `tenant-${sha256Hex(apiKey).slice(0, 8)}`, 'tenantId');
     this.config = Object.freeze({
       baseURL,
       tenantId,
@@ -308,6 +314,12 @@ export class ServiceClient {
 function milliseconds(value: number | undefined, option: string, env: string, defaultSeconds: number): number {
   if (value !== undefined) return resolveNumberSetting({ value, option, service: SERVICE }) as number;
   return (resolveNumberSetting({ value: undefined, option, env, service: SERVICE, default: defaultSeconds }) as number) * 1000;
+}
+
+/** A string setting, or a ConfigError: resolveSetting passes a non-string option through (a bigint baseURL would be a TypeError). */
+function text(value: string, option: string): string {
+  if (typeof value !== 'string') throw new ConfigError(`TenSafe ${option} must be a string, got ${typeof value}.`);
+  return value;
 }
 
 function checkId(value: string, field: string): string {

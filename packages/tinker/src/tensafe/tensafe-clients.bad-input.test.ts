@@ -2,11 +2,13 @@
 // (issue 8, "Bad input"): any argument either reaches the mock as the spec allows (the spec guard
 // in front checks every request) or the call rejects with a typed error — never a synchronous
 // throw, a TypeError or an unhandled rejection.
+import { ConfigError } from '@trainwire/core';
 import { type SpecGuard, specGuard, useMockServer } from '@trainwire/testing';
 import fc from 'fast-check';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTenSafeMock, tensafeService } from '../mocks/tensafe.js';
 import {
+  describeUntyped,
   expectTypedOutcome,
   hostileNumber,
   hostileParams,
@@ -193,4 +195,60 @@ it.fails('a bigint inside metadata is refused with InvalidRequestError naming it
   const { training } = await clients();
   const result = await outcome(() => training.saveState({ metadata: { step: 10n } }));
   expectTypedOutcome(result, guard, 'saveState({ metadata: { step: 10n } })');
+});
+
+describe('TenSafe ServiceClient options with arbitrary values', () => {
+  it('constructs or throws ConfigError / InvalidRequestError; a constructed client lists as the spec allows', async () => {
+    const options = hostileParams({
+      apiKey: fc.constant('ts-test-key'),
+      baseURL: fc.constantFrom(BASE, `${BASE}/`),
+      tenantId: hostileString,
+    });
+    // Numbers may be any number (NaN, negative, huge), but numbers: core's resolveNumberSetting fails on an object (core bug below).
+    const numbers = fc.record(
+      {
+        timeout: fc.oneof(hostileNumber, fc.integer({ min: 1_000, max: 60_000 })),
+        retryCount: fc.oneof(hostileNumber, fc.integer({ min: 0, max: 1 })),
+        pollInterval: fc.oneof(hostileNumber, fc.integer({ min: 1, max: 5 })),
+      },
+      { requiredKeys: [] },
+    );
+    await fc.assert(
+      fc.asyncProperty(options, numbers, async (own, settings) => {
+        const value = own !== null && typeof own === 'object' ? { ...settings, ...own } : own;
+        const label = `new ServiceClient(${fc.stringify(value)})`;
+        // A key outside Latin-1 is the core header bug (it.fails below).
+        const key = (value as { apiKey?: unknown } | null)?.apiKey;
+        if (typeof key === 'string' && /[^\x00-\xff]/.test(key)) return;
+        let made: ServiceClient;
+        try {
+          made = new ServiceClient({ logLevel: 'off', ...(value as object) });
+        } catch (error) {
+          // A constructor can only throw; it must be a typed configuration error.
+          expect(describeUntyped(error) === undefined || error instanceof ConfigError, `${label}: ${String(error)}`).toBe(true);
+          return;
+        }
+        expectTypedOutcome(
+          await outcome(() => made.listTrainingClients({ limit: 1 }, { timeout: 5_000 })),
+          guard,
+          `${label}.listTrainingClients()`,
+        );
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  // CORE BUG (@trainwire/core config): resolveNumberSetting builds its ConfigError message with a
+  // template literal of the value, so an object without a prototype as `timeout` (or `retryCount`,
+  // `pollInterval`) throws "Cannot convert object to primitive value" (a TypeError) instead.
+  // CORE BUG (@trainwire/core transport checkHeader): an API key outside Latin-1 (a pasted smart
+  // quote) is accepted at construction, then every call fails with APIConnectionError ("Connection
+  // error", cause: Headers' ByteString TypeError) instead of a ConfigError / InvalidRequestError.
+  it.fails('an API key outside Latin-1 is refused at construction', () => {
+    expect(() => new ServiceClient({ apiKey: 'ts-key-“quoted”' })).toThrow();
+  });
+
+  it.fails('an object as timeout is a ConfigError', () => {
+    expect(() => new ServiceClient({ apiKey: 'ts-test-key', timeout: Object.create(null) })).toThrow(ConfigError);
+  });
 });

@@ -13,6 +13,7 @@ import {
   type Transport,
 } from '@trainwire/core';
 import { type components, type paths, service } from '../generated/tinker.js';
+import { describeValue } from './tinker-describe-value.js';
 import { resumeTinkerFuture, submitTinkerFuture } from './tinker-future.js';
 import { parseTinkerPath } from './tinker-path.js';
 import { RestClient } from './tinker-rest-client.js';
@@ -70,7 +71,8 @@ export class ServiceClient {
 
   constructor(options: ServiceClientOptions = {}) {
     const apiKey = resolveSetting({ value: options.apiKey, option: 'apiKey', env: 'TINKER_API_KEY', service: 'Tinker', secret: true });
-    if (!apiKey.startsWith('tml-') && !apiKey.startsWith('eyJ')) {
+    // resolveSetting passes a non-string option through unchecked (`apiKey: []` would be a TypeError here).
+    if (typeof apiKey !== 'string' || (!apiKey.startsWith('tml-') && !apiKey.startsWith('eyJ'))) {
       throw new ConfigError('Tinker apiKey must be an API key starting with tml- or a JWT starting with eyJ.');
     }
     const baseURL = resolveSetting({
@@ -80,6 +82,15 @@ export class ServiceClient {
       service: 'Tinker',
       default: service.servers[0],
     });
+    // resolveSetting passes a non-string through, and normalizeBaseURL would throw a TypeError on a bigint.
+    if (typeof baseURL !== 'string') throw new ConfigError(`Tinker baseURL must be a URL string, got ${describeValue(baseURL)}.`);
+    const heartbeatInterval = options.heartbeatInterval ?? 10_000;
+    if (typeof heartbeatInterval !== 'number' || !Number.isFinite(heartbeatInterval) || heartbeatInterval < 0) {
+      // Checked here: setInterval would coerce it (a bigint or an object throws a TypeError later, in sessionId()).
+      throw new ConfigError(
+        `Tinker heartbeatInterval must be a non-negative number of milliseconds, got ${describeValue(heartbeatInterval)}.`,
+      );
+    }
     this.#options = options;
     this.#transport = createTransport<paths>({
       ...options,
