@@ -50,7 +50,9 @@ function cutDownload(sent: number, announced: number, breakAfter: boolean) {
       offset += size;
     },
   });
-  return new HttpResponse(body, { headers: { 'content-length': String(announced), 'x-encryption-algorithm': 'AES-256-GCM' } });
+  return new HttpResponse(body, {
+    headers: { 'content-type': 'application/octet-stream', 'content-length': String(announced), 'x-encryption-algorithm': 'AES-256-GCM' },
+  });
 }
 
 describe('pullArtifact', () => {
@@ -96,7 +98,11 @@ describe('pullArtifact', () => {
           },
         });
         return new HttpResponse(body, {
-          headers: { 'content-length': String(original.byteLength), 'x-encryption-algorithm': 'AES-256-GCM' },
+          headers: {
+            'content-type': 'application/octet-stream',
+            'content-length': String(original.byteLength),
+            'x-encryption-algorithm': 'AES-256-GCM',
+          },
         });
       }),
     );

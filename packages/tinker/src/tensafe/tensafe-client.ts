@@ -6,8 +6,9 @@ import {
   InvalidRequestError,
   normalizeBaseURL,
   type PageOptions,
-  type PagePromise,
+  PagePromise,
   type RequestOptions,
+  ResponseValidationError,
   readEnv,
   resolveNumberSetting,
   resolveSetting,
@@ -76,9 +77,15 @@ export class ServiceClient {
   readonly config: TenSafeConfig;
 
   constructor(options: TenSafeClientOptions = {}) {
-    const apiKey = resolveSetting({ value: options.apiKey, option: 'apiKey', env: 'TS_API_KEY', service: SERVICE, secret: true });
+    const apiKey = text(
+      resolveSetting({ value: options.apiKey, option: 'apiKey', env: 'TS_API_KEY', service: SERVICE, secret: true }),
+      'apiKey',
+    );
     const baseURL = normalizeBaseURL(
-      resolveSetting({ value: options.baseURL, option: 'baseURL', env: 'TS_BASE_URL', service: SERVICE, default: service.servers[0] }),
+      text(
+        resolveSetting({ value: options.baseURL, option: 'baseURL', env: 'TS_BASE_URL', service: SERVICE, default: service.servers[0] }),
+        'baseURL',
+      ),
       { service: SERVICE, allowInsecureHTTP: options.allowInsecureHTTP },
     );
     const timeout = milliseconds(options.timeout, 'timeout', 'TS_TIMEOUT', 300);
@@ -91,7 +98,7 @@ export class ServiceClient {
     }) as number;
     if (!Number.isInteger(retryCount) || retryCount > 10)
       throw new ConfigError(`TenSafe retryCount must be an integer from 0 to 10, got ${retryCount}.`);
-    const tenantId = options.tenantId ?? readEnv('TS_TENANT_ID') ?? `tenant-${sha256Hex(apiKey).slice(0, 8)}`;
+    const tenantId = text(options.tenantId ?? readEnv('TS_TENANT_ID') ?? `tenant-${sha256Hex(apiKey).slice(0, 8)}`, 'tenantId');
     this.config = Object.freeze({
       baseURL,
       tenantId,
@@ -132,13 +139,14 @@ export class ServiceClient {
     params: { checkpointId?: string } = {},
     options?: RequestOptions,
   ): Promise<TrainingClient> {
-    if (params.checkpointId !== undefined) checkId(params.checkpointId, 'checkpointId');
+    const checkpointId = params?.checkpointId;
+    if (checkpointId !== undefined) checkId(checkpointId, 'checkpointId');
     const info = await this.#transport.request('post', '/v1/training_clients', { body: config }, options);
     const client = this.#trainingClient(info);
-    if (params.checkpointId !== undefined) {
+    if (checkpointId !== undefined) {
       // A caller's idempotency key names the create; the restore is a write of its own.
       const key = options?.idempotencyKey === undefined ? undefined : `${options.idempotencyKey}:load_state`;
-      await client.loadState(params.checkpointId, { ...options, idempotencyKey: key });
+      await client.loadState(checkpointId, { ...options, idempotencyKey: key });
     }
     return client;
   }
@@ -157,7 +165,9 @@ export class ServiceClient {
     params: { status?: TrainingClientListStatus; limit?: number } = {},
     options?: RequestOptions,
   ): Promise<TrainingClientInfo[]> {
-    const query = { limit: 100, ...params };
+    // Only the documented keys go on the wire: an unknown key would be a query parameter the spec does not have.
+    const { status, limit = 100 } = params ?? {};
+    const query = { limit, ...(status === undefined ? {} : { status }) };
     const clients = await this.#transport.request('get', '/v1/training_clients', { params: { query } }, options);
     const wanted = query.status === undefined ? undefined : STATUS_GROUPS[query.status];
     return clients.filter((client) => wanted === undefined || wanted.includes(client.status)).slice(0, query.limit);
@@ -178,12 +188,22 @@ export class ServiceClient {
    * Nothing is sent until it is awaited or polled (`isDone()`, `status()`).
    */
   getFuture<T = FutureResult>(futureId: string, options?: RequestOptions): TenSafeFuture<T> {
-    return tenSafeFuture<T>({ id: checkId(futureId, 'futureId') }, this.#futures, { pollInterval: this.config.pollInterval, options });
+    const settings = { pollInterval: this.config.pollInterval, options };
+    try {
+      return tenSafeFuture<T>({ id: checkId(futureId, 'futureId') }, this.#futures, settings);
+    } catch (error) {
+      // A bad id rejects the future (await, status(), cancel()) rather than throwing at the call.
+      return tenSafeFuture<T>({ submit: () => Promise.reject(error) }, this.#futures, settings);
+    }
   }
 
   /** Pick up a future from `future.serialize()`. */
   resumeFuture<T = FutureResult>(token: string, options?: RequestOptions): TenSafeFuture<T> {
-    return this.getFuture<T>(parseFutureId(token), options);
+    try {
+      return this.getFuture<T>(parseFutureId(token), options);
+    } catch (error) {
+      return tenSafeFuture<T>({ submit: () => Promise.reject(error) }, this.#futures, { pollInterval: this.config.pollInterval, options });
+    }
   }
 
   /**
@@ -201,7 +221,7 @@ export class ServiceClient {
     options?: RequestOptions,
   ): Promise<ArtifactBytes | ArtifactFile | ArtifactStream> {
     checkId(artifactId, 'artifactId');
-    const { destination, stream } = params;
+    const { destination, stream } = params ?? {};
     if (destination !== undefined && (typeof destination !== 'string' || destination === ''))
       throw new InvalidRequestError('destination', 'must be a non-empty path');
     if (destination !== undefined && stream) throw new InvalidRequestError('stream', 'cannot be combined with destination');
@@ -212,6 +232,18 @@ export class ServiceClient {
       { params: { path: { artifact_id: artifactId } } },
       { ...options, headers: { Accept: 'application/octet-stream', ...options?.headers } },
     );
+    const type = response.headers.get('content-type') ?? '';
+    if (!/^application\/octet-stream\s*(;|$)/i.test(type)) {
+      // A proxy's sign-in page or a JSON error served with a 200 is not the ciphertext.
+      response.body?.cancel().catch(() => undefined);
+      throw new ResponseValidationError({
+        status: response.status,
+        path: '$',
+        reason: `expected the ciphertext as application/octet-stream, got ${type ? `content-type ${type}` : 'no content-type'}`,
+        headers: response.headers,
+        operation: `${SERVICE} pullArtifact`,
+      });
+    }
     const info = artifactInfo(artifactId, response);
     const body = checkedArtifactStream(info, response.body ?? new Blob([]).stream());
     if (write && destination !== undefined) return { ...info, ...(await write(body, destination)) };
@@ -235,15 +267,26 @@ export class ServiceClient {
     } = {},
     options?: RequestOptions & PageOptions,
   ): PagePromise<AuditLogEntry[], AuditLogEntry> {
-    const { start_time, end_time, ...rest } = params;
-    const query = {
-      limit: 100,
-      ...rest,
-      ...(start_time === undefined ? {} : { start_time: timestamp(start_time, 'start_time') }),
-      ...(end_time === undefined ? {} : { end_time: timestamp(end_time, 'end_time') }),
-    };
-    if (query.start_time && query.end_time && Date.parse(query.start_time) > Date.parse(query.end_time)) {
-      throw new InvalidRequestError('query.end_time', 'must not be before start_time');
+    const { training_client_id, operation, start_time, end_time, limit = 100, offset } = params ?? {};
+    let query: Record<string, unknown>;
+    try {
+      // Only the documented keys go on the wire: an unknown key would be a query parameter the spec does not have.
+      query = Object.fromEntries(
+        Object.entries({
+          training_client_id,
+          operation,
+          start_time: start_time === undefined ? undefined : timestamp(start_time, 'start_time'),
+          end_time: end_time === undefined ? undefined : timestamp(end_time, 'end_time'),
+          limit,
+          offset,
+        }).filter(([, value]) => value !== undefined),
+      );
+      if (query.start_time && query.end_time && Date.parse(query.start_time as string) > Date.parse(query.end_time as string)) {
+        throw new InvalidRequestError('query.end_time', 'must not be before start_time');
+      }
+    } catch (error) {
+      // Bad parameters reject the list (await and for await) rather than throwing at the call.
+      return new PagePromise(() => Promise.reject(error), {}, { items: () => [], next: () => null });
     }
     return this.#transport.paginate('get', '/v1/audit_logs', { params: { query } }, options);
   }
@@ -271,6 +314,12 @@ export class ServiceClient {
 function milliseconds(value: number | undefined, option: string, env: string, defaultSeconds: number): number {
   if (value !== undefined) return resolveNumberSetting({ value, option, service: SERVICE }) as number;
   return (resolveNumberSetting({ value: undefined, option, env, service: SERVICE, default: defaultSeconds }) as number) * 1000;
+}
+
+/** A string setting, or a ConfigError: resolveSetting passes a non-string option through (a bigint baseURL would be a TypeError). */
+function text(value: string, option: string): string {
+  if (typeof value !== 'string') throw new ConfigError(`TenSafe ${option} must be a string, got ${typeof value}.`);
+  return value;
 }
 
 function checkId(value: string, field: string): string {

@@ -8,9 +8,11 @@ import {
   type PollResult,
   RateLimitError,
   type RequestOptions,
+  ResponseValidationError,
   type Transport,
+  validate,
 } from '@trainwire/core';
-import type { components, paths } from '../generated/tinker.js';
+import { type components, type paths, service } from '../generated/tinker.js';
 import { FutureExpiredError, RequestFailedError, type RequestFailureCategory } from './tinker-errors.js';
 
 type Schemas = components['schemas'];
@@ -71,6 +73,20 @@ const MAX_BARE_400 = 3;
 /** Each poll is held open by the server; the SDK waits up to 45 s for it. */
 const POLL_TIMEOUT = 45_000;
 const KIND = 'tinker.future';
+/**
+ * The schema of each request type's result. `retrieve_future` declares the union of them all, and
+ * some have no required field, so any object passes it: the result is checked against its own.
+ */
+const RESULT_SCHEMAS: Record<TinkerRequestType, string> = {
+  CreateModel: 'CreateModelResponse',
+  ForwardBackward: 'ForwardBackwardOutput',
+  Forward: 'ForwardBackwardOutput',
+  OptimStep: 'OptimStepResponse',
+  SaveWeights: 'SaveWeightsResponse',
+  SaveWeightsForSampler: 'SaveWeightsForSamplerResponse',
+  LoadWeights: 'LoadWeightsResponse',
+  Sample: 'SampleResponse',
+};
 
 /**
  * Send a Tinker request that answers with a future and follow it through `retrieve_future`: the
@@ -170,6 +186,11 @@ function futureOptions<T>(
             message: answer.error,
           }),
         };
+      }
+      const issue = type ? validate(service.schemas[RESULT_SCHEMAS[type]], answer, service.schemas) : undefined;
+      if (issue) {
+        const operation = `Tinker retrieveFuture (${type})`;
+        return { state: 'failed', error: new ResponseValidationError({ status: 200, ...issue, body: answer, operation }) };
       }
       return { state: 'done', value: answer as T };
     },

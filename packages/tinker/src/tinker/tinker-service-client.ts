@@ -2,7 +2,7 @@ import {
   type ClientOptions,
   ConfigError,
   createTransport,
-  type Future,
+  Future,
   InvalidRequestError,
   normalizeBaseURL,
   type RequestOptions,
@@ -13,6 +13,7 @@ import {
   type Transport,
 } from '@trainwire/core';
 import { type components, type paths, service } from '../generated/tinker.js';
+import { describeValue } from './tinker-describe-value.js';
 import { resumeTinkerFuture, submitTinkerFuture } from './tinker-future.js';
 import { parseTinkerPath } from './tinker-path.js';
 import { RestClient } from './tinker-rest-client.js';
@@ -70,7 +71,8 @@ export class ServiceClient {
 
   constructor(options: ServiceClientOptions = {}) {
     const apiKey = resolveSetting({ value: options.apiKey, option: 'apiKey', env: 'TINKER_API_KEY', service: 'Tinker', secret: true });
-    if (!apiKey.startsWith('tml-') && !apiKey.startsWith('eyJ')) {
+    // resolveSetting passes a non-string option through unchecked (`apiKey: []` would be a TypeError here).
+    if (typeof apiKey !== 'string' || (!apiKey.startsWith('tml-') && !apiKey.startsWith('eyJ'))) {
       throw new ConfigError('Tinker apiKey must be an API key starting with tml- or a JWT starting with eyJ.');
     }
     const baseURL = resolveSetting({
@@ -80,6 +82,15 @@ export class ServiceClient {
       service: 'Tinker',
       default: service.servers[0],
     });
+    // resolveSetting passes a non-string through, and normalizeBaseURL would throw a TypeError on a bigint.
+    if (typeof baseURL !== 'string') throw new ConfigError(`Tinker baseURL must be a URL string, got ${describeValue(baseURL)}.`);
+    const heartbeatInterval = options.heartbeatInterval ?? 10_000;
+    if (typeof heartbeatInterval !== 'number' || !Number.isFinite(heartbeatInterval) || heartbeatInterval < 0) {
+      // Checked here: setInterval would coerce it (a bigint or an object throws a TypeError later, in sessionId()).
+      throw new ConfigError(
+        `Tinker heartbeatInterval must be a non-negative number of milliseconds, got ${describeValue(heartbeatInterval)}.`,
+      );
+    }
     this.#options = options;
     this.#transport = createTransport<paths>({
       ...options,
@@ -98,7 +109,7 @@ export class ServiceClient {
 
   /** Create a LoRA training run on `base_model` and a client that trains it. */
   async createLoraTrainingClient(params: LoraTrainingClientParams, options?: RequestOptions): Promise<TrainingClient> {
-    const { base_model, rank = 32, seed, train_mlp = true, train_attn = true, train_unembed = true, user_metadata } = params;
+    const { base_model, rank = 32, seed, train_mlp = true, train_attn = true, train_unembed = true, user_metadata } = params ?? {};
     if (typeof base_model !== 'string' || base_model === '') throw new InvalidRequestError('base_model', 'is required');
     const lora_config = { rank, train_unembed, train_mlp, train_attn, ...(seed === undefined ? {} : { seed }) };
     const body = {
@@ -132,7 +143,7 @@ export class ServiceClient {
 
   /** A sampling client on saved sampler weights (`model_path`, a tinker path) or on a `base_model`. */
   async createSamplingClient(params: { model_path?: string; base_model?: string }, options?: RequestOptions): Promise<SamplingClient> {
-    const { model_path, base_model } = params;
+    const { model_path, base_model } = params ?? {};
     if ((model_path === undefined) === (base_model === undefined)) {
       throw new InvalidRequestError('model_path', 'give exactly one of model_path and base_model');
     }
@@ -155,7 +166,12 @@ export class ServiceClient {
 
   /** Follow a training or sampling future from its `future.serialize()` token. */
   resumeFuture<T = unknown>(token: string, options?: RequestOptions): Future<T> {
-    return resumeTinkerFuture<T>(this.#transport, token, options);
+    try {
+      return resumeTinkerFuture<T>(this.#transport, token, options);
+    } catch (error) {
+      // A malformed token rejects the future, like every other bad input, rather than throwing at the call.
+      return Future.submit<T>(() => Promise.reject(error));
+    }
   }
 
   /** The id of this client's session, opening it (and starting heartbeats) on first use. */
@@ -219,7 +235,7 @@ export class ServiceClient {
         train_mlp: info.train_mlp ?? true,
         train_attn: info.train_attn ?? true,
         train_unembed: info.train_unembed ?? true,
-        ...(params.user_metadata ? { user_metadata: params.user_metadata } : {}),
+        ...(params?.user_metadata ? { user_metadata: params?.user_metadata } : {}),
       },
       options,
     );
