@@ -2,6 +2,7 @@ import {
   type ClientOptions,
   createTransport,
   type Fetch,
+  InvalidRequestError,
   normalizeBaseURL,
   type PageOptions,
   type RequestOptions,
@@ -16,7 +17,14 @@ import { type JobDetail, withTerminal } from './middleman-job.js';
 import { type PollJobOptions, pollJob } from './middleman-job-poller.js';
 import { checkedList, TotalPagePromise } from './middleman-list.js';
 import { openSource, putToPresignedUrl, type UploadFileOptions, type UploadSource } from './middleman-upload.js';
-import { validateApiKeyCreate, validateJobCreate, validateJobQuery, validatePaging } from './middleman-validation.js';
+import {
+  checkMilliseconds,
+  paramsObject,
+  validateApiKeyCreate,
+  validateJobCreate,
+  validateJobQuery,
+  validatePaging,
+} from './middleman-validation.js';
 
 type Schemas = components['schemas'];
 export type JobCreateRequest = Schemas['JobCreateRequest'];
@@ -113,14 +121,15 @@ export class MiddlemanClient {
 
   /** Jobs, newest first: `await` gives `[jobs, total]` for one page, `for await` walks every job. */
   listJobs(params: ListJobsParams = {}, options?: RequestOptions & PageOptions): TotalPagePromise<Schemas['Job'], JobDetail> {
-    const query = { limit: params.limit ?? 20, offset: params.offset ?? 0, ...(params.status ? { status: params.status } : {}) };
     return checkedList(
-      () => validateJobQuery(params),
-      () =>
-        new TotalPagePromise(this.#transport.paginate('get', '/jobs', { params: { query } }, options), withTerminal, {
+      () => validateJobQuery(paramsObject('params', params)),
+      () => {
+        const query = { limit: params.limit ?? 20, offset: params.offset ?? 0, ...(params.status ? { status: params.status } : {}) };
+        return new TotalPagePromise(this.#transport.paginate('get', '/jobs', { params: { query } }, options), withTerminal, {
           operation: 'listJobs',
           maxItems: options?.maxItems,
-        }),
+        });
+      },
     );
   }
 
@@ -142,7 +151,7 @@ export class MiddlemanClient {
       checkpoint_frequency: 10,
       max_runtime_hours: 4,
       environment_variables: {},
-      ...dropUndefined(params),
+      ...dropUndefined(paramsObject('params', params)),
     };
     validateJobCreate(body);
     for (const value of Object.values(body.environment_variables ?? {})) registerSecret(value);
@@ -167,7 +176,8 @@ export class MiddlemanClient {
   /** Poll until the job ends and return its final state. @default pollInterval 10 s, no timeout */
   async waitForJob(jobId: string, wait: PollJobOptions = {}, options?: RequestOptions): Promise<JobDetail> {
     let last: JobDetail | undefined;
-    for await (const job of this.streamJobStatus(jobId, { pollInterval: 10_000, ...wait }, options)) last = job;
+    const given = paramsObject('wait', wait);
+    for await (const job of this.streamJobStatus(jobId, { ...given, pollInterval: given.pollInterval ?? 10_000 }, options)) last = job;
     return last as JobDetail;
   }
 
@@ -175,16 +185,21 @@ export class MiddlemanClient {
    * Yield the job's state on every poll, ending after a terminal one. Transient errors are waited
    * out. @default pollInterval 5 s, no timeout
    */
-  streamJobStatus(jobId: string, wait: PollJobOptions = {}, options?: RequestOptions): AsyncGenerator<JobDetail, void, undefined> {
-    return pollJob(jobId, (signal) => this.getJob(jobId, { ...options, signal }), {
-      ...wait,
-      pollInterval: wait.pollInterval ?? 5_000,
+  async *streamJobStatus(jobId: string, wait: PollJobOptions = {}, options?: RequestOptions): AsyncGenerator<JobDetail, void, undefined> {
+    const given = paramsObject('wait', wait);
+    checkMilliseconds('pollInterval', given.pollInterval);
+    checkMilliseconds('timeout', given.timeout);
+    yield* pollJob(jobId, (signal) => this.getJob(jobId, { ...options, signal }), {
+      ...given,
+      pollInterval: given.pollInterval ?? 5_000,
     });
   }
 
   /** The job's log lines, oldest first; `since` keeps only later ones. */
-  getJobLogs(jobId: string, params: { since?: string | Date | undefined } = {}, options?: RequestOptions): Promise<LogEntry[]> {
-    const since = params.since instanceof Date ? params.since.toISOString() : params.since;
+  async getJobLogs(jobId: string, params: { since?: string | Date | undefined } = {}, options?: RequestOptions): Promise<LogEntry[]> {
+    const given = paramsObject('params', params);
+    if (given.since instanceof Date && Number.isNaN(given.since.getTime())) throw new InvalidRequestError('since', 'must be a valid date');
+    const since = given.since instanceof Date ? given.since.toISOString() : given.since;
     const query = since === undefined ? {} : { since };
     return this.#request('get', '/jobs/{job_id}/logs', { params: { path: { job_id: jobId }, query } }, options);
   }
@@ -206,25 +221,30 @@ export class MiddlemanClient {
     params: { limit?: number | undefined; offset?: number | undefined } = {},
     options?: RequestOptions & PageOptions,
   ): TotalPagePromise<Transaction> {
-    const query = { limit: params.limit ?? 20, offset: params.offset ?? 0 };
     return checkedList(
-      () => validatePaging(params),
-      () =>
-        new TotalPagePromise(this.#transport.paginate('get', '/billing/transactions', { params: { query } }, options), (item) => item, {
-          operation: 'getTransactions',
-          maxItems: options?.maxItems,
-        }),
+      () => validatePaging(paramsObject('params', params)),
+      () => {
+        const query = { limit: params.limit ?? 20, offset: params.offset ?? 0 };
+        return new TotalPagePromise(
+          this.#transport.paginate('get', '/billing/transactions', { params: { query } }, options),
+          (item) => item,
+          {
+            operation: 'getTransactions',
+            maxItems: options?.maxItems,
+          },
+        );
+      },
     );
   }
 
   // ── Data ──────────────────────────────────────────────────────────────────────────────────
 
   /** A presigned URL to PUT a file's bytes to. `uploadFile` does this and the PUT for you. */
-  getUploadUrl(
+  async getUploadUrl(
     params: { filename: string; content_type: string; size_bytes: number; job_id?: string | undefined },
     options?: RequestOptions,
   ): Promise<UploadUrl> {
-    const { job_id: jobId, ...body } = params;
+    const { job_id: jobId, ...body } = paramsObject('params', params);
     return this.#request('post', '/data/upload-url', { params: { query: jobId ? { job_id: jobId } : {} }, body }, options);
   }
 
@@ -233,7 +253,7 @@ export class MiddlemanClient {
    * there (without the API key), reporting progress. Memory use does not grow with the file.
    */
   async uploadFile(source: UploadSource, upload: UploadFileOptions = {}, options?: RequestOptions): Promise<string> {
-    const opened = await openSource(source, upload);
+    const opened = await openSource(source, paramsObject('upload', upload));
     const target = await this.getUploadUrl(
       { filename: opened.filename, content_type: opened.contentType, size_bytes: opened.size, job_id: upload.jobId },
       { ...options, signal: upload.signal ?? options?.signal },
@@ -249,8 +269,9 @@ export class MiddlemanClient {
   }
 
   /** A presigned URL to download a job's outputs, or one file of them (`path`). */
-  getDownloadUrl(jobId: string, params: { path?: string | null | undefined } = {}, options?: RequestOptions): Promise<DownloadUrl> {
-    return this.#request('post', '/data/download-url', { body: { job_id: jobId, path: params.path ?? null } }, options);
+  async getDownloadUrl(jobId: string, params: { path?: string | null | undefined } = {}, options?: RequestOptions): Promise<DownloadUrl> {
+    const path = paramsObject('params', params).path ?? null;
+    return this.#request('post', '/data/download-url', { body: { job_id: jobId, path } }, options);
   }
 
   // ── API keys ──────────────────────────────────────────────────────────────────────────────
@@ -262,7 +283,8 @@ export class MiddlemanClient {
 
   /** Create a key; returns `[keyInfo, fullKey]`. The full key is shown this once: store it. */
   async createApiKey(params: CreateApiKeyParams, options?: RequestOptions): Promise<[ApiKey, string]> {
-    const body = { name: params.name, scopes: params.scopes ?? ['read', 'write'], expires_in_days: params.expires_in_days ?? null };
+    const given = paramsObject('params', params);
+    const body = { name: given.name, scopes: given.scopes ?? ['read', 'write'], expires_in_days: given.expires_in_days ?? null };
     validateApiKeyCreate(body);
     const { key, ...info } = await this.#request('post', '/api-keys', { body }, options);
     registerSecret(key);
@@ -294,11 +316,11 @@ export class MiddlemanClient {
   }
 
   /** Change the fields given. */
-  updateWebhook(webhookId: string, params: Schemas['WebhookUpdateRequest'], options?: RequestOptions): Promise<Webhook> {
+  async updateWebhook(webhookId: string, params: Schemas['WebhookUpdateRequest'], options?: RequestOptions): Promise<Webhook> {
     return this.#request(
       'patch',
       '/webhooks/{webhook_id}',
-      { params: { path: { webhook_id: webhookId } }, body: dropUndefined(params) },
+      { params: { path: { webhook_id: webhookId } }, body: dropUndefined(paramsObject('params', params)) },
       options,
     );
   }
@@ -331,9 +353,9 @@ export class MiddlemanClient {
     params: { limit?: number | undefined; offset?: number | undefined } = {},
     options?: RequestOptions & PageOptions,
   ): TotalPagePromise<WebhookDelivery> {
-    const query = { limit: params.limit ?? 20, offset: params.offset ?? 0 };
+    const query = { limit: params?.limit ?? 20, offset: params?.offset ?? 0 };
     return checkedList(
-      () => validatePaging(params),
+      () => validatePaging(paramsObject('params', params)),
       () =>
         new TotalPagePromise(
           this.#transport.paginate(
