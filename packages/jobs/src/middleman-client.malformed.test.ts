@@ -4,7 +4,14 @@ import { useMockServer } from '@trainwire/testing';
 import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { type paths, service } from './generated/jobs.js';
-import { APIError, InternalServerError, JobTimeoutError, MiddlemanClient, ResponseValidationError } from './index.js';
+import {
+  APIError,
+  InsufficientCreditsError,
+  InternalServerError,
+  JobTimeoutError,
+  MiddlemanClient,
+  ResponseValidationError,
+} from './index.js';
 import { createMiddlemanMock, MIDDLEMAN_MOCK_API_KEY } from './mocks/index.js';
 
 const BASE = 'https://api.middleman.run/api/v1';
@@ -190,6 +197,36 @@ describe.each(Object.entries(OPERATIONS))('a malformed answer to %s', (_name, op
   });
 });
 
+describe('error pages that are not what the API sends', () => {
+  it('a 402 without the JSON envelope is still InsufficientCreditsError with the status', async () => {
+    server.use(http.post(`${BASE}/jobs`, () => json('Payment Required', 402, 'text/plain')));
+    const error = await failure(client().createJob({ script_path: '/s.py', input_data_path: '/d' }));
+    expect(error).toBeInstanceOf(InsufficientCreditsError);
+    expect((error as APIError).status).toBe(402);
+    expectClean(error);
+  });
+
+  it.each([
+    ['an HTML 502 page', 502, 'text/html'],
+    ['a JSON 400', 400, 'application/json'],
+    ['a 200 that is not JSON', 200, 'application/json'],
+  ])('%s that echoes the request headers (API key included) does not show the key', async (_kind, status, type) => {
+    server.use(
+      http.get(`${BASE}/billing/balance`, ({ request }) =>
+        json(
+          `<pre>X-API-Key: ${request.headers.get('x-api-key')}</pre> {"detail": "X-API-Key ${request.headers.get('x-api-key')}"}`,
+          status,
+          type,
+        ),
+      ),
+    );
+    const error = await failure(client().getBalance());
+    expect(error).toBeInstanceOf(status === 200 ? ResponseValidationError : APIError);
+    expectClean(error);
+    expect(JSON.stringify((error as { body?: unknown }).body)).not.toContain(MIDDLEMAN_MOCK_API_KEY);
+  });
+});
+
 describe('malformed answers in the middle of a walk or a wait', () => {
   it('a malformed second page fails the for-await walk with ResponseValidationError after the first page', async () => {
     server.use(
@@ -246,13 +283,42 @@ describe("uploadFile's presigned URL", () => {
     ['a relative path', '/_storage/uploads/x'],
     ['a file: URL', 'file:///etc/passwd'],
     ['a javascript: URL', 'javascript:alert(1)'],
+    ['plain http to another host', 'http://storage.example.com/upload/x?signature=abc'],
   ])('%s in upload_url is a ResponseValidationError and nothing is PUT', async (_kind, uploadUrl) => {
     server.use(http.post(`${BASE}/data/upload-url`, () => HttpResponse.json({ upload_url: uploadUrl, blob_path: 'uploads/x' })));
     const error = await failure(client().uploadFile(new Blob(['abc']), { filename: 'a.txt' }));
     expect(error).toBeInstanceOf(ResponseValidationError);
     expect((error as Error).message).toMatch(/upload_url/);
+    expect((error as Error).message).not.toContain('signature');
     expect(requests.filter((request) => request.method === 'PUT')).toEqual([]);
     expectClean(error);
+  });
+
+  it('plain http is accepted to a loopback host, and elsewhere with allowInsecureHTTP', async () => {
+    const puts: string[] = [];
+    server.use(
+      http.post(`${BASE}/data/upload-url`, ({ request }) =>
+        HttpResponse.json({
+          upload_url: request.headers.get('x-target') ?? '',
+          blob_path: 'uploads/x',
+        }),
+      ),
+      http.put('http://127.0.0.1:9/upload/x', () => {
+        puts.push('loopback');
+        return new HttpResponse(null, { status: 200 });
+      }),
+      http.put('http://storage.internal/upload/x', () => {
+        puts.push('insecure');
+        return new HttpResponse(null, { status: 200 });
+      }),
+    );
+    const upload = (middleman: MiddlemanClient, target: string) =>
+      middleman.uploadFile(new Blob(['abc']), { filename: 'a.txt' }, { headers: { 'X-Target': target } });
+    await expect(upload(client(), 'http://127.0.0.1:9/upload/x')).resolves.toBe('uploads/x');
+    await expect(upload(client(), 'http://storage.internal/upload/x')).rejects.toThrow(/unencrypted/);
+    const insecure = new MiddlemanClient({ apiKey: MIDDLEMAN_MOCK_API_KEY, logLevel: 'off', maxRetries: 0, allowInsecureHTTP: true });
+    await expect(upload(insecure, 'http://storage.internal/upload/x')).resolves.toBe('uploads/x');
+    expect(puts).toEqual(['loopback', 'insecure']);
   });
 
   it('a malformed presigned-URL answer sends no PUT', async () => {

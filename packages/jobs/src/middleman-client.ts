@@ -77,6 +77,7 @@ export class MiddlemanClient {
   readonly #transport: Transport<paths>;
   readonly #fetch: Fetch;
   readonly #maxRetries: number;
+  readonly #allowInsecureHTTP: boolean;
 
   constructor(options: MiddlemanClientOptions = {}) {
     const apiKey = resolveSetting({
@@ -95,6 +96,7 @@ export class MiddlemanClient {
     });
     this.#fetch = options.fetch ?? ((request, init) => globalThis.fetch(request, init));
     this.#maxRetries = options.maxRetries ?? 2;
+    this.#allowInsecureHTTP = options.allowInsecureHTTP ?? false;
     this.#transport = createTransport<paths>({
       ...options,
       timeout: options.timeout ?? 30_000,
@@ -258,7 +260,7 @@ export class MiddlemanClient {
       { filename: opened.filename, content_type: opened.contentType, size_bytes: opened.size, job_id: upload.jobId },
       { ...options, signal: upload.signal ?? options?.signal },
     );
-    requireUploadUrl(target.upload_url);
+    requireUploadUrl(target.upload_url, this.#allowInsecureHTTP);
     await putToPresignedUrl(target.upload_url, opened, {
       fetch: this.#fetch,
       maxRetries: options?.maxRetries ?? this.#maxRetries,
