@@ -246,6 +246,18 @@ describe('malformed answers in the middle of a walk or a wait', () => {
     expectClean(error);
   });
 
+  it('the checked walk still stops at maxItems and maxPages, fetching no page more than needed', async () => {
+    const walk = (options: { maxItems?: number; maxPages?: number }) => collect(client().listJobs({ limit: 3 }, options));
+    const pagesAsked = () => requests.filter((request) => request.url.pathname === '/api/v1/jobs').length;
+    expect(await walk({ maxItems: 4 })).toHaveLength(4);
+    expect(pagesAsked()).toBe(2);
+    expect(await walk({ maxItems: 0 })).toEqual([]);
+    expect(pagesAsked()).toBe(2);
+    expect(await walk({ maxPages: 1 })).toHaveLength(3);
+    expect(pagesAsked()).toBe(3);
+    expect(await walk({})).toHaveLength(10);
+  });
+
   it('waitForJob stops with ResponseValidationError when a later poll is malformed', async () => {
     let polls = 0;
     server.use(
