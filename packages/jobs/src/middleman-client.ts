@@ -2,6 +2,7 @@ import {
   type ClientOptions,
   createTransport,
   type Fetch,
+  InvalidRequestError,
   normalizeBaseURL,
   type PageOptions,
   type RequestOptions,
@@ -10,12 +11,20 @@ import {
   type Transport,
 } from '@trainwire/core';
 import { type components, type paths, service } from './generated/jobs.js';
+import { requireBody, requireUploadUrl } from './middleman-answer.js';
 import { InsufficientCreditsError } from './middleman-errors.js';
 import { type JobDetail, withTerminal } from './middleman-job.js';
 import { type PollJobOptions, pollJob } from './middleman-job-poller.js';
 import { checkedList, TotalPagePromise } from './middleman-list.js';
 import { openSource, putToPresignedUrl, type UploadFileOptions, type UploadSource } from './middleman-upload.js';
-import { validateApiKeyCreate, validateJobCreate, validateJobQuery, validatePaging } from './middleman-validation.js';
+import {
+  checkMilliseconds,
+  paramsObject,
+  validateApiKeyCreate,
+  validateJobCreate,
+  validateJobQuery,
+  validatePaging,
+} from './middleman-validation.js';
 
 type Schemas = components['schemas'];
 export type JobCreateRequest = Schemas['JobCreateRequest'];
@@ -68,6 +77,7 @@ export class MiddlemanClient {
   readonly #transport: Transport<paths>;
   readonly #fetch: Fetch;
   readonly #maxRetries: number;
+  readonly #allowInsecureHTTP: boolean;
 
   constructor(options: MiddlemanClientOptions = {}) {
     const apiKey = resolveSetting({
@@ -86,6 +96,7 @@ export class MiddlemanClient {
     });
     this.#fetch = options.fetch ?? ((request, init) => globalThis.fetch(request, init));
     this.#maxRetries = options.maxRetries ?? 2;
+    this.#allowInsecureHTTP = options.allowInsecureHTTP ?? false;
     this.#transport = createTransport<paths>({
       ...options,
       timeout: options.timeout ?? 30_000,
@@ -97,6 +108,12 @@ export class MiddlemanClient {
     });
   }
 
+  /** The transport's `request`, failing with `ResponseValidationError` when a body the spec declares is missing. */
+  readonly #request: Transport<paths>['request'] = async (method, path, init, options) => {
+    const data = await this.#transport.request(method, path, init, options);
+    return requireBody(data, this.#transport.operation(method, path as string));
+  };
+
   /** The base URL requests go to. */
   get baseURL(): string {
     return this.#transport.baseURL;
@@ -106,16 +123,21 @@ export class MiddlemanClient {
 
   /** Jobs, newest first: `await` gives `[jobs, total]` for one page, `for await` walks every job. */
   listJobs(params: ListJobsParams = {}, options?: RequestOptions & PageOptions): TotalPagePromise<Schemas['Job'], JobDetail> {
-    const query = { limit: params.limit ?? 20, offset: params.offset ?? 0, ...(params.status ? { status: params.status } : {}) };
     return checkedList(
-      () => validateJobQuery(params),
-      () => new TotalPagePromise(this.#transport.paginate('get', '/jobs', { params: { query } }, options), withTerminal),
+      () => validateJobQuery(paramsObject('params', params)),
+      () => {
+        const query = { limit: params.limit ?? 20, offset: params.offset ?? 0, ...(params.status ? { status: params.status } : {}) };
+        return new TotalPagePromise(this.#transport.paginate('get', '/jobs', { params: { query } }, options), withTerminal, {
+          operation: 'listJobs',
+          maxItems: options?.maxItems,
+        });
+      },
     );
   }
 
   /** One job with its progress and cost. */
   async getJob(jobId: string, options?: RequestOptions): Promise<JobDetail> {
-    const job = await this.#transport.request('get', '/jobs/{job_id}', { params: { path: { job_id: jobId } } }, options);
+    const job = await this.#request('get', '/jobs/{job_id}', { params: { path: { job_id: jobId } } }, options);
     return withTerminal(job);
   }
 
@@ -131,32 +153,33 @@ export class MiddlemanClient {
       checkpoint_frequency: 10,
       max_runtime_hours: 4,
       environment_variables: {},
-      ...dropUndefined(params),
+      ...dropUndefined(paramsObject('params', params)),
     };
     validateJobCreate(body);
     for (const value of Object.values(body.environment_variables ?? {})) registerSecret(value);
-    return this.#transport.request('post', '/jobs', { body }, options);
+    return this.#request('post', '/jobs', { body }, options);
   }
 
   /** Cancel a job that has not ended; the unused reserved credits are refunded. */
   cancelJob(jobId: string, options?: RequestOptions): Promise<JobCancelResponse> {
-    return this.#transport.request('post', '/jobs/{job_id}/cancel', { params: { path: { job_id: jobId } } }, options);
+    return this.#request('post', '/jobs/{job_id}/cancel', { params: { path: { job_id: jobId } } }, options);
   }
 
   /** Pause a running job. */
   async pauseJob(jobId: string, options?: RequestOptions): Promise<JobDetail> {
-    return withTerminal(await this.#transport.request('post', '/jobs/{job_id}/pause', { params: { path: { job_id: jobId } } }, options));
+    return withTerminal(await this.#request('post', '/jobs/{job_id}/pause', { params: { path: { job_id: jobId } } }, options));
   }
 
   /** Resume a paused job (its status becomes `resuming`, then `running`). */
   async resumeJob(jobId: string, options?: RequestOptions): Promise<JobDetail> {
-    return withTerminal(await this.#transport.request('post', '/jobs/{job_id}/resume', { params: { path: { job_id: jobId } } }, options));
+    return withTerminal(await this.#request('post', '/jobs/{job_id}/resume', { params: { path: { job_id: jobId } } }, options));
   }
 
   /** Poll until the job ends and return its final state. @default pollInterval 10 s, no timeout */
   async waitForJob(jobId: string, wait: PollJobOptions = {}, options?: RequestOptions): Promise<JobDetail> {
     let last: JobDetail | undefined;
-    for await (const job of this.streamJobStatus(jobId, { pollInterval: 10_000, ...wait }, options)) last = job;
+    const given = paramsObject('wait', wait);
+    for await (const job of this.streamJobStatus(jobId, { ...given, pollInterval: given.pollInterval ?? 10_000 }, options)) last = job;
     return last as JobDetail;
   }
 
@@ -164,30 +187,35 @@ export class MiddlemanClient {
    * Yield the job's state on every poll, ending after a terminal one. Transient errors are waited
    * out. @default pollInterval 5 s, no timeout
    */
-  streamJobStatus(jobId: string, wait: PollJobOptions = {}, options?: RequestOptions): AsyncGenerator<JobDetail, void, undefined> {
-    return pollJob(jobId, (signal) => this.getJob(jobId, { ...options, signal }), {
-      ...wait,
-      pollInterval: wait.pollInterval ?? 5_000,
+  async *streamJobStatus(jobId: string, wait: PollJobOptions = {}, options?: RequestOptions): AsyncGenerator<JobDetail, void, undefined> {
+    const given = paramsObject('wait', wait);
+    checkMilliseconds('pollInterval', given.pollInterval);
+    checkMilliseconds('timeout', given.timeout);
+    yield* pollJob(jobId, (signal) => this.getJob(jobId, { ...options, signal }), {
+      ...given,
+      pollInterval: given.pollInterval ?? 5_000,
     });
   }
 
   /** The job's log lines, oldest first; `since` keeps only later ones. */
-  getJobLogs(jobId: string, params: { since?: string | Date | undefined } = {}, options?: RequestOptions): Promise<LogEntry[]> {
-    const since = params.since instanceof Date ? params.since.toISOString() : params.since;
+  async getJobLogs(jobId: string, params: { since?: string | Date | undefined } = {}, options?: RequestOptions): Promise<LogEntry[]> {
+    const given = paramsObject('params', params);
+    if (given.since instanceof Date && Number.isNaN(given.since.getTime())) throw new InvalidRequestError('since', 'must be a valid date');
+    const since = given.since instanceof Date ? given.since.toISOString() : given.since;
     const query = since === undefined ? {} : { since };
-    return this.#transport.request('get', '/jobs/{job_id}/logs', { params: { path: { job_id: jobId }, query } }, options);
+    return this.#request('get', '/jobs/{job_id}/logs', { params: { path: { job_id: jobId }, query } }, options);
   }
 
   // ── Billing ───────────────────────────────────────────────────────────────────────────────
 
   /** Credits: `balance`, `reserved` for running jobs, and `available` (the difference). */
   getBalance(options?: RequestOptions): Promise<CreditBalance> {
-    return this.#transport.request('get', '/billing/balance', {}, options);
+    return this.#request('get', '/billing/balance', {}, options);
   }
 
   /** Credit packages for sale. */
   async getPackages(options?: RequestOptions): Promise<CreditPackage[]> {
-    return (await this.#transport.request('get', '/billing/packages', {}, options)).packages;
+    return (await this.#request('get', '/billing/packages', {}, options)).packages;
   }
 
   /** Transactions, newest first: `await` gives `[transactions, total]`, `for await` walks them all. */
@@ -195,22 +223,31 @@ export class MiddlemanClient {
     params: { limit?: number | undefined; offset?: number | undefined } = {},
     options?: RequestOptions & PageOptions,
   ): TotalPagePromise<Transaction> {
-    const query = { limit: params.limit ?? 20, offset: params.offset ?? 0 };
     return checkedList(
-      () => validatePaging(params),
-      () => new TotalPagePromise(this.#transport.paginate('get', '/billing/transactions', { params: { query } }, options), (item) => item),
+      () => validatePaging(paramsObject('params', params)),
+      () => {
+        const query = { limit: params.limit ?? 20, offset: params.offset ?? 0 };
+        return new TotalPagePromise(
+          this.#transport.paginate('get', '/billing/transactions', { params: { query } }, options),
+          (item) => item,
+          {
+            operation: 'getTransactions',
+            maxItems: options?.maxItems,
+          },
+        );
+      },
     );
   }
 
   // ── Data ──────────────────────────────────────────────────────────────────────────────────
 
   /** A presigned URL to PUT a file's bytes to. `uploadFile` does this and the PUT for you. */
-  getUploadUrl(
+  async getUploadUrl(
     params: { filename: string; content_type: string; size_bytes: number; job_id?: string | undefined },
     options?: RequestOptions,
   ): Promise<UploadUrl> {
-    const { job_id: jobId, ...body } = params;
-    return this.#transport.request('post', '/data/upload-url', { params: { query: jobId ? { job_id: jobId } : {} }, body }, options);
+    const { job_id: jobId, ...body } = paramsObject('params', params);
+    return this.#request('post', '/data/upload-url', { params: { query: jobId ? { job_id: jobId } : {} }, body }, options);
   }
 
   /**
@@ -218,11 +255,12 @@ export class MiddlemanClient {
    * there (without the API key), reporting progress. Memory use does not grow with the file.
    */
   async uploadFile(source: UploadSource, upload: UploadFileOptions = {}, options?: RequestOptions): Promise<string> {
-    const opened = await openSource(source, upload);
+    const opened = await openSource(source, paramsObject('upload', upload));
     const target = await this.getUploadUrl(
       { filename: opened.filename, content_type: opened.contentType, size_bytes: opened.size, job_id: upload.jobId },
       { ...options, signal: upload.signal ?? options?.signal },
     );
+    requireUploadUrl(target.upload_url, this.#allowInsecureHTTP);
     await putToPresignedUrl(target.upload_url, opened, {
       fetch: this.#fetch,
       maxRetries: options?.maxRetries ?? this.#maxRetries,
@@ -233,68 +271,70 @@ export class MiddlemanClient {
   }
 
   /** A presigned URL to download a job's outputs, or one file of them (`path`). */
-  getDownloadUrl(jobId: string, params: { path?: string | null | undefined } = {}, options?: RequestOptions): Promise<DownloadUrl> {
-    return this.#transport.request('post', '/data/download-url', { body: { job_id: jobId, path: params.path ?? null } }, options);
+  async getDownloadUrl(jobId: string, params: { path?: string | null | undefined } = {}, options?: RequestOptions): Promise<DownloadUrl> {
+    const path = paramsObject('params', params).path ?? null;
+    return this.#request('post', '/data/download-url', { body: { job_id: jobId, path } }, options);
   }
 
   // ── API keys ──────────────────────────────────────────────────────────────────────────────
 
   /** The account's API keys (their prefixes only). */
   listApiKeys(options?: RequestOptions): Promise<ApiKey[]> {
-    return this.#transport.request('get', '/api-keys', {}, options);
+    return this.#request('get', '/api-keys', {}, options);
   }
 
   /** Create a key; returns `[keyInfo, fullKey]`. The full key is shown this once: store it. */
   async createApiKey(params: CreateApiKeyParams, options?: RequestOptions): Promise<[ApiKey, string]> {
-    const body = { name: params.name, scopes: params.scopes ?? ['read', 'write'], expires_in_days: params.expires_in_days ?? null };
+    const given = paramsObject('params', params);
+    const body = { name: given.name, scopes: given.scopes ?? ['read', 'write'], expires_in_days: given.expires_in_days ?? null };
     validateApiKeyCreate(body);
-    const { key, ...info } = await this.#transport.request('post', '/api-keys', { body }, options);
+    const { key, ...info } = await this.#request('post', '/api-keys', { body }, options);
     registerSecret(key);
     return [info, key];
   }
 
   /** Revoke an API key; requests made with it fail from now on. */
   revokeApiKey(keyId: string, options?: RequestOptions): Promise<{ revoked: boolean }> {
-    return this.#transport.request('delete', '/api-keys/{key_id}', { params: { path: { key_id: keyId } } }, options);
+    return this.#request('delete', '/api-keys/{key_id}', { params: { path: { key_id: keyId } } }, options);
   }
 
   // ── Webhooks ──────────────────────────────────────────────────────────────────────────────
 
   /** The account's webhooks. */
   listWebhooks(options?: RequestOptions): Promise<Webhook[]> {
-    return this.#transport.request('get', '/webhooks', {}, options);
+    return this.#request('get', '/webhooks', {}, options);
   }
 
   /** One webhook. */
   getWebhook(webhookId: string, options?: RequestOptions): Promise<Webhook> {
-    return this.#transport.request('get', '/webhooks/{webhook_id}', { params: { path: { webhook_id: webhookId } } }, options);
+    return this.#request('get', '/webhooks/{webhook_id}', { params: { path: { webhook_id: webhookId } } }, options);
   }
 
   /** Create a webhook; the answer carries its signing `secret`, this once. */
   async createWebhook(params: Schemas['WebhookCreateRequest'], options?: RequestOptions): Promise<Schemas['WebhookWithSecret']> {
-    const webhook = await this.#transport.request('post', '/webhooks', { body: params }, options);
+    const webhook = await this.#request('post', '/webhooks', { body: params }, options);
     registerSecret(webhook.secret);
     return webhook;
   }
 
   /** Change the fields given. */
-  updateWebhook(webhookId: string, params: Schemas['WebhookUpdateRequest'], options?: RequestOptions): Promise<Webhook> {
-    return this.#transport.request(
+  async updateWebhook(webhookId: string, params: Schemas['WebhookUpdateRequest'], options?: RequestOptions): Promise<Webhook> {
+    return this.#request(
       'patch',
       '/webhooks/{webhook_id}',
-      { params: { path: { webhook_id: webhookId } }, body: dropUndefined(params) },
+      { params: { path: { webhook_id: webhookId } }, body: dropUndefined(paramsObject('params', params)) },
       options,
     );
   }
 
   /** Delete a webhook. */
   deleteWebhook(webhookId: string, options?: RequestOptions): Promise<void> {
-    return this.#transport.request('delete', '/webhooks/{webhook_id}', { params: { path: { webhook_id: webhookId } } }, options);
+    return this.#request('delete', '/webhooks/{webhook_id}', { params: { path: { webhook_id: webhookId } } }, options);
   }
 
   /** Replace a webhook's signing secret and return the new one. */
   async regenerateWebhookSecret(webhookId: string, options?: RequestOptions): Promise<{ secret: string }> {
-    const answer = await this.#transport.request(
+    const answer = await this.#request(
       'post',
       '/webhooks/{webhook_id}/regenerate-secret',
       { params: { path: { webhook_id: webhookId } } },
@@ -306,7 +346,7 @@ export class MiddlemanClient {
 
   /** Send a test event to the webhook and return the delivery. */
   testWebhook(webhookId: string, options?: RequestOptions): Promise<WebhookDelivery> {
-    return this.#transport.request('post', '/webhooks/{webhook_id}/test', { params: { path: { webhook_id: webhookId } } }, options);
+    return this.#request('post', '/webhooks/{webhook_id}/test', { params: { path: { webhook_id: webhookId } } }, options);
   }
 
   /** Deliveries of a webhook: `await` gives `[deliveries, total]`, `for await` walks them all. */
@@ -315,9 +355,9 @@ export class MiddlemanClient {
     params: { limit?: number | undefined; offset?: number | undefined } = {},
     options?: RequestOptions & PageOptions,
   ): TotalPagePromise<WebhookDelivery> {
-    const query = { limit: params.limit ?? 20, offset: params.offset ?? 0 };
+    const query = { limit: params?.limit ?? 20, offset: params?.offset ?? 0 };
     return checkedList(
-      () => validatePaging(params),
+      () => validatePaging(paramsObject('params', params)),
       () =>
         new TotalPagePromise(
           this.#transport.paginate(
@@ -327,13 +367,14 @@ export class MiddlemanClient {
             options,
           ),
           (item) => item,
+          { operation: 'getWebhookDeliveries', maxItems: options?.maxItems },
         ),
     );
   }
 
   /** The event names a webhook can subscribe to. */
   async getWebhookEvents(options?: RequestOptions): Promise<WebhookEvent[]> {
-    return (await this.#transport.request('get', '/webhooks/events', {}, options)).events;
+    return (await this.#request('get', '/webhooks/events', {}, options)).events;
   }
 }
 

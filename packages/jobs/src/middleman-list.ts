@@ -1,4 +1,5 @@
 import { PagePromise } from '@trainwire/core';
+import { requirePage } from './middleman-answer.js';
 
 /** A page as Middleman sends it: the items in `data`, the count of all of them in `total`. */
 export interface TotalPage<Raw> {
@@ -13,10 +14,19 @@ export interface TotalPage<Raw> {
 export class TotalPagePromise<Raw, Item = Raw> implements PromiseLike<[Item[], number]>, AsyncIterable<Item> {
   readonly #pages: PagePromise<TotalPage<Raw>, Raw>;
   readonly #map: (raw: Raw) => Item;
+  readonly #operation: string;
+  readonly #maxItems: number;
 
-  constructor(pages: PagePromise<TotalPage<Raw>, Raw>, map: (raw: Raw) => Item) {
+  /** `operation` names the list in errors; `maxItems` is the walk's limit (the one given to `pages`). */
+  constructor(
+    pages: PagePromise<TotalPage<Raw>, Raw>,
+    map: (raw: Raw) => Item,
+    options: { operation?: string | undefined; maxItems?: number | undefined } = {},
+  ) {
     this.#pages = pages;
     this.#map = map;
+    this.#operation = options.operation ?? 'list';
+    this.#maxItems = options.maxItems ?? Number.POSITIVE_INFINITY;
   }
 
   // biome-ignore lint/suspicious/noThenProperty: PromiseLike by design; awaiting it gives `[items, total]`.
@@ -26,7 +36,7 @@ export class TotalPagePromise<Raw, Item = Raw> implements PromiseLike<[Item[], n
   ): Promise<Fulfilled | Rejected> {
     return this.#pages
       .firstPage()
-      .then((page): [Item[], number] => [page.data.map(this.#map), page.total])
+      .then((page): [Item[], number] => [requirePage(page, this.#operation).data.map(this.#map), page.total])
       .then(onfulfilled, onrejected);
   }
 
@@ -36,12 +46,22 @@ export class TotalPagePromise<Raw, Item = Raw> implements PromiseLike<[Item[], n
 
   /** Each page in turn as `[items, total]`, fetching the next only when asked for it. */
   async *pages(): AsyncIterableIterator<[Item[], number]> {
-    for await (const page of this.#pages.pages()) yield [page.data.map(this.#map), page.total];
+    for await (const page of this.#pages.pages()) yield [requirePage(page, this.#operation).data.map(this.#map), page.total];
   }
 
-  /** Every item of every page; breaking out of the loop fetches nothing more. */
+  /**
+   * Every item of every page; breaking out of the loop fetches nothing more. A page without its
+   * `data` fails the walk rather than ending it as if the list were done.
+   */
   async *[Symbol.asyncIterator](): AsyncIterator<Item> {
-    for await (const raw of this.#pages) yield this.#map(raw);
+    if (this.#maxItems <= 0) return;
+    let count = 0;
+    for await (const [items] of this.pages()) {
+      for (const item of items) {
+        yield item;
+        if (++count >= this.#maxItems) return;
+      }
+    }
   }
 
   /** Every item (up to `maxItems` / `maxPages`) in one array. */

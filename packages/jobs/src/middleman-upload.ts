@@ -51,6 +51,7 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /** Turn what the caller gave into an {@link OpenedSource}; a path is read lazily through `node:fs`. */
 export async function openSource(source: UploadSource, options: UploadFileOptions): Promise<OpenedSource> {
+  checkUploadOptions(options);
   if (typeof source === 'string') return openPath(source, options);
   if (typeof Blob !== 'undefined' && source instanceof Blob) {
     const filename = options.filename ?? ((source as Partial<File>).name || 'upload.bin');
@@ -81,6 +82,23 @@ export async function openSource(source: UploadSource, options: UploadFileOption
     };
   }
   throw new InvalidRequestError('source', 'must be a file path, a Blob or a ReadableStream');
+}
+
+/**
+ * Refuse options that would fail deep inside the upload: a file name or content type that is not a
+ * non-empty string (the content type goes into the PUT's header, so CR, LF and NUL too), and an
+ * `onProgress` that is not a function.
+ */
+function checkUploadOptions(options: UploadFileOptions): void {
+  for (const field of ['filename', 'contentType'] as const) {
+    const value = options[field];
+    if (value !== undefined && (typeof value !== 'string' || value.trim() === '' || /[\r\n\0]/.test(value))) {
+      throw new InvalidRequestError(field, 'must be a non-empty string without CR, LF or NUL characters');
+    }
+  }
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
+    throw new InvalidRequestError('onProgress', 'must be a function');
+  }
 }
 
 interface NodeFs {

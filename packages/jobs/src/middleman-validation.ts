@@ -14,10 +14,46 @@ export const LIMITS = {
 
 export const API_KEY_SCOPES: readonly Schemas['ApiKeyScope'][] = ['read', 'write', 'admin'];
 
+/**
+ * A short rendering of a rejected value for an error message. Never throws: a bigint, symbol,
+ * function or cycle (which `JSON.stringify` throws on or drops) is named by its type.
+ */
+export function shown(value: unknown): string {
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'symbol' || typeof value === 'function') return `a ${typeof value}`;
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    return Array.isArray(value) ? 'an array' : 'an object';
+  }
+  if (text === undefined) return String(value);
+  return text.length > 100 ? `${text.slice(0, 100)}…` : text;
+}
+
+/**
+ * The params object of a call: `{}` when it was left out, the object when it is one, else
+ * `InvalidRequestError` naming `field` (so `null` or a string never reaches `params.name`).
+ */
+export function paramsObject<Params extends object>(field: string, value: Params | undefined): Params {
+  if (value === undefined) return {} as Params;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidRequestError(field, `must be an object (got ${shown(value)})`);
+  }
+  return value;
+}
+
+/** Fail unless `value` is a number of milliseconds: finite and not negative. */
+export function checkMilliseconds(field: string, value: unknown): void {
+  if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) {
+    throw new InvalidRequestError(field, `must be a number of milliseconds, 0 or more (got ${shown(value)})`);
+  }
+}
+
 /** Fail with `InvalidRequestError` unless `value` is one of `allowed`. */
 export function checkOneOf(field: string, value: unknown, allowed: readonly string[]): void {
   if (typeof value !== 'string' || !allowed.includes(value)) {
-    throw new InvalidRequestError(field, `must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
+    throw new InvalidRequestError(field, `must be one of ${allowed.join(', ')} (got ${shown(value)})`);
   }
 }
 
@@ -26,14 +62,14 @@ export function checkInteger(field: string, value: unknown, range: { min: number
   const inRange = Number.isInteger(value) && (value as number) >= range.min && (range.max === undefined || (value as number) <= range.max);
   if (!inRange) {
     const bounds = range.max === undefined ? `at least ${range.min}` : `from ${range.min} to ${range.max}`;
-    throw new InvalidRequestError(field, `must be a whole number ${bounds} (got ${JSON.stringify(value)})`);
+    throw new InvalidRequestError(field, `must be a whole number ${bounds} (got ${shown(value)})`);
   }
 }
 
 /** Fail unless `value` is a string with something other than spaces in it. */
 export function checkNonEmpty(field: string, value: unknown): void {
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new InvalidRequestError(field, `must be a non-empty string (got ${JSON.stringify(value)})`);
+    throw new InvalidRequestError(field, `must be a non-empty string (got ${shown(value)})`);
   }
 }
 
@@ -50,9 +86,13 @@ export function validateJobCreate(body: Schemas['JobCreateRequest']): void {
   if (body.name !== undefined && (typeof body.name !== 'string' || body.name.length > 200)) {
     throw new InvalidRequestError('name', 'must be a string of at most 200 characters');
   }
-  for (const [name, value] of Object.entries(body.environment_variables ?? {})) {
+  const environment = body.environment_variables;
+  if (environment !== undefined && (typeof environment !== 'object' || environment === null || Array.isArray(environment))) {
+    throw new InvalidRequestError('environment_variables', 'must be an object of names to string values');
+  }
+  for (const [name, value] of Object.entries(environment ?? {})) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-      throw new InvalidRequestError('environment_variables', `names must be letters, digits and _ (got ${JSON.stringify(name)})`);
+      throw new InvalidRequestError('environment_variables', `names must be letters, digits and _ (got ${shown(name)})`);
     }
     // The value is never echoed: it is usually a secret.
     if (typeof value !== 'string') throw new InvalidRequestError(`environment_variables.${name}`, 'must be a string');

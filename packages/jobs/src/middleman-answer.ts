@@ -1,0 +1,64 @@
+import { type OperationDefinition, ResponseValidationError } from '@trainwire/core';
+
+/**
+ * The data of a 2xx answer, or `ResponseValidationError` when it came without the body the spec
+ * declares (the transport hands an empty 2xx over as `undefined`). The status reported is the
+ * operation's declared 2xx: the transport returns the data of 2xx answers only.
+ */
+export function requireBody<Data>(data: Data, operation: OperationDefinition | undefined): Data {
+  if (data !== undefined || !operation) return data;
+  const declared = Object.entries(operation.responses).find(([status, response]) => status.startsWith('2') && response.schema);
+  if (!declared) return data;
+  throw new ResponseValidationError({
+    status: Number(declared[0]),
+    path: '$',
+    reason: 'the body is empty',
+    operation: `Middleman ${operation.operationId}`,
+  });
+}
+
+/**
+ * Fail with `ResponseValidationError` unless `page` has the `data` array and `total` every list
+ * answer carries (an empty 2xx page would otherwise end a walk as if the list were empty). Every
+ * Middleman list answers 200.
+ */
+export function requirePage<Page extends { data: unknown[]; total: number }>(page: Page, operation: string): Page {
+  const candidate = page as Partial<Page> | null | undefined;
+  if (typeof candidate === 'object' && candidate !== null && Array.isArray(candidate.data) && typeof candidate.total === 'number') {
+    return page;
+  }
+  throw new ResponseValidationError({
+    status: 200,
+    path: '$',
+    reason: 'a page must carry `data` (an array) and `total` (a number)',
+    operation: `Middleman ${operation}`,
+  });
+}
+
+/** The hosts plain http is fine for (as core's `normalizeBaseURL` has them). */
+const LOOPBACK = /^(localhost|.*\.localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * Fail with `ResponseValidationError` unless the presigned `upload_url` is an absolute https URL
+ * (plain http only to a loopback host or with `allowInsecureHTTP`, as for the base URL: the file
+ * would travel unencrypted). The URL is never quoted: its query is the signature.
+ */
+export function requireUploadUrl(url: string, allowInsecureHTTP = false): URL {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed?.protocol === 'https:') return parsed;
+  if (parsed?.protocol === 'http:' && (allowInsecureHTTP || LOOPBACK.test(parsed.hostname))) return parsed;
+  throw new ResponseValidationError({
+    status: 200,
+    path: '$.upload_url',
+    reason:
+      parsed?.protocol === 'http:'
+        ? `plain http to ${parsed.hostname} would send the file unencrypted (pass { allowInsecureHTTP: true } to allow it)`
+        : 'must be an absolute https URL',
+    operation: 'Middleman getUploadUrl',
+  });
+}
