@@ -95,6 +95,16 @@ export function withRetry(fetch: Fetch, context: RetryContext): Fetch {
         });
       };
 
+      // A bodyless request is sent again as it is; a body is re-sent from `replayBody` when the
+      // caller gave it, else each attempt sends a clone of the pristine request.
+      const attemptRequest =
+        request.body === null || streamingBody
+          ? request
+          : replayBody === undefined
+            ? request.clone()
+            : attempt === 1
+              ? request
+              : new Request(request, { body: replayBody });
       const controller = new AbortController();
       // A streamed body is read after the attempt returns, so its link to the caller must outlive
       // the attempt without pinning it: `AbortSignal.any` holds its sources weakly.
@@ -129,20 +139,9 @@ export function withRetry(fetch: Fetch, context: RetryContext): Fetch {
       let keepSignal = false;
       let stage = 'Connection error.';
       try {
-        // A bodyless request is sent again as it is; a body is re-sent from `replayBody` when the
-        // caller gave it, else each attempt sends a clone of the pristine request. The signal
-        // rides in `init` (a new Request per attempt would cost more than the call itself).
-        sent = (async () =>
-          fetch(
-            request.body === null || streamingBody
-              ? request
-              : replayBody === undefined
-                ? request.clone()
-                : attempt === 1
-                  ? request
-                  : new Request(request, { body: replayBody }),
-            { ...init, signal },
-          ))();
+        // The signal rides in `init` (a new Request per attempt would cost more than the call
+        // itself). A fetch that throws instead of rejecting lands in the catch below all the same.
+        sent = fetch(attemptRequest, { ...init, signal });
         response = await race(sent);
         const status = response.status;
         reason = status;

@@ -31,10 +31,11 @@ export function validate(
 ): ValidationIssue | undefined {
   if (!schema) return undefined;
   const fail = (reason: string): ValidationIssue => ({ path, reason });
+  const below = (part: JsonSchema | undefined, item: unknown, at: string) => validate(part, item, schemas, options, at);
   const { $ref, type, enum: choices, not } = schema;
   if ($ref) {
     const target = schemas[$ref.startsWith(REF_PREFIX) ? $ref.slice(REF_PREFIX.length) : $ref];
-    return target ? validate(target, value, schemas, options, path) : fail(`unknown schema ${$ref}`);
+    return target ? below(target, value, path) : fail(`unknown schema ${$ref}`);
   }
   if (type !== undefined && !(typeof type === 'string' ? hasType(value, type) : type.some((name) => hasType(value, name)))) {
     return fail(`expected ${typeof type === 'string' ? type : type.join(' or ')}, got ${describe(value)}`);
@@ -44,88 +45,74 @@ export function validate(
     return fail(`expected one of ${choices.map((option) => JSON.stringify(option)).join(', ')}, got ${JSON.stringify(value)}`);
   }
   for (const part of schema.allOf ?? []) {
-    const issue = validate(part, value, schemas, options, path);
+    const issue = below(part, value, path);
     if (issue) return issue;
   }
   const alternatives = schema.anyOf ?? schema.oneOf;
   if (alternatives) {
+    // The issue that got furthest into the value: the most useful of several failed alternatives.
     let best: ValidationIssue | undefined;
+    let matched = false;
     for (const part of alternatives) {
-      const issue = validate(part, value, schemas, options, path);
-      if (!issue) {
-        best = undefined;
-        break;
-      }
-      // The issue that got furthest into the value: the most useful of several failed alternatives.
-      if (!best || issue.path.length > best.path.length) best = issue;
+      const issue = below(part, value, path);
+      matched ||= !issue;
+      if (issue && !(best && best.path.length >= issue.path.length)) best = issue;
     }
-    if (best) return best;
+    if (!matched) return best ?? fail('matches no alternative');
   }
-  if (not && !validate(not, value, schemas, options, path)) return fail('matches a forbidden schema');
-  if (typeof value === 'number') return checkNumber(schema, value, fail);
-  if (typeof value === 'string') return checkString(schema, value, fail);
-  if (Array.isArray(value)) return checkArray(schema, value, schemas, options, path);
-  if (value !== null && typeof value === 'object') return checkObject(schema, value as Record<string, unknown>, schemas, options, path);
-  return undefined;
-}
+  if (not && !below(not, value, path)) return fail('matches a forbidden schema');
 
-function checkNumber(schema: JsonSchema, value: number, fail: (reason: string) => ValidationIssue) {
-  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf } = schema;
-  if (value < (minimum ?? value)) return fail(`must be >= ${minimum}, got ${value}`);
-  if (value > (maximum ?? value)) return fail(`must be <= ${maximum}, got ${value}`);
-  if (value <= (exclusiveMinimum ?? Number.NEGATIVE_INFINITY)) return fail(`must be > ${exclusiveMinimum}, got ${value}`);
-  if (value >= (exclusiveMaximum ?? Number.POSITIVE_INFINITY)) return fail(`must be < ${exclusiveMaximum}, got ${value}`);
-  if (multipleOf !== undefined && !Number.isInteger(value / multipleOf)) return fail(`must be a multiple of ${multipleOf}`);
-  return undefined;
-}
-
-function checkString(schema: JsonSchema, value: string, fail: (reason: string) => ValidationIssue) {
-  const { minLength, maxLength, pattern } = schema;
-  // Length in characters (code points), not UTF-16 units; counted only when a bound asks for it.
-  const length = minLength === undefined && maxLength === undefined ? 0 : [...value].length;
-  if (length < (minLength ?? 0)) return fail(`must be at least ${minLength} characters`);
-  if (length > (maxLength ?? length)) return fail(`must be at most ${maxLength} characters`);
-  if (pattern !== undefined && !new RegExp(pattern, 'u').test(value)) return fail(`must match /${pattern}/`);
-  return undefined;
-}
-
-function checkArray(schema: JsonSchema, value: unknown[], schemas: Record<string, JsonSchema>, options: ValidateOptions, path: string) {
-  const { minItems, maxItems, prefixItems = [], items } = schema;
-  const fail = (reason: string): ValidationIssue => ({ path, reason });
-  if (value.length < (minItems ?? 0)) return fail(`must have at least ${minItems} items`);
-  if (value.length > (maxItems ?? value.length)) return fail(`must have at most ${maxItems} items`);
-  if (schema.uniqueItems && new Set(value.map((item) => JSON.stringify(item))).size !== value.length) return fail('items must be unique');
-  if (items || prefixItems.length > 0) {
-    for (let index = 0; index < value.length; index++) {
-      const issue = validate(prefixItems[index] ?? items, value[index], schemas, options, `${path}[${index}]`);
+  if (typeof value === 'number') {
+    for (const [keyword, sign, outside] of BOUNDS) {
+      const bound = schema[keyword];
+      if (bound !== undefined && outside(value, bound)) return fail(`must be ${sign} ${bound}, got ${value}`);
+    }
+    const { multipleOf } = schema;
+    if (multipleOf !== undefined && !Number.isInteger(value / multipleOf)) return fail(`must be a multiple of ${multipleOf}`);
+  }
+  if (typeof value === 'string') {
+    const { minLength, maxLength, pattern } = schema;
+    // Length in characters (code points), not UTF-16 units; counted only when a bound asks for it.
+    const length = minLength === undefined && maxLength === undefined ? 0 : [...value].length;
+    if (length < (minLength ?? 0)) return fail(`must be at least ${minLength} characters`);
+    if (length > (maxLength ?? length)) return fail(`must be at most ${maxLength} characters`);
+    if (pattern !== undefined && !new RegExp(pattern, 'u').test(value)) return fail(`must match /${pattern}/`);
+  }
+  if (Array.isArray(value)) {
+    const { minItems, maxItems, prefixItems = [], items } = schema;
+    if (value.length < (minItems ?? 0)) return fail(`must have at least ${minItems} items`);
+    if (value.length > (maxItems ?? value.length)) return fail(`must have at most ${maxItems} items`);
+    if (schema.uniqueItems && new Set(value.map((item) => JSON.stringify(item))).size !== value.length) return fail('items must be unique');
+    for (let index = 0; (items || prefixItems.length > 0) && index < value.length; index++) {
+      const issue = below(prefixItems[index] ?? items, value[index], `${path}[${index}]`);
       if (issue) return issue;
     }
+  } else if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    for (const key of schema.required ?? []) {
+      if (record[key] === undefined) return { path: `${path}.${key}`, reason: 'is required' };
+    }
+    const { properties = {}, additionalProperties } = schema;
+    for (const key of Object.keys(record)) {
+      const item = record[key];
+      const property = Object.hasOwn(properties, key) ? properties[key] : additionalProperties;
+      if (item === undefined) continue;
+      if (typeof property === 'object') {
+        const issue = below(property, item, `${path}.${key}`);
+        if (issue) return issue;
+      } else if (property === false && options.rejectAdditional) return { path: `${path}.${key}`, reason: 'is not allowed' };
+    }
   }
   return undefined;
 }
 
-function checkObject(
-  schema: JsonSchema,
-  value: Record<string, unknown>,
-  schemas: Record<string, JsonSchema>,
-  options: ValidateOptions,
-  path: string,
-) {
-  for (const key of schema.required ?? []) {
-    if (value[key] === undefined) return { path: `${path}.${key}`, reason: 'is required' };
-  }
-  const { properties = {}, additionalProperties } = schema;
-  for (const key of Object.keys(value)) {
-    const item = value[key];
-    if (item === undefined) continue;
-    const property = Object.hasOwn(properties, key) ? properties[key] : additionalProperties;
-    if (typeof property === 'object') {
-      const issue = validate(property, item, schemas, options, `${path}.${key}`);
-      if (issue) return issue;
-    } else if (property === false && options.rejectAdditional) return { path: `${path}.${key}`, reason: 'is not allowed' };
-  }
-  return undefined;
-}
+// Numeric bounds: the keyword, the sign a message shows, and when a value falls outside it.
+const BOUNDS: [keyof JsonSchema & `${string}imum`, string, (value: number, bound: number) => boolean][] = [
+  ['minimum', '>=', (value, bound) => value < bound],
+  ['maximum', '<=', (value, bound) => value > bound],
+  ['exclusiveMinimum', '>', (value, bound) => value <= bound],
+  ['exclusiveMaximum', '<', (value, bound) => value >= bound],
+];
 
 function hasType(value: unknown, type: string): boolean {
   switch (type) {
@@ -152,5 +139,6 @@ function describe(value: unknown): string {
 }
 
 function same(left: unknown, right: unknown): boolean {
-  return left === right || JSON.stringify(left) === JSON.stringify(right);
+  // Two different strings never serialize alike: the common enum case skips JSON.stringify.
+  return left === right || (!(typeof left === 'string' && typeof right === 'string') && JSON.stringify(left) === JSON.stringify(right));
 }
