@@ -1,115 +1,25 @@
-// `npm run bench`: per-call overhead of the trainwire client against raw fetch and bare openapi-fetch,
-// side by side in one process, over real HTTP on loopback. Measures and prints; asserts nothing.
-import { fork } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { ConformanceClient } from '@trainwire/conformance';
-import createClient from 'openapi-fetch';
+// `npm run bench`: every benchmark section, side by side in one process run against a loopback
+// server in its own process. Measures and prints one table; asserts nothing. Each section is a
+// module that returns rows for the table (see lib.mjs); add a section by adding its module here.
+import { settings, startServer, writeResults } from './lib.mjs';
+import { overhead } from './overhead.mjs';
 
-const CALLS = Number(process.env.BENCH_CALLS ?? 5_000);
-const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 5));
-const CONCURRENCY = 50;
-
-const server = fork(new URL('./server.mjs', import.meta.url));
-const port = await new Promise((resolve) => server.once('message', (message) => resolve(message.port)));
-const base = `http://127.0.0.1:${port}`;
-const headers = { 'X-API-Key': 'bench-key-0123456789', Accept: 'application/json' };
-const body = JSON.stringify({ name: 'lora-1', base_model: 'llama-3-8b' });
-
-const bare = createClient({ baseUrl: base, headers });
-const client = (validate) =>
-  new ConformanceClient({
-    apiKey: 'bench-key-0123456789',
-    baseURL: base,
-    logLevel: 'off',
-    validateResponses: validate,
-    validateRequests: validate,
-  });
-const withValidation = client(true);
-const withoutValidation = client(false);
-
-const variants = {
-  'raw fetch': {
-    get: () => fetch(`${base}/v1/runs/run-1`, { headers }).then((response) => response.json()),
-    post: () =>
-      fetch(`${base}/v1/runs`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body }).then((response) =>
-        response.json(),
-      ),
-  },
-  'openapi-fetch': {
-    get: () => bare.GET('/v1/runs/{run_id}', { params: { path: { run_id: 'run-1' } } }),
-    post: () => bare.POST('/v1/runs', { body: { name: 'lora-1', base_model: 'llama-3-8b' } }),
-  },
-  'trainwire (defaults)': {
-    get: () => withValidation.getRun('run-1'),
-    post: () => withValidation.createRun({ name: 'lora-1', base_model: 'llama-3-8b' }),
-  },
-  'trainwire (validation off)': {
-    get: () => withoutValidation.getRun('run-1'),
-    post: () => withoutValidation.createRun({ name: 'lora-1', base_model: 'llama-3-8b' }),
-  },
-};
-
-async function sequential(call) {
-  const started = performance.now();
-  for (let index = 0; index < CALLS; index++) await call();
-  return CALLS / ((performance.now() - started) / 1000);
-}
-
-async function concurrent(call) {
-  let next = 0;
-  const started = performance.now();
-  const worker = async () => {
-    while (next++ < CALLS) await call();
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return CALLS / ((performance.now() - started) / 1000);
-}
-
-const median = (values) => [...values].sort((left, right) => left - right)[Math.floor(values.length / 2)];
+const server = await startServer(new URL('./server.mjs', import.meta.url));
 const rows = [];
-for (const method of ['get', 'post']) {
-  for (const [mode, measure] of [
-    ['sequential', sequential],
-    [`concurrency ${CONCURRENCY}`, concurrent],
-  ]) {
-    const samples = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
-    for (const name of Object.keys(variants)) await measure(variants[name][method]); // warm up
-    // Interleave the variants run by run, so drift on a shared machine hits them alike.
-    for (let run = 0; run < RUNS; run++) {
-      for (const [name, variant] of Object.entries(variants)) samples[name].push(await measure(variant[method]));
-    }
-    const raw = median(samples['raw fetch']);
-    for (const [name, values] of Object.entries(samples)) {
-      rows.push({
-        call: `${method.toUpperCase()} ${mode}`,
-        client: name,
-        median: Math.round(median(values)),
-        min: Math.round(Math.min(...values)),
-        max: Math.round(Math.max(...values)),
-        ratio: Number((median(values) / raw).toFixed(2)),
-      });
-    }
-  }
+try {
+  rows.push(...(await overhead(server)));
+} finally {
+  server.stop();
 }
-server.disconnect();
 
-const machine = {
-  cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
-  memory: `${Math.round(totalmem() / 2 ** 30)} GiB`,
-  node: process.version,
-  date: new Date().toISOString(),
-};
-const header = '| call | client | calls/s (median) | min | max | vs raw fetch |\n|---|---|---:|---:|---:|---:|';
-const table = [
-  header,
-  ...rows.map((row) => `| ${row.call} | ${row.client} | ${row.median} | ${row.min} | ${row.max} | ${row.ratio} |`),
-].join('\n');
-const markdown = `# Per-call overhead\n\n${CALLS} calls per run, median of ${RUNS} runs (min and max beside it), real HTTP on loopback (node:http server in its own process, ~150-byte JSON).\nMachine: ${machine.cpus}, ${machine.memory}; Node ${machine.node}; ${machine.date}.\n\n${table}\n`;
-mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(
-  new URL('./results/latest.json', import.meta.url),
-  `${JSON.stringify({ machine, calls: CALLS, runs: RUNS, rows }, null, 2)}\n`,
-);
-writeFileSync(new URL('./results/latest.md', import.meta.url), markdown);
-console.log(markdown);
+writeResults({
+  title: 'trainwire benchmarks',
+  notes: [
+    `Each figure is the median of ${settings.runs} runs of ${settings.calls.toLocaleString('en-US')} calls (min and max beside it), the clients interleaved run by run after a warm-up.`,
+    `HTTP: a node:http server on loopback in its own process (~150-byte JSON answers)${server.pinned ? ', pinned to CPU 0 with the client on CPU 1 (taskset)' : ''}; ratios against raw fetch (higher is better).`,
+    'Canned: an injected fetch returns a ready-made Response (no network); CPU time (user + system) per call; ratios against bare openapi-fetch (lower is better).',
+    'Clients: trainwire = ConformanceClient with defaults (retries armed, auth, idempotency keys on POST, request and response validation), or with both validations off; axios and ky with their defaults.',
+  ],
+  rows,
+  config: settings,
+});

@@ -22,19 +22,19 @@ export class APIError extends TrainwireError {
   }
 
   /** HTTP status code. */
-  readonly status: number;
+  declare readonly status: number;
   /** Response headers (credential headers removed). */
-  readonly headers: Headers;
+  declare readonly headers: Headers;
   /** Parsed JSON body, or the text when it is not JSON; registered secrets redacted. */
-  readonly body: unknown;
+  declare readonly body: unknown;
   /** The server's request id (`x-request-id` / `request-id`), when it sent one. */
-  readonly requestId: string | undefined;
+  declare readonly requestId: string | undefined;
   /** How many attempts were made before giving up. */
-  readonly attempts: number;
+  declare readonly attempts: number;
   /** A machine-readable error code from the body (`code` / `error.code`), when present. */
-  readonly code: string | undefined;
-  readonly method: string | undefined;
-  readonly url: string | undefined;
+  declare readonly code: string | undefined;
+  declare readonly method: string | undefined;
+  declare readonly url: string | undefined;
 
   constructor(init: APIErrorInit) {
     super(init.message ?? messageFromBody(init.status, init.body), { cause: init.cause });
@@ -102,7 +102,7 @@ export class RateLimitError extends APIError {
   static {
     brand(RateLimitError, 'RateLimitError');
   }
-  readonly retryAfter: number | undefined;
+  declare readonly retryAfter: number | undefined;
   constructor(init: APIErrorInit) {
     super(init);
     this.retryAfter = retryAfterFrom(this.headers);
@@ -120,7 +120,7 @@ export class APIConnectionError extends TrainwireError {
   static {
     brand(APIConnectionError, 'APIConnectionError');
   }
-  readonly attempts: number;
+  declare readonly attempts: number;
   constructor(init: { message?: string; cause?: unknown; attempts?: number } = {}) {
     super(init.message ?? 'Connection error.', { cause: init.cause });
     this.attempts = init.attempts ?? 1;
@@ -146,7 +146,7 @@ export class APIUserAbortError extends TrainwireError {
     brand(APIUserAbortError, 'APIUserAbortError');
   }
   /** Attempts made before the abort. */
-  readonly attempts: number;
+  declare readonly attempts: number;
   constructor(init: { message?: string; cause?: unknown; attempts?: number } = {}) {
     super(init.message ?? 'Request was aborted.', { cause: init.cause });
     this.attempts = init.attempts ?? 0;
@@ -158,10 +158,10 @@ export class ResponseValidationError extends TrainwireError {
   static {
     brand(ResponseValidationError, 'ResponseValidationError');
   }
-  readonly status: number;
-  readonly path: string;
-  readonly requestId: string | undefined;
-  readonly body: unknown;
+  declare readonly status: number;
+  declare readonly path: string;
+  declare readonly requestId: string | undefined;
+  declare readonly body: unknown;
   constructor(init: {
     status: number;
     path: string;
@@ -188,7 +188,7 @@ export class InvalidRequestError extends TrainwireError {
   static {
     brand(InvalidRequestError, 'InvalidRequestError');
   }
-  readonly field: string;
+  declare readonly field: string;
   constructor(field: string, reason: string) {
     super(`Invalid ${field}: ${reason}`);
     this.field = field;
@@ -206,10 +206,8 @@ export class ConfigError extends TrainwireError {
 }
 
 function safeHeaders(headers: Headers | undefined): Headers {
-  const result = new Headers();
-  headers?.forEach((value, name) => {
-    if (name !== 'set-cookie' && name !== 'authorization' && name !== 'x-api-key') result.append(name, value);
-  });
+  const result = new Headers(headers);
+  for (const name of ['set-cookie', 'authorization', 'x-api-key']) result.delete(name);
   return result;
 }
 
@@ -230,33 +228,28 @@ export function retryAfterFrom(headers: Headers): number | undefined {
 }
 
 function messageFromBody(status: number, body: unknown): string {
-  const detail = detailFrom(body);
-  return detail ? `${status} ${detail}` : `${status} status code (no body)`;
+  return `${status} ${detailFrom(body) || 'status code (no body)'}`;
 }
+
+const clip = (text: string): string => (text.length > 500 ? `${text.slice(0, 500)}…` : text);
 
 function detailFrom(body: unknown): string | undefined {
   if (body === undefined || body === null || body === '') return undefined;
-  if (typeof body === 'string') return body.length > 500 ? `${body.slice(0, 500)}…` : body;
-  if (typeof body !== 'object') return String(body);
+  if (typeof body !== 'object') return clip(String(body));
   const record = body as Record<string, unknown>;
   for (const key of ['message', 'detail', 'error', 'error_message']) {
     const value = record[key];
     if (typeof value === 'string' && value) return value;
     if (Array.isArray(value) && value.length > 0) return value.map((item) => detailFrom(item) ?? '').join('; ');
-    if (value && typeof value === 'object') {
-      const nested = detailFrom(value);
-      if (nested) return nested;
-    }
+    const nested = value && typeof value === 'object' ? detailFrom(value) : undefined;
+    if (nested) return nested;
   }
   if (typeof record.msg === 'string') return record.loc ? `${record.msg} (${String(record.loc)})` : record.msg;
-  const text = JSON.stringify(body);
-  return text.length > 500 ? `${text.slice(0, 500)}…` : text;
+  return clip(JSON.stringify(body));
 }
 
 function codeFromBody(body: unknown): string | undefined {
-  if (!body || typeof body !== 'object') return undefined;
-  const record = body as Record<string, unknown>;
-  const nested = record.error && typeof record.error === 'object' ? (record.error as Record<string, unknown>).code : undefined;
-  const code = record.code ?? nested ?? record.error_code;
+  const record = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  const code = record.code ?? (record.error as Record<string, unknown> | undefined)?.code ?? record.error_code;
   return typeof code === 'string' || typeof code === 'number' ? String(code) : undefined;
 }

@@ -9,7 +9,10 @@ export interface Logger {
 /** Least severe level that is still logged. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'off';
 
-const ORDER: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3, off: 4 };
+const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+/** What a level below the threshold logs to; callers compare against it to skip building fields. */
+export const SILENT = (): void => {};
 
 /**
  * A logger that drops messages below `level`. Every message and field passes through `redact`
@@ -21,11 +24,12 @@ export function createLevelLogger(
   redactFields: (fields: Record<string, unknown>) => Record<string, unknown>,
   redactText: (text: string) => string,
 ): Logger {
-  const emit =
-    (method: keyof Logger) =>
-    (message: string, fields?: Record<string, unknown>): void => {
-      if (!logger || ORDER[method] < ORDER[level]) return;
-      logger[method](redactText(message), fields && redactFields(fields));
-    };
-  return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
+  // An unknown level logs everything, like `debug`.
+  const threshold = level === 'off' ? 4 : Math.max(0, LEVELS.indexOf(level));
+  const result = {} as Logger;
+  LEVELS.forEach((method, index) => {
+    result[method] =
+      logger && index >= threshold ? (message, fields) => logger[method](redactText(message), fields && redactFields(fields)) : SILENT;
+  });
+  return result;
 }

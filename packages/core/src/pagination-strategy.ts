@@ -13,53 +13,43 @@ type Query = Record<string, unknown>;
 /** The strategy that walks the pages an `x-pagination` definition describes. */
 export function paginationStrategy(definition: PaginationDefinition): PaginationStrategy<unknown, unknown, Query> {
   const items = (page: unknown): unknown[] => {
-    const value = valueAt(page, definition.items);
-    if (value === undefined || value === null) return [];
+    const value = valueAt(page, definition.items) ?? [];
     if (!Array.isArray(value)) throw new TrainwireError(`Expected an array of items at '${definition.items}' in the page.`);
     return value;
   };
-  return { items, next: nextQuery(definition, items) };
-}
-
-function nextQuery(definition: PaginationDefinition, items: (page: unknown) => unknown[]) {
-  return (page: unknown, query: Query): Query | null => {
+  const next = (page: unknown, query: Query): Query | null => {
     const count = items(page).length;
     if (count === 0) return null;
-    switch (definition.style) {
-      case 'offset': {
-        const { offsetParam, limitParam } = definition;
-        const limit = numberFrom(query[limitParam]);
-        if (limit !== undefined && count < limit) return null;
-        const offset = (numberFrom(query[offsetParam]) ?? 0) + count;
-        const total = definition.total === null ? undefined : numberFrom(valueAt(page, definition.total));
-        if (total !== undefined && offset >= total) return null;
-        return { ...query, [offsetParam]: offset };
-      }
-      case 'page': {
-        const { pageParam } = definition;
-        if (definition.hasNext !== null && valueAt(page, definition.hasNext) === false) return null;
-        return { ...query, [pageParam]: (numberFrom(query[pageParam]) ?? 1) + 1 };
-      }
-      case 'cursor': {
-        const { cursorParam, nextCursor } = definition;
-        const cursor = valueAt(page, nextCursor);
-        if (cursor === undefined || cursor === null || cursor === '') return null;
-        return { ...query, [cursorParam]: cursor };
-      }
-      default:
+    if (definition.style === 'offset') {
+      const { offsetParam, limitParam, total } = definition;
+      const offset = (numberFrom(query[offsetParam]) ?? 0) + count;
+      // A short page is the last one; so is the page that reaches the total.
+      if (
+        count < (numberFrom(query[limitParam]) ?? count) ||
+        offset >= (numberFrom(total === null ? total : valueAt(page, total)) ?? offset + 1)
+      )
         return null;
+      return { ...query, [offsetParam]: offset };
     }
+    if (definition.style === 'page') {
+      const { pageParam, hasNext } = definition;
+      if (hasNext !== null && valueAt(page, hasNext) === false) return null;
+      return { ...query, [pageParam]: (numberFrom(query[pageParam]) ?? 1) + 1 };
+    }
+    if (definition.style === 'cursor') {
+      const cursor = valueAt(page, definition.nextCursor);
+      return cursor === undefined || cursor === null || cursor === '' ? null : { ...query, [definition.cursorParam]: cursor };
+    }
+    return null;
   };
+  return { items, next };
 }
 
 /** The value at a dotted `path` in `value`; `'.'` is `value` itself. */
 function valueAt(value: unknown, path: string): unknown {
   if (path === '.' || path === '') return value;
   let current = value;
-  for (const key of path.split('.')) {
-    if (typeof current !== 'object' || current === null) return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
+  for (const key of path.split('.')) current = current !== null && typeof current === 'object' ? (current as Query)[key] : undefined;
   return current;
 }
 

@@ -1,11 +1,9 @@
-import { errorCode } from './connection-error.js';
-import { APIUserAbortError } from './errors.js';
-import type { Logger } from './logger.js';
+import { errorCode, failedBeforeSend } from './connection-error.js';
+import { APIConnectionError, APITimeoutError, APIUserAbortError } from './errors.js';
+import { type Logger, SILENT } from './logger.js';
 import type { Fetch } from './request-options.js';
 import { retryAdvice } from './retry-advice.js';
-import { type AttemptFailure, discardBody, RetryAttempt } from './retry-attempt.js';
 import { retryDelay } from './retry-delay.js';
-import { linkSignals } from './signals.js';
 import { sleep } from './sleep.js';
 import type { TrainwireError } from './trainwire-error.js';
 
@@ -45,8 +43,11 @@ export interface RetryContext {
   attempts: number;
 }
 
-/** What to do after an attempt. */
-type Step = { done: Response } | { fail: TrainwireError } | { retryIn: number; reason: string };
+const NOTHING = (): void => {};
+// Larger delays overflow the timer and fire at once (Node prints a TimeoutOverflowWarning).
+const LONGEST_TIMER = 2_147_483_647;
+// Statuses whose Response may not have a body (the constructor throws if given one).
+const NULL_BODY = [101, 103, 204, 205, 304];
 
 /**
  * Wrap `fetch` so each call is retried: on connection errors, timeouts, 408, 409, 429 and 5xx (or
@@ -56,113 +57,170 @@ type Step = { done: Response } | { fail: TrainwireError } | { retryIn: number; r
  */
 export function withRetry(fetch: Fetch, context: RetryContext): Fetch {
   return async (request, init) => {
-    const callerSignals = [...new Set([context.signal, request.signal])].filter((signal): signal is AbortSignal => signal !== undefined);
+    const callers = [context.signal, request.signal].filter(
+      (signal, index, all): signal is AbortSignal => signal !== undefined && all.indexOf(signal) === index,
+    );
     const userAbort = (): APIUserAbortError | undefined => {
-      const aborted = callerSignals.find((signal) => signal.aborted);
-      return aborted && new APIUserAbortError({ cause: aborted.reason });
+      for (const signal of callers) if (signal.aborted) return new APIUserAbortError({ cause: signal.reason });
     };
+    const { timeout, totalTimeout, logger, streamingBody, replayBody, captureBody } = context;
+    const started = Date.now();
+    const deadline = totalTimeout === undefined ? undefined : started + totalTimeout;
+    const maxAttempts = streamingBody ? 1 : (context.maxRetries > 0 ? Math.floor(context.maxRetries) : 0) + 1;
+    const safe = context.idempotent || Boolean(context.idempotencyHeader && request.headers.get(context.idempotencyHeader));
+    const buffer = context.bufferResponse ?? true;
+    const target = (): string => `${request.method} ${withoutQuery(request.url)}`;
     context.attempts = 0;
-    const aborted = userAbort();
-    if (aborted) throw aborted;
-
-    const { timeout, totalTimeout, logger } = context;
-    const deadline = totalTimeout === undefined ? undefined : Date.now() + totalTimeout;
-    const maxAttempts = context.streamingBody ? 1 : (context.maxRetries > 0 ? Math.floor(context.maxRetries) : 0) + 1;
-    const keyed = Boolean(context.idempotencyHeader && request.headers.get(context.idempotencyHeader));
-    const safe = context.idempotent || keyed;
-    const bufferResponse = context.bufferResponse ?? true;
-    const target = `${request.method} ${withoutQuery(request.url)}`;
-
-    // What attempt n sends. A bodyless request can be sent again as it is; a body is re-sent from
-    // `replayBody` when the caller gave it, else each attempt sends a clone of the pristine request.
-    const replay = context.replayBody;
-    const requestFor = (attempt: number): Request => {
-      if (request.body === null || context.streamingBody) return request;
-      if (replay !== undefined) return attempt === 1 ? request : new Request(request, { body: replay });
-      return request.clone();
-    };
-
-    // The wait before the next attempt, or undefined when this attempt must be the last.
-    const nextDelay = (retry: number, allowed: boolean, headers?: Headers): number | undefined => {
-      if (!allowed || context.attempts >= maxAttempts) return undefined;
-      const delay = retryDelay(retry, headers);
-      // A wait that ends at or past the deadline would leave the next attempt no time at all.
-      return deadline !== undefined && Date.now() + delay >= deadline ? undefined : delay;
-    };
-
-    const attemptOnce = async (retry: number): Promise<Step> => {
-      context.attempts += 1;
-      const started = Date.now();
-      const attempt = new RetryAttempt({
-        fetch,
-        request: requestFor(context.attempts),
-        init,
-        callerSignals,
-        number: context.attempts,
-        timeout,
-        deadline,
-        totalTimeout,
-        streamResponse: !bufferResponse,
-      });
-      let keepSignal = false;
-      const report = (result: Record<string, unknown>, summary: string): void => {
-        const milliseconds = Date.now() - started;
-        logger?.debug(`${target} attempt ${context.attempts}: ${summary} (${milliseconds} ms)`, {
-          method: request.method,
-          url: withoutQuery(request.url),
-          attempt: context.attempts,
-          ...result,
-          ms: milliseconds,
-        });
-      };
-      try {
-        let outcome = await attempt.send();
-        if ('response' in outcome) {
-          const response = outcome.response;
-          const advice = retryAdvice(response);
-          const delay = advice === 'never' ? undefined : nextDelay(retry, safe || advice === 'always', response.headers);
-          if (delay !== undefined) {
-            report({ status: response.status }, String(response.status));
-            discardBody(response);
-            return { retryIn: delay, reason: String(response.status) };
-          }
-          if (bufferResponse) outcome = await attempt.read(response, context.captureBody ? (bytes) => (context.body = bytes) : undefined);
-          else keepSignal = true;
-        }
-        if ('response' in outcome) {
-          report({ status: outcome.response.status }, String(outcome.response.status));
-          return { done: outcome.response };
-        }
-        const failure = outcome.failure;
-        const reason = failureReason(failure);
-        report({ error: reason }, reason);
-        const delay = failure.final ? undefined : nextDelay(retry, safe || !failure.maybeSent);
-        return delay === undefined ? { fail: failure.error } : { retryIn: delay, reason };
-      } finally {
-        attempt.close(keepSignal);
-      }
-    };
 
     for (let retry = 0; ; retry += 1) {
-      const step = await attemptOnce(retry);
-      if ('done' in step) return step.done;
-      if ('fail' in step) throw step.fail;
-      logger?.info(`Retrying ${target} in ${step.retryIn} ms (attempt ${context.attempts + 1} of ${maxAttempts}): ${step.reason}`);
-      const caller = linkSignals(callerSignals);
+      let error: TrainwireError | undefined = userAbort();
+      if (error) throw error;
+      const attempt = ++context.attempts;
+      const attemptStarted = Date.now();
+      // The wait before the next attempt, or undefined when this attempt must be the last: a wait
+      // that ends at or past the deadline would leave the next attempt no time at all.
+      const nextDelay = (allowed: boolean, headers?: Headers): number | undefined => {
+        const delay = allowed && attempt < maxAttempts ? retryDelay(retry, headers) : undefined;
+        return delay !== undefined && deadline !== undefined && Date.now() + delay >= deadline ? undefined : delay;
+      };
+      const report = (fields: Record<string, unknown>, summary: unknown): void => {
+        if (!logger || logger.debug === SILENT) return;
+        const ms = Date.now() - attemptStarted;
+        logger.debug(`${target()} attempt ${attempt}: ${summary} (${ms} ms)`, {
+          method: request.method,
+          url: withoutQuery(request.url),
+          attempt,
+          ...fields,
+          ms,
+        });
+      };
+
+      // A bodyless request is sent again as it is; a body is re-sent from `replayBody` when the
+      // caller gave it, else each attempt sends a clone of the pristine request.
+      const attemptRequest =
+        request.body === null || streamingBody
+          ? request
+          : replayBody === undefined
+            ? request.clone()
+            : attempt === 1
+              ? request
+              : new Request(request, { body: replayBody });
+      const controller = new AbortController();
+      // A streamed body is read after the attempt returns, so its link to the caller must outlive
+      // the attempt without pinning it: `AbortSignal.any` holds its sources weakly.
+      const weak = !buffer && callers.length > 0 && typeof AbortSignal.any === 'function';
+      const signal = weak ? AbortSignal.any([...callers, controller.signal]) : controller.signal;
+      const unlink = weak ? NOTHING : forward(callers, controller);
+      const remaining = deadline === undefined ? undefined : deadline - attemptStarted;
+      const byDeadline = remaining !== undefined && !(remaining > (timeout ?? Number.POSITIVE_INFINITY));
+      const limit = byDeadline ? remaining : timeout;
+      let expired = false;
+      const timer =
+        limit !== undefined && limit <= LONGEST_TIMER
+          ? setTimeout(() => {
+              expired = true;
+              controller.abort(new DOMException('The operation timed out.', 'TimeoutError'));
+            }, limit)
+          : undefined;
+      (timer as { unref?: () => void } | undefined)?.unref?.();
+      // Settle like `promise`, or reject as soon as the attempt's signal aborts, even when the
+      // fetch ignores the signal.
+      const stopped = new Promise<never>((_, reject) => {
+        if (signal.aborted) reject(signal.reason);
+        else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      });
+      stopped.catch(NOTHING);
+      const race = <T>(promise: Promise<T>): Promise<T> => Promise.race([promise, stopped]);
+
+      let sent: Promise<Response> | undefined;
+      let response: Response | undefined;
+      let delay: number | undefined;
+      let reason: unknown;
+      let keepSignal = false;
+      let stage = 'Connection error.';
       try {
-        await sleep(step.retryIn, caller.signal);
-      } catch (error) {
-        throw userAbort() ?? error;
+        // The signal rides in `init` (a new Request per attempt would cost more than the call
+        // itself). A fetch that throws instead of rejecting lands in the catch below all the same.
+        sent = fetch(attemptRequest, { ...init, signal });
+        response = await race(sent);
+        const status = response.status;
+        reason = status;
+        const advice = retryAdvice(response);
+        delay = advice === 'never' ? undefined : nextDelay(safe || advice === 'always', response.headers);
+        if (delay === undefined && buffer && status >= 200) {
+          // Read the whole body inside the attempt, so that a body cut short or stalled fails
+          // here rather than later in the caller's parser.
+          stage = 'Connection error while reading the response body.';
+          const bytes = response.body === null ? null : await race(response.arrayBuffer());
+          if (captureBody) context.body = bytes === null ? new Uint8Array(0) : new Uint8Array(bytes);
+          const copy = new Response(captureBody || NULL_BODY.includes(status) ? null : bytes, response);
+          // The constructor cannot set `url`; keep it for the error messages that quote it.
+          if (response.url) Object.defineProperty(copy, 'url', { value: response.url });
+          response = copy;
+        }
+        report({ status }, status);
+        keepSignal = delay === undefined && !buffer;
+      } catch (cause) {
+        // A response that comes after all is released.
+        sent?.then(discardBody, NOTHING);
+        response = undefined;
+        let maybeSent = true;
+        error = userAbort();
+        if (!error && byDeadline && expired) {
+          error = new APITimeoutError({
+            message: `Request timed out: the total deadline of ${totalTimeout} ms passed.`,
+            cause,
+            attempts: attempt,
+          });
+        }
+        if (!error) {
+          error = expired
+            ? new APITimeoutError({ message: `Request timed out after ${timeout} ms.`, cause, attempts: attempt })
+            : new APIConnectionError({ message: stage, cause, attempts: attempt });
+          maybeSent = expired || !failedBeforeSend(cause);
+          delay = nextDelay(safe || !maybeSent);
+        }
+        reason = errorCode(error.cause) ?? error.message;
+        report({ error: reason }, reason);
       } finally {
-        caller.unlink();
+        clearTimeout(timer);
+        if (!keepSignal) unlink();
+      }
+      if (delay === undefined) {
+        if (response) return response;
+        throw error;
+      }
+      if (response) discardBody(response);
+      logger?.info(`Retrying ${target()} in ${delay} ms (attempt ${attempt + 1} of ${maxAttempts}): ${reason}`);
+      const wait = new AbortController();
+      const stopWaiting = forward(callers, wait);
+      try {
+        await sleep(delay, wait.signal);
+      } catch {
+        // Only a caller's abort ends the wait early.
+      } finally {
+        stopWaiting();
       }
     }
   };
 }
 
-/** A short reason for a failed attempt: the socket error code, else the message. */
-function failureReason(failure: AttemptFailure): string {
-  return errorCode(failure.error.cause) ?? failure.error.message;
+/** Abort `controller` when any of `signals` aborts; the returned function detaches it again. */
+function forward(signals: readonly AbortSignal[], controller: AbortController): () => void {
+  if (signals.length === 0) return NOTHING;
+  const onAbort = (event: Event): void => controller.abort((event.target as AbortSignal).reason);
+  for (const signal of signals) {
+    if (signal.aborted) controller.abort(signal.reason);
+    else signal.addEventListener('abort', onAbort);
+  }
+  return () => {
+    for (const signal of signals) signal.removeEventListener('abort', onAbort);
+  };
+}
+
+/** Release the connection behind a response nobody will read. */
+function discardBody(response: Response): void {
+  response.body?.cancel().catch(NOTHING);
 }
 
 // Query strings can hold presigned tokens; logs show the path only.

@@ -36,34 +36,30 @@ export class TrainwireError extends Error {
   }
 
   toJSON(): Record<string, unknown> {
-    return {
-      name: this.name,
-      message: this.message,
-      ...(redactValue(this.describe()) as Record<string, unknown>),
-      ...(this.cause === undefined ? {} : { cause: describeCause(this.cause) }),
-    };
+    return { name: this.name, message: this.message, ...this.#fields() };
   }
 
   [INSPECT](_depth: number, options: unknown, inspect?: Inspect): string {
-    const fields = redactValue(this.describe()) as Record<string, unknown>;
-    if (this.cause !== undefined) fields.cause = describeCause(this.cause);
+    const fields = this.#fields();
     const stack = redact(this.stack ?? `${this.name}: ${this.message}`);
     if (Object.keys(fields).length === 0) return stack;
-    const rendered = inspect ? inspect(fields, options) : JSON.stringify(fields, null, 2);
-    return `${stack} ${rendered}`;
+    return `${stack} ${inspect ? inspect(fields, options) : JSON.stringify(fields, null, 2)}`;
+  }
+
+  /** The redacted fields of `describe()`, and the cause when there is one. */
+  #fields(): Record<string, unknown> {
+    const fields = redactValue(this.describe()) as Record<string, unknown>;
+    if (this.cause !== undefined) fields.cause = describeCause(this.cause);
+    return fields;
   }
 }
 
 function describeCause(cause: unknown): unknown {
   if (cause instanceof TrainwireError) return cause.toJSON();
-  if (cause instanceof Error) {
-    const code = (cause as { code?: unknown }).code;
-    return {
-      name: cause.name,
-      message: redact(cause.message),
-      ...(code === undefined ? {} : { code }),
-      ...(cause.cause === undefined ? {} : { cause: describeCause(cause.cause) }),
-    };
-  }
-  return redactValue(cause);
+  if (!(cause instanceof Error)) return redactValue(cause);
+  const { name, message, code, cause: inner } = cause as Error & { code?: unknown };
+  const described: Record<string, unknown> = { name, message: redact(message) };
+  if (code !== undefined) described.code = code;
+  if (inner !== undefined) described.cause = describeCause(inner);
+  return described;
 }

@@ -94,8 +94,9 @@ type Init<Paths, Path extends keyof Paths, Method extends HttpMethod> = Paths[Pa
     : never
   : never;
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
-const NO_KEY_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+// Methods a retry may repeat (unless the spec says otherwise), and methods that never carry a key.
+const SAFE_METHODS = /^(GET|HEAD|OPTIONS|PUT|DELETE|TRACE)$/;
+const NO_KEY_METHODS = /^(GET|HEAD|OPTIONS|TRACE)$/;
 
 /** A typed, retrying, validating client for one service, built on openapi-fetch. */
 export interface Transport<Paths extends {}> {
@@ -131,69 +132,65 @@ export interface Transport<Paths extends {}> {
 
 /** Build the transport a service client stands on. */
 export function createTransport<Paths extends {}>(options: TransportOptions): Transport<Paths> {
-  const definition = options.definition;
+  const { definition, baseURL, apiKey, errorClasses, validateResponses = true, validateRequests = true } = options;
+  const { schemas } = definition;
   const auth = options.auth === undefined ? definition.auth : options.auth;
   const idempotencyHeader = options.idempotencyHeader === undefined ? definition.idempotencyHeader : options.idempotencyHeader;
   const serviceName = definition.title || definition.name;
-  const defaults = { timeout: options.timeout ?? 60_000, maxRetries: options.maxRetries ?? 2 };
-  const validateResponses = options.validateResponses ?? true;
-  const validateRequests = options.validateRequests ?? true;
   const logger = createLevelLogger(
     options.logger ?? (globalThis.console as Logger | undefined),
     options.logLevel ?? (readEnv('TRAINWIRE_LOG') as LogLevel | undefined) ?? 'warn',
-    (fields) => redactValue(fields) as Record<string, unknown>,
+    redactValue as (fields: Record<string, unknown>) => Record<string, unknown>,
     redact,
   );
-  registerSecret(options.apiKey);
+  registerSecret(apiKey);
   if (auth?.type === 'apiKey') registerSecretHeader(auth.name);
 
   const baseHeaders: Record<string, string> = { Accept: 'application/json' };
-  if (options.userAgent && !isBrowser()) baseHeaders['User-Agent'] = options.userAgent;
-  for (const [name, value] of Object.entries(options.headers ?? {})) baseHeaders[name] = checkHeader(name, value);
-  if (options.apiKey && auth) {
-    if (auth.type === 'bearer') baseHeaders.Authorization = `Bearer ${checkHeader('apiKey', options.apiKey)}`;
-    else baseHeaders[auth.name] = checkHeader('apiKey', options.apiKey);
+  // Browsers forbid setting User-Agent.
+  if (options.userAgent && typeof (globalThis as { document?: unknown }).document === 'undefined') {
+    baseHeaders['User-Agent'] = options.userAgent;
+  }
+  checkHeaders(baseHeaders, options.headers);
+  if (apiKey && auth) {
+    const key = checkHeader('apiKey', apiKey);
+    if (auth.type === 'bearer') baseHeaders.Authorization = `Bearer ${key}`;
+    else baseHeaders[auth.name] = key;
   }
   const baseFetch: Fetch = options.fetch ?? ((request, init) => globalThis.fetch(request, init));
-  const client = createClient<Paths>({ baseUrl: options.baseURL, headers: baseHeaders, fetch: baseFetch, pathSerializer: encodePath });
+  const client = createClient<Paths>({ baseUrl: baseURL, headers: baseHeaders, fetch: baseFetch, pathSerializer: encodePath });
 
   const operation = (method: string, path: string) => definition.operations[`${method.toUpperCase()} ${path}`];
 
   async function send(
     method: string,
     path: string,
-    init: Record<string, unknown> | undefined,
+    init: Record<string, unknown> = {},
     requestOptions: RequestOptions = {},
     call: CallOptions = {},
   ): Promise<{ data: unknown; response: Response }> {
+    const stream = call.stream;
     const upper = method.toUpperCase();
-    const definitionEntry = operation(upper, path);
-    const params = (init?.params ?? {}) as Record<string, Record<string, unknown> | undefined>;
-    if (validateRequests && definitionEntry) validateRequest(definitionEntry, params, init?.body, definition.schemas);
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(requestOptions.headers ?? {})) headers[name] = checkHeader(name, value);
-    if (idempotencyHeader && !NO_KEY_METHODS.has(upper) && headers[idempotencyHeader] === undefined) {
+    const entry = operation(upper, path);
+    const body = init.body;
+    const streamingBody = body instanceof ReadableStream;
+    if (validateRequests && entry) validateRequest(entry, (init.params ?? {}) as never, body, schemas);
+    const headers = checkHeaders({ ...(init.headers as Record<string, string> | undefined) }, requestOptions.headers);
+    if (idempotencyHeader && !NO_KEY_METHODS.test(upper) && requestOptions.headers?.[idempotencyHeader] === undefined) {
       headers[idempotencyHeader] = checkHeader('idempotencyKey', requestOptions.idempotencyKey ?? idempotencyKey());
     }
     const context: RetryContext = {
-      maxRetries: requestOptions.maxRetries ?? defaults.maxRetries,
-      timeout: requestOptions.timeout ?? defaults.timeout,
+      maxRetries: requestOptions.maxRetries ?? options.maxRetries ?? 2,
+      timeout: requestOptions.timeout ?? options.timeout ?? 60_000,
       totalTimeout: requestOptions.totalTimeout,
       signal: requestOptions.signal,
-      idempotent: definitionEntry?.idempotent ?? SAFE_METHODS.has(upper),
+      idempotent: entry?.idempotent ?? SAFE_METHODS.test(upper),
       idempotencyHeader,
-      bufferResponse: !call.stream,
-      captureBody: !call.stream,
-      streamingBody: call.streamingBody ?? init?.body instanceof ReadableStream,
+      bufferResponse: !stream,
+      captureBody: !stream,
+      streamingBody: call.streamingBody ?? streamingBody,
       logger,
       attempts: 0,
-    };
-    const fetch = withRetry(baseFetch, context);
-    // Keep the serialized body, so a retry rebuilds the request from it instead of cloning up front.
-    const bodySerializer = (body: unknown): BodyInit | null | undefined => {
-      const serialized = serializeBody(body, definitionEntry?.body?.contentType);
-      if (!(serialized instanceof ReadableStream)) context.replayBody = serialized;
-      return serialized;
     };
     let result: { data?: unknown; error?: unknown; response: Response };
     try {
@@ -202,100 +199,69 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
         path as never,
         {
           ...init,
-          headers: { ...(init?.headers as Record<string, string> | undefined), ...headers },
-          fetch,
-          bodySerializer,
+          headers,
+          fetch: withRetry(baseFetch, context),
+          // Keep the serialized body, so a retry rebuilds the request from it instead of cloning up front.
+          bodySerializer: (value: unknown) => {
+            const serialized = serializeBody(value, entry?.body?.contentType);
+            if (!(serialized instanceof ReadableStream)) context.replayBody = serialized;
+            return serialized;
+          },
           // A stream body must be sent half-duplex (fetch refuses it otherwise).
-          ...(init?.body instanceof ReadableStream ? { duplex: 'half' } : {}),
-          parseAs: call.stream ? 'stream' : 'text',
+          duplex: streamingBody ? 'half' : undefined,
+          // The body is read by withRetry (into `context.body`), or streamed to the caller.
+          parseAs: 'stream',
         } as never,
       );
     } catch (error) {
-      throw thrownError(error, context);
+      throw error instanceof TrainwireError ? error : new APIConnectionError({ cause: error, attempts: context.attempts });
     }
-    const response = result.response;
-    // withRetry hands the buffered body over in `context.body`; openapi-fetch saw an empty one.
-    const text = context.body === undefined ? undefined : decoder.decode(context.body);
+    const { response, data } = result;
+    const { status, headers: responseHeaders } = response;
+    const text = context.body && decoder.decode(context.body);
     if (!response.ok) {
       throw errorFromResponse(
         {
-          status: response.status,
-          headers: response.headers,
+          status,
+          headers: responseHeaders,
           body: text === undefined ? result.error : parseErrorBody(text),
           attempts: context.attempts,
           method: upper,
           url: response.url || undefined,
         },
-        options.errorClasses,
+        errorClasses,
       );
     }
-    if (call.stream) return { data: result.data, response };
-    const data = parseBody(response, text ?? (result.data as string | undefined), definitionEntry);
-    if (validateResponses && definitionEntry) checkResponse(definitionEntry, response, data);
-    return { data, response };
-  }
-
-  function parseBody(response: Response, text: string | undefined, entry: OperationDefinition | undefined): unknown {
-    if (text === undefined || text === '') return undefined;
-    const type = response.headers.get('content-type') ?? '';
-    const fail = (reason: string, cause?: unknown) =>
-      new ResponseValidationError({
-        status: response.status,
-        path: '$',
-        reason,
-        body: text.length > 500 ? `${text.slice(0, 500)}…` : text,
-        headers: response.headers,
-        operation: entry ? `${serviceName} ${entry.operationId}` : undefined,
-        cause,
-      });
-    if (type && !/json/i.test(type)) {
-      // A proxy's HTML error page, or a body of another kind than the operation declares.
-      throw fail(`expected a JSON body, got content-type ${type}`);
-    }
+    if (stream || !text) return { data: stream ? data : undefined, response };
+    const where = entry && `${serviceName} ${entry.operationId}`;
+    const invalid = (path: string, reason: string, body: unknown, cause?: unknown) =>
+      new ResponseValidationError({ status, path, reason, body, headers: responseHeaders, operation: where, cause });
+    const type = responseHeaders.get('content-type');
+    // A proxy's HTML error page, or a body of another kind than the operation declares.
+    if (type && !/json/i.test(type)) throw invalid('$', `expected a JSON body, got content-type ${type}`, clip(text));
+    let parsed: unknown;
     try {
-      return JSON.parse(text);
+      parsed = JSON.parse(text);
     } catch (error) {
-      throw fail(`body is not valid JSON (${(error as Error).message})`, error);
+      throw invalid('$', `body is not valid JSON (${(error as Error).message})`, clip(text), error);
     }
-  }
-
-  function checkResponse(entry: OperationDefinition, response: Response, data: unknown): void {
-    const declared =
-      entry.responses[String(response.status)] ?? entry.responses[`${String(response.status)[0]}XX`] ?? entry.responses.default;
-    if (!declared?.schema || data === undefined) return;
-    const issue = validate(declared.schema, data, definition.schemas);
-    if (issue) {
-      throw new ResponseValidationError({
-        status: response.status,
-        path: issue.path,
-        reason: issue.reason,
-        body: data,
-        headers: response.headers,
-        operation: `${serviceName} ${entry.operationId}`,
-      });
-    }
-  }
-
-  function thrownError(error: unknown, context: RetryContext): TrainwireError {
-    if (error instanceof TrainwireError) return error;
-    return new APIConnectionError({ cause: error, attempts: context.attempts });
+    const responses = entry?.responses ?? {};
+    const declared = responses[status] ?? responses[`${String(status)[0]}XX`] ?? responses.default;
+    const issue = validateResponses && declared?.schema ? validate(declared.schema, parsed, schemas) : undefined;
+    if (issue) throw invalid(issue.path, issue.reason, parsed);
+    return { data: parsed, response };
   }
 
   return {
     client,
-    baseURL: options.baseURL,
+    baseURL,
     logger,
     operation,
     async request(method, path, init, requestOptions) {
-      const { data } = await send(method, path as string, init as Record<string, unknown> | undefined, requestOptions);
-      return data as never;
+      return (await send(method, path as string, init as never, requestOptions)).data as never;
     },
-    async requestRaw(method, path, init, requestOptions, call = {}) {
-      const { response } = await send(method, path as string, init as Record<string, unknown> | undefined, requestOptions, {
-        stream: true,
-        ...call,
-      });
-      return response;
+    async requestRaw(method, path, init, requestOptions, call) {
+      return (await send(method, path as string, init as never, requestOptions, { stream: true, ...call })).response;
     },
     paginate(method, path, init, pageOptions = {}) {
       const entry = operation(method, path as string);
@@ -303,12 +269,9 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
         throw new TypeError(`${method.toUpperCase()} ${String(path)} is not a paginated operation in the ${serviceName} spec.`);
       const { maxItems, maxPages, ...requestOptions } = pageOptions;
       const base = (init ?? {}) as { params?: Record<string, unknown> };
-      const fetchPage = (query: Record<string, unknown>, signal?: AbortSignal) =>
-        send(method, path as string, { ...base, params: { ...base.params, query } }, { ...requestOptions, signal }).then(
-          ({ data }) => data,
-        );
-      const query = ((base.params?.query as Record<string, unknown> | undefined) ?? {}) as Record<string, unknown>;
-      return new PagePromise(fetchPage, query, paginationStrategy(entry.pagination), {
+      const fetchPage = async (query: Record<string, unknown>, signal?: AbortSignal) =>
+        (await send(method, path as string, { ...base, params: { ...base.params, query } }, { ...requestOptions, signal })).data;
+      return new PagePromise(fetchPage, (base.params?.query ?? {}) as Record<string, unknown>, paginationStrategy(entry.pagination), {
         maxItems,
         maxPages,
         signal: requestOptions.signal,
@@ -318,6 +281,8 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
 }
 
 const decoder = new TextDecoder();
+
+const clip = (text: string): string => (text.length > 500 ? `${text.slice(0, 500)}…` : text);
 
 /** An error body: its JSON when it is JSON, else the text ('' becomes undefined). */
 function parseErrorBody(text: string): unknown {
@@ -339,12 +304,14 @@ function serializeBody(body: unknown, contentType = 'application/json'): BodyIni
   return JSON.stringify(body);
 }
 
+/** `target` with every entry of `extra` added, each checked by {@link checkHeader}. */
+function checkHeaders(target: Record<string, string>, extra: Record<string, string> | undefined): Record<string, string> {
+  for (const name in extra) target[name] = checkHeader(name, extra[name] as string);
+  return target;
+}
+
 function checkHeader(name: string, value: string): string {
   if (typeof value !== 'string' || /[\r\n\0]/.test(value))
     throw new InvalidRequestError(`header ${name}`, 'must be a string without CR, LF or NUL characters');
   return value;
-}
-
-function isBrowser(): boolean {
-  return typeof (globalThis as { document?: unknown }).document !== 'undefined';
 }

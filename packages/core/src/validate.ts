@@ -30,97 +30,89 @@ export function validate(
   path = '$',
 ): ValidationIssue | undefined {
   if (!schema) return undefined;
-  if (schema.$ref) {
-    const target = schemas[schema.$ref.startsWith(REF_PREFIX) ? schema.$ref.slice(REF_PREFIX.length) : schema.$ref];
-    return target ? validate(target, value, schemas, options, path) : { path, reason: `unknown schema ${schema.$ref}` };
-  }
   const fail = (reason: string): ValidationIssue => ({ path, reason });
-  if (schema.type !== undefined) {
-    const types = Array.isArray(schema.type) ? schema.type : [schema.type];
-    if (!types.some((type) => hasType(value, type))) return fail(`expected ${types.join(' or ')}, got ${describe(value)}`);
+  const below = (part: JsonSchema | undefined, item: unknown, at: string) => validate(part, item, schemas, options, at);
+  const { $ref, type, enum: choices, not } = schema;
+  if ($ref) {
+    const target = schemas[$ref.startsWith(REF_PREFIX) ? $ref.slice(REF_PREFIX.length) : $ref];
+    return target ? below(target, value, path) : fail(`unknown schema ${$ref}`);
+  }
+  if (type !== undefined && !(typeof type === 'string' ? hasType(value, type) : type.some((name) => hasType(value, name)))) {
+    return fail(`expected ${typeof type === 'string' ? type : type.join(' or ')}, got ${describe(value)}`);
   }
   if (schema.const !== undefined && !same(schema.const, value)) return fail(`expected ${JSON.stringify(schema.const)}`);
-  if (schema.enum && !schema.enum.some((option) => same(option, value))) {
-    return fail(`expected one of ${schema.enum.map((option) => JSON.stringify(option)).join(', ')}, got ${JSON.stringify(value)}`);
+  if (choices && !choices.some((option) => same(option, value))) {
+    return fail(`expected one of ${choices.map((option) => JSON.stringify(option)).join(', ')}, got ${JSON.stringify(value)}`);
   }
   for (const part of schema.allOf ?? []) {
-    const issue = validate(part, value, schemas, options, path);
+    const issue = below(part, value, path);
     if (issue) return issue;
   }
   const alternatives = schema.anyOf ?? schema.oneOf;
   if (alternatives) {
-    const issues = alternatives.map((part) => validate(part, value, schemas, options, path));
-    if (!issues.includes(undefined)) return deepest(issues as ValidationIssue[]) ?? fail('matches no alternative');
+    // The issue that got furthest into the value: the most useful of several failed alternatives.
+    let best: ValidationIssue | undefined;
+    let matched = false;
+    for (const part of alternatives) {
+      const issue = below(part, value, path);
+      matched ||= !issue;
+      if (issue && !(best && best.path.length >= issue.path.length)) best = issue;
+    }
+    if (!matched) return best ?? fail('matches no alternative');
   }
-  if (schema.not && !validate(schema.not, value, schemas, options, path)) return fail('matches a forbidden schema');
-  if (typeof value === 'number') return checkNumber(schema, value, fail);
-  if (typeof value === 'string') return checkString(schema, value, fail);
-  if (Array.isArray(value)) return checkArray(schema, value, schemas, options, path);
-  if (value !== null && typeof value === 'object') return checkObject(schema, value as Record<string, unknown>, schemas, options, path);
-  return undefined;
-}
+  if (not && !below(not, value, path)) return fail('matches a forbidden schema');
 
-function checkNumber(schema: JsonSchema, value: number, fail: (reason: string) => ValidationIssue) {
-  if (schema.minimum !== undefined && value < schema.minimum) return fail(`must be >= ${schema.minimum}, got ${value}`);
-  if (schema.maximum !== undefined && value > schema.maximum) return fail(`must be <= ${schema.maximum}, got ${value}`);
-  if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum)
-    return fail(`must be > ${schema.exclusiveMinimum}, got ${value}`);
-  if (schema.exclusiveMaximum !== undefined && value >= schema.exclusiveMaximum)
-    return fail(`must be < ${schema.exclusiveMaximum}, got ${value}`);
-  if (schema.multipleOf !== undefined && !Number.isInteger(value / schema.multipleOf))
-    return fail(`must be a multiple of ${schema.multipleOf}`);
-  return undefined;
-}
-
-function checkString(schema: JsonSchema, value: string, fail: (reason: string) => ValidationIssue) {
-  const length = [...value].length;
-  if (schema.minLength !== undefined && length < schema.minLength) return fail(`must be at least ${schema.minLength} characters`);
-  if (schema.maxLength !== undefined && length > schema.maxLength) return fail(`must be at most ${schema.maxLength} characters`);
-  if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value)) return fail(`must match /${schema.pattern}/`);
-  return undefined;
-}
-
-function checkArray(schema: JsonSchema, value: unknown[], schemas: Record<string, JsonSchema>, options: ValidateOptions, path: string) {
-  if (schema.minItems !== undefined && value.length < schema.minItems)
-    return { path, reason: `must have at least ${schema.minItems} items` };
-  if (schema.maxItems !== undefined && value.length > schema.maxItems)
-    return { path, reason: `must have at most ${schema.maxItems} items` };
-  if (schema.uniqueItems && new Set(value.map((item) => JSON.stringify(item))).size !== value.length)
-    return { path, reason: 'items must be unique' };
-  const prefix = schema.prefixItems ?? [];
-  for (let index = 0; index < value.length; index++) {
-    const issue = validate(prefix[index] ?? schema.items, value[index], schemas, options, `${path}[${index}]`);
-    if (issue) return issue;
+  if (typeof value === 'number') {
+    for (const [keyword, sign, outside] of BOUNDS) {
+      const bound = schema[keyword];
+      if (bound !== undefined && outside(value, bound)) return fail(`must be ${sign} ${bound}, got ${value}`);
+    }
+    const { multipleOf } = schema;
+    if (multipleOf !== undefined && !Number.isInteger(value / multipleOf)) return fail(`must be a multiple of ${multipleOf}`);
   }
-  return undefined;
-}
-
-function checkObject(
-  schema: JsonSchema,
-  value: Record<string, unknown>,
-  schemas: Record<string, JsonSchema>,
-  options: ValidateOptions,
-  path: string,
-) {
-  for (const key of schema.required ?? []) {
-    if (value[key] === undefined) return { path: `${path}.${key}`, reason: 'is required' };
+  if (typeof value === 'string') {
+    const { minLength, maxLength, pattern } = schema;
+    // Length in characters (code points), not UTF-16 units; counted only when a bound asks for it.
+    const length = minLength === undefined && maxLength === undefined ? 0 : [...value].length;
+    if (length < (minLength ?? 0)) return fail(`must be at least ${minLength} characters`);
+    if (length > (maxLength ?? length)) return fail(`must be at most ${maxLength} characters`);
+    if (pattern !== undefined && !new RegExp(pattern, 'u').test(value)) return fail(`must match /${pattern}/`);
   }
-  const properties = schema.properties ?? {};
-  for (const [key, item] of Object.entries(value)) {
-    if (item === undefined) continue;
-    const property = properties[key];
-    if (property) {
-      const issue = validate(property, item, schemas, options, `${path}.${key}`);
+  if (Array.isArray(value)) {
+    const { minItems, maxItems, prefixItems = [], items } = schema;
+    if (value.length < (minItems ?? 0)) return fail(`must have at least ${minItems} items`);
+    if (value.length > (maxItems ?? value.length)) return fail(`must have at most ${maxItems} items`);
+    if (schema.uniqueItems && new Set(value.map((item) => JSON.stringify(item))).size !== value.length) return fail('items must be unique');
+    for (let index = 0; (items || prefixItems.length > 0) && index < value.length; index++) {
+      const issue = below(prefixItems[index] ?? items, value[index], `${path}[${index}]`);
       if (issue) return issue;
-    } else if (schema.additionalProperties === false) {
-      if (options.rejectAdditional) return { path: `${path}.${key}`, reason: 'is not allowed' };
-    } else if (typeof schema.additionalProperties === 'object') {
-      const issue = validate(schema.additionalProperties, item, schemas, options, `${path}.${key}`);
-      if (issue) return issue;
+    }
+  } else if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    for (const key of schema.required ?? []) {
+      if (record[key] === undefined) return { path: `${path}.${key}`, reason: 'is required' };
+    }
+    const { properties = {}, additionalProperties } = schema;
+    for (const key of Object.keys(record)) {
+      const item = record[key];
+      const property = Object.hasOwn(properties, key) ? properties[key] : additionalProperties;
+      if (item === undefined) continue;
+      if (typeof property === 'object') {
+        const issue = below(property, item, `${path}.${key}`);
+        if (issue) return issue;
+      } else if (property === false && options.rejectAdditional) return { path: `${path}.${key}`, reason: 'is not allowed' };
     }
   }
   return undefined;
 }
+
+// Numeric bounds: the keyword, the sign a message shows, and when a value falls outside it.
+const BOUNDS: [keyof JsonSchema & `${string}imum`, string, (value: number, bound: number) => boolean][] = [
+  ['minimum', '>=', (value, bound) => value < bound],
+  ['maximum', '<=', (value, bound) => value > bound],
+  ['exclusiveMinimum', '>', (value, bound) => value <= bound],
+  ['exclusiveMaximum', '<', (value, bound) => value >= bound],
+];
 
 function hasType(value: unknown, type: string): boolean {
   switch (type) {
@@ -133,28 +125,20 @@ function hasType(value: unknown, type: string): boolean {
     case 'integer':
       return Number.isInteger(value);
     case 'number':
-      return typeof value === 'number' && Number.isFinite(value);
+      return Number.isFinite(value);
     default:
       return typeof value === type;
   }
 }
 
 function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
+  if (value === null || Array.isArray(value)) return value ? 'array' : 'null';
   if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${value}`;
   return typeof value;
 }
 
 function same(left: unknown, right: unknown): boolean {
-  return left === right || JSON.stringify(left) === JSON.stringify(right);
-}
-
-/** The issue that got furthest into the value: the most useful of several failed alternatives. */
-function deepest(issues: ValidationIssue[]): ValidationIssue | undefined {
-  return issues.reduce<ValidationIssue | undefined>(
-    (best, issue) => (!best || issue.path.length > best.path.length ? issue : best),
-    undefined,
-  );
+  // Two different strings never serialize alike: the common enum case skips JSON.stringify.
+  return left === right || (!(typeof left === 'string' && typeof right === 'string') && JSON.stringify(left) === JSON.stringify(right));
 }

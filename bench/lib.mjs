@@ -1,0 +1,138 @@
+// Shared helpers of the benchmark sections: statistics, RSS sampling, the loopback server, the table.
+import { execFileSync, fork } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+
+/** Calls per run and runs per figure; `BENCH_CALLS` / `BENCH_RUNS` scale a quick run down. */
+export const settings = {
+  calls: Number(process.env.BENCH_CALLS ?? 20_000),
+  runs: Math.max(1, Number(process.env.BENCH_RUNS ?? 5)),
+};
+
+/** Median, min and max of some samples. */
+export function summarize(samples) {
+  const sorted = [...samples].sort((left, right) => left - right);
+  const middle = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  return { median, min: sorted[0], max: sorted.at(-1), samples: sorted };
+}
+
+/**
+ * Run each variant `runs` times, interleaved run by run so that drift on a shared machine hits
+ * them alike, after one warm-up each. `measure(variant)` returns one sample.
+ */
+export async function interleave(variants, measure, { runs = settings.runs, warmUp = measure } = {}) {
+  const samples = new Map(variants.map((variant) => [variant, []]));
+  for (const variant of variants) await warmUp(variant);
+  for (let run = 0; run < runs; run++) {
+    for (const variant of variants) samples.get(variant).push(await measure(variant));
+  }
+  return new Map([...samples].map(([variant, values]) => [variant, summarize(values)]));
+}
+
+/** Calls per second of `calls` calls of `call`, by `concurrency` workers that each await the previous call. */
+export async function throughput(call, { calls = settings.calls, concurrency = 1 } = {}) {
+  let next = 0;
+  const worker = async () => {
+    while (next++ < calls) await call();
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return calls / ((performance.now() - started) / 1000);
+}
+
+/** CPU time (user + system) of this process per call, in microseconds, over `calls` sequential calls. */
+export async function cpuPerCall(call, { calls = settings.calls } = {}) {
+  const before = process.cpuUsage();
+  for (let index = 0; index < calls; index++) await call();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / calls;
+}
+
+/** Sample this process's RSS every `interval` ms until `stop()`, which returns the peak in bytes. */
+export function sampleRss(interval = 10) {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, interval);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(peak, process.memoryUsage.rss());
+    },
+  };
+}
+
+/** Pin a process to one CPU with `taskset`, where there is one and more than one CPU; says whether it did. */
+export function pin(pid, cpu) {
+  if (cpus().length < 2) return false;
+  try {
+    execFileSync('taskset', ['-cp', String(cpu), String(pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Start a server script (it sends `{ port }` over IPC once it listens) in its own process, pinned
+ * to CPU 0 while this process takes CPU 1, so that the server's work is not the client's.
+ */
+export async function startServer(script) {
+  const child = fork(script, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const pinned = pin(child.pid, 0) && pin(process.pid, 1);
+  const port = await new Promise((resolve, reject) => {
+    child.once('message', (message) => resolve(message.port));
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, pinned, stop: () => child.disconnect() };
+}
+
+/** The machine a run was made on. */
+export function machine() {
+  return {
+    cpus: `${cpus().length} × ${cpus()[0]?.model?.trim() ?? 'unknown'}`,
+    memory: `${Math.round(totalmem() / 2 ** 30)} GiB`,
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    date: new Date().toISOString(),
+  };
+}
+
+const format = (value, digits) =>
+  value === undefined || value === null ? '' : value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+
+/**
+ * One Markdown table of every row: `{ section, case, client, unit, median, min, max, ratio, versus }`.
+ * `ratio` compares the row's median with the `versus` row of the same case.
+ */
+export function table(rows) {
+  const lines = ['| benchmark | case | client | median | min | max | unit | ratio | vs |', '|---|---|---|---:|---:|---:|---|---:|---|'];
+  for (const row of rows) {
+    const digits = row.median < 100 ? 1 : 0;
+    lines.push(
+      `| ${row.section} | ${row.case} | ${row.client} | ${format(row.median, digits)} | ${format(row.min, digits)} | ${format(row.max, digits)} | ${row.unit} | ${format(row.ratio, 2)} | ${row.versus ?? ''} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Print the table and write `bench/results/latest.json` and `latest.md`. */
+export function writeResults({ title, notes, rows, config }) {
+  const about = machine();
+  const markdown = [
+    `# ${title}`,
+    '',
+    `Machine: ${about.cpus}, ${about.memory}, ${about.platform}; Node ${about.node}; ${about.date}.`,
+    '',
+    ...notes,
+    '',
+    table(rows),
+    '',
+  ].join('\n');
+  const directory = new URL('./results/', import.meta.url);
+  mkdirSync(directory, { recursive: true });
+  writeFileSync(new URL('latest.json', directory), `${JSON.stringify({ machine: about, config, rows }, null, 2)}\n`);
+  writeFileSync(new URL('latest.md', directory), markdown);
+  console.log(markdown);
+}
