@@ -1,1 +1,2 @@
 export { type RecordedRequest, useMockServer } from './mock-server.js';
+export { type SpecGuard, specGuard } from './spec-guard.js';

@@ -6,7 +6,7 @@ import {
   InvalidRequestError,
   normalizeBaseURL,
   type PageOptions,
-  type PagePromise,
+  PagePromise,
   type RequestOptions,
   readEnv,
   resolveNumberSetting,
@@ -132,13 +132,14 @@ export class ServiceClient {
     params: { checkpointId?: string } = {},
     options?: RequestOptions,
   ): Promise<TrainingClient> {
-    if (params.checkpointId !== undefined) checkId(params.checkpointId, 'checkpointId');
+    const checkpointId = params?.checkpointId;
+    if (checkpointId !== undefined) checkId(checkpointId, 'checkpointId');
     const info = await this.#transport.request('post', '/v1/training_clients', { body: config }, options);
     const client = this.#trainingClient(info);
-    if (params.checkpointId !== undefined) {
+    if (checkpointId !== undefined) {
       // A caller's idempotency key names the create; the restore is a write of its own.
       const key = options?.idempotencyKey === undefined ? undefined : `${options.idempotencyKey}:load_state`;
-      await client.loadState(params.checkpointId, { ...options, idempotencyKey: key });
+      await client.loadState(checkpointId, { ...options, idempotencyKey: key });
     }
     return client;
   }
@@ -157,7 +158,9 @@ export class ServiceClient {
     params: { status?: TrainingClientListStatus; limit?: number } = {},
     options?: RequestOptions,
   ): Promise<TrainingClientInfo[]> {
-    const query = { limit: 100, ...params };
+    // Only the documented keys go on the wire: an unknown key would be a query parameter the spec does not have.
+    const { status, limit = 100 } = params ?? {};
+    const query = { limit, ...(status === undefined ? {} : { status }) };
     const clients = await this.#transport.request('get', '/v1/training_clients', { params: { query } }, options);
     const wanted = query.status === undefined ? undefined : STATUS_GROUPS[query.status];
     return clients.filter((client) => wanted === undefined || wanted.includes(client.status)).slice(0, query.limit);
@@ -178,12 +181,22 @@ export class ServiceClient {
    * Nothing is sent until it is awaited or polled (`isDone()`, `status()`).
    */
   getFuture<T = FutureResult>(futureId: string, options?: RequestOptions): TenSafeFuture<T> {
-    return tenSafeFuture<T>({ id: checkId(futureId, 'futureId') }, this.#futures, { pollInterval: this.config.pollInterval, options });
+    const settings = { pollInterval: this.config.pollInterval, options };
+    try {
+      return tenSafeFuture<T>({ id: checkId(futureId, 'futureId') }, this.#futures, settings);
+    } catch (error) {
+      // A bad id rejects the future (await, status(), cancel()) rather than throwing at the call.
+      return tenSafeFuture<T>({ submit: () => Promise.reject(error) }, this.#futures, settings);
+    }
   }
 
   /** Pick up a future from `future.serialize()`. */
   resumeFuture<T = FutureResult>(token: string, options?: RequestOptions): TenSafeFuture<T> {
-    return this.getFuture<T>(parseFutureId(token), options);
+    try {
+      return this.getFuture<T>(parseFutureId(token), options);
+    } catch (error) {
+      return tenSafeFuture<T>({ submit: () => Promise.reject(error) }, this.#futures, { pollInterval: this.config.pollInterval, options });
+    }
   }
 
   /**
@@ -201,7 +214,7 @@ export class ServiceClient {
     options?: RequestOptions,
   ): Promise<ArtifactBytes | ArtifactFile | ArtifactStream> {
     checkId(artifactId, 'artifactId');
-    const { destination, stream } = params;
+    const { destination, stream } = params ?? {};
     if (destination !== undefined && (typeof destination !== 'string' || destination === ''))
       throw new InvalidRequestError('destination', 'must be a non-empty path');
     if (destination !== undefined && stream) throw new InvalidRequestError('stream', 'cannot be combined with destination');
@@ -235,15 +248,26 @@ export class ServiceClient {
     } = {},
     options?: RequestOptions & PageOptions,
   ): PagePromise<AuditLogEntry[], AuditLogEntry> {
-    const { start_time, end_time, ...rest } = params;
-    const query = {
-      limit: 100,
-      ...rest,
-      ...(start_time === undefined ? {} : { start_time: timestamp(start_time, 'start_time') }),
-      ...(end_time === undefined ? {} : { end_time: timestamp(end_time, 'end_time') }),
-    };
-    if (query.start_time && query.end_time && Date.parse(query.start_time) > Date.parse(query.end_time)) {
-      throw new InvalidRequestError('query.end_time', 'must not be before start_time');
+    const { training_client_id, operation, start_time, end_time, limit = 100, offset } = params ?? {};
+    let query: Record<string, unknown>;
+    try {
+      // Only the documented keys go on the wire: an unknown key would be a query parameter the spec does not have.
+      query = Object.fromEntries(
+        Object.entries({
+          training_client_id,
+          operation,
+          start_time: start_time === undefined ? undefined : timestamp(start_time, 'start_time'),
+          end_time: end_time === undefined ? undefined : timestamp(end_time, 'end_time'),
+          limit,
+          offset,
+        }).filter(([, value]) => value !== undefined),
+      );
+      if (query.start_time && query.end_time && Date.parse(query.start_time as string) > Date.parse(query.end_time as string)) {
+        throw new InvalidRequestError('query.end_time', 'must not be before start_time');
+      }
+    } catch (error) {
+      // Bad parameters reject the list (await and for await) rather than throwing at the call.
+      return new PagePromise(() => Promise.reject(error), {}, { items: () => [], next: () => null });
     }
     return this.#transport.paginate('get', '/v1/audit_logs', { params: { query } }, options);
   }

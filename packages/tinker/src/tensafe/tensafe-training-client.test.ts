@@ -149,15 +149,15 @@ describe('TenSafe TrainingClient futures', () => {
       .result()
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(FutureNotFoundError);
-    expect(() => ts.getFuture('')).toThrow(InvalidRequestError);
+    await expect(ts.getFuture('')).rejects.toThrow(InvalidRequestError);
   });
 
   it('rejects a batch whose mask does not match input_ids before sending', async () => {
     const tc = await service().getTrainingClient([...mock.state.trainingClients.keys()][0] as string);
-    expect(() => tc.forwardBackward({ input_ids: [[1, 2]], attention_mask: [[1]] })).toThrow(
+    await expect(tc.forwardBackward({ input_ids: [[1, 2]], attention_mask: [[1]] })).rejects.toThrow(
       /batch\.attention_mask\[0\]: must have 2 entries/,
     );
-    expect(() => tc.forwardBackward({ input_ids: [[1, 2]], attention_mask: [[1, 1]], labels: [] })).toThrow(InvalidRequestError);
+    await expect(tc.forwardBackward({ input_ids: [[1, 2]], attention_mask: [[1, 1]], labels: [] })).rejects.toThrow(InvalidRequestError);
     expect(paths()).toEqual(['GET /v1/training_clients/tc-*']);
   });
 });

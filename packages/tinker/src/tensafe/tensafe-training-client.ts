@@ -73,11 +73,11 @@ export class TrainingClient {
     params: { batch_hash?: string | null } = {},
     options?: RequestOptions,
   ): TenSafeFuture<ForwardBackwardResult> {
-    checkBatch(batch);
-    return this.#context.follow<ForwardBackwardResult>(
-      () => this.#post('/v1/training_clients/{training_client_id}/forward_backward', { batch, ...params }, options),
-      options,
-    );
+    return this.#context.follow<ForwardBackwardResult>(async () => {
+      // Inside the submission: a bad batch rejects the future rather than throwing at the call.
+      checkBatch(batch);
+      return this.#post('/v1/training_clients/{training_client_id}/forward_backward', { batch, ...params }, options);
+    }, options);
   }
 
   /** Queue an optimizer step (`apply_dp_noise` defaults to true). The future resolves with the new step. */
@@ -116,7 +116,7 @@ export class TrainingClient {
   }
 
   /** Restore the weights saved as artifact `artifactId`. */
-  loadState(artifactId: string, options?: RequestOptions): Promise<LoadStateResult> {
+  async loadState(artifactId: string, options?: RequestOptions): Promise<LoadStateResult> {
     if (typeof artifactId !== 'string' || artifactId === '') throw new InvalidRequestError('artifactId', 'must be a non-empty string');
     return this.#post('/v1/training_clients/{training_client_id}/load_state', { artifact_id: artifactId }, options);
   }

@@ -200,7 +200,7 @@ describe('Tinker futures (retrieve_future)', () => {
     expect(resumed.id).toBe(future.id);
     const [again, original] = await Promise.all([resumed, future]);
     expect(again).toEqual(original);
-    expect(() => service().resumeFuture('not a token')).toThrow(InvalidFutureTokenError);
+    await expect(service().resumeFuture('not a token')).rejects.toThrow(InvalidFutureTokenError);
   });
 
   it('fails a resumed future whose token lacks the request with FutureExpiredError on 410', async () => {

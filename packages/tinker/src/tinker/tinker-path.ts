@@ -1,5 +1,6 @@
 import { brand, InvalidRequestError } from '@trainwire/core';
 import type { components } from '../generated/tinker.js';
+import { describeValue, quoteValue } from './tinker-describe-value.js';
 
 /** `weights` (a training checkpoint) or `sampler_weights` (a sampler checkpoint). */
 export type CheckpointKind = components['schemas']['CheckpointKind'];
@@ -40,7 +41,7 @@ export class InvalidTinkerPathError extends InvalidRequestError {
  * `tinker://`, the middle one `weights` or `sampler_weights`, none empty.
  */
 export function parseTinkerPath(path: string, field = 'tinker_path'): ParsedTinkerPath {
-  if (typeof path !== 'string') throw new InvalidTinkerPathError(String(path), `got ${typeof path}`, field);
+  if (typeof path !== 'string') throw new InvalidTinkerPathError(describeValue(path), `got ${typeof path}`, field);
   if (!path.startsWith(PREFIX)) throw new InvalidTinkerPathError(path, 'it must start with tinker://', field);
   const parts = path.slice(PREFIX.length).split('/');
   if (parts.length !== 3) throw new InvalidTinkerPathError(path, `it has ${parts.length} parts after tinker://, not 3`, field);
@@ -69,7 +70,7 @@ export function splitCheckpointId(checkpointId: string): { checkpoint_kind: Chec
   const kind = slash < 0 ? '' : checkpointId.slice(0, slash);
   const name = slash < 0 ? '' : checkpointId.slice(slash + 1);
   if ((kind !== 'weights' && kind !== 'sampler_weights') || name === '' || name.includes('/')) {
-    throw new InvalidRequestError('checkpoint_id', `${JSON.stringify(checkpointId)} must be weights/<name> or sampler_weights/<name>`);
+    throw new InvalidRequestError('checkpoint_id', `${quoteValue(checkpointId)} must be weights/<name> or sampler_weights/<name>`);
   }
   return { checkpoint_kind: kind, checkpoint_name: name };
 }

@@ -9,6 +9,7 @@ import {
   type Transport,
 } from '@trainwire/core';
 import type { components, paths } from '../generated/tinker.js';
+import { describeValue, quoteValue } from './tinker-describe-value.js';
 import { TinkerListFuture } from './tinker-list-future.js';
 import { parseTinkerPath, splitCheckpointId } from './tinker-path.js';
 
@@ -51,8 +52,8 @@ export class RestClient {
 
   /** A training run (model) and its metadata. */
   getTrainingRun(trainingRunId: string, params: { access_scope?: AccessScope } = {}, options?: RequestOptions): Future<TrainingRun> {
-    const { access_scope = 'owned' } = params;
-    return settled(`getTrainingRun ${trainingRunId}`, () =>
+    const { access_scope = 'owned' } = params ?? {};
+    return settled(`getTrainingRun ${describeValue(trainingRunId)}`, () =>
       this.#transport.request(
         'get',
         '/api/v1/training_runs/{training_run_id}',
@@ -68,14 +69,14 @@ export class RestClient {
     params: { access_scope?: AccessScope } = {},
     options?: RequestOptions,
   ): Future<TrainingRun> {
-    return settled(`getTrainingRunByTinkerPath ${tinkerPath}`, () =>
+    return settled(`getTrainingRunByTinkerPath ${describeValue(tinkerPath)}`, () =>
       this.getTrainingRun(parseTinkerPath(tinkerPath).training_run_id, params, options),
     );
   }
 
   /** What a checkpoint holds (base model, LoRA rank and targets), from its tinker path. */
   getWeightsInfoByTinkerPath(tinkerPath: string, options?: RequestOptions): Future<WeightsInfoResponse> {
-    return settled(`getWeightsInfoByTinkerPath ${tinkerPath}`, () => {
+    return settled(`getWeightsInfoByTinkerPath ${describeValue(tinkerPath)}`, () => {
       parseTinkerPath(tinkerPath);
       return this.#transport.request('post', '/api/v1/weights_info', { body: { tinker_path: tinkerPath } }, options);
     });
@@ -86,7 +87,7 @@ export class RestClient {
     params: { limit?: number; offset?: number; access_scope?: AccessScope; project_id?: string } = {},
     options?: RequestOptions & PageOptions,
   ): TinkerListFuture<TrainingRunsResponse, TrainingRun> {
-    const { limit = 20, offset = 0, access_scope = 'owned', project_id } = params;
+    const { limit = 20, offset = 0, access_scope = 'owned', project_id } = params ?? {};
     const query = { limit, offset, access_scope, ...(project_id === undefined ? {} : { project_id }) };
     return new TinkerListFuture(
       'listTrainingRuns',
@@ -98,7 +99,7 @@ export class RestClient {
   listCheckpoints(trainingRunId: string, options?: RequestOptions & PageOptions): TinkerListFuture<CheckpointsListResponse, Checkpoint> {
     const init = { params: { path: { training_run_id: trainingRunId } } };
     const pages = this.#transport.paginate('get', '/api/v1/training_runs/{training_run_id}/checkpoints', init, options);
-    return new TinkerListFuture(`listCheckpoints ${trainingRunId}`, checkpointPages(pages));
+    return new TinkerListFuture(`listCheckpoints ${describeValue(trainingRunId)}`, checkpointPages(pages));
   }
 
   /** Checkpoints of all your training runs, newest first, `limit` (default 100) per page. */
@@ -106,7 +107,7 @@ export class RestClient {
     params: { limit?: number; offset?: number } = {},
     options?: RequestOptions & PageOptions,
   ): TinkerListFuture<CheckpointsListResponse, Checkpoint> {
-    const { limit = 100, offset = 0 } = params;
+    const { limit = 100, offset = 0 } = params ?? {};
     const pages = this.#transport.paginate('get', '/api/v1/checkpoints', { params: { query: { limit, offset } } }, options);
     return new TinkerListFuture('listUserCheckpoints', checkpointPages(pages));
   }
@@ -116,14 +117,14 @@ export class RestClient {
    * built (503) the call waits and asks again, up to 6 attempts.
    */
   getCheckpointArchiveUrl(trainingRunId: string, checkpointId: string, options?: RequestOptions): Future<CheckpointArchiveUrlResponse> {
-    return settled(`getCheckpointArchiveUrl ${trainingRunId}/${checkpointId}`, () =>
+    return settled(`getCheckpointArchiveUrl ${describeValue(trainingRunId)}/${describeValue(checkpointId)}`, () =>
       this.#archiveUrl(trainingRunId, checkpointId, options),
     );
   }
 
   /** {@link RestClient.getCheckpointArchiveUrl} for a tinker path. */
   getCheckpointArchiveUrlFromTinkerPath(tinkerPath: string, options?: RequestOptions): Future<CheckpointArchiveUrlResponse> {
-    return settled(`getCheckpointArchiveUrlFromTinkerPath ${tinkerPath}`, () => {
+    return settled(`getCheckpointArchiveUrlFromTinkerPath ${describeValue(tinkerPath)}`, () => {
       const parsed = parseTinkerPath(tinkerPath);
       return this.#archiveUrl(parsed.training_run_id, parsed.checkpoint_id, options);
     });
@@ -131,7 +132,7 @@ export class RestClient {
 
   /** Delete a checkpoint (`weights/<name>` or `sampler_weights/<name>`) of a training run. */
   deleteCheckpoint(trainingRunId: string, checkpointId: string, options?: RequestOptions): Future<void> {
-    return settled(`deleteCheckpoint ${trainingRunId}/${checkpointId}`, async () => {
+    return settled(`deleteCheckpoint ${describeValue(trainingRunId)}/${describeValue(checkpointId)}`, async () => {
       const path = { training_run_id: trainingRunId, ...splitCheckpointId(checkpointId) };
       await this.#transport.request('delete', CHECKPOINT, { params: { path } }, options);
     });
@@ -139,7 +140,7 @@ export class RestClient {
 
   /** Delete the checkpoint a tinker path names. */
   deleteCheckpointFromTinkerPath(tinkerPath: string, options?: RequestOptions): Future<void> {
-    return settled(`deleteCheckpointFromTinkerPath ${tinkerPath}`, () => {
+    return settled(`deleteCheckpointFromTinkerPath ${describeValue(tinkerPath)}`, () => {
       const parsed = parseTinkerPath(tinkerPath);
       return this.deleteCheckpoint(parsed.training_run_id, parsed.checkpoint_id, options);
     });
@@ -153,7 +154,7 @@ export class RestClient {
     params: { event_type?: 'all' | 'checkpoints'; day?: string | Date } = {},
     options?: RequestOptions,
   ): Future<AuditLogResponse> {
-    const { event_type = 'all', day } = params;
+    const { event_type = 'all', day } = params ?? {};
     return settled('getAuditLog', () => {
       const query = { event_type, ...(day === undefined ? {} : { day: utcDay(day) }) };
       return this.#transport.request('get', '/api/v1/audit', { params: { query } }, options);
@@ -162,24 +163,24 @@ export class RestClient {
 
   /** Make a checkpoint public; only the training run's owner can. A 409 means it already is. */
   publishCheckpointFromTinkerPath(tinkerPath: string, options?: RequestOptions): Future<void> {
-    return settled(`publishCheckpointFromTinkerPath ${tinkerPath}`, async () => {
+    return settled(`publishCheckpointFromTinkerPath ${describeValue(tinkerPath)}`, async () => {
       await this.#transport.request('post', `${CHECKPOINT}/publish`, { params: { path: checkpointPath(tinkerPath) } }, options);
     });
   }
 
   /** Make a public checkpoint private again. A 409 means it already is. */
   unpublishCheckpointFromTinkerPath(tinkerPath: string, options?: RequestOptions): Future<void> {
-    return settled(`unpublishCheckpointFromTinkerPath ${tinkerPath}`, async () => {
+    return settled(`unpublishCheckpointFromTinkerPath ${describeValue(tinkerPath)}`, async () => {
       await this.#transport.request('delete', `${CHECKPOINT}/publish`, { params: { path: checkpointPath(tinkerPath) } }, options);
     });
   }
 
   /** Expire a checkpoint `ttlSeconds` from now (a positive integer), or never again with `null`. */
   setCheckpointTtlFromTinkerPath(tinkerPath: string, ttlSeconds: number | null, options?: RequestOptions): Future<void> {
-    return settled(`setCheckpointTtlFromTinkerPath ${tinkerPath}`, async () => {
+    return settled(`setCheckpointTtlFromTinkerPath ${describeValue(tinkerPath)}`, async () => {
       const path = checkpointPath(tinkerPath);
       if (ttlSeconds !== null && !(Number.isInteger(ttlSeconds) && ttlSeconds > 0)) {
-        throw new InvalidRequestError('ttl_seconds', `must be a positive integer or null, got ${String(ttlSeconds)}`);
+        throw new InvalidRequestError('ttl_seconds', `must be a positive integer or null, got ${describeValue(ttlSeconds)}`);
       }
       await this.#transport.request('put', `${CHECKPOINT}/ttl`, { params: { path }, body: { ttl_seconds: ttlSeconds } }, options);
     });
@@ -187,8 +188,8 @@ export class RestClient {
 
   /** A session's training run ids and sampler ids. */
   getSession(sessionId: string, params: { access_scope?: AccessScope } = {}, options?: RequestOptions): Future<GetSessionResponse> {
-    const { access_scope = 'owned' } = params;
-    return settled(`getSession ${sessionId}`, () =>
+    const { access_scope = 'owned' } = params ?? {};
+    return settled(`getSession ${describeValue(sessionId)}`, () =>
       this.#transport.request(
         'get',
         '/api/v1/sessions/{session_id}',
@@ -203,7 +204,7 @@ export class RestClient {
     params: { limit?: number; offset?: number; access_scope?: AccessScope } = {},
     options?: RequestOptions & PageOptions,
   ): TinkerListFuture<ListSessionsResponse, string> {
-    const { limit = 20, offset = 0, access_scope = 'owned' } = params;
+    const { limit = 20, offset = 0, access_scope = 'owned' } = params ?? {};
     return new TinkerListFuture(
       'listSessions',
       this.#transport.paginate('get', '/api/v1/sessions', { params: { query: { limit, offset, access_scope } } }, options),
@@ -212,7 +213,7 @@ export class RestClient {
 
   /** Move a session, with its training runs and samplers, into a project (it cannot be moved out). */
   assignSessionProject(sessionId: string, projectId: string, options?: RequestOptions): Future<void> {
-    return settled(`assignSessionProject ${sessionId}`, async () => {
+    return settled(`assignSessionProject ${describeValue(sessionId)}`, async () => {
       await this.#transport.request(
         'put',
         '/api/v1/sessions/{session_id}/project',
@@ -224,7 +225,7 @@ export class RestClient {
 
   /** A sampler (`<session_id>:sample:<n>`): its base model and model path. */
   getSampler(samplerId: string, options?: RequestOptions): Future<GetSamplerResponse> {
-    return settled(`getSampler ${samplerId}`, () =>
+    return settled(`getSampler ${describeValue(samplerId)}`, () =>
       this.#transport.request('get', '/api/v1/samplers/{sampler_id}', { params: { path: { sampler_id: samplerId } } }, options),
     );
   }
@@ -291,7 +292,7 @@ function utcDay(day: string | Date): string {
     return day.toISOString().slice(0, 10);
   }
   if (typeof day !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(day)) {
-    throw new InvalidRequestError('day', `must be a Date or a YYYY-MM-DD string, got ${JSON.stringify(day)}`);
+    throw new InvalidRequestError('day', `must be a Date or a YYYY-MM-DD string, got ${quoteValue(day)}`);
   }
   return day;
 }

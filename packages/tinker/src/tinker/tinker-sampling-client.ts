@@ -34,7 +34,7 @@ export class SamplingClient {
     params: { include_prompt_logprobs?: boolean; topk_prompt_logprobs?: number } = {},
     options?: RequestOptions,
   ): Future<SampleResponse> {
-    const { include_prompt_logprobs = false, topk_prompt_logprobs = 0 } = params;
+    const { include_prompt_logprobs = false, topk_prompt_logprobs = 0 } = params ?? {};
     const body = {
       sampling_session_id: this.samplingSessionId,
       seq_id: this.#seq++,

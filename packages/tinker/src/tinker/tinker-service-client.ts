@@ -2,7 +2,7 @@ import {
   type ClientOptions,
   ConfigError,
   createTransport,
-  type Future,
+  Future,
   InvalidRequestError,
   normalizeBaseURL,
   type RequestOptions,
@@ -98,7 +98,7 @@ export class ServiceClient {
 
   /** Create a LoRA training run on `base_model` and a client that trains it. */
   async createLoraTrainingClient(params: LoraTrainingClientParams, options?: RequestOptions): Promise<TrainingClient> {
-    const { base_model, rank = 32, seed, train_mlp = true, train_attn = true, train_unembed = true, user_metadata } = params;
+    const { base_model, rank = 32, seed, train_mlp = true, train_attn = true, train_unembed = true, user_metadata } = params ?? {};
     if (typeof base_model !== 'string' || base_model === '') throw new InvalidRequestError('base_model', 'is required');
     const lora_config = { rank, train_unembed, train_mlp, train_attn, ...(seed === undefined ? {} : { seed }) };
     const body = {
@@ -132,7 +132,7 @@ export class ServiceClient {
 
   /** A sampling client on saved sampler weights (`model_path`, a tinker path) or on a `base_model`. */
   async createSamplingClient(params: { model_path?: string; base_model?: string }, options?: RequestOptions): Promise<SamplingClient> {
-    const { model_path, base_model } = params;
+    const { model_path, base_model } = params ?? {};
     if ((model_path === undefined) === (base_model === undefined)) {
       throw new InvalidRequestError('model_path', 'give exactly one of model_path and base_model');
     }
@@ -155,7 +155,12 @@ export class ServiceClient {
 
   /** Follow a training or sampling future from its `future.serialize()` token. */
   resumeFuture<T = unknown>(token: string, options?: RequestOptions): Future<T> {
-    return resumeTinkerFuture<T>(this.#transport, token, options);
+    try {
+      return resumeTinkerFuture<T>(this.#transport, token, options);
+    } catch (error) {
+      // A malformed token rejects the future, like every other bad input, rather than throwing at the call.
+      return Future.submit<T>(() => Promise.reject(error));
+    }
   }
 
   /** The id of this client's session, opening it (and starting heartbeats) on first use. */
@@ -219,7 +224,7 @@ export class ServiceClient {
         train_mlp: info.train_mlp ?? true,
         train_attn: info.train_attn ?? true,
         train_unembed: info.train_unembed ?? true,
-        ...(params.user_metadata ? { user_metadata: params.user_metadata } : {}),
+        ...(params?.user_metadata ? { user_metadata: params?.user_metadata } : {}),
       },
       options,
     );

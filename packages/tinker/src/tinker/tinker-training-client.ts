@@ -43,7 +43,7 @@ export class TrainingClient {
     params: { loss_fn_config?: Record<string, number> } = {},
     options?: RequestOptions,
   ): Future<ForwardBackwardOutput> {
-    const input = { data, loss_fn: lossFn, ...(params.loss_fn_config ? { loss_fn_config: params.loss_fn_config } : {}) };
+    const input = { data, loss_fn: lossFn, ...(params?.loss_fn_config ? { loss_fn_config: params?.loss_fn_config } : {}) };
     return this.#submit('ForwardBackward', '/api/v1/forward_backward', { forward_backward_input: input }, options);
   }
 
@@ -54,7 +54,7 @@ export class TrainingClient {
     params: { loss_fn_config?: Record<string, number> } = {},
     options?: RequestOptions,
   ): Future<ForwardBackwardOutput> {
-    const input = { data, loss_fn: lossFn, ...(params.loss_fn_config ? { loss_fn_config: params.loss_fn_config } : {}) };
+    const input = { data, loss_fn: lossFn, ...(params?.loss_fn_config ? { loss_fn_config: params?.loss_fn_config } : {}) };
     return this.#submit('Forward', '/api/v1/forward', { forward_input: input }, options);
   }
 
@@ -74,7 +74,7 @@ export class TrainingClient {
     params: { ttl_seconds?: number; overwrite?: boolean } = {},
     options?: RequestOptions,
   ): Future<SaveWeightsResponse> {
-    const { ttl_seconds, overwrite = false } = params;
+    const { ttl_seconds, overwrite = false } = params ?? {};
     const body = { path: name, overwrite, type: 'save_weights', ...(ttl_seconds === undefined ? {} : { ttl_seconds }) };
     return this.#submit('SaveWeights', '/api/v1/save_weights', body, options);
   }
@@ -88,7 +88,7 @@ export class TrainingClient {
     const body = {
       path: name,
       type: 'save_weights_for_sampler',
-      ...(params.ttl_seconds === undefined ? {} : { ttl_seconds: params.ttl_seconds }),
+      ...(params?.ttl_seconds === undefined ? {} : { ttl_seconds: params?.ttl_seconds }),
     };
     return this.#submit('SaveWeightsForSampler', '/api/v1/save_weights_for_sampler', body, options);
   }
@@ -124,12 +124,12 @@ export class TrainingClient {
       return Future.submit(() => Promise.reject(error));
     }
     // A credential: kept out of errors, logs and the future's token.
-    registerSecret(params.weights_access_token);
+    registerSecret(params?.weights_access_token);
     const body = {
       path,
       optimizer,
       type: 'load_weights',
-      ...(params.weights_access_token ? { weights_access_token: params.weights_access_token } : {}),
+      ...(params?.weights_access_token ? { weights_access_token: params?.weights_access_token } : {}),
     };
     return this.#submit('LoadWeights', '/api/v1/load_weights', body, options);
   }
