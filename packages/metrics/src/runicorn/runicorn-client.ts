@@ -10,6 +10,7 @@ import {
   resolveSetting,
 } from '@trainwire/core';
 import { type paths, service } from '../generated/runicorn.js';
+import { requireResponseBody } from '../shared/require-response-body.js';
 import { ArtifactsAPI } from './runicorn-artifacts.js';
 import { noRetryOn501, type RunicornCaller, runicornCaller } from './runicorn-caller.js';
 import { checkCount, checkText } from './runicorn-checks.js';
@@ -108,7 +109,7 @@ export class RunicornClient implements AsyncDisposable {
       errorClasses: runicornErrorClasses,
       userAgent: 'trainwire-runicorn/0.0.0',
     });
-    this.#call = runicornCaller(transport);
+    this.#call = runicornCaller(requireResponseBody(transport, service));
     this.artifacts = new ArtifactsAPI(this.#call);
     this.remote = new RemoteAPI(this.#call);
   }
