@@ -5,6 +5,7 @@ import {
   InvalidRequestError,
   normalizeBaseURL,
   type RequestOptions,
+  ResponseValidationError,
   readEnv,
   registerSecret,
   resolveSetting,
@@ -222,6 +223,17 @@ export class RunicornClient implements AsyncDisposable {
     if (format === 'csv') {
       try {
         const response = await this.#call.requestRaw('get', '/api/export/{run_id}/csv', { params: { path: { run_id: runId } } }, options);
+        // A raw answer is not checked by the transport: a proxy's HTML page must not come back as the CSV.
+        const type = response.headers.get('content-type') ?? '';
+        if (type !== '' && !/^text\/(csv|plain)\b/i.test(type)) {
+          response.body?.cancel().catch(() => undefined);
+          throw new ResponseValidationError({
+            status: response.status,
+            path: '$',
+            reason: `expected a text/csv body, got content-type ${type}`,
+            operation: `Runicorn ${service.operations['GET /api/export/{run_id}/csv']?.operationId}`,
+          });
+        }
         return new Uint8Array(await response.arrayBuffer());
       } catch (error) {
         if (!(error instanceof ServerError && error.status === 501)) throw error;
