@@ -143,7 +143,8 @@ export class MetricsIngestor {
   #lastIso = '';
   readonly #counts = { logged: 0, sent: 0, accepted: 0, duplicates: 0, failed: 0, dropped: 0 };
 
-  constructor(experimentId: string, options: MetricsIngestorOptions, send: IngestBatchSender) {
+  constructor(experimentId: string, given: MetricsIngestorOptions | null | undefined, send: IngestBatchSender) {
+    const options = given ?? {};
     if (typeof experimentId !== 'string' || experimentId === '') throw new InvalidRequestError('experimentId', 'is required');
     this.experimentId = experimentId;
     this.#send = send;
@@ -169,10 +170,10 @@ export class MetricsIngestor {
     if (this.#closing) throw new MetricsApiError(`The ingestor of experiment ${this.experimentId} is closed.`);
     // `value - value` is 0 for finite numbers only (NaN and ±Infinity give NaN).
     if (typeof value !== 'number' || value - value !== 0)
-      throw new InvalidRequestError('value', `must be a finite number (${name}: ${value})`);
+      throw new InvalidRequestError('value', `must be a finite number (${shown(name)}: ${shown(value)})`);
     const step = options?.step;
     if (step !== undefined && step !== null && !(Number.isSafeInteger(step) && step >= 0))
-      throw new InvalidRequestError('step', `must be a non-negative integer (${name}: ${step})`);
+      throw new InvalidRequestError('step', `must be a non-negative integer (${shown(name)}: ${shown(step)})`);
     const seriesIndex = this.#seriesOf(name, options?.metadata);
     if (this.#buffered >= this.#maxBuffered) {
       if (this.#drop) {
@@ -420,6 +421,13 @@ export class MetricsIngestor {
 }
 
 const encoder = new TextEncoder();
+
+/** A value for an error message; never throws (an object without a prototype has no string form). */
+function shown(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || value == null) return String(value);
+  return typeof value;
+}
 
 function isIngestResult(result: unknown): result is IngestResult {
   const counts = result as Partial<IngestResult> | null | undefined;

@@ -2,6 +2,7 @@ import {
   AuthenticationError,
   type ClientOptions,
   createTransport,
+  InvalidRequestError,
   idempotencyKey,
   normalizeBaseURL,
   type PageOptions,
@@ -218,6 +219,9 @@ export class SyvainMetricsApiClient {
     params: { sync?: boolean } = {},
     options?: RequestOptions,
   ): Promise<IngestResult> {
+    const unknown = unknownQueryKey('POST /api/v1/experiments/{experiment_id}/metrics/ingest', params);
+    if (unknown !== undefined)
+      return this.#call(() => Promise.reject(new InvalidRequestError(`params.${unknown}`, 'is not a parameter of ingestMetrics')));
     return this.#withIngestionKey(
       experimentId,
       (transport, callOptions) =>
@@ -400,17 +404,20 @@ export class SyvainMetricsApiClient {
     path: keyof paths,
     pathParams: Record<string, string>,
     query: Record<string, unknown>,
-    options: RequestOptions & PageOptions = {},
+    options: (RequestOptions & PageOptions) | undefined,
   ): PagePromise<never, Item> {
-    const { maxItems, maxPages, ...requestOptions } = options;
+    const { maxItems, maxPages, ...requestOptions } = options ?? {};
     const definition = service.operations[`GET ${path}`]?.pagination;
     if (!definition) throw new TypeError(`GET ${path} is not a paginated operation of the Syvain Metrics spec.`);
+    const unknown = unknownQueryKey(`GET ${path}`, query);
     const fetchPage = (pageQuery: Record<string, unknown>, signal?: AbortSignal) =>
       this.#call((transport) =>
-        transport.request('get', path as never, { params: { path: pathParams, query: pageQuery } } as never, {
-          ...requestOptions,
-          signal: signal ?? requestOptions.signal,
-        }),
+        unknown !== undefined
+          ? Promise.reject(new InvalidRequestError(`query.${unknown}`, `is not a parameter of GET ${path}`))
+          : transport.request('get', path as never, { params: { path: pathParams, query: pageQuery } } as never, {
+              ...requestOptions,
+              signal: signal ?? requestOptions.signal,
+            }),
       );
     return new PagePromise(fetchPage, query, paginationStrategy(definition), {
       maxItems,
@@ -465,4 +472,14 @@ export class SyvainMetricsApiClient {
     const expiresAt = created.ingestion_key.expires_at ? Date.parse(created.ingestion_key.expires_at) : undefined;
     return { keyId: created.ingestion_key.id, secret: created.secret, expiresAt };
   }
+}
+
+/**
+ * The first key of `query` the operation does not declare (openapi-fetch would send it, and the
+ * API would refuse or ignore it), or undefined.
+ */
+function unknownQueryKey(operation: string, query: unknown): string | undefined {
+  if (typeof query !== 'object' || query === null) return undefined;
+  const declared = service.operations[operation]?.params.query?.properties ?? {};
+  return Object.keys(query).find((key) => !Object.hasOwn(declared, key));
 }
