@@ -128,7 +128,7 @@ export async function outcome(call: () => unknown): Promise<Outcome> {
  * crashed), a connection error (no handler answered), a response validation error (the mock
  * answered off-spec) and a plain `TypeError`/`RangeError` are not.
  */
-export function describeUntyped(error: unknown, allowed: readonly Function[] = []): string | undefined {
+export function describeUntyped(error: unknown, allowed: readonly object[] = []): string | undefined {
   if (error instanceof InvalidRequestError) {
     return error.field !== '' && error.message.includes(error.field) ? undefined : `InvalidRequestError without a field: ${error.message}`;
   }
@@ -146,7 +146,7 @@ export function expectTypedOutcome(
   result: Outcome,
   guard: SpecGuard,
   label: string,
-  options: { synchronous?: boolean; allowed?: readonly Function[] } = {},
+  options: { synchronous?: boolean; allowed?: readonly object[] } = {},
 ): void {
   const violations = guard.violations.splice(0);
   expect(violations, `${label}: requests the spec forbids`).toEqual([]);
