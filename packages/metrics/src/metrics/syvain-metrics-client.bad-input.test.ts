@@ -24,7 +24,7 @@ import {
 } from '../test-support/hostile-input.js';
 import { ComparisonMetricSeries } from './comparison-metric-series.js';
 import { MetricsIngestorFullError } from './metrics-ingestor.js';
-import { SyvainMetricsApiClient } from './syvain-metrics-client.js';
+import { SyvainMetricsApiClient, type SyvainMetricsClientOptions } from './syvain-metrics-client.js';
 import { MetricsApiError } from './syvain-metrics-errors.js';
 
 const BASE = 'https://metrics.syvain.com';
@@ -125,9 +125,10 @@ describe('path parameters reach the server as one encoded segment', () => {
     expect(requests).toEqual([]);
   });
 
-  // Core bug: `encodePath` calls `encodeURIComponent`, which throws a plain `URIError` for a string
-  // with a lone surrogate, instead of an `InvalidRequestError` naming the parameter.
-  it.fails('a lone surrogate in an id is refused with InvalidRequestError (core encodePath throws URIError)', async () => {
+  // Core bug: `encodePath` calls `encodeURIComponent`, which throws a `URIError` for a string with a
+  // lone surrogate; the transport then wraps it as an `APIConnectionError` ("Connection error.",
+  // and retryable) instead of an `InvalidRequestError` naming the parameter.
+  it.fails('a lone surrogate in an id is refused with InvalidRequestError (core: APIConnectionError)', async () => {
     const error = await failure(() => client().getExperiment('run-\uD800'));
     expect(error).toBeInstanceOf(InvalidRequestError);
   });
@@ -479,6 +480,41 @@ describe('what the properties found, pinned', () => {
         .then(() => undefined),
     );
     expect((error as { status?: number }).status).toBe(400);
+  });
+});
+
+describe('client options of the wrong kind', () => {
+  it('are refused at construction with a typed error naming the option', () => {
+    const made = (options: object) => () => new SyvainMetricsApiClient(KEY, { logLevel: 'off', ...(options as SyvainMetricsClientOptions) });
+    for (const timeout of [{}, -5, 0, Number.NaN, '10']) expect(made({ timeout })).toThrow(/Invalid timeout/);
+    expect(made({ ingestTimeout: {} })).toThrow(/Invalid ingestTimeout/);
+    for (const maxRetries of ['x', -1, 1.5]) expect(made({ maxRetries })).toThrow(/Invalid maxRetries/);
+    expect(made({ host: 10n })).toThrow(ConfigError);
+    expect(made({ headers: 'x' })).toThrow(/Invalid headers/);
+    expect(made({ headers: { 'X-Trace': 5 } })).toThrow(InvalidRequestError);
+    expect(made({ timeout: 5_000, ingestTimeout: 1, maxRetries: 0, host: BASE })).not.toThrow();
+  });
+
+  it('a property over the options: construction and a call give a value or a typed error', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        hostileParams({
+          host: fc.constantFrom(BASE, `${BASE}/`),
+          timeout: fc.integer({ min: 1_000, max: 10_000 }),
+          ingestTimeout: fc.integer({ min: 1_000, max: 10_000 }),
+          maxRetries: fc.constantFrom(0, 1),
+          headers: fc.dictionary(fc.stringMatching(/^X-[A-Za-z]{1,8}$/), fc.string({ maxLength: 8 }), { maxKeys: 2 }),
+        }),
+        async (options) => {
+          const result = await outcome(() => new SyvainMetricsApiClient(KEY, { logLevel: 'off', ...(options as object) }).authStatus());
+          expectTypedOutcome(result, guard, `new SyvainMetricsApiClient(KEY, ${fc.stringify(options)}).authStatus()`, {
+            synchronous: true,
+            allowed: [ConfigError],
+          });
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });
 

@@ -1,6 +1,7 @@
 import {
   AuthenticationError,
   type ClientOptions,
+  ConfigError,
   createTransport,
   InvalidRequestError,
   idempotencyKey,
@@ -83,7 +84,8 @@ export class SyvainMetricsApiClient {
 
   /** @param apiKey an org API key, or 'local'. @default the SYVAIN_METRICS_API_KEY environment variable */
   constructor(apiKey?: string, options: SyvainMetricsClientOptions = {}) {
-    this.#options = options;
+    this.#options = options ?? {};
+    checkClientOptions(this.#options);
     this.#apiKey = resolveSetting({
       value: apiKey,
       option: 'apiKey',
@@ -92,7 +94,7 @@ export class SyvainMetricsApiClient {
       secret: true,
     });
     this.#local = this.#apiKey === 'local';
-    this.#ingestTimeout = options.ingestTimeout ?? 60_000;
+    this.#ingestTimeout = this.#options.ingestTimeout ?? 60_000;
     // An explicit key is checked now, so a bad host fails at construction; 'local' reads its file on the first call.
     if (!this.#local) this.#transport = Promise.resolve(this.#build(this.#apiKey, undefined));
   }
@@ -482,4 +484,26 @@ function unknownQueryKey(operation: string, query: unknown): string | undefined 
   if (typeof query !== 'object' || query === null) return undefined;
   const declared = service.operations[operation]?.params.query?.properties ?? {};
   return Object.keys(query).find((key) => !Object.hasOwn(declared, key));
+}
+
+/**
+ * Refuse client options of the wrong kind at construction: the transport takes them as they are, so
+ * a `timeout: {}` or `maxRetries: 'x'` would be used silently, and a bigint host quoted by core's
+ * JSON.stringify would throw a TypeError.
+ */
+function checkClientOptions(options: SyvainMetricsClientOptions): void {
+  for (const name of ['timeout', 'ingestTimeout'] as const) {
+    const value = options[name];
+    if (value !== undefined && !(typeof value === 'number' && value > 0))
+      throw new InvalidRequestError(name, 'must be a positive number of milliseconds');
+  }
+  if (options.maxRetries !== undefined && !(Number.isSafeInteger(options.maxRetries) && options.maxRetries >= 0))
+    throw new InvalidRequestError('maxRetries', 'must be a whole number >= 0');
+  for (const name of ['host', 'baseURL'] as const) {
+    const value = options[name];
+    if (value !== undefined && typeof value !== 'string')
+      throw new ConfigError(`Syvain Metrics ${name} must be a string, got a value of type ${typeof value}.`);
+  }
+  if (options.headers !== undefined && (typeof options.headers !== 'object' || options.headers === null || Array.isArray(options.headers)))
+    throw new InvalidRequestError('headers', 'must be an object of header names to strings');
 }
