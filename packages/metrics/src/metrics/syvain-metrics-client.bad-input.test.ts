@@ -485,7 +485,8 @@ describe('what the properties found, pinned', () => {
 
 describe('client options of the wrong kind', () => {
   it('are refused at construction with a typed error naming the option', () => {
-    const made = (options: object) => () => new SyvainMetricsApiClient(KEY, { logLevel: 'off', ...(options as SyvainMetricsClientOptions) });
+    const made = (options: object) => () =>
+      new SyvainMetricsApiClient(KEY, { logLevel: 'off', ...(options as SyvainMetricsClientOptions) });
     for (const timeout of [{}, -5, 0, Number.NaN, '10']) expect(made({ timeout })).toThrow(/Invalid timeout/);
     expect(made({ ingestTimeout: {} })).toThrow(/Invalid ingestTimeout/);
     for (const maxRetries of ['x', -1, 1.5]) expect(made({ maxRetries })).toThrow(/Invalid maxRetries/);
