@@ -143,7 +143,8 @@ export class MetricsIngestor {
   #lastIso = '';
   readonly #counts = { logged: 0, sent: 0, accepted: 0, duplicates: 0, failed: 0, dropped: 0 };
 
-  constructor(experimentId: string, options: MetricsIngestorOptions, send: IngestBatchSender) {
+  constructor(experimentId: string, given: MetricsIngestorOptions | null | undefined, send: IngestBatchSender) {
+    const options = given ?? {};
     if (typeof experimentId !== 'string' || experimentId === '') throw new InvalidRequestError('experimentId', 'is required');
     this.experimentId = experimentId;
     this.#send = send;
@@ -169,10 +170,10 @@ export class MetricsIngestor {
     if (this.#closing) throw new MetricsApiError(`The ingestor of experiment ${this.experimentId} is closed.`);
     // `value - value` is 0 for finite numbers only (NaN and ±Infinity give NaN).
     if (typeof value !== 'number' || value - value !== 0)
-      throw new InvalidRequestError('value', `must be a finite number (${name}: ${value})`);
+      throw new InvalidRequestError('value', `must be a finite number (${shown(name)}: ${shown(value)})`);
     const step = options?.step;
     if (step !== undefined && step !== null && !(Number.isSafeInteger(step) && step >= 0))
-      throw new InvalidRequestError('step', `must be a non-negative integer (${name}: ${step})`);
+      throw new InvalidRequestError('step', `must be a non-negative integer (${shown(name)}: ${shown(step)})`);
     const seriesIndex = this.#seriesOf(name, options?.metadata);
     if (this.#buffered >= this.#maxBuffered) {
       if (this.#drop) {
@@ -357,17 +358,28 @@ export class MetricsIngestor {
   }
 
   #record(result: IngestResult, count: number): void {
-    this.#counts.accepted += result.accepted;
-    this.#counts.duplicates += result.duplicates;
+    // The transport checked the answer against the spec, unless `validateResponses` is off: an
+    // answer without the counts fails its batch rather than throwing here (and losing track of it).
+    if (!isIngestResult(result)) {
+      this.#fail('the server answered without the counts of what it stored', count, []);
+      return;
+    }
+    // Counts are capped at the batch, so `logged = accepted + duplicates + failed + pending` holds
+    // even when a server answers for more events than it was sent.
+    const accepted = Math.min(result.accepted, count);
+    const duplicates = Math.min(result.duplicates, count - accepted);
+    this.#counts.accepted += accepted;
+    this.#counts.duplicates += duplicates;
+    const rejected = result.rejected.slice(0, count - accepted - duplicates);
     const byReason = new Map<string, string[]>();
-    for (const rejected of result.rejected) {
-      const ids = byReason.get(rejected.reason) ?? [];
-      ids.push(rejected.client_event_id);
-      byReason.set(rejected.reason, ids);
+    for (const item of rejected) {
+      const ids = byReason.get(item.reason) ?? [];
+      ids.push(item.client_event_id);
+      byReason.set(item.reason, ids);
     }
     for (const [reason, ids] of byReason) this.#fail(reason, ids.length, ids);
     // A server that answers for fewer events than it was sent has not stored the rest.
-    const unaccounted = count - result.accepted - result.duplicates - result.rejected.length;
+    const unaccounted = count - accepted - duplicates - rejected.length;
     if (unaccounted > 0) this.#fail('the server did not account for these events', unaccounted, []);
   }
 
@@ -409,6 +421,26 @@ export class MetricsIngestor {
 }
 
 const encoder = new TextEncoder();
+
+/** A value for an error message; never throws (an object without a prototype has no string form). */
+function shown(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || value == null) return String(value);
+  return typeof value;
+}
+
+function isIngestResult(result: unknown): result is IngestResult {
+  const counts = result as Partial<IngestResult> | null | undefined;
+  const count = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0;
+  return (
+    typeof counts === 'object' &&
+    counts !== null &&
+    count(counts.accepted) &&
+    count(counts.duplicates) &&
+    Array.isArray(counts.rejected) &&
+    counts.rejected.every((item) => typeof item?.reason === 'string' && typeof item.client_event_id === 'string')
+  );
+}
 function positive(name: string, value: number, max = Number.MAX_SAFE_INTEGER): number {
   if (!Number.isFinite(value) || value < 1 || value > max) throw new InvalidRequestError(name, `must be a number from 1 to ${max}`);
   return Math.floor(value);

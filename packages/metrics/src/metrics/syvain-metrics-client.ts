@@ -1,7 +1,9 @@
 import {
   AuthenticationError,
   type ClientOptions,
+  ConfigError,
   createTransport,
+  InvalidRequestError,
   idempotencyKey,
   normalizeBaseURL,
   type PageOptions,
@@ -14,6 +16,7 @@ import {
   type Transport,
 } from '@trainwire/core';
 import { type components, type paths, service } from '../generated/metrics.js';
+import { requireResponseBody } from '../shared/require-response-body.js';
 import type { ComparisonMetricSeries } from './comparison-metric-series.js';
 import { MetricsIngestor, type MetricsIngestorOptions } from './metrics-ingestor.js';
 import { type IngestionCredential, IngestionKeyCache } from './syvain-ingestion-keys.js';
@@ -81,7 +84,8 @@ export class SyvainMetricsApiClient {
 
   /** @param apiKey an org API key, or 'local'. @default the SYVAIN_METRICS_API_KEY environment variable */
   constructor(apiKey?: string, options: SyvainMetricsClientOptions = {}) {
-    this.#options = options;
+    this.#options = options ?? {};
+    checkClientOptions(this.#options);
     this.#apiKey = resolveSetting({
       value: apiKey,
       option: 'apiKey',
@@ -90,7 +94,7 @@ export class SyvainMetricsApiClient {
       secret: true,
     });
     this.#local = this.#apiKey === 'local';
-    this.#ingestTimeout = options.ingestTimeout ?? 60_000;
+    this.#ingestTimeout = this.#options.ingestTimeout ?? 60_000;
     // An explicit key is checked now, so a bad host fails at construction; 'local' reads its file on the first call.
     if (!this.#local) this.#transport = Promise.resolve(this.#build(this.#apiKey, undefined));
   }
@@ -217,6 +221,9 @@ export class SyvainMetricsApiClient {
     params: { sync?: boolean } = {},
     options?: RequestOptions,
   ): Promise<IngestResult> {
+    const unknown = unknownQueryKey('POST /api/v1/experiments/{experiment_id}/metrics/ingest', params);
+    if (unknown !== undefined)
+      return this.#call(() => Promise.reject(new InvalidRequestError(`params.${unknown}`, 'is not a parameter of ingestMetrics')));
     return this.#withIngestionKey(
       experimentId,
       (transport, callOptions) =>
@@ -365,7 +372,7 @@ export class SyvainMetricsApiClient {
   #build(apiKey: string, fileHost: string | undefined): Transport<paths> {
     const { host, baseURL, ingestTimeout: _ingest, authFile: _file, ...options } = this.#options;
     const chosen = host ?? baseURL ?? readEnv('SYVAIN_METRICS_HOST') ?? fileHost ?? (service.servers[0] as string);
-    return createTransport<paths>({
+    const transport = createTransport<paths>({
       ...options,
       definition: service,
       apiKey,
@@ -373,6 +380,7 @@ export class SyvainMetricsApiClient {
       baseURL: normalizeBaseURL(chosen, { service: 'Syvain Metrics', allowInsecureHTTP: options.allowInsecureHTTP }),
       userAgent: 'trainwire-metrics/0.1.0',
     });
+    return requireResponseBody(transport, service);
   }
 
   #ready(): Promise<Transport<paths>> {
@@ -398,17 +406,20 @@ export class SyvainMetricsApiClient {
     path: keyof paths,
     pathParams: Record<string, string>,
     query: Record<string, unknown>,
-    options: RequestOptions & PageOptions = {},
+    options: (RequestOptions & PageOptions) | undefined,
   ): PagePromise<never, Item> {
-    const { maxItems, maxPages, ...requestOptions } = options;
+    const { maxItems, maxPages, ...requestOptions } = options ?? {};
     const definition = service.operations[`GET ${path}`]?.pagination;
     if (!definition) throw new TypeError(`GET ${path} is not a paginated operation of the Syvain Metrics spec.`);
+    const unknown = unknownQueryKey(`GET ${path}`, query);
     const fetchPage = (pageQuery: Record<string, unknown>, signal?: AbortSignal) =>
       this.#call((transport) =>
-        transport.request('get', path as never, { params: { path: pathParams, query: pageQuery } } as never, {
-          ...requestOptions,
-          signal: signal ?? requestOptions.signal,
-        }),
+        unknown !== undefined
+          ? Promise.reject(new InvalidRequestError(`query.${unknown}`, `is not a parameter of GET ${path}`))
+          : transport.request('get', path as never, { params: { path: pathParams, query: pageQuery } } as never, {
+              ...requestOptions,
+              signal: signal ?? requestOptions.signal,
+            }),
       );
     return new PagePromise(fetchPage, query, paginationStrategy(definition), {
       maxItems,
@@ -463,4 +474,36 @@ export class SyvainMetricsApiClient {
     const expiresAt = created.ingestion_key.expires_at ? Date.parse(created.ingestion_key.expires_at) : undefined;
     return { keyId: created.ingestion_key.id, secret: created.secret, expiresAt };
   }
+}
+
+/**
+ * The first key of `query` the operation does not declare (openapi-fetch would send it, and the
+ * API would refuse or ignore it), or undefined.
+ */
+function unknownQueryKey(operation: string, query: unknown): string | undefined {
+  if (typeof query !== 'object' || query === null) return undefined;
+  const declared = service.operations[operation]?.params.query?.properties ?? {};
+  return Object.keys(query).find((key) => !Object.hasOwn(declared, key));
+}
+
+/**
+ * Refuse client options of the wrong kind at construction: the transport takes them as they are, so
+ * a `timeout: {}` or `maxRetries: 'x'` would be used silently, and a bigint host quoted by core's
+ * JSON.stringify would throw a TypeError.
+ */
+function checkClientOptions(options: SyvainMetricsClientOptions): void {
+  for (const name of ['timeout', 'ingestTimeout'] as const) {
+    const value = options[name];
+    if (value !== undefined && !(typeof value === 'number' && value > 0))
+      throw new InvalidRequestError(name, 'must be a positive number of milliseconds');
+  }
+  if (options.maxRetries !== undefined && !(Number.isSafeInteger(options.maxRetries) && options.maxRetries >= 0))
+    throw new InvalidRequestError('maxRetries', 'must be a whole number >= 0');
+  for (const name of ['host', 'baseURL'] as const) {
+    const value = options[name];
+    if (value !== undefined && typeof value !== 'string')
+      throw new ConfigError(`Syvain Metrics ${name} must be a string, got a value of type ${typeof value}.`);
+  }
+  if (options.headers !== undefined && (typeof options.headers !== 'object' || options.headers === null || Array.isArray(options.headers)))
+    throw new InvalidRequestError('headers', 'must be an object of header names to strings');
 }

@@ -166,7 +166,12 @@ export function createMetricsMock(options: MetricsMockOptions = {}) {
   const page = <Item>(items: Item[], url: URL, field: string, defaultLimit: number) => {
     const limit = Number(url.searchParams.get('limit') ?? defaultLimit);
     const cursor = url.searchParams.get('cursor');
-    const offset = cursor ? Number.parseInt(atob(cursor).replace(/^offset:/, ''), 10) : 0;
+    let offset = 0;
+    try {
+      offset = cursor ? Number.parseInt(atob(cursor).replace(/^offset:/, ''), 10) : 0;
+    } catch {
+      return undefined; // not base64: the API answers 400 for a cursor it did not issue
+    }
     if (!Number.isInteger(limit) || limit < 1 || !Number.isInteger(offset) || offset < 0) return undefined;
     const slice = items.slice(offset, offset + limit);
     const next = offset + limit < items.length ? btoa(`offset:${offset + limit}`) : null;

@@ -1,6 +1,6 @@
 import { InvalidRequestError, type RequestOptions } from '@trainwire/core';
 import type { RunicornCaller } from './runicorn-caller.js';
-import { checkCount, checkText } from './runicorn-checks.js';
+import { checkCount, checkKeys, checkText } from './runicorn-checks.js';
 import { RunicornAPIError } from './runicorn-errors.js';
 import { loadNodeFileSystem } from './runicorn-node.js';
 import type { Artifact, ArtifactFiles, ArtifactLineage, ArtifactListItem, ArtifactVersion, ExperimentArtifacts } from './runicorn-types.js';
@@ -24,6 +24,8 @@ export function parseArtifactId(artifactId: string): ArtifactReference {
   const numbered = /^v?(\d+)$/.exec(selector);
   if (!numbered) return { name, version: selector };
   const version = Number(numbered[1]);
+  if (!Number.isSafeInteger(version))
+    throw new InvalidRequestError('artifact_id', `the version is too large, got ${JSON.stringify(artifactId)}`);
   if (version < 1) throw new InvalidRequestError('artifact_id', `versions start at v1, got ${JSON.stringify(artifactId)}`);
   return { name, version };
 }
@@ -41,7 +43,8 @@ export class ArtifactsAPI {
     query: { type?: string; limit?: number; offset?: number } = {},
     options?: RequestOptions,
   ): Promise<ArtifactListItem[]> {
-    const { limit, offset = 0, type } = query;
+    checkKeys('query', query, ['type', 'limit', 'offset']);
+    const { limit, offset = 0, type } = query ?? {};
     checkCount('limit', limit, 1);
     checkCount('offset', offset, 0);
     const all = await this.#call.request('get', '/api/artifacts', { params: { query: type === undefined ? {} : { type } } }, options);
@@ -49,34 +52,37 @@ export class ArtifactsAPI {
   }
 
   /** Every version of the artifact `name`, newest first; `NotFoundError` when there is no such artifact. */
-  listVersions(name: string, query: { type?: string } = {}, options?: RequestOptions): Promise<ArtifactVersion[]> {
+  async listVersions(name: string, query: { type?: string } = {}, options?: RequestOptions): Promise<ArtifactVersion[]> {
     checkText('name', name);
+    checkKeys('query', query, ['type']);
     return this.#call.request(
       'get',
       '/api/artifacts/{artifact_name}/versions',
-      { params: { path: { artifact_name: name }, query } },
+      { params: { path: { artifact_name: name }, query: query ?? {} } },
       options,
     );
   }
 
   /** One version in detail: `getArtifact('my-model:v3')`, `'my-model:3'`, `'my-model:latest'` or `'my-model'`. */
   async getArtifact(artifactId: string, query: { type?: string } = {}, options?: RequestOptions): Promise<Artifact> {
-    const { name, version } = await this.resolve(artifactId, query.type, options);
+    checkKeys('query', query, ['type']);
+    const { name, version } = await this.resolve(artifactId, query?.type, options);
     return this.#call.request(
       'get',
       '/api/artifacts/{artifact_name}/v{version}',
-      { params: { path: { artifact_name: name, version }, query } },
+      { params: { path: { artifact_name: name, version }, query: query ?? {} } },
       options,
     );
   }
 
   /** The files of a version (`absolute_path` is on the viewer host). */
   async listArtifactFiles(artifactId: string, query: { type?: string } = {}, options?: RequestOptions): Promise<ArtifactFiles> {
-    const { name, version } = await this.resolve(artifactId, query.type, options);
+    checkKeys('query', query, ['type']);
+    const { name, version } = await this.resolve(artifactId, query?.type, options);
     return this.#call.request(
       'get',
       '/api/artifacts/{artifact_name}/v{version}/files',
-      { params: { path: { artifact_name: name, version }, query } },
+      { params: { path: { artifact_name: name, version }, query: query ?? {} } },
       options,
     );
   }
@@ -87,17 +93,18 @@ export class ArtifactsAPI {
     query: { type?: string; max_depth?: number } = {},
     options?: RequestOptions,
   ): Promise<ArtifactLineage> {
-    const { name, version } = await this.resolve(artifactId, query.type, options);
+    checkKeys('query', query, ['type', 'max_depth']);
+    const { name, version } = await this.resolve(artifactId, query?.type, options);
     return this.#call.request(
       'get',
       '/api/artifacts/{artifact_name}/v{version}/lineage',
-      { params: { path: { artifact_name: name, version }, query } },
+      { params: { path: { artifact_name: name, version }, query: query ?? {} } },
       options,
     );
   }
 
   /** The artifacts a run created and used. */
-  listExperimentArtifacts(runId: string, options?: RequestOptions): Promise<ExperimentArtifacts> {
+  async listExperimentArtifacts(runId: string, options?: RequestOptions): Promise<ExperimentArtifacts> {
     checkText('run_id', runId);
     return this.#call.request('get', '/api/runs/{run_id}/artifacts', { params: { path: { run_id: runId } } }, options);
   }

@@ -1,18 +1,21 @@
 /// <reference lib="esnext.disposable" preserve="true" />
 import {
   type ClientOptions,
+  ConfigError,
   createTransport,
   InvalidRequestError,
   normalizeBaseURL,
   type RequestOptions,
+  ResponseValidationError,
   readEnv,
   registerSecret,
   resolveSetting,
 } from '@trainwire/core';
 import { type paths, service } from '../generated/runicorn.js';
+import { requireResponseBody } from '../shared/require-response-body.js';
 import { ArtifactsAPI } from './runicorn-artifacts.js';
 import { noRetryOn501, type RunicornCaller, runicornCaller } from './runicorn-caller.js';
-import { checkCount, checkText } from './runicorn-checks.js';
+import { checkCount, checkKeys, checkText } from './runicorn-checks.js';
 import { ConnectionError, NotFoundError, runicornErrorClasses, ServerError } from './runicorn-errors.js';
 import { experimentFromRun, filterExperiments } from './runicorn-experiments.js';
 import { buildExport, type ExportOptions, exportFormat } from './runicorn-export.js';
@@ -83,6 +86,9 @@ export class RunicornClient implements AsyncDisposable {
     const settings = typeof baseURLOrOptions === 'string' ? { ...options, baseURL: baseURLOrOptions } : { ...options, ...baseURLOrOptions };
     const apiKey = settings.apiKey ?? readEnv('RUNICORN_API_KEY');
     registerSecret(apiKey);
+    // Core quotes a bad URL with JSON.stringify, which throws for a bigint: refuse non-strings here.
+    if (settings.baseURL !== undefined && typeof settings.baseURL !== 'string')
+      throw new ConfigError(`Runicorn baseURL must be a string, got a value of type ${typeof settings.baseURL}.`);
     const baseURL = resolveSetting({
       value: settings.baseURL,
       option: 'baseURL',
@@ -95,6 +101,9 @@ export class RunicornClient implements AsyncDisposable {
       // Plain http to another host is refused only when it would carry a token.
       allowInsecureHTTP: settings.allowInsecureHTTP ?? !apiKey,
     });
+    if (settings.timeout !== undefined && !(typeof settings.timeout === 'number' && settings.timeout > 0))
+      throw new InvalidRequestError('timeout', 'must be a positive number of milliseconds');
+    checkCount('maxRetries', settings.maxRetries, 0);
     this.timeout = settings.timeout ?? 30_000;
     const fetch = settings.fetch ?? ((request: Request, init?: RequestInit) => globalThis.fetch(request, init));
     const transport = createTransport<paths>({
@@ -108,7 +117,7 @@ export class RunicornClient implements AsyncDisposable {
       errorClasses: runicornErrorClasses,
       userAgent: 'trainwire-runicorn/0.0.0',
     });
-    this.#call = runicornCaller(transport);
+    this.#call = runicornCaller(requireResponseBody(transport, service));
     this.artifacts = new ArtifactsAPI(this.#call);
     this.remote = new RemoteAPI(this.#call);
   }
@@ -126,7 +135,12 @@ export class RunicornClient implements AsyncDisposable {
    * Experiments, newest first, filtered: `limit`/`offset` become pages of the viewer's index
    * (`/api/v2/experiments`); a viewer without that index (0.6.0) is read from `/api/runs` instead.
    */
-  async listExperiments(query: ListExperimentsQuery = {}, options?: RequestOptions): Promise<Experiment[]> {
+  async listExperiments(given: ListExperimentsQuery = {}, options?: RequestOptions): Promise<Experiment[]> {
+    const query = given ?? {};
+    checkKeys('query', query, ['project', 'name', 'status', 'limit', 'offset']);
+    const { status } = query;
+    if (status !== undefined && typeof status !== 'string' && !(Array.isArray(status) && status.every((item) => typeof item === 'string')))
+      throw new InvalidRequestError('query.status', 'must be a status or an array of statuses');
     checkCount('limit', query.limit, 1);
     checkCount('offset', query.offset, 0);
     try {
@@ -157,7 +171,7 @@ export class RunicornClient implements AsyncDisposable {
   }
 
   /** One run in detail; `NotFoundError` when there is none. */
-  getExperiment(runId: string, options?: RequestOptions): Promise<Run> {
+  async getExperiment(runId: string, options?: RequestOptions): Promise<Run> {
     checkText('run_id', runId);
     return this.#call.request('get', '/api/runs/{run_id}', { params: { path: { run_id: runId } } }, options);
   }
@@ -175,7 +189,7 @@ export class RunicornClient implements AsyncDisposable {
 
   /** A run's metrics as curves: `{ metrics: { loss: [{ step, value, timestamp }] } }`, read from the viewer's rows. */
   async getMetrics(runId: string, selection: GetMetricsOptions = {}, options?: RequestOptions): Promise<Metrics> {
-    const { metric_names: names, limit, downsample } = selection;
+    const { metric_names: names, limit, downsample } = selection ?? {};
     checkCount('limit', limit, 1);
     if (names !== undefined && (!Array.isArray(names) || names.some((name) => typeof name !== 'string' || name === ''))) {
       throw new InvalidRequestError('metric_names', 'must be an array of non-empty strings');
@@ -185,7 +199,7 @@ export class RunicornClient implements AsyncDisposable {
   }
 
   /** The viewer's metric table of a run as it serves it: `{ columns, rows, total, sampled }`. */
-  metricRows(runId: string, downsample?: number, options?: RequestOptions): Promise<MetricRows> {
+  async metricRows(runId: string, downsample?: number, options?: RequestOptions): Promise<MetricRows> {
     checkText('run_id', runId);
     const query = downsample === undefined ? {} : { downsample };
     return this.#call.request('get', '/api/runs/{run_id}/metrics', { params: { path: { run_id: runId }, query } }, options);
@@ -205,7 +219,7 @@ export class RunicornClient implements AsyncDisposable {
     if (unknown !== undefined) {
       throw new InvalidRequestError(`config.${unknown}`, 'the Runicorn viewer can change only user_root_dir over HTTP');
     }
-    checkText('config.user_root_dir', config.user_root_dir);
+    checkText('config.user_root_dir', config?.user_root_dir);
     await this.#call.request('post', '/api/config/user_root_dir', { body: { path: config.user_root_dir } }, options);
     return this.getConfig(options);
   }
@@ -221,6 +235,17 @@ export class RunicornClient implements AsyncDisposable {
     if (format === 'csv') {
       try {
         const response = await this.#call.requestRaw('get', '/api/export/{run_id}/csv', { params: { path: { run_id: runId } } }, options);
+        // A raw answer is not checked by the transport: a proxy's HTML page must not come back as the CSV.
+        const type = response.headers.get('content-type') ?? '';
+        if (type !== '' && !/^text\/(csv|plain)\b/i.test(type)) {
+          response.body?.cancel().catch(() => undefined);
+          throw new ResponseValidationError({
+            status: response.status,
+            path: '$',
+            reason: `expected a text/csv body, got content-type ${type}`,
+            operation: `Runicorn ${service.operations['GET /api/export/{run_id}/csv']?.operationId}`,
+          });
+        }
         return new Uint8Array(await response.arrayBuffer());
       } catch (error) {
         if (!(error instanceof ServerError && error.status === 501)) throw error;

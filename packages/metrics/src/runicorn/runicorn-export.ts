@@ -1,4 +1,5 @@
 import { InvalidRequestError } from '@trainwire/core';
+import { shownValue } from './runicorn-checks.js';
 import { toCSV } from './runicorn-table.js';
 import type { MetricRows, Run } from './runicorn-types.js';
 
@@ -17,10 +18,10 @@ export interface ExportOptions {
 }
 
 /** Check the export options before anything is sent; returns the format. */
-export function exportFormat(options: ExportOptions): ExportFormat {
+export function exportFormat(given: ExportOptions | null | undefined): ExportFormat {
+  const options = given ?? {};
   const format = options.format ?? 'json';
-  if (format !== 'json' && format !== 'csv')
-    throw new InvalidRequestError('format', `must be "json" or "csv", got ${JSON.stringify(format)}`);
+  if (format !== 'json' && format !== 'csv') throw new InvalidRequestError('format', `must be "json" or "csv", got ${shownValue(format)}`);
   if (options.include_media !== undefined && typeof options.include_media !== 'boolean') {
     throw new InvalidRequestError('include_media', 'must be a boolean');
   }

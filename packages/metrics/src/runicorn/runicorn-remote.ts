@@ -59,7 +59,8 @@ export class RemoteAPI {
   }
 
   /** Open an SSH connection from the viewer host; `connection_id` (`user@host:port`) names it afterwards. */
-  connect(host: string, connection: RemoteConnectOptions = {}, options?: RequestOptions): Promise<RemoteConnection> {
+  async connect(host: string, given: RemoteConnectOptions = {}, options?: RequestOptions): Promise<RemoteConnection> {
+    const connection = given ?? {};
     checkText('host', host);
     checkCount('port', connection.port, 1);
     const body = { host, port: connection.port ?? 22, ...credentials(connection), ...defined({ username: connection.username }) };
@@ -68,7 +69,7 @@ export class RemoteAPI {
 
   /** Close a connection, named by `user@host:port` or by host (port and username then come from the open sessions). */
   async disconnect(hostOrConnectionId: string, endpoint: { port?: number; username?: string } = {}, options?: RequestOptions) {
-    const { host, port, username } = await this.endpoint(hostOrConnectionId, endpoint, options);
+    const { host, port, username } = await this.endpoint(hostOrConnectionId, endpoint ?? {}, options);
     return this.#call.request('post', '/api/remote/disconnect', { body: { host, port, username } }, options);
   }
 
@@ -85,9 +86,10 @@ export class RemoteAPI {
   async startViewer(
     connectionId: string,
     remoteRoot: string,
-    viewer: StartViewerOptions = {},
+    given: StartViewerOptions = {},
     options?: RequestOptions,
   ): Promise<ViewerStarted> {
+    const viewer = given ?? {};
     checkText('remote_root', remoteRoot);
     checkCount('local_port', viewer.local_port, 1);
     checkCount('remote_port', viewer.remote_port, 1);
@@ -102,7 +104,7 @@ export class RemoteAPI {
   }
 
   /** Stop a remote viewer and close its tunnel. */
-  stopViewer(sessionId: string, options?: RequestOptions) {
+  async stopViewer(sessionId: string, options?: RequestOptions) {
     checkText('session_id', sessionId);
     return this.#call.request('post', '/api/remote/viewer/stop', { body: { session_id: sessionId } }, options);
   }
@@ -134,7 +136,7 @@ export class RemoteAPI {
   }
 
   /** Whether a path exists on the remote host, and whether it is a folder. */
-  checkRemotePath(connectionId: string, path: string, options?: RequestOptions): Promise<RemotePathExists> {
+  async checkRemotePath(connectionId: string, path: string, options?: RequestOptions): Promise<RemotePathExists> {
     checkText('connection_id', connectionId);
     checkText('path', path);
     return this.#call.request('get', '/api/remote/fs/exists', { params: { query: { connection_id: connectionId, path } } }, options);
