@@ -230,7 +230,7 @@ export async function serveServiceRequest(
   // Faults that strike once the service has done the work: the client cannot tell whether it happened.
   if (fault?.kind === 'reset-after') {
     inject('reset-after');
-    await response.body?.cancel();
+    if (!response.bodyUsed) await response.body?.cancel();
     incoming.socket.destroy();
     return finish('reset');
   }
