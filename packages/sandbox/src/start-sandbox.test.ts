@@ -1,6 +1,7 @@
 import { createConnection } from 'node:net';
 import { BadRequestError, InternalServerError, NotFoundError } from '@trainwire/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { SandboxMockOptions } from './sandbox-service.js';
 import { type Sandbox, startSandbox } from './start-sandbox.js';
 import { conformanceClient, conformanceSandboxService } from './test-support/conformance-sandbox-service.js';
 import { probeSandboxService } from './test-support/probe-service.js';
@@ -51,6 +52,17 @@ describe('startSandbox', () => {
     expect(sandbox.requests()).toEqual({ conformance: expect.any(Number), probe: 0 });
     expect(sandbox.requests().conformance).toBeGreaterThanOrEqual(6);
     expect(sandbox.violations()).toEqual([]);
+  });
+
+  it('gives every mock factory its base URL, key, seed and speed', async () => {
+    const seen: unknown[] = [];
+    const recording = {
+      ...probeSandboxService,
+      createMock: (options: SandboxMockOptions) => (seen.push(options), probeSandboxService.createMock(options)),
+    };
+    sandbox = (await startSandbox({ services: { probe: recording }, seed: 11, speed: 4 })) as never;
+    expect(seen).toEqual([{ baseURL: `${sandbox.url}/probe`, apiKey: 'probe-key', seed: 11, speed: 4 }]);
+    await expect(startSandbox({ services, speed: 0 })).rejects.toThrow('speed must be a positive number, got 0.');
   });
 
   it('listens on the port it is given and frees it on close', async () => {
