@@ -3,9 +3,9 @@ import { parseArgs } from 'node:util';
 import { FAULT_KINDS } from './fault.js';
 import { type FaultOptions, parseFaultOptions } from './fault-options.js';
 import { FAULT_HEADER } from './fault-plan.js';
+import type { SandboxRequestEntry } from './request-scope.js';
 import type { SandboxService } from './sandbox-service.js';
 import { sandboxServices } from './sandbox-services.js';
-import type { SandboxRequestEntry } from './serve-service-request.js';
 import { startSandbox } from './start-sandbox.js';
 
 const USAGE = `Usage: trainwire-sandbox [options]

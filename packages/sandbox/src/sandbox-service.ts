@@ -32,6 +32,11 @@ export interface SandboxService<Mock extends SandboxMock = SandboxMock> {
   apiKey: string;
   /** Build the mock (the same factory the package's `./msw` export offers to tests). */
   createMock(options: SandboxMockOptions): Mock;
+  /**
+   * Path prefixes below the base URL that the mock serves outside the spec, e.g. `['/_storage/']`
+   * for presigned upload URLs: passed to the mock as they are, unchecked (faults still apply).
+   */
+  outsideSpec?: readonly string[];
   /** The env lines that point the SDK and CLI at the served mock (`TINKER_BASE_URL`, `TINKER_API_KEY`...). */
   env(served: { baseURL: string; apiKey: string }): Record<string, string>;
 }

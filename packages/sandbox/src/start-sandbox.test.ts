@@ -58,7 +58,10 @@ describe('startSandbox', () => {
     const seen: unknown[] = [];
     const recording = {
       ...probeSandboxService,
-      createMock: (options: SandboxMockOptions) => (seen.push(options), probeSandboxService.createMock(options)),
+      createMock: (options: SandboxMockOptions) => {
+        seen.push(options);
+        return probeSandboxService.createMock(options);
+      },
     };
     sandbox = (await startSandbox({ services: { probe: recording }, seed: 11, speed: 4 })) as never;
     expect(seen).toEqual([{ baseURL: `${sandbox.url}/probe`, apiKey: 'probe-key', seed: 11, speed: 4 }]);
@@ -140,6 +143,23 @@ describe('routing', () => {
     const response = await fetch(`${sandbox.urls.probe}/unimplemented`);
     expect(response.status).toBe(501);
     expect((await response.json()).error.message).toBe('The Probe mock does not implement getUnimplemented (GET /unimplemented).');
+  });
+
+  it('passes paths the service declares outside its spec (presigned storage URLs) to the mock unchecked', async () => {
+    await start();
+    const stored = await fetch(`${sandbox.urls.probe}/_storage/blob.bin?signature=abc`, { method: 'PUT', body: new Uint8Array(300) });
+    expect(stored.status).toBe(200);
+    expect(await stored.text()).toBe('stored blob.bin: 300 bytes');
+    const unknown = await fetch(`${sandbox.urls.probe}/_storage/blob.bin`);
+    expect(unknown.status).toBe(501);
+    expect((await unknown.json()).error.message).toBe('The Probe mock does not implement GET /_storage/blob.bin.');
+    const faulty = await fetch(`${sandbox.urls.probe}/_storage/blob.bin`, {
+      method: 'PUT',
+      body: 'x',
+      headers: { 'x-sandbox-fault': '503' },
+    });
+    expect(faulty.status).toBe(503);
+    expect(sandbox.violations()).toEqual([]);
   });
 
   it('surfaces as the SDK error class with the sandbox message', async () => {

@@ -5,10 +5,11 @@ import type { FaultKind } from './fault.js';
 import type { FaultOptions } from './fault-options.js';
 import { createFaultPlan } from './fault-plan.js';
 import { createOperationMatcher } from './operation-matcher.js';
+import type { SandboxRequestEntry, SpecViolation } from './request-scope.js';
 import type { SandboxService } from './sandbox-service.js';
 import { sandboxServices } from './sandbox-services.js';
 import { sendSandboxError } from './send-sandbox-error.js';
-import { type MountedService, type SandboxRequestEntry, type SpecViolation, serveServiceRequest } from './serve-service-request.js';
+import { type MountedService, serveServiceRequest } from './serve-service-request.js';
 
 /** Options of {@link startSandbox}. */
 export interface SandboxOptions<Services extends Record<string, SandboxService>> {

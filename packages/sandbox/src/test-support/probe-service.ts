@@ -66,6 +66,7 @@ export const probeSandboxService = {
   title: 'Probe',
   definition,
   apiKey: 'probe-key',
+  outsideSpec: ['/_storage/'],
   createMock: ({ baseURL }) => {
     const state: ProbeState = {};
     const handlers = [
@@ -101,6 +102,10 @@ export const probeSandboxService = {
       http.get(`${baseURL}/headers`, ({ request }) => {
         state.seenHeaders = new Headers(request.headers);
         return HttpResponse.json({ names: [...request.headers.keys()] });
+      }),
+      http.put(`${baseURL}/_storage/:name`, async ({ request, params }) => {
+        const size = (await request.arrayBuffer()).byteLength;
+        return new HttpResponse(`stored ${String(params.name)}: ${size} bytes`, { headers: { 'content-type': 'text/plain' } });
       }),
       http.get(`${baseURL}/broken`, () => HttpResponse.json({ count: 'three' })),
       http.get(`${baseURL}/teapot`, () => HttpResponse.json({ short: 'and stout' }, { status: 418 })),
