@@ -1,6 +1,13 @@
-import { ConformanceClient } from '@trainwire/conformance';
+import { fileURLToPath } from 'node:url';
+import { MiddlemanClient } from '@trainwire/jobs';
+import { MIDDLEMAN_MOCK_API_KEY } from '@trainwire/jobs/msw';
 import { afterEach, describe, expect, it } from 'vitest';
-import { portIsFree, processIsGone, type RunningBin, runBin, startBin } from './test-support/run-bin.js';
+import { sandboxServices } from './sandbox-services.js';
+import { driveServices } from './test-support/drive-services.js';
+import { portIsFree, processIsGone, type RunningBin, runBin, runNode, startBin } from './test-support/run-bin.js';
+
+/** The built `middleman` CLI of @trainwire/jobs. */
+const MIDDLEMAN_BIN = fileURLToPath(new URL('../../jobs/dist/cli/main.js', import.meta.url));
 
 let running: RunningBin | undefined;
 
@@ -10,27 +17,32 @@ afterEach(() => {
 });
 
 describe('trainwire-sandbox (the built bin, as a child process)', () => {
-  it('prints each base URL and the env lines, serves every service, injects faults, and stops cleanly on SIGINT', async () => {
-    running = await startBin(['--port', '0', '--seed', '5']);
-    const port = Number(new URL(running.env.CONFORMANCE_BASE_URL ?? '').port);
+  it('prints each base URL and the env lines, serves every service to its SDK and CLI, injects faults, and stops cleanly on SIGINT', async () => {
+    running = await startBin(['--port', '0', '--seed', '5', '--speed', '50']);
+    const names = Object.keys(sandboxServices);
+    const port = Number(new URL(Object.values(running.urls)[0] ?? '').port);
     expect(port).toBeGreaterThan(0);
-    expect(running.urls).toEqual({ conformance: `http://127.0.0.1:${port}/conformance` });
-    expect(running.env).toEqual({ CONFORMANCE_BASE_URL: `http://127.0.0.1:${port}/conformance`, CONFORMANCE_API_KEY: 'cf-sandbox-key' });
+    expect(running.urls).toEqual(Object.fromEntries(names.map((name) => [name, `http://127.0.0.1:${port}/${name}`])));
+    expect(running.env).toMatchObject({ MIDDLEMAN_API_URL: `http://127.0.0.1:${port}/jobs`, MIDDLEMAN_API_KEY: MIDDLEMAN_MOCK_API_KEY });
 
-    // Through the SDK, configured only from the printed env lines.
-    const client = new ConformanceClient({
-      baseURL: running.env.CONFORMANCE_BASE_URL,
-      apiKey: running.env.CONFORMANCE_API_KEY,
-      maxRetries: 0,
-    });
-    const run = await client.createRun({ name: 'over-http', base_model: 'llama-3-8b' });
-    expect(await client.getRun(run.id)).toMatchObject({ name: 'over-http' });
-    expect(await client.submitStep(run.id, { kind: 'forward_backward' })).toMatchObject({ step: 0 });
+    // Every service through its SDK, configured only from the printed env lines.
+    for (const name of names) {
+      const facts = await driveServices[name as keyof typeof driveServices](running.env);
+      expect(Object.keys(facts).length, name).toBeGreaterThan(0);
+    }
 
-    const faulty = await fetch(`${running.urls.conformance}/v1/runs`, { headers: { 'x-sandbox-fault': '503' } });
+    // The middleman CLI, pointed at the sandbox by the same env lines, watches a job to the end.
+    const client = new MiddlemanClient({ baseURL: running.env.MIDDLEMAN_API_URL, apiKey: running.env.MIDDLEMAN_API_KEY });
+    const job = await client.createJob({ name: 'watched', script_path: 'train.py', input_data_path: 'uploads/x/data.jsonl' });
+    const watched = await runNode([MIDDLEMAN_BIN, 'jobs', 'watch', job.id, '--interval', '1', '--no-color'], running.env);
+    expect(watched.stderr).toBe('');
+    expect(watched.code).toBe(0);
+    expect(watched.stdout).toContain('completed');
+
+    const faulty = await fetch(`${running.urls.jobs}/billing/balance`, { headers: { 'x-sandbox-fault': '503' } });
     expect(faulty.status).toBe(503);
-    await expect(fetch(`${running.urls.conformance}/v1/runs`, { headers: { 'x-sandbox-fault': 'reset' } })).rejects.toThrow(TypeError);
-    const invalid = await fetch(`${running.urls.conformance}/v1/runs?limit=0`, { headers: { 'x-api-key': 'cf-sandbox-key' } });
+    await expect(fetch(`${running.urls.jobs}/billing/balance`, { headers: { 'x-sandbox-fault': 'reset' } })).rejects.toThrow(TypeError);
+    const invalid = await fetch(`${running.urls.jobs}/jobs?limit=0`, { headers: { 'x-api-key': MIDDLEMAN_MOCK_API_KEY } });
     expect(invalid.status).toBe(400);
 
     const pid = running.child.pid as number;
@@ -38,15 +50,15 @@ describe('trainwire-sandbox (the built bin, as a child process)', () => {
     expect(await running.exited).toBe(0);
     expect(processIsGone(pid)).toBe(true);
     expect(await portIsFree(port)).toBe(true);
-    expect(running.stderr()).toContain('POST /conformance/v1/runs');
+    expect(running.stderr()).toContain('POST /jobs/jobs');
     expect(running.stderr()).toContain('[fault 503]');
     expect(running.stderr()).toContain('trainwire-sandbox: stopped on SIGINT; faults injected: 503×1, reset×1');
-  }, 30_000);
+  }, 60_000);
 
   it('stops on SIGTERM with exit code 0, even with a request in flight', async () => {
     running = await startBin(['--quiet']);
-    const port = Number(new URL(running.env.CONFORMANCE_BASE_URL ?? '').port);
-    const pending = fetch(`${running.urls.conformance}/v1/runs`, { headers: { 'x-sandbox-fault': 'slow=20000' } }).catch(() => 'dropped');
+    const port = Number(new URL(running.env.MIDDLEMAN_API_URL ?? '').port);
+    const pending = fetch(`${running.urls.jobs}/billing/balance`, { headers: { 'x-sandbox-fault': 'slow=20000' } }).catch(() => 'dropped');
     await new Promise((resolve) => setTimeout(resolve, 200));
     running.child.kill('SIGTERM');
     expect(await running.exited).toBe(0);
@@ -61,14 +73,14 @@ describe('trainwire-sandbox (the built bin, as a child process)', () => {
     probe.child.kill('SIGINT');
     await probe.exited;
 
-    running = await startBin(['--port', String(port), '--json', '--fault', 'rate=1,kinds=502', '--services', 'conformance']);
+    running = await startBin(['--port', String(port), '--json', '--fault', 'rate=1,kinds=502', '--services', 'jobs']);
     const printed = JSON.parse(running.stdout());
     expect(printed).toEqual({
       url: `http://127.0.0.1:${port}`,
-      urls: { conformance: `http://127.0.0.1:${port}/conformance` },
-      env: { CONFORMANCE_BASE_URL: `http://127.0.0.1:${port}/conformance`, CONFORMANCE_API_KEY: 'cf-sandbox-key' },
+      urls: { jobs: `http://127.0.0.1:${port}/jobs` },
+      env: { MIDDLEMAN_API_URL: `http://127.0.0.1:${port}/jobs`, MIDDLEMAN_API_KEY: MIDDLEMAN_MOCK_API_KEY },
     });
-    const response = await fetch(`${printed.urls.conformance}/v1/runs`);
+    const response = await fetch(`${printed.urls.jobs}/billing/balance`);
     expect(response.status).toBe(502);
     running.child.kill('SIGINT');
     expect(await running.exited).toBe(0);
@@ -76,7 +88,7 @@ describe('trainwire-sandbox (the built bin, as a child process)', () => {
 
   it('exits 1 naming the port when it is taken', async () => {
     running = await startBin(['--quiet']);
-    const port = new URL(running.env.CONFORMANCE_BASE_URL ?? '').port;
+    const port = new URL(running.env.MIDDLEMAN_API_URL ?? '').port;
     const second = await runBin(['--port', port]);
     expect(second.code).toBe(1);
     expect(second.stderr).toBe(`trainwire-sandbox: cannot start: port ${port} is already in use\n`);

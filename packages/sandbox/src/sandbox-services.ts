@@ -1,4 +1,4 @@
-import { conformanceService, createConformanceMock } from '@trainwire/conformance/msw';
+import { createMiddlemanMock, jobsService, MIDDLEMAN_MOCK_API_KEY } from '@trainwire/jobs/msw';
 import type { SandboxMock, SandboxService } from './sandbox-service.js';
 
 /** Define a service entry, keeping its mock's own type (so `sandbox.mocks.<name>.state` is typed). */
@@ -8,16 +8,17 @@ function defineService<Mock extends SandboxMock>(service: SandboxService<Mock>):
 
 /**
  * Every service the sandbox serves by default, keyed by the path prefix it is served under.
- * Each entry names the service package's mock factory and operation table, so the sandbox
- * serves exactly the handlers the package's tests use.
+ * Each entry names the service package's mock factory and operation table (its `./msw` export),
+ * so the sandbox serves exactly the handlers the package's tests use.
  */
 export const sandboxServices = {
-  conformance: defineService({
-    title: 'Conformance',
-    definition: conformanceService,
-    apiKey: 'cf-sandbox-key',
-    createMock: ({ baseURL, apiKey }) => createConformanceMock({ baseURL, apiKey }),
-    env: ({ baseURL, apiKey }) => ({ CONFORMANCE_BASE_URL: baseURL, CONFORMANCE_API_KEY: apiKey }),
+  jobs: defineService({
+    title: 'Middleman',
+    definition: jobsService,
+    apiKey: MIDDLEMAN_MOCK_API_KEY,
+    outsideSpec: ['/_storage/'],
+    createMock: ({ baseURL, apiKey, seed, speed }) => createMiddlemanMock({ baseURL, apiKey, seed, speed }),
+    env: ({ baseURL, apiKey }) => ({ MIDDLEMAN_API_URL: baseURL, MIDDLEMAN_API_KEY: apiKey }),
   }),
 };
 
