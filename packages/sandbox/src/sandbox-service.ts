@@ -5,8 +5,8 @@ import type { RequestHandler } from 'msw';
 export interface SandboxMockOptions {
   /** Where the sandbox serves the service, e.g. `http://127.0.0.1:4010/tinker`. */
   baseURL: string;
-  /** The key the mock accepts. */
-  apiKey: string;
+  /** The key the mock accepts; absent for a service without auth (the Runicorn viewer). */
+  apiKey?: string;
   /** Seed of the data the mock starts with. */
   seed: number;
   /** Scale of simulated time (2 = jobs progress twice as fast). */
@@ -28,8 +28,8 @@ export interface SandboxService<Mock extends SandboxMock = SandboxMock> {
   title: string;
   /** The generated operation table of the service's spec. */
   definition: ServiceDefinition;
-  /** The key the sandbox gives the mock and prints in the env lines. */
-  apiKey: string;
+  /** The key the sandbox gives the mock and prints in the env lines; none for a service without auth. */
+  apiKey?: string;
   /** Build the mock (the same factory the package's `./msw` export offers to tests). */
   createMock(options: SandboxMockOptions): Mock;
   /**
@@ -38,5 +38,5 @@ export interface SandboxService<Mock extends SandboxMock = SandboxMock> {
    */
   outsideSpec?: readonly string[];
   /** The env lines that point the SDK and CLI at the served mock (`TINKER_BASE_URL`, `TINKER_API_KEY`...). */
-  env(served: { baseURL: string; apiKey: string }): Record<string, string>;
+  env(baseURL: string): Record<string, string>;
 }

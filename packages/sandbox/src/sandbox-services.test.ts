@@ -52,6 +52,22 @@ describe('the default services', () => {
     expect([...sandbox.mocks.jobs.state.uploads.values()].map((upload) => upload.received)).toContain(4096);
   });
 
+  it('metrics: ingests 1000 points through the ingestor (exactly once each), compares them, lists the seeded experiments', async () => {
+    const sandbox = await serve('metrics');
+    const facts = await driveServices.metrics(sandbox.env);
+    expect(facts).toMatchObject({ accepted: 1000, failed: 0, compared: 5 });
+    expect(facts.experiments).toBeGreaterThan(1);
+  });
+
+  it('runicorn: lists the seeded experiments, reads curves and exports CSV (built by the client after the viewer’s 501)', async () => {
+    const sandbox = await serve('runicorn');
+    expect(sandbox.env).toEqual({ RUNICORN_BASE_URL: sandbox.urls.runicorn });
+    const facts = await driveServices.runicorn(sandbox.env);
+    expect(facts.experiments).toBeGreaterThan(1);
+    expect(facts.series).toContain('loss');
+    expect(facts.csvLines).toBeGreaterThan(2);
+  });
+
   it('tinker: trains, saves a checkpoint and lists it through the sandbox', async () => {
     const sandbox = await serve('tinker');
     const facts = await driveServices.tinker(sandbox.env);

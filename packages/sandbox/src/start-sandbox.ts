@@ -7,7 +7,7 @@ import { createFaultPlan } from './fault-plan.js';
 import { createOperationMatcher } from './operation-matcher.js';
 import type { SandboxRequestEntry, SpecViolation } from './request-scope.js';
 import type { SandboxService } from './sandbox-service.js';
-import { sandboxServices } from './sandbox-services.js';
+import { type SandboxServices, sandboxServices } from './sandbox-services.js';
 import { sendSandboxError } from './send-sandbox-error.js';
 import { type MountedService, serveServiceRequest } from './serve-service-request.js';
 
@@ -32,7 +32,7 @@ export interface SandboxOptions<Services extends Record<string, SandboxService>>
 }
 
 /** A running sandbox: where each service is served, its mock's state, counters, and `close`. */
-export interface Sandbox<Services extends Record<string, SandboxService> = typeof sandboxServices> {
+export interface Sandbox<Services extends Record<string, SandboxService> = SandboxServices> {
   /** `http://127.0.0.1:PORT`. */
   url: string;
   port: number;
@@ -62,7 +62,7 @@ export interface Sandbox<Services extends Record<string, SandboxService> = typeo
  * const tinker = new ServiceClient({ baseURL: sandbox.urls.tinker, apiKey: sandbox.env.TINKER_API_KEY });
  * await sandbox.close();
  */
-export async function startSandbox<Services extends Record<string, SandboxService> = typeof sandboxServices>(
+export async function startSandbox<Services extends Record<string, SandboxService> = SandboxServices>(
   options: SandboxOptions<Services> = {},
 ): Promise<Sandbox<Services>> {
   const services = (options.services ?? sandboxServices) as Services;
@@ -130,12 +130,12 @@ export async function startSandbox<Services extends Record<string, SandboxServic
   try {
     for (const [name, service] of Object.entries(services)) {
       const baseURL = `${origin}/${name}`;
-      const mock = service.createMock({ baseURL, apiKey: service.apiKey, seed, speed });
+      const mock = service.createMock({ baseURL, ...(service.apiKey !== undefined && { apiKey: service.apiKey }), seed, speed });
       mounted.set(name, { name, service, mock, baseURL, match: createOperationMatcher(service.definition) });
       requests.set(name, 0);
       urls[name] = baseURL;
       mocks[name] = mock;
-      Object.assign(env, service.env({ baseURL, apiKey: service.apiKey }));
+      Object.assign(env, service.env(baseURL));
     }
   } catch (error) {
     server.close();

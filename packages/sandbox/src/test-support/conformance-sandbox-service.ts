@@ -8,7 +8,7 @@ export const conformanceSandboxService = {
   definition: conformanceService,
   apiKey: 'cf-sandbox-key',
   createMock: ({ baseURL, apiKey }) => createConformanceMock({ baseURL, apiKey, pollsUntilDone: 1 }),
-  env: ({ baseURL, apiKey }) => ({ CONFORMANCE_BASE_URL: baseURL, CONFORMANCE_API_KEY: apiKey }),
+  env: (baseURL) => ({ CONFORMANCE_BASE_URL: baseURL, CONFORMANCE_API_KEY: 'cf-sandbox-key' }),
 } satisfies SandboxService<ReturnType<typeof createConformanceMock>>;
 
 /** A conformance client pointed at a sandbox, retrying fast so fault tests stay quick. */

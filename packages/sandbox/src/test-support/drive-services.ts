@@ -1,4 +1,6 @@
 import { MiddlemanClient } from '@trainwire/jobs';
+import { ComparisonMetricSeries, SyvainMetricsApiClient } from '@trainwire/metrics';
+import { RunicornClient } from '@trainwire/metrics/runicorn';
 import { ServiceClient as TinkerServiceClient } from '@trainwire/tinker';
 import { TenSafeClient, verifyAuditChain } from '@trainwire/tinker/tensafe';
 import type { SandboxServiceName } from '../sandbox-services.js';
@@ -50,6 +52,32 @@ export const driveServices: Record<SandboxServiceName, (env: Record<string, stri
     const entries = [];
     for await (const entry of client.getAuditLogs()) entries.push(entry);
     return { loss: step.loss, artifactBytes: artifact.data.byteLength, audit: entries.length, chain: verifyAuditChain(entries).valid };
+  },
+  async metrics(env) {
+    const client = new SyvainMetricsApiClient(env.SYVAIN_METRICS_API_KEY, { host: env.SYVAIN_METRICS_HOST, maxRetries: 0 });
+    const { folder } = await client.createFolder('sandbox');
+    const { experiment } = await client.createExperiment('sandbox-run', { folder_id: folder.id });
+    const ingestor = client.ingestor(experiment.id, { batchSize: 250, sync: true });
+    for (let step = 0; step < 1000; step++) ingestor.log('loss', 2 / (step + 1), { step });
+    const report = await ingestor.close();
+    const compared = await client.compareMetrics([ComparisonMetricSeries({ experiment_id: experiment.id, metric_name: 'loss' })], {
+      limit: 5,
+    });
+    let seeded = 0;
+    for await (const _experiment of client.listExperiments()) seeded += 1;
+    return { accepted: report.accepted, failed: report.failed, compared: compared.rows.length, experiments: seeded };
+  },
+  async runicorn(env) {
+    const client = new RunicornClient({ baseURL: env.RUNICORN_BASE_URL, maxRetries: 0 });
+    try {
+      const experiments = await client.listExperiments();
+      const first = experiments[0]?.id as string;
+      const metrics = await client.getMetrics(first);
+      const csv = new TextDecoder().decode(await client.exportExperiment(first, { format: 'csv' }));
+      return { experiments: experiments.length, series: Object.keys(metrics.metrics), csvLines: csv.trim().split('\n').length };
+    } finally {
+      await client.close();
+    }
   },
   async jobs(env) {
     const client = new MiddlemanClient({ baseURL: env.MIDDLEMAN_API_URL, apiKey: env.MIDDLEMAN_API_KEY, maxRetries: 0 });

@@ -112,5 +112,5 @@ export const probeSandboxService = {
     ];
     return { handlers, state };
   },
-  env: ({ baseURL }) => ({ PROBE_BASE_URL: baseURL }),
+  env: (baseURL) => ({ PROBE_BASE_URL: baseURL }),
 } satisfies SandboxService<{ handlers: ReturnType<typeof http.get>[]; state: ProbeState }>;
