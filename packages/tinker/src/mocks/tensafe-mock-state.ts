@@ -7,14 +7,14 @@ import { checkpointBytes, contentHash, encryptArtifact, hexBytes, seededRandom, 
 type Schemas = components['schemas'];
 
 /** A training client as the mock keeps it. */
-export interface MockTrainingClient {
+export interface TenSafeMockTrainingClient {
   info: Schemas['TrainingClientInfo'];
   /** Privacy budget spent so far (sum of each noisy step's epsilon). */
   epsilon: number;
 }
 
 /** A future as the mock keeps it; it moves pending → running → completed/failed over polls. */
-export interface MockFuture {
+export interface TenSafeMockFuture {
   response: Schemas['FutureResponse'];
   tenantId: string;
   polls: number;
@@ -25,7 +25,7 @@ export interface MockFuture {
 }
 
 /** An encrypted artifact: the ciphertext and everything needed to decrypt it (for tests). */
-export interface MockArtifact {
+export interface TenSafeMockArtifact {
   artifact_id: string;
   tenant_id: string;
   training_client_id: string;
@@ -44,7 +44,7 @@ export interface MockArtifact {
 }
 
 /** The mock's clock and knobs. */
-export interface MockWorld {
+export interface TenSafeMockWorld {
   seed: number;
   speed: number;
   artifactSize: number;
@@ -53,9 +53,9 @@ export interface MockWorld {
 
 /** Everything the TenSafe mock holds; inspect it in tests (`mock.state`). */
 export class TenSafeMockState {
-  readonly trainingClients = new Map<string, MockTrainingClient>();
-  readonly futures = new Map<string, MockFuture>();
-  readonly artifacts = new Map<string, MockArtifact>();
+  readonly trainingClients = new Map<string, TenSafeMockTrainingClient>();
+  readonly futures = new Map<string, TenSafeMockFuture>();
+  readonly artifacts = new Map<string, TenSafeMockArtifact>();
   /** The audit log, one hash chain across tenants, in insertion order (as the server keeps it). */
   readonly auditLog: AuditLogEntry[] = [];
   /** Answers replayed for a repeated `Idempotency-Key` (tenant, method, path, key). */
@@ -63,9 +63,9 @@ export class TenSafeMockState {
   /** Resolves once the seeded data (whose checkpoint is encrypted asynchronously) is in place. */
   ready: Promise<void> = Promise.resolve();
   readonly #random: () => number;
-  readonly #world: MockWorld;
+  readonly #world: TenSafeMockWorld;
 
-  constructor(world: MockWorld) {
+  constructor(world: TenSafeMockWorld) {
     this.#world = world;
     this.#random = seededRandom(world.seed);
   }
@@ -86,7 +86,7 @@ export class TenSafeMockState {
     return { keyId: `dek-${sha256Hex(hex).slice(0, 16)}`, key: hexBytes(hex) as Uint8Array<ArrayBuffer> };
   }
 
-  createTrainingClient(tenantId: string, config: Schemas['TrainingConfig'], at = this.#world.now()): MockTrainingClient {
+  createTrainingClient(tenantId: string, config: Schemas['TrainingConfig'], at = this.#world.now()): TenSafeMockTrainingClient {
     const echo = {
       model_ref: config.model_ref,
       lora_config: config.lora_config === undefined ? null : config.lora_config,
@@ -97,7 +97,7 @@ export class TenSafeMockState {
       max_steps: config.max_steps ?? null,
       metadata: config.metadata ?? {},
     };
-    const client: MockTrainingClient = {
+    const client: TenSafeMockTrainingClient = {
       info: {
         training_client_id: this.id('tc'),
         tenant_id: tenantId,
@@ -116,9 +116,13 @@ export class TenSafeMockState {
   }
 
   /** Queue an operation; it runs when a poll finds it due (see {@link TenSafeMockState.advance}). */
-  submit(client: MockTrainingClient, operation: 'forward_backward' | 'optim_step', request: Record<string, unknown>): MockFuture {
+  submit(
+    client: TenSafeMockTrainingClient,
+    operation: 'forward_backward' | 'optim_step',
+    request: Record<string, unknown>,
+  ): TenSafeMockFuture {
     const now = this.#world.now();
-    const future: MockFuture = {
+    const future: TenSafeMockFuture = {
       response: {
         future_id: this.id('fut'),
         status: 'pending',
@@ -144,7 +148,7 @@ export class TenSafeMockState {
    * One poll of `future`: the first makes it `running`, the `pollsUntilDone`-th (or, scaled by
    * `speed`, 1.5 s of wall clock per remaining poll) runs the operation.
    */
-  advance(future: MockFuture, pollsUntilDone: number): void {
+  advance(future: TenSafeMockFuture, pollsUntilDone: number): void {
     const { response } = future;
     if (response.status !== 'pending' && response.status !== 'running') return;
     future.polls += 1;
@@ -161,7 +165,7 @@ export class TenSafeMockState {
     if (client && client.info.status === 'busy' && !this.#hasWork(client.info.training_client_id)) client.info.status = 'ready';
   }
 
-  cancel(future: MockFuture): boolean {
+  cancel(future: TenSafeMockFuture): boolean {
     const { response } = future;
     if (response.status !== 'pending' && response.status !== 'running') return false;
     response.status = 'cancelled';
@@ -181,7 +185,11 @@ export class TenSafeMockState {
   }
 
   /** Save the client's state: deterministic plaintext, its sha256, AES-256-GCM with the tenant key. */
-  async saveState(client: MockTrainingClient, request: Schemas['SaveStateRequest'], at = this.#world.now()): Promise<MockArtifact> {
+  async saveState(
+    client: TenSafeMockTrainingClient,
+    request: Schemas['SaveStateRequest'],
+    at = this.#world.now(),
+  ): Promise<TenSafeMockArtifact> {
     const { info } = client;
     const artifactId = this.id('art');
     const step = info.step;
@@ -190,7 +198,7 @@ export class TenSafeMockState {
     const aad = `${artifactId}|${info.tenant_id}|${info.training_client_id}`;
     const plaintext = checkpointBytes(`${this.#world.seed}|${artifactId}|${step}`, this.#world.artifactSize);
     const [hash, ciphertext] = await Promise.all([contentHash(plaintext), encryptArtifact(key, nonce, aad, plaintext)]);
-    const artifact: MockArtifact = {
+    const artifact: TenSafeMockArtifact = {
       artifact_id: artifactId,
       tenant_id: info.tenant_id,
       training_client_id: info.training_client_id,
@@ -264,7 +272,7 @@ export class TenSafeMockState {
   }
 
   /** What the server's worker (the mock orchestrator) does when the job runs. */
-  #run(future: MockFuture): void {
+  #run(future: TenSafeMockFuture): void {
     const { response } = future;
     const client = this.trainingClients.get(response.training_client_id);
     if (!client) {
@@ -322,9 +330,9 @@ export class TenSafeMockState {
   }
 
   #complete(
-    future: MockFuture,
-    client: MockTrainingClient,
-    result: NonNullable<MockFuture['result']>,
+    future: TenSafeMockFuture,
+    client: TenSafeMockTrainingClient,
+    result: NonNullable<TenSafeMockFuture['result']>,
     dp: Record<string, unknown> | undefined,
   ): void {
     future.response.status = 'completed';
@@ -332,7 +340,7 @@ export class TenSafeMockState {
     this.audit(client.info.tenant_id, client.info.training_client_id, future.response.operation, future.request, { dp });
   }
 
-  #fail(future: MockFuture, message: string): void {
+  #fail(future: TenSafeMockFuture, message: string): void {
     future.response.status = 'failed';
     future.error = message;
     this.audit(future.tenantId, future.response.training_client_id, future.response.operation, future.request, {

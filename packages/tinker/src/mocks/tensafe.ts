@@ -3,10 +3,10 @@ import { HttpResponse, http, type RequestHandler } from 'msw';
 import { type components, service } from '../generated/tensafe.js';
 import { sha256Hex } from '../tensafe/sha256.js';
 import { decryptArtifact } from './tensafe-mock-crypto.js';
-import { type MockTrainingClient, TenSafeMockState } from './tensafe-mock-state.js';
+import { TenSafeMockState, type TenSafeMockTrainingClient } from './tensafe-mock-state.js';
 
 export { service as tensafeService } from '../generated/tensafe.js';
-export type { MockArtifact, MockFuture, MockTrainingClient, TenSafeMockState } from './tensafe-mock-state.js';
+export type { TenSafeMockArtifact, TenSafeMockFuture, TenSafeMockState, TenSafeMockTrainingClient } from './tensafe-mock-state.js';
 
 type Schemas = components['schemas'];
 
@@ -160,7 +160,7 @@ export function createTenSafeMock(options: TenSafeMockOptions = {}): { handlers:
     body: { detail: { error: { code, message: `${what} not found`, details: {}, request_id: nextRequestId() } } },
   });
 
-  const ownClient = (tenantId: string, id: unknown): MockTrainingClient | undefined => {
+  const ownClient = (tenantId: string, id: unknown): TenSafeMockTrainingClient | undefined => {
     const client = state.trainingClients.get(String(id));
     return client && client.info.tenant_id === tenantId ? client : undefined;
   };

@@ -4,13 +4,29 @@ import { TGTinkerError } from './tensafe-errors.js';
 export type ArtifactWriter = (body: ReadableStream<Uint8Array>, destination: string) => Promise<{ path: string; bytesWritten: number }>;
 
 /**
+ * The parts of Node's modules the writer uses, typed here: the package is built without
+ * `@types/node`, so that nothing reachable from its entries needs Node.
+ */
+interface NodeModules {
+  fs: {
+    open(path: string, flags: string): Promise<{ sync(): Promise<void>; close(): Promise<void> }>;
+    rename(from: string, to: string): Promise<void>;
+    rm(path: string, options: { force: boolean }): Promise<void>;
+  };
+  createWriteStream(path: string, options: { flags: string }): unknown;
+  path: { resolve(path: string): string; dirname(path: string): string; basename(path: string): string; join(...parts: string[]): string };
+  Readable: { fromWeb(stream: ReadableStream<Uint8Array>): unknown };
+  pipeline(source: unknown, destination: unknown): Promise<void>;
+}
+
+/**
  * Load Node's file system (Node, Bun, Deno) and return a writer that streams a body to
  * `destination` in constant memory: into a temporary file in the same folder, flushed to disk,
  * then renamed over `destination`. If anything fails, the temporary file is removed and
  * `destination` is left as it was. Throws `TGTinkerError` (`FILE_SYSTEM_UNAVAILABLE`) elsewhere.
  */
 export async function loadArtifactWriter(): Promise<ArtifactWriter> {
-  let modules: Awaited<ReturnType<typeof importNodeModules>>;
+  let modules: NodeModules;
   try {
     modules = await importNodeModules();
   } catch (error) {
@@ -20,7 +36,7 @@ export async function loadArtifactWriter(): Promise<ArtifactWriter> {
       { cause: String(error) },
     );
   }
-  const [fs, { createWriteStream }, path, { Readable }, { pipeline }] = modules;
+  const { fs, createWriteStream, path, Readable, pipeline } = modules;
   return async (body, destination) => {
     const target = path.resolve(destination);
     const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${crypto.randomUUID()}.part`);
@@ -34,7 +50,7 @@ export async function loadArtifactWriter(): Promise<ArtifactWriter> {
       }),
     );
     try {
-      await pipeline(Readable.fromWeb(counted as never), createWriteStream(temporary, { flags: 'wx' }));
+      await pipeline(Readable.fromWeb(counted), createWriteStream(temporary, { flags: 'wx' }));
       // Flush to disk before the rename, so a crash cannot leave a renamed but empty file.
       const file = await fs.open(temporary, 'r+');
       await file.sync().finally(() => file.close());
@@ -48,12 +64,18 @@ export async function loadArtifactWriter(): Promise<ArtifactWriter> {
   };
 }
 
-function importNodeModules() {
-  return Promise.all([
-    import('node:fs/promises'),
-    import('node:fs'),
-    import('node:path'),
-    import('node:stream'),
-    import('node:stream/promises'),
-  ]);
+/** A specifier in a variable: bundlers for browsers leave it alone, and TypeScript needs no Node types. */
+const load = (specifier: string): Promise<Record<string, unknown>> => import(specifier);
+
+async function importNodeModules(): Promise<NodeModules> {
+  const [fs, fsSync, path, stream, streamPromises] = await Promise.all(
+    ['node:fs/promises', 'node:fs', 'node:path', 'node:stream', 'node:stream/promises'].map(load),
+  );
+  return {
+    fs: fs as unknown as NodeModules['fs'],
+    createWriteStream: fsSync?.createWriteStream as NodeModules['createWriteStream'],
+    path: path as unknown as NodeModules['path'],
+    Readable: stream?.Readable as NodeModules['Readable'],
+    pipeline: streamPromises?.pipeline as NodeModules['pipeline'],
+  };
 }

@@ -90,6 +90,8 @@ describe('verifyAuditChain', () => {
       `Audit chain broken at entry 1 (${chain[2]?.entry_id}): its prev_hash does not link to the entry before it.`,
     );
 
+    expect(verifyAuditChain(removed, { checkLinks: false })).toMatchObject({ valid: true, checked: chain.length - 1 });
+    expect(verifyAuditChain(altered, { checkLinks: false })).toMatchObject({ valid: false, index: 2, field: 'record_hash' });
     expect(verifyAuditChain(chain.slice(1), { previousHash: GENESIS_HASH })).toMatchObject({ valid: false, index: 0, field: 'prev_hash' });
     expect(verifyAuditChain(chain.slice(1))).toMatchObject({ valid: true });
     expect(verifyAuditChain([])).toEqual({ valid: true, checked: 0, lastHash: undefined });

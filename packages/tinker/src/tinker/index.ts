@@ -13,7 +13,7 @@ export {
 } from '@trainwire/core';
 export type { components, paths } from '../generated/tinker.js';
 export * from './tinker-errors.js';
-export * from './tinker-future.js';
+export type { TinkerFutureProgress, TinkerFutureResults, TinkerRequestType } from './tinker-future.js';
 export * from './tinker-list-future.js';
 export * from './tinker-path.js';
 export * from './tinker-rest-client.js';

@@ -1,6 +1,6 @@
 import { Future, FutureFailedError, FutureTimeoutError, InvalidFutureTokenError, NotFoundError, registerSecret } from '@trainwire/core';
 import { useMockServer } from '@trainwire/testing';
-import { HttpResponse, http } from 'msw';
+import { getResponse, HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { createTinkerMock } from '../mocks/tinker.js';
 import { FutureExpiredError, RequestFailedError } from './tinker-errors.js';
@@ -59,6 +59,26 @@ describe('Tinker futures (retrieve_future)', () => {
       expect(poll.headers.get('x-tinker-request-type')).toBe('ForwardBackward');
       expect(poll.headers.get('x-idempotency-key')).not.toBe('submit-key');
     }
+  });
+
+  it('never submits a training step twice when its answer is lost: the retry repeats the idempotency key', async () => {
+    const training = await trainingClient();
+    let dropped = false;
+    server.use(
+      http.post(`${API}/forward_backward`, async ({ request }) => {
+        if (dropped) return undefined;
+        dropped = true;
+        await getResponse(mock.handlers, request.clone()); // the server did the work...
+        return HttpResponse.error(); // ...and the answer never arrived
+      }),
+    );
+    const before = mock.state.futures.size;
+    const output = await training.forwardBackward(batch, 'cross_entropy');
+    expect(output.loss_fn_outputs).toHaveLength(1);
+    expect(mock.state.futures.size - before).toBe(1);
+    const keys = submissions().map((request) => request.headers.get('x-idempotency-key'));
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(keys[0]);
   });
 
   it('re-polls at once on try_again and on 408, reporting queue_state through onProgress', async () => {

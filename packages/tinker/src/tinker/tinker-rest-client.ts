@@ -5,6 +5,7 @@ import {
   type PageOptions,
   type PagePromise,
   type RequestOptions,
+  TrainwireError,
   type Transport,
 } from '@trainwire/core';
 import type { components, paths } from '../generated/tinker.js';
@@ -239,6 +240,13 @@ export class RestClient {
         { maxRetries: Math.max(this.#maxRetries, ARCHIVE_RETRIES), ...options },
       );
     } catch (error) {
+      if (error instanceof APIError && error.status === 0) {
+        // fetch's opaque redirect: browsers do not let a script read a redirect's Location.
+        throw new TrainwireError(
+          'The archive URL came as a redirect, which this runtime does not let a script read; call getCheckpointArchiveUrl from Node, Bun or Deno.',
+          { cause: error },
+        );
+      }
       const location = error instanceof APIError && error.status >= 300 && error.status < 400 ? error.headers.get('location') : null;
       if (!location || !(error instanceof APIError)) throw error;
       const expires = Date.parse(error.headers.get('expires') ?? '');

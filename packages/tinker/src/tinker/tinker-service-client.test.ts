@@ -219,6 +219,19 @@ describe('TrainingClient', () => {
     expect(missing).toBeInstanceOf(RequestFailedError);
   });
 
+  it('sends a weights access token but keeps it out of the future token', async () => {
+    const training = await service().createLoraTrainingClient({ base_model: 'Qwen/Qwen3-8B' });
+    const { path } = await training.saveState('shared');
+    const future = training.loadState(path, { weights_access_token: 'wat-secret-123' });
+    await future.submitted();
+    expect((await bodyOf('load_weights')).weights_access_token).toBe('wat-secret-123');
+    const token = future.serialize();
+    const decoded = new TextDecoder().decode(Uint8Array.from(atob(token.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)));
+    expect(decoded).toContain(path);
+    expect(decoded).not.toContain('wat-secret-123');
+    await future;
+  });
+
   it('gets the model info', async () => {
     const training = await service().createLoraTrainingClient({ base_model: 'Qwen/Qwen3-8B', rank: 4 });
     const info = await training.getInfo();

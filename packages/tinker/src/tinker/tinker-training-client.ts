@@ -1,4 +1,4 @@
-import { Future, type RequestOptions, type Transport } from '@trainwire/core';
+import { Future, type RequestOptions, registerSecret, type Transport } from '@trainwire/core';
 import type { components, paths } from '../generated/tinker.js';
 import { submitTinkerFuture, type TinkerFutureRequest, type TinkerRequestType } from './tinker-future.js';
 import { parseTinkerPath } from './tinker-path.js';
@@ -123,6 +123,8 @@ export class TrainingClient {
     } catch (error) {
       return Future.submit(() => Promise.reject(error));
     }
+    // A credential: kept out of errors, logs and the future's token.
+    registerSecret(params.weights_access_token);
     const body = {
       path,
       optimizer,
