@@ -29,3 +29,4 @@ process.on('message', (message) => {
   for (const entry of mock.state.metrics.values()) events += entry.events.length;
   process.send?.({ events, ingestRequests: mock.state.ingestRequests });
 });
+process.on('SIGINT', () => process.exit(0));

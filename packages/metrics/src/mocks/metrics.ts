@@ -139,9 +139,10 @@ export function createMetricsMock(options: MetricsMockOptions = {}) {
 
   /** Replays the first 2xx answer to a write that repeats its Idempotency-Key; refuses a key reused for another body. */
   const once = async (request: Request, handle: (body: unknown) => { status: number; body: unknown }) => {
-    const text = await request.text();
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    const text = decoder.decode(bytes);
     const key = request.headers.get('idempotency-key');
-    const fingerprint = `${request.method} ${new URL(request.url).pathname} ${fnv(text)}`;
+    const fingerprint = `${request.method} ${new URL(request.url).pathname} ${await digest(bytes)}`;
     const known = key ? state.replies.get(key) : undefined;
     if (known && known.fingerprint !== fingerprint)
       return error(422, 'idempotency_key_reused', 'This Idempotency-Key was used for a different request.');
@@ -199,6 +200,7 @@ export function createMetricsMock(options: MetricsMockOptions = {}) {
   const siblingNamed = (name: string, parentId: string | null, except?: string) =>
     [...state.folders.values()].some((folder) => folder.name === name && folder.parent_id === parentId && folder.id !== except);
 
+  const interned = new Map<string, Metadata>();
   /** Store events; returns the counts the API answers with. */
   const ingest = (experimentId: string, events: Schemas['MetricEvent'][], sync: boolean) => {
     const entry = store(experimentId);
@@ -218,17 +220,19 @@ export function createMetricsMock(options: MetricsMockOptions = {}) {
         else rejected.push({ client_event_id: event.client_event_id, reason: 'client_event_id was already used for a different event' });
         continue;
       }
-      const stored: StoredMetric = {
-        client_event_id: event.client_event_id,
-        name: event.name,
-        value: event.value,
+      const shared = interned.get(metadataKey) ?? metadata;
+      interned.set(metadataKey, shared);
+      const stored = new Stored(
+        event.client_event_id,
+        event.name,
+        event.value,
         step,
-        metadata,
+        shared,
         metadataKey,
-        timestamp: event.timestamp,
-        recordedAt: time,
+        event.timestamp,
+        time,
         visibleAt,
-      };
+      );
       entry.byId.set(stored.client_event_id, stored);
       entry.events.push(stored);
       accepted++;
@@ -687,6 +691,21 @@ export function createMetricsMock(options: MetricsMockOptions = {}) {
   return { handlers, state };
 }
 
+/** A class, so a million stored events share one shape. */
+class Stored implements StoredMetric {
+  constructor(
+    public client_event_id: string,
+    public name: string,
+    public value: number,
+    public step: number | null,
+    public metadata: Metadata,
+    public metadataKey: string,
+    public timestamp: string | undefined,
+    public recordedAt: number,
+    public visibleAt: number,
+  ) {}
+}
+
 function point(event: StoredMetric): Schemas['MetricPoint'] {
   return {
     client_event_id: event.client_event_id,
@@ -728,19 +747,28 @@ function checkEvent(value: unknown): string | undefined {
   return undefined;
 }
 
+/** What "the same metadata" compares: sorted keys, type-tagged, length-prefixed values. */
 function canonical(metadata: Metadata): string {
-  const keys = Object.keys(metadata).sort();
-  return JSON.stringify(keys.map((key) => [key, metadata[key]]));
+  const keys = Object.keys(metadata);
+  if (keys.length > 1) keys.sort();
+  let text = '';
+  for (const key of keys) {
+    const value = String(metadata[key]);
+    text += `${key.length}:${key}${typeof metadata[key]}${value.length}:${value}`;
+  }
+  return text;
 }
 
 function round(value: number): number {
   return Math.round(value * 10_000) / 10_000;
 }
 
-function fnv(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < text.length; index++) hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193);
-  return `${(hash >>> 0).toString(16)}:${text.length}`;
+const decoder = new TextDecoder();
+
+/** A short SHA-256 of a request body (Web Crypto: Node, Deno, Bun and browsers). */
+async function digest(bytes: Uint8Array): Promise<string> {
+  const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+  return Array.from(hash.subarray(0, 12), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 function mulberry32(seed: number): () => number {
