@@ -158,8 +158,8 @@ describe('jobs', () => {
     [{ script_path: '' }, 'script_path', 'Invalid script_path: must be a non-empty string (got "")'],
     [{ input_data_path: '  ' }, 'input_data_path', 'Invalid input_data_path: must be a non-empty string (got "  ")'],
   ])('refuses %j before sending anything', async (change, field, message) => {
-    const error = await Promise.resolve()
-      .then(() => client().createJob({ ...JOB, ...(change as object) }))
+    const error = await client()
+      .createJob({ ...JOB, ...(change as object) })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InvalidRequestError);
     expect((error as InvalidRequestError).field).toBe(field);
@@ -333,7 +333,13 @@ describe('billing', () => {
   });
 
   it('refuses a limit out of range before sending', async () => {
-    expect(() => client().getTransactions({ limit: 500 })).toThrow('Invalid limit: must be a whole number from 1 to 100 (got 500)');
+    await expect(client().getTransactions({ limit: 500 })).rejects.toThrow('Invalid limit: must be a whole number from 1 to 100 (got 500)');
+    const walk = async () => {
+      for await (const job of client().listJobs({ status: 'exploded' as 'running' })) expect(job).toBeUndefined();
+    };
+    await expect(walk()).rejects.toThrow(
+      'Invalid status: must be one of queued, provisioning, running, paused, resuming, checkpointing, completed, cancelled, failed (got "exploded")',
+    );
     expect(requests).toHaveLength(0);
   });
 });
@@ -369,12 +375,39 @@ describe('data', () => {
     expect(progress.at(-1)).toBe(1);
   });
 
+  it('streams a large file in 64 KiB chunks as it is sent, never holding it whole', async () => {
+    const path = join(directory, 'big.bin');
+    const size = 8 * 1024 * 1024;
+    await writeFile(path, new Uint8Array(size).fill(1));
+    const chunks: number[] = [];
+    let loadedAtFirstChunk = -1;
+    let loaded = 0;
+    let putHeaders: Headers | undefined;
+    const fetch = async (request: Request) => {
+      if (request.method !== 'PUT') return globalThis.fetch(request);
+      putHeaders = request.headers;
+      const reader = request.body!.getReader();
+      while (true) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        if (loadedAtFirstChunk < 0) loadedAtFirstChunk = loaded;
+        chunks.push(value.byteLength);
+      }
+      return new Response(null, { status: 200 });
+    };
+    await client({ fetch }).uploadFile(path, { onProgress: (progress) => (loaded = progress.loaded) });
+    expect(chunks.reduce((sum, length) => sum + length, 0)).toBe(size);
+    expect(Math.max(...chunks)).toBeLessThanOrEqual(64 * 1024);
+    expect(loadedAtFirstChunk).toBeLessThan(size); // the first bytes left before the file was read to the end
+    expect(putHeaders?.get('x-api-key')).toBeNull();
+  });
+
   it('uploads a Blob and a ReadableStream (which needs its size)', async () => {
     const blob = new File(['hello, middleman'], 'notes.txt', { type: 'text/plain' });
     const fromBlob = await client().uploadFile(blob);
     expect(fromBlob).toMatch(/^uploads\/unassigned\/[a-z0-9]{8}\/notes.txt$/);
     const stream = () => new Blob(['streamed bytes']).stream();
-    expect(() => client().uploadFile(stream())).rejects.toThrow('Invalid size: is required');
+    await expect(client().uploadFile(stream())).rejects.toThrow('Invalid size: is required');
     const fromStream = await client().uploadFile(stream(), { size: 14, filename: 'part.bin' });
     const upload = [...mock.state.uploads.values()].find((item) => item.blob_path === fromStream);
     expect(new TextDecoder().decode(upload?.data)).toBe('streamed bytes');
@@ -390,6 +423,16 @@ describe('data', () => {
     requests.length = 0;
     await expect(client().uploadFile(join(directory, 'nope.bin'))).rejects.toThrow(/Invalid path: cannot read .*nope.bin.*ENOENT/);
     expect(requests).toHaveLength(0);
+  });
+
+  it('retries a PUT that met a 5xx when the source can be read again', async () => {
+    let failures = 0;
+    server.use(
+      http.put(`${BASE}/_storage/upload/:token`, () => (failures++ === 0 ? new HttpResponse('SlowDown', { status: 503 }) : undefined)),
+    );
+    const blobPath = await client().uploadFile(new Blob(['retry me']));
+    expect(requests.filter((request) => request.method === 'PUT')).toHaveLength(2);
+    expect([...mock.state.uploads.values()].find((item) => item.blob_path === blobPath)?.received).toBe(8);
   });
 
   it('gets a download URL for a job, or one file of it', async () => {

@@ -13,7 +13,7 @@ import { type components, type paths, service } from './generated/jobs.js';
 import { InsufficientCreditsError } from './middleman-errors.js';
 import { type JobDetail, withTerminal } from './middleman-job.js';
 import { type PollJobOptions, pollJob } from './middleman-job-poller.js';
-import { TotalPagePromise } from './middleman-list.js';
+import { checkedList, TotalPagePromise } from './middleman-list.js';
 import { openSource, putToPresignedUrl, type UploadFileOptions, type UploadSource } from './middleman-upload.js';
 import { validateApiKeyCreate, validateJobCreate, validateJobQuery, validatePaging } from './middleman-validation.js';
 
@@ -106,9 +106,11 @@ export class MiddlemanClient {
 
   /** Jobs, newest first: `await` gives `[jobs, total]` for one page, `for await` walks every job. */
   listJobs(params: ListJobsParams = {}, options?: RequestOptions & PageOptions): TotalPagePromise<Schemas['Job'], JobDetail> {
-    validateJobQuery(params);
     const query = { limit: params.limit ?? 20, offset: params.offset ?? 0, ...(params.status ? { status: params.status } : {}) };
-    return new TotalPagePromise(this.#transport.paginate('get', '/jobs', { params: { query } }, options), withTerminal);
+    return checkedList(
+      () => validateJobQuery(params),
+      () => new TotalPagePromise(this.#transport.paginate('get', '/jobs', { params: { query } }, options), withTerminal),
+    );
   }
 
   /** One job with its progress and cost. */
@@ -121,7 +123,7 @@ export class MiddlemanClient {
    * Create a training job; its estimated cost is reserved. An `Idempotency-Key` goes with it (the
    * same on every retry), so a retried create never starts two jobs.
    */
-  createJob(params: JobCreateRequest, options?: RequestOptions): Promise<JobCreateResponse> {
+  async createJob(params: JobCreateRequest, options?: RequestOptions): Promise<JobCreateResponse> {
     const body: JobCreateRequest = {
       gpu_type: 't4',
       gpu_count: 1,
@@ -193,9 +195,11 @@ export class MiddlemanClient {
     params: { limit?: number | undefined; offset?: number | undefined } = {},
     options?: RequestOptions & PageOptions,
   ): TotalPagePromise<Transaction> {
-    validatePaging(params);
     const query = { limit: params.limit ?? 20, offset: params.offset ?? 0 };
-    return new TotalPagePromise(this.#transport.paginate('get', '/billing/transactions', { params: { query } }, options), (item) => item);
+    return checkedList(
+      () => validatePaging(params),
+      () => new TotalPagePromise(this.#transport.paginate('get', '/billing/transactions', { params: { query } }, options), (item) => item),
+    );
   }
 
   // ── Data ──────────────────────────────────────────────────────────────────────────────────
@@ -311,11 +315,19 @@ export class MiddlemanClient {
     params: { limit?: number | undefined; offset?: number | undefined } = {},
     options?: RequestOptions & PageOptions,
   ): TotalPagePromise<WebhookDelivery> {
-    validatePaging(params);
     const query = { limit: params.limit ?? 20, offset: params.offset ?? 0 };
-    return new TotalPagePromise(
-      this.#transport.paginate('get', '/webhooks/{webhook_id}/deliveries', { params: { path: { webhook_id: webhookId }, query } }, options),
-      (item) => item,
+    return checkedList(
+      () => validatePaging(params),
+      () =>
+        new TotalPagePromise(
+          this.#transport.paginate(
+            'get',
+            '/webhooks/{webhook_id}/deliveries',
+            { params: { path: { webhook_id: webhookId }, query } },
+            options,
+          ),
+          (item) => item,
+        ),
     );
   }
 

@@ -27,7 +27,7 @@ export async function* pollJob(
   const { pollInterval, timeout, signal } = options;
   const deadline = new AbortController();
   const timer = timeout === undefined ? undefined : setTimeout(() => deadline.abort(new Error('deadline')), timeout);
-  const stop = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;
+  const stop = signal ? anySignal(signal, deadline) : deadline.signal;
   let lastStatus: string | undefined;
   let failures = 0;
   const interrupted = (cause?: unknown) => {
@@ -70,4 +70,12 @@ export function isTransient(error: unknown): boolean {
 function transientDelay(error: unknown, pollInterval: number, failures: number): number {
   if (error instanceof RateLimitError && error.retryAfter !== undefined) return error.retryAfter;
   return Math.min(pollInterval * 2 ** failures, Math.max(pollInterval, MAX_BACKOFF));
+}
+
+/** `AbortSignal.any([signal, controller.signal])`, also where the runtime lacks `AbortSignal.any`. */
+function anySignal(signal: AbortSignal, controller: AbortController): AbortSignal {
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any([signal, controller.signal]);
+  if (signal.aborted) controller.abort(signal.reason);
+  else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
+  return controller.signal;
 }

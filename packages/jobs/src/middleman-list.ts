@@ -1,4 +1,4 @@
-import type { PagePromise } from '@trainwire/core';
+import { PagePromise } from '@trainwire/core';
 
 /** A page as Middleman sends it: the items in `data`, the count of all of them in `total`. */
 export interface TotalPage<Raw> {
@@ -50,4 +50,23 @@ export class TotalPagePromise<Raw, Item = Raw> implements PromiseLike<[Item[], n
     for await (const item of this) items.push(item);
     return items;
   }
+}
+
+/**
+ * A list call that fails as a promise would (on `await` and on `for await`) rather than throwing
+ * when it is made: how invalid list parameters surface.
+ */
+export function failedList<Raw, Item>(error: unknown): TotalPagePromise<Raw, Item> {
+  const pages = new PagePromise<TotalPage<Raw>, Raw>(() => Promise.reject(error), {}, { items: (page) => page.data, next: () => null });
+  return new TotalPagePromise(pages, (raw) => raw as unknown as Item);
+}
+
+/** Run `check`, then build the list; a failed check becomes a rejected list. */
+export function checkedList<Raw, Item>(check: () => void, build: () => TotalPagePromise<Raw, Item>): TotalPagePromise<Raw, Item> {
+  try {
+    check();
+  } catch (error) {
+    return failedList(error);
+  }
+  return build();
 }

@@ -14,3 +14,13 @@ export function integerFlag(context: CommandContext, name: string): number | und
   if (!/^-?\d+$/.test(value.trim())) throw new UsageError(`--${name} must be a whole number (got ${JSON.stringify(value)}).`);
   return Number(value);
 }
+
+/** A non-negative number flag (seconds may be fractional); anything else is a usage error. */
+export function secondsFlag(context: CommandContext, name: string): number | undefined {
+  const value = stringFlag(context, name);
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds < 0)
+    throw new UsageError(`--${name} must be a number of seconds (got ${JSON.stringify(value)}).`);
+  return seconds;
+}

@@ -334,6 +334,15 @@ describe('keys, config and errors', () => {
     await rm(other, { recursive: true });
   });
 
+  it('asks for the key on a terminal without echoing it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'middleman-home-'));
+    const typed = await run(['auth'], { home: dir, env: {}, stdinTTY: true, stdin: [`${KEY}\r`] });
+    expect(typed.code).toBe(0);
+    expect(typed.stderr).toBe('Enter your API key: \n');
+    expect((await readFile(join(dir, '.middleman', 'config'), 'utf8')).trim()).toBe(KEY);
+    await rm(dir, { recursive: true });
+  });
+
   it('says how to configure a key when there is none', async () => {
     const result = await run(['billing', 'balance'], { env: {}, home: join(home, 'nobody') });
     expect(result.stderr).toBe('error: No API key configured: run `middleman auth`, set MIDDLEMAN_API_KEY, or pass --api-key.\n');

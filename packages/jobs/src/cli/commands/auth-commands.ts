@@ -1,5 +1,5 @@
 import type { CommandSpec } from '../cli-command.js';
-import { configPath, readConfig, writeConfig } from '../cli-config.js';
+import { configPath, writeConfig } from '../cli-config.js';
 import { SetupError } from '../cli-errors.js';
 import { credits } from '../cli-output.js';
 import { readHidden, readLine } from '../cli-prompt.js';
@@ -40,7 +40,6 @@ const whoami: CommandSpec = {
       : context.io.env.MIDDLEMAN_API_KEY
         ? 'MIDDLEMAN_API_KEY'
         : configPath(context.io);
-    if (!context.values['api-key'] && !context.io.env.MIDDLEMAN_API_KEY) await readConfig(context.io);
     if (context.json) return void context.out.json({ authenticated: true, key_source: source, base_url: client.baseURL, ...balance });
     const { out } = context;
     out.line(out.paint('green', 'Authenticated'));

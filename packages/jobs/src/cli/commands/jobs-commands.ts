@@ -6,7 +6,7 @@ import { UsageError } from '../cli-errors.js';
 import { epochText, jobRow, paintStatus, resolveJobId, statusSymbol } from '../cli-jobs-format.js';
 import { credits } from '../cli-output.js';
 import { confirm } from '../cli-prompt.js';
-import { integerFlag, stringFlag } from '../cli-values.js';
+import { integerFlag, secondsFlag, stringFlag } from '../cli-values.js';
 
 const list: CommandSpec = {
   path: ['jobs', 'list'],
@@ -216,7 +216,7 @@ const logs: CommandSpec = {
     let since = stringFlag(context, 'since');
     if (since !== undefined && Number.isNaN(Date.parse(since)))
       throw new InvalidRequestError('since', `must be an ISO date-time (got ${JSON.stringify(since)})`);
-    const interval = (integerFlag(context, 'interval') ?? 2) * 1000;
+    const interval = (secondsFlag(context, 'interval') ?? 2) * 1000;
     let printed = 0;
     while (true) {
       const lines = await client.getJobLogs(jobId, { since }, { signal: context.signal });

@@ -3,7 +3,7 @@ import type { CommandSpec } from '../cli-command.js';
 import { EXIT } from '../cli-errors.js';
 import { epochText, paintStatus, resolveJobId } from '../cli-jobs-format.js';
 import { credits, duration, type Output, progressBar, sparkline } from '../cli-output.js';
-import { integerFlag } from '../cli-values.js';
+import { secondsFlag } from '../cli-values.js';
 import { requireId } from './jobs-commands.js';
 
 const HIDE_CURSOR = '\x1b[?25l';
@@ -51,7 +51,7 @@ const watch: CommandSpec = {
   async run(context) {
     const client = await context.client();
     const jobId = await resolveJobId(client, requireId(context), context.signal);
-    const interval = (integerFlag(context, 'interval') ?? 5) * 1000;
+    const interval = (secondsFlag(context, 'interval') ?? 5) * 1000;
     const live = context.out.isTTY && !context.json;
     const losses: number[] = [];
     let drawn = 0;
