@@ -68,11 +68,14 @@ describe('the default services', () => {
     expect(facts.csvLines).toBeGreaterThan(2);
   });
 
-  it('tinker: trains, saves a checkpoint and lists it through the sandbox', async () => {
+  it('tinker: trains, saves a checkpoint, pages checkpoints, gets its archive URL, publishes it, sets a TTL, reads the audit log', async () => {
     const sandbox = await serve('tinker');
     const facts = await driveServices.tinker(sandbox.env);
     expect(facts).toMatchObject({ loss: expect.any(Number), path: expect.stringMatching(/^tinker:\/\/.+\/weights\/sandbox-step$/) });
     expect(facts.checkpoints).toContain('weights/sandbox-step');
+    expect(facts.pages).toBeGreaterThan(1);
+    expect(facts.archiveUrl).toMatch(/^https:\/\//);
+    expect(facts.auditEntries).toBeGreaterThan(0);
   });
 
   it('tensafe: trains, pulls the encrypted artifact (decrypted with the printed tenant) and verifies the audit chain', async () => {

@@ -32,7 +32,20 @@ export const driveServices: Record<SandboxServiceName, (env: Record<string, stri
       const saved = await training.saveState('sandbox-step');
       const rest = client.createRestClient();
       const listed = await rest.listCheckpoints(training.modelId);
-      return { loss: output.metrics['loss:sum'], path: saved.path, checkpoints: listed.checkpoints.map((item) => item.checkpoint_id) };
+      let pages = 0;
+      for await (const _page of rest.listUserCheckpoints({ limit: 4 }).pages()) pages += 1;
+      const archive = await rest.getCheckpointArchiveUrlFromTinkerPath(saved.path);
+      await rest.publishCheckpointFromTinkerPath(saved.path);
+      await rest.setCheckpointTtlFromTinkerPath(saved.path, 3600);
+      const audit = await rest.getAuditLog();
+      return {
+        loss: output.metrics['loss:sum'],
+        path: saved.path,
+        checkpoints: listed.checkpoints.map((item) => item.checkpoint_id),
+        pages,
+        archiveUrl: archive.url,
+        auditEntries: audit.entries.length,
+      };
     } finally {
       client.close();
     }
