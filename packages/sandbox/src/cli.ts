@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { FAULT_KINDS } from './fault.js';
-import { type FaultOptions, parseFaultOptions } from './fault-options.js';
+import { DEFAULT_FAULT_KINDS, type FaultOptions, parseFaultOptions } from './fault-options.js';
 import { FAULT_HEADER } from './fault-plan.js';
 import type { SandboxRequestEntry } from './request-scope.js';
 import type { SandboxService } from './sandbox-service.js';
@@ -107,6 +107,11 @@ async function main(): Promise<void> {
       ...Object.entries(sandbox.env).map(([name, value]) => `export ${name}=${shellValue(value)}`),
       '',
       `# Faults: send the header "${FAULT_HEADER}: 503" (or 429, 500, 502, reset, reset-after, truncate, slow=<ms>).`,
+      ...(faults?.rate
+        ? [
+            `# Random faults: ${Math.round(faults.rate * 1000) / 10}% of requests get one of ${(faults.kinds ?? DEFAULT_FAULT_KINDS).join(', ')} (seed ${faults.seed ?? seed}).`,
+          ]
+        : []),
       '# Ctrl-C stops the sandbox.',
       '',
     ];

@@ -14,6 +14,9 @@ export interface FaultOptions {
   retryAfterMs?: number;
 }
 
+/** The faults drawn from when `kinds` is not given. */
+export const DEFAULT_FAULT_KINDS: readonly string[] = ['429', '500', '503', 'reset'];
+
 const KEYS = new Set(['rate', 'kinds', 'seed', 'slow-ms', 'retry-after-ms']);
 
 /**
@@ -61,7 +64,7 @@ export function checkFaultOptions(options: FaultOptions): Fault[] {
   ] as const) {
     if (value !== undefined && !(value >= 0)) throw new RangeError(`Fault ${name} must be a non-negative number, got ${value}.`);
   }
-  const kinds = options.kinds ?? ['429', '500', '503', 'reset'];
+  const kinds = options.kinds ?? DEFAULT_FAULT_KINDS;
   if (rate > 0 && kinds.length === 0) throw new RangeError('Fault kinds must name at least one fault when rate > 0.');
   return kinds.map((kind) => parseFault(kind, options.slowMs ?? DEFAULT_SLOW_MS));
 }
