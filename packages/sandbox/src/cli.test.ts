@@ -51,6 +51,9 @@ describe('trainwire-sandbox (the built bin, as a child process)', () => {
     expect(processIsGone(pid)).toBe(true);
     expect(await portIsFree(port)).toBe(true);
     expect(running.stderr()).toContain('POST /jobs/jobs');
+    // The presigned upload was logged without its signature.
+    expect(running.stderr()).toMatch(/200 PUT \/jobs\/_storage\/upload\/\w+\?signature=\[redacted\] /);
+    expect(running.stderr()).not.toMatch(/signature=(?!\[redacted\])/);
     expect(running.stderr()).toContain('[fault 503]');
     expect(running.stderr()).toContain('trainwire-sandbox: stopped on SIGINT; faults injected: 503×1, reset×1');
   }, 60_000);

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sleep } from '@trainwire/core';
+import { redact, sleep } from '@trainwire/core';
 import type { Fault, FaultKind } from './fault.js';
 import type { FaultPlan } from './fault-plan.js';
+import { redactQuery } from './redact-query.js';
 import { sendSandboxError } from './send-sandbox-error.js';
 
 /** A spec violation by a mock's response: a bug in the mock. */
@@ -18,7 +19,7 @@ export interface SpecViolation {
 export interface SandboxRequestEntry {
   service: string;
   method: string;
-  /** The path below the service's base URL, with its query. */
+  /** The path below the service's base URL, with its query (credential parameters redacted). */
   path: string;
   /** The status sent, or `'reset'` when the connection was dropped. */
   status: number | 'reset';
@@ -53,8 +54,16 @@ export class RequestScope {
     readonly context: ServeContext,
     service: string,
     path: string,
+    search: string,
   ) {
-    this.entry = { service, method: (incoming.method ?? 'GET').toUpperCase(), path, status: 0, faults: [], durationMs: 0 };
+    this.entry = {
+      service,
+      method: (incoming.method ?? 'GET').toUpperCase(),
+      path: `${path}${redactQuery(search)}`,
+      status: 0,
+      faults: [],
+      durationMs: 0,
+    };
     outgoing.on('close', () => {
       if (!outgoing.writableFinished) this.closed.abort(new Error('The client went away.'));
     });
@@ -94,7 +103,7 @@ export class RequestScope {
   /** Log the request as done. */
   finish(status: number | 'reset', problem?: string): void {
     this.entry.status = status;
-    if (problem) this.entry.problem = problem;
+    if (problem) this.entry.problem = redact(problem);
     this.entry.durationMs = Math.round(performance.now() - this.#started);
     this.context.log(this.entry);
   }

@@ -34,7 +34,7 @@ export async function serveServiceRequest(
   context: ServeContext,
 ): Promise<void> {
   const path = url.pathname.slice(mounted.name.length + 1) || '/';
-  const scope = new RequestScope(incoming, outgoing, context, mounted.name, `${path}${url.search}`);
+  const scope = new RequestScope(incoming, outgoing, context, mounted.name, path, url.search);
   const method = scope.entry.method;
   try {
     scope.useFaults(context.plan.choose(incomingHeaders(incoming)));
