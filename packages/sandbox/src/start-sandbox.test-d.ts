@@ -1,3 +1,4 @@
+import type { MiddlemanMockState } from '@trainwire/jobs/msw';
 import { describe, expectTypeOf, it } from 'vitest';
 import type { SandboxMockOptions, SandboxService } from './sandbox-service.js';
 import { type Sandbox, startSandbox } from './start-sandbox.js';
@@ -12,6 +13,13 @@ describe('startSandbox types', () => {
     expectTypeOf(sandbox.requests().conformance).toBeNumber();
     // @ts-expect-error not a service of this sandbox
     sandbox.urls.tinker;
+  });
+
+  it('types the default services by their mocks', async () => {
+    const sandbox = await startSandbox();
+    expectTypeOf(sandbox.mocks.jobs.state).toEqualTypeOf<MiddlemanMockState>();
+    expectTypeOf(sandbox.urls).toEqualTypeOf<{ tinker: string; tensafe: string; metrics: string; runicorn: string; jobs: string }>();
+    expectTypeOf(sandbox.env).toEqualTypeOf<Record<string, string>>();
   });
 
   it('checks a custom service against the mock contract', () => {
