@@ -59,8 +59,8 @@ describe('trainwire-sandbox (the built bin, as a child process)', () => {
   }, 60_000);
 
   it('stops on SIGTERM with exit code 0, even with a request in flight', async () => {
-    running = await startBin(['--quiet', '--fault', 'rate=0.05,kinds=503,slow=10']);
-    expect(running.stdout()).toContain('# Random faults: 5% of requests get one of 503, slow=10 (seed 1).');
+    running = await startBin(['--quiet', '--fault', 'rate=0.05,kinds=503,slow=10,services=jobs,metrics']);
+    expect(running.stdout()).toContain('# Random faults: 5% of requests to jobs, metrics get one of 503, slow=10 (seed 1).');
     const port = Number(new URL(running.env.MIDDLEMAN_API_URL ?? '').port);
     const pending = fetch(`${running.urls.jobs}/billing/balance`, { headers: { 'x-sandbox-fault': 'slow=20000' } }).catch(() => 'dropped');
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -18,7 +18,7 @@ Options:
   --seed <n>          seed of the mocks' data and of random faults (default 1)
   --speed <x>         scale of simulated time, 2 = twice as fast (default 1)
   --fault <spec>      random faults, e.g. rate=0.1,kinds=429,500,reset,truncate,slow=200
-                      (keys: rate, kinds, seed, slow-ms, retry-after-ms)
+                      (keys: rate, kinds, services, seed, slow-ms, retry-after-ms)
   --services <names>  serve only these services, comma-separated
   --json              print one JSON line { url, urls, env } instead of the text banner
   --quiet             do not log each request to stderr
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
       `# Faults: send the header "${FAULT_HEADER}: 503" (or 429, 500, 502, reset, reset-after, truncate, slow=<ms>).`,
       ...(faults?.rate
         ? [
-            `# Random faults: ${Math.round(faults.rate * 1000) / 10}% of requests get one of ${(faults.kinds ?? DEFAULT_FAULT_KINDS).join(', ')} (seed ${faults.seed ?? seed}).`,
+            `# Random faults: ${Math.round(faults.rate * 1000) / 10}% of requests${faults.services ? ` to ${faults.services.join(', ')}` : ''} get one of ${(faults.kinds ?? DEFAULT_FAULT_KINDS).join(', ')} (seed ${faults.seed ?? seed}).`,
           ]
         : []),
       '# Ctrl-C stops the sandbox.',

@@ -18,6 +18,14 @@ describe('parseFaultOptions', () => {
     });
   });
 
+  it('reads a services list, which kinds may follow', () => {
+    expect(parseFaultOptions('rate=0.2,services=metrics,jobs,kinds=503,reset')).toEqual({
+      rate: 0.2,
+      services: ['metrics', 'jobs'],
+      kinds: ['503', 'reset'],
+    });
+  });
+
   it('names what it cannot read', () => {
     expect(() => parseFaultOptions('rate=lots')).toThrow('--fault: rate must be a number, got "lots".');
     expect(() => parseFaultOptions('503')).toThrow('--fault: unexpected "503"; write kinds=<kind>,<kind>...');
@@ -43,7 +51,7 @@ describe('createFaultPlan', () => {
   it('chooses the same faults for the same seed and counts them', () => {
     const draw = (seed: number) => {
       const plan = createFaultPlan({ rate: 0.3, kinds: ['429', 'reset', 'slow=5'], seed });
-      return Array.from({ length: 50 }, () => plan.choose(new Headers())[0]?.kind ?? '-').join(' ');
+      return Array.from({ length: 50 }, () => plan.choose(new Headers(), 'jobs')[0]?.kind ?? '-').join(' ');
     };
     expect(draw(5)).toBe(draw(5));
     expect(draw(5)).not.toBe(draw(6));
@@ -54,11 +62,24 @@ describe('createFaultPlan', () => {
 
   it('reads several faults from the header and lets it override the random plan', () => {
     const plan = createFaultPlan({ rate: 1, kinds: ['503'] });
-    expect(plan.choose(new Headers({ 'x-sandbox-fault': 'slow=10, truncate' }))).toEqual([
+    expect(plan.choose(new Headers({ 'x-sandbox-fault': 'slow=10, truncate' }), 'jobs')).toEqual([
       { kind: 'slow', delayMs: 10 },
       { kind: 'truncate' },
     ]);
     plan.count('truncate');
     expect(plan.counts()).toMatchObject({ truncate: 1, '503': 0 });
+  });
+
+  it('limits random faults to the services named, and can be reconfigured while the counts carry on', () => {
+    const plan = createFaultPlan({ rate: 1, kinds: ['503'], services: ['metrics'] });
+    expect(plan.choose(new Headers(), 'jobs')).toEqual([]);
+    expect(plan.choose(new Headers(), 'metrics')).toEqual([{ kind: '503' }]);
+    plan.count('503');
+    plan.configure(undefined);
+    expect(plan.choose(new Headers(), 'metrics')).toEqual([]);
+    plan.configure({ rate: 1, kinds: ['429'], retryAfterMs: 5 });
+    expect(plan.choose(new Headers(), 'jobs')).toEqual([{ kind: '429' }]);
+    expect(plan.retryAfterMs).toBe(5);
+    expect(plan.counts()['503']).toBe(1);
   });
 });

@@ -6,6 +6,8 @@ export interface FaultOptions {
   rate?: number;
   /** The faults to choose from, as tokens (`'429'`, `'reset'`, `'slow=200'`...). @default ['429', '500', '503', 'reset'] */
   kinds?: readonly string[];
+  /** Only requests to these services (by path prefix, e.g. `['metrics']`) get random faults. @default every service */
+  services?: readonly string[];
   /** Seed of the random choices, so a run repeats exactly. @default the sandbox's `seed` */
   seed?: number;
   /** Delay of a `slow` fault given without one, in ms. @default 1000 */
@@ -17,15 +19,17 @@ export interface FaultOptions {
 /** The faults drawn from when `kinds` is not given. */
 export const DEFAULT_FAULT_KINDS: readonly string[] = ['429', '500', '503', 'reset'];
 
-const KEYS = new Set(['rate', 'kinds', 'seed', 'slow-ms', 'retry-after-ms']);
+const KEYS = new Set(['rate', 'kinds', 'services', 'seed', 'slow-ms', 'retry-after-ms']);
+const LISTS = new Set(['kinds', 'services']);
 
 /**
- * Read a `--fault` value such as `rate=0.1,kinds=429,500,reset,slow=200,seed=7`: tokens without a
- * key continue the `kinds` list. Throws a `RangeError` naming the part it cannot read.
+ * Read a `--fault` value such as `rate=0.1,kinds=429,500,reset,slow=200,services=metrics,seed=7`:
+ * tokens without a key continue the list (`kinds`, `services`) before them. Throws a `RangeError`
+ * naming the part it cannot read.
  */
 export function parseFaultOptions(text: string): FaultOptions {
   const options: FaultOptions = {};
-  const kinds: string[] = [];
+  const lists: Record<string, string[]> = { kinds: [], services: [] };
   let current: string | undefined;
   for (const part of text
     .split(',')
@@ -33,13 +37,14 @@ export function parseFaultOptions(text: string): FaultOptions {
     .filter(Boolean)) {
     const [key = '', value = ''] = part.split('=', 2);
     if (!KEYS.has(key)) {
-      if (current !== 'kinds') throw new RangeError(`--fault: unexpected ${JSON.stringify(part)}; write kinds=<kind>,<kind>...`);
-      kinds.push(part);
+      const list = current === undefined ? undefined : lists[current];
+      if (!list) throw new RangeError(`--fault: unexpected ${JSON.stringify(part)}; write kinds=<kind>,<kind>...`);
+      list.push(part);
       continue;
     }
     current = key;
-    if (key === 'kinds') {
-      if (value) kinds.push(value);
+    if (LISTS.has(key)) {
+      if (value) lists[key]?.push(value);
       continue;
     }
     const number = Number(value);
@@ -49,7 +54,8 @@ export function parseFaultOptions(text: string): FaultOptions {
     else if (key === 'slow-ms') options.slowMs = number;
     else options.retryAfterMs = number;
   }
-  if (kinds.length > 0) options.kinds = kinds;
+  if (lists.kinds?.length) options.kinds = lists.kinds;
+  if (lists.services?.length) options.services = lists.services;
   checkFaultOptions(options);
   return options;
 }

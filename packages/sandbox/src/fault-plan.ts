@@ -7,8 +7,10 @@ export const FAULT_HEADER = 'x-sandbox-fault';
 
 /** Decides which requests get a fault and counts the faults injected. */
 export interface FaultPlan {
-  /** The faults for one request: those its header asks for, else a seeded random draw. */
-  choose(headers: Headers): Fault[];
+  /** The faults for one request to `service`: those its header asks for, else a seeded random draw. */
+  choose(headers: Headers, service: string): Fault[];
+  /** Replace the random faults (the counts carry on). */
+  configure(options: FaultOptions | undefined): void;
   /** Record that a fault was injected. */
   count(kind: FaultKind): void;
   /** Faults injected so far, by kind. */
@@ -23,30 +25,44 @@ export interface FaultPlan {
  * `rate`, drawn from a generator seeded with `seed`, one draw per request in arrival order.
  */
 export function createFaultPlan(options: FaultOptions = {}, defaultSeed = 1): FaultPlan {
-  const kinds = checkFaultOptions(options);
-  const rate = options.rate ?? 0;
-  const random = seededRandom(options.seed ?? defaultSeed);
-  const slowMs = options.slowMs ?? DEFAULT_SLOW_MS;
   const injected = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number>;
+  let settings = read(options, defaultSeed);
   return {
-    retryAfterMs: options.retryAfterMs ?? 1000,
-    choose(headers) {
+    get retryAfterMs() {
+      return settings.retryAfterMs;
+    },
+    choose(headers, service) {
       const asked = headers.get(FAULT_HEADER);
       if (asked !== null) {
         return asked
           .split(',')
           .filter((token) => token.trim())
-          .map((token) => parseFault(token, slowMs));
+          .map((token) => parseFault(token, settings.slowMs));
       }
-      if (rate === 0) return [];
+      const { rate, kinds, services, random } = settings;
+      if (rate === 0 || (services && !services.includes(service))) return [];
       const draw = random();
       if (draw >= rate) return [];
       const fault = kinds[Math.min(kinds.length - 1, Math.floor((draw / rate) * kinds.length))];
       return fault ? [fault] : [];
     },
+    configure(next) {
+      settings = read(next ?? {}, defaultSeed);
+    },
     count(kind) {
       injected[kind] += 1;
     },
     counts: () => ({ ...injected }),
+  };
+}
+
+function read(options: FaultOptions, defaultSeed: number) {
+  return {
+    kinds: checkFaultOptions(options),
+    rate: options.rate ?? 0,
+    services: options.services,
+    random: seededRandom(options.seed ?? defaultSeed),
+    slowMs: options.slowMs ?? DEFAULT_SLOW_MS,
+    retryAfterMs: options.retryAfterMs ?? 1000,
   };
 }

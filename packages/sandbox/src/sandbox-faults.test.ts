@@ -187,6 +187,20 @@ describe('random faults', () => {
     expect(new Set(await statuses(10))).toEqual(new Set(['200']));
   });
 
+  it('turns random faults on and off while running, for the services named', async () => {
+    await start();
+    const conformance = () => fetch(`${sandbox.urls.conformance}/v1/runs`, { headers: key }).then((response) => response.status);
+    const probe = () => fetch(`${sandbox.urls.probe}/headers`).then((response) => response.status);
+    expect(await conformance()).toBe(200);
+    sandbox.setFaults({ rate: 1, kinds: ['503'], services: ['conformance'] });
+    expect(await conformance()).toBe(503);
+    expect(await probe()).toBe(200);
+    sandbox.setFaults(undefined);
+    expect(await conformance()).toBe(200);
+    expect(sandbox.faults()['503']).toBe(1);
+    expect(() => sandbox.setFaults({ rate: 1, services: ['tinkr'] })).toThrow('Fault services must be served services; not served: tinkr.');
+  });
+
   it('still lets a per-request header win', async () => {
     await start({ rate: 1, kinds: ['503'] });
     const response = await fetch(`${sandbox.urls.conformance}/v1/runs`, { headers: { ...key, 'x-sandbox-fault': '502' } });

@@ -37,7 +37,7 @@ export async function serveServiceRequest(
   const scope = new RequestScope(incoming, outgoing, context, mounted.name, path, url.search);
   const method = scope.entry.method;
   try {
-    scope.useFaults(context.plan.choose(incomingHeaders(incoming)));
+    scope.useFaults(context.plan.choose(incomingHeaders(incoming), mounted.name));
   } catch (error) {
     return scope.reject(400, 'sandbox_bad_fault', `${FAULT_HEADER}: ${(error as Error).message}`);
   }

@@ -46,6 +46,8 @@ export interface Sandbox<Services extends Record<string, SandboxService> = Sandb
   requests(): { [Name in keyof Services]: number };
   /** Faults injected so far, by kind. */
   faults(): Record<FaultKind, number>;
+  /** Replace the random faults while running, e.g. on for one step of a demo (`undefined` turns them off); counts carry on. */
+  setFaults(faults: FaultOptions | undefined): void;
   /** Every response a mock sent that broke its spec. */
   violations(): SpecViolation[];
   /** Stop listening and drop every open connection; resolves once the port is free. */
@@ -73,7 +75,12 @@ export async function startSandbox<Services extends Record<string, SandboxServic
     if (!/^[a-z][a-z0-9-]*$/.test(name))
       throw new RangeError(`A service name must be a lower-case path segment, got ${JSON.stringify(name)}.`);
   }
-  const plan = createFaultPlan(options.faults, seed);
+  const checkFaults = (faults: FaultOptions | undefined) => {
+    const unknown = (faults?.services ?? []).filter((name) => !(name in services));
+    if (unknown.length > 0) throw new RangeError(`Fault services must be served services; not served: ${unknown.join(', ')}.`);
+    return faults;
+  };
+  const plan = createFaultPlan(checkFaults(options.faults), seed);
   const violations: SpecViolation[] = [];
   const mounted = new Map<string, MountedService>();
   const requests = new Map<string, number>();
@@ -151,6 +158,7 @@ export async function startSandbox<Services extends Record<string, SandboxServic
     mocks: mocks as Sandbox<Services>['mocks'],
     requests: () => Object.fromEntries(requests) as ReturnType<Sandbox<Services>['requests']>,
     faults: () => plan.counts(),
+    setFaults: (faults) => plan.configure(checkFaults(faults)),
     violations: () => [...violations],
     close() {
       closing ??= new Promise<void>((resolve, reject) => {
