@@ -3,10 +3,10 @@ import { getResponse, RequestHandler } from 'msw';
 import { checkResponse, declaredResponse } from './check-response.js';
 import { FAULT_HEADER } from './fault-plan.js';
 import { isJsonMedia } from './json-media.js';
+import type { MountedService } from './mounted-service.js';
 import { incomingHeaders, toFetchRequest } from './node-request.js';
 import { sendResponse, writeHead } from './node-response.js';
 import type { RequestScope } from './request-scope.js';
-import type { MountedService } from './serve-service-request.js';
 
 /**
  * Let the mock's msw handlers answer the request, check the answer against the operation (when the

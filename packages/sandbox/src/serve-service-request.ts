@@ -5,20 +5,9 @@ import { checkParams } from './check-params.js';
 import type { FaultKind } from './fault.js';
 import { FAULT_HEADER } from './fault-plan.js';
 import { isJsonMedia } from './json-media.js';
+import type { MountedService } from './mounted-service.js';
 import { BodyTooLargeError, hasBody, incomingHeaders, readBody } from './node-request.js';
-import type { MatchResult } from './operation-matcher.js';
 import { RequestScope, type ServeContext } from './request-scope.js';
-import type { SandboxMock, SandboxService } from './sandbox-service.js';
-
-/** A service as mounted in a running sandbox. */
-export interface MountedService {
-  name: string;
-  service: SandboxService;
-  mock: SandboxMock;
-  /** `http://127.0.0.1:PORT/<name>`: the mock's base URL. */
-  baseURL: string;
-  match: (method: string, path: string) => MatchResult;
-}
 
 const FAULT_STATUS: Partial<Record<FaultKind, number>> = { '429': 429, '500': 500, '502': 502, '503': 503 };
 

@@ -4,12 +4,13 @@ import { answerPreflight, CORS_HEADERS } from './cors.js';
 import type { FaultKind } from './fault.js';
 import type { FaultOptions } from './fault-options.js';
 import { createFaultPlan } from './fault-plan.js';
+import type { MountedService } from './mounted-service.js';
 import { createOperationMatcher } from './operation-matcher.js';
 import type { SandboxRequestEntry, SpecViolation } from './request-scope.js';
 import type { SandboxService } from './sandbox-service.js';
 import { type SandboxServices, sandboxServices } from './sandbox-services.js';
 import { sendSandboxError } from './send-sandbox-error.js';
-import { type MountedService, serveServiceRequest } from './serve-service-request.js';
+import { serveServiceRequest } from './serve-service-request.js';
 
 /** Options of {@link startSandbox}. */
 export interface SandboxOptions<Services extends Record<string, SandboxService>> {
