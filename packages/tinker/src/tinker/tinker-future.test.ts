@@ -59,6 +59,8 @@ describe('Tinker futures (retrieve_future)', () => {
       expect(poll.headers.get('x-tinker-request-type')).toBe('ForwardBackward');
       expect(poll.headers.get('x-idempotency-key')).not.toBe('submit-key');
     }
+    expect(sent[0]?.headers.get('x-tinker-create-promise-roundtrip-time')).toMatch(/^\d+\.\d{3}$/);
+    expect(sent[1]?.headers.get('x-tinker-create-promise-roundtrip-time')).toBeNull();
   });
 
   it('never submits a training step twice when its answer is lost: the retry repeats the idempotency key', async () => {

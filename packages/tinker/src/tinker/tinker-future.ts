@@ -82,12 +82,10 @@ export function submitTinkerFuture<Type extends TinkerRequestType>(
   options?: RequestOptions,
 ): Future<TinkerFutureResults[Type]> {
   return Future.submit(async () => {
+    const started = Date.now();
     const handle = await sendRequest(transport, request, options);
-    return futureOptions<TinkerFutureResults[Type]>(
-      transport,
-      { request_id: handle.request_id, allow_metadata_only: true, request, resubmissions: 0 },
-      options,
-    );
+    const data = { request_id: handle.request_id, allow_metadata_only: true, request, resubmissions: 0 };
+    return futureOptions<TinkerFutureResults[Type]>(transport, data, options, (Date.now() - started) / 1000);
   });
 }
 
@@ -115,7 +113,13 @@ function sendRequest(transport: Transport<paths>, request: TinkerFutureRequest, 
   >;
 }
 
-function futureOptions<T>(transport: Transport<paths>, data: TinkerFutureData, options?: RequestOptions): FutureOptions<T> {
+/** `roundtrip`: seconds the submission took, reported on the first poll as the SDK does. */
+function futureOptions<T>(
+  transport: Transport<paths>,
+  data: TinkerFutureData,
+  options?: RequestOptions,
+  roundtrip?: number,
+): FutureOptions<T> {
   const firstId = data.request_id;
   const type = data.request?.type;
   // Polls carry their own idempotency keys: the caller's key belongs to the submission.
@@ -134,7 +138,13 @@ function futureOptions<T>(transport: Transport<paths>, data: TinkerFutureData, o
           'post',
           '/api/v1/retrieve_future',
           {
-            params: { header: { 'X-Tinker-Request-Iteration': String(attempt), ...(type ? { 'X-Tinker-Request-Type': type } : {}) } },
+            params: {
+              header: {
+                'X-Tinker-Request-Iteration': String(attempt),
+                ...(type ? { 'X-Tinker-Request-Type': type } : {}),
+                ...(attempt === 0 && roundtrip !== undefined ? { 'X-Tinker-Create-Promise-Roundtrip-Time': roundtrip.toFixed(3) } : {}),
+              },
+            },
             body: { request_id: data.request_id, allow_metadata_only: data.allow_metadata_only },
           },
           { ...pollOptions, signal, maxRetries: 0, timeout: pollOptions.timeout ?? POLL_TIMEOUT },

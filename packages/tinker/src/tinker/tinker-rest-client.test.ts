@@ -153,6 +153,8 @@ describe('RestClient checkpoints', () => {
     const pages: number[] = [];
     for await (const page of rest().listUserCheckpoints({ limit: 10 }).pages()) pages.push(page.checkpoints.length);
     expect(pages).toEqual([10, 5]);
+    const bad = await rejection(rest().listUserCheckpoints({ offset: -1 }));
+    expect((bad as InvalidRequestError).field).toBe('query.offset');
   });
 
   it('stops fetching when the loop breaks, and honours maxItems', async () => {
@@ -179,6 +181,9 @@ describe('RestClient checkpoints', () => {
     const { checkpoint } = firstCheckpoint();
     const archive = await rest().getCheckpointArchiveUrlFromTinkerPath(checkpoint.tinker_path);
     expect(archive.url).toContain('storage.tinker.mock');
+    expect(requests).toHaveLength(1);
+    const bad = await rejection(rest().getCheckpointArchiveUrlFromTinkerPath('tinker://run/weights/a/b'));
+    expect(bad).toBeInstanceOf(InvalidTinkerPathError);
     expect(requests).toHaveLength(1);
   });
 
@@ -283,6 +288,7 @@ describe('RestClient audit log, sessions, samplers', () => {
     expect(session.training_run_ids).toHaveLength(1);
     expect(session.sampler_ids).toEqual([]);
     expect(await rejection(rest().getSession('nope'))).toBeInstanceOf(NotFoundError);
+    expect(await rejection(rest().listSessions({ access_scope: 'everyone' as 'owned' }))).toBeInstanceOf(InvalidRequestError);
   });
 
   it('assigns a session to a project', async () => {
