@@ -7,7 +7,7 @@ type Metadata = components['schemas']['Metadata'];
  * The canonical JSON of series metadata (keys sorted), so `{a, b}` and `{b, a}` name one series;
  * '' for none. Values must be strings, finite numbers, booleans or null.
  */
-export function canonicalMetadata(metadata: Metadata | undefined): string {
+export function canonicalMetadata(metadata: Metadata | null | undefined): string {
   if (metadata === undefined || metadata === null) return '';
   if (typeof metadata !== 'object' || Array.isArray(metadata)) throw new InvalidRequestError('metadata', 'must be an object');
   const keys = Object.keys(metadata);

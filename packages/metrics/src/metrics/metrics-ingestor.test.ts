@@ -76,7 +76,7 @@ describe('MetricsIngestor', () => {
     ingestor.log('loss', 0.5, { step: 3, metadata: { split: 'eval', shard: 1 } });
     ingestor.log('loss', 0.5, { step: 3, metadata: { shard: 1, split: 'eval' } });
     ingestor.log('grad_norm', 1.5);
-    ingestor.log('grad_norm', 1.25, { step: null });
+    ingestor.log('grad_norm', 1.25, { step: null, metadata: null });
     const report = await ingestor.close();
     expect(report).toMatchObject({ logged: 4, accepted: 3, duplicates: 1 });
     const [batch] = await bodies();
@@ -87,6 +87,39 @@ describe('MetricsIngestor', () => {
       'mamba-run-001/grad_norm/#1',
     ]);
     expect(batch?.[2]).toMatchObject({ step: null, value: 1.5 });
+  });
+
+  it('writes valid JSON for names and metadata that need escaping', async () => {
+    const metrics = client();
+    const experiment = await newExperiment(metrics);
+    const ingestor = metrics.ingestor(experiment, { runId: 'run "α"' });
+    const name = 'loss/"ünï"\\\n';
+    ingestor.log(name, -0.000001, { step: 9, metadata: { 'split "x"': 'trâin\u0001', big: 1e21, ok: false } });
+    expect((await ingestor.close()).accepted).toBe(1);
+    const [stored] = mock.state.events(experiment);
+    expect(stored).toMatchObject({ name, value: -0.000001, step: 9, metadata: { 'split "x"': 'trâin\u0001', big: 1e21, ok: false } });
+    expect(stored?.client_event_id).toBe(clientEventId('run "α"', name, 9, { ok: false, big: 1e21, 'split "x"': 'trâin\u0001' }));
+  });
+
+  it('keeps at most `concurrency` batches in flight, and sends queued batches without sync when asked', async () => {
+    const experiment = await newExperiment();
+    let inFlight = 0;
+    let most = 0;
+    server.use(
+      http.post(INGEST, async ({ request }) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        const response = await getResponse(mock.handlers, request);
+        inFlight--;
+        return response;
+      }),
+    );
+    const ingestor = client().ingestor(experiment, { batchSize: 10, concurrency: 3, sync: false });
+    for (let step = 0; step < 100; step++) ingestor.log('loss', step, { step });
+    expect(await ingestor.close()).toMatchObject({ accepted: 100, failed: 0 });
+    expect(most).toBe(3);
+    expect(new Set(ingests().map((request) => request.url.search))).toEqual(new Set(['?sync=false']));
   });
 
   it('refuses bad points synchronously, and any point after close', async () => {

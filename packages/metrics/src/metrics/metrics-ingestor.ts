@@ -165,7 +165,7 @@ export class MetricsIngestor {
    * Record one value; synchronous and cheap. Throws `InvalidRequestError` for a non-finite value, a
    * step that is not a non-negative integer, or bad metadata, and `MetricsApiError` after `close()`.
    */
-  log(name: string, value: number, options?: { step?: number | null | undefined; metadata?: Metadata | undefined }): void {
+  log(name: string, value: number, options?: { step?: number | null | undefined; metadata?: Metadata | null | undefined }): void {
     if (this.#closing) throw new MetricsApiError(`The ingestor of experiment ${this.experimentId} is closed.`);
     // `value - value` is 0 for finite numbers only (NaN and ±Infinity give NaN).
     if (typeof value !== 'number' || value - value !== 0)
@@ -202,6 +202,7 @@ export class MetricsIngestor {
   /** Resolves at once when not `saturated`, else once the unsettled events are down to half of `highWaterMark`. */
   drain(): Promise<void> {
     if (!this.saturated) return Promise.resolve();
+    this.#cut();
     return new Promise((resolve) => this.#drainWaiters.push(resolve));
   }
 
@@ -232,11 +233,11 @@ export class MetricsIngestor {
     };
   }
 
-  #seriesOf(name: string, metadata: Metadata | undefined): number {
+  #seriesOf(name: string, metadata: Metadata | null | undefined): number {
     // Walk name → key → value → key → … (keys sorted); Map lookups of the caller's own strings and
     // numbers cost no allocation. Only a new series pays for the canonical JSON and its checks.
     let node = this.#tree.get(name);
-    const keys = metadata === undefined ? undefined : Object.keys(metadata);
+    const keys = metadata === undefined || metadata === null ? undefined : Object.keys(metadata);
     if (keys !== undefined && keys.length > 1) keys.sort();
     if (node !== undefined && keys !== undefined) {
       for (let index = 0; index < keys.length && node !== undefined; index++) {
@@ -248,7 +249,7 @@ export class MetricsIngestor {
     return this.#addSeries(name, metadata, keys ?? []);
   }
 
-  #addSeries(name: string, metadata: Metadata | undefined, keys: string[]): number {
+  #addSeries(name: string, metadata: Metadata | null | undefined, keys: string[]): number {
     if (typeof name !== 'string' || name.length === 0 || name.length > 256)
       throw new InvalidRequestError('name', 'must be a string of 1 to 256 characters');
     const canonical = canonicalMetadata(metadata);

@@ -291,6 +291,21 @@ describe('ingestion keys', () => {
     expect(paths().filter((path) => path.endsWith('/ingestion-keys'))).toHaveLength(2);
   });
 
+  it('mints one key for concurrent first calls', async () => {
+    const metrics = client();
+    const experiment = seeded()[1]?.id as string;
+    await Promise.all(
+      Array.from({ length: 5 }, (_, index) =>
+        metrics.ingestMetrics(experiment, [{ client_event_id: `c/${index}`, name: 'loss', value: index, step: index }]),
+      ),
+    );
+    expect(paths().filter((path) => path.endsWith('/ingestion-keys'))).toHaveLength(1);
+    expect(
+      new Set(requests.filter((request) => request.url.pathname.endsWith('/ingest')).map((request) => request.headers.get('authorization')))
+        .size,
+    ).toBe(1);
+  });
+
   it('gives up after one re-mint and raises the 401', async () => {
     server.use(
       http.post(`${BASE}/api/v1/experiments/:id/metrics/ingest`, () =>

@@ -427,7 +427,11 @@ export class SyvainMetricsApiClient {
     options: RequestOptions = {},
   ): Promise<T> {
     return this.#call(async (transport) => {
-      const callOptions = { timeout: this.#ingestTimeout, ...options, idempotencyKey: options.idempotencyKey ?? idempotencyKey() };
+      const callOptions = {
+        ...options,
+        timeout: options.timeout ?? this.#ingestTimeout,
+        idempotencyKey: options.idempotencyKey ?? idempotencyKey(),
+      };
       const attempt = async () => {
         const credential = await this.#keys.get(experimentId, () => this.#mint(transport, experimentId, options.signal));
         try {
