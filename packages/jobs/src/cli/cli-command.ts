@@ -2,25 +2,35 @@ import type { MiddlemanClient } from '../middleman-client.js';
 import type { CliIo } from './cli-io.js';
 import type { Output } from './cli-output.js';
 
-/** One flag of a command, as `node:util` parseArgs takes it, plus its help. */
-export interface FlagSpec {
-  type: 'string' | 'boolean';
-  short?: string;
-  multiple?: boolean;
+/** One option of a command, registered with commander. */
+export interface OptionSpec {
+  /** Commander's flags syntax: `'-l, --limit <N>'`, `'-a, --all'`. */
+  flags: string;
   description: string;
-  /** Shown in help after the flag (`--limit N`). */
-  valueName?: string;
-  /** Shown in help; applied by the command. */
-  defaultText?: string;
+  /** How the value is read: a whole number, seconds, or a repeatable string; a plain string by default. */
+  kind?: 'integer' | 'seconds' | 'repeatable';
+  /** The value when the option is absent, shown in help as `(default: …)`. */
+  default?: string | number;
+}
+
+/** Options every command takes (commander's camelCase names). */
+export interface GlobalOptions {
+  apiKey?: string;
+  baseUrl?: string;
+  json?: boolean;
+  /** `false` with `--no-color`. */
+  color: boolean;
 }
 
 /** What a command's handler gets. */
-export interface CommandContext {
+export interface CommandContext<Options extends object = object> {
   io: CliIo;
   out: Output;
   err: Output;
   json: boolean;
-  values: Record<string, string | boolean | string[] | undefined>;
+  /** Parsed options (commander's camelCase names, defaults applied) and the global ones. */
+  options: Options & GlobalOptions;
+  /** The positional arguments, in the order of {@link CommandSpec.args}. */
   positionals: string[];
   /** The client, built on first use from `--api-key` / `MIDDLEMAN_API_KEY` / the config file. */
   client(): Promise<MiddlemanClient>;
@@ -31,14 +41,14 @@ export interface CommandContext {
 }
 
 /** A command of `middleman`: its words, help and handler (returns the exit code). */
-export interface CommandSpec {
+export interface CommandSpec<Options extends object = object> {
   path: string[];
   summary: string;
-  /** Positional arguments, e.g. `['<job-id>']` or `['[API_KEY]']`. */
+  /** Positional arguments in commander's syntax: `['<job-id>']`, `['[API_KEY]']`. */
   args: string[];
-  flags: Record<string, FlagSpec>;
+  options: OptionSpec[];
   examples: string[];
-  /** More help text under the usage line. */
+  /** More help text under the summary. */
   details?: string;
-  run(context: CommandContext): Promise<number | undefined>;
+  run(context: CommandContext<Options>): Promise<number | undefined>;
 }

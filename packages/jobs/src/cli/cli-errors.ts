@@ -1,6 +1,13 @@
-/** Wrong command, flag or argument: printed with a hint to `--help`, exit code 2. */
+/** Wrong command, flag or argument: printed with a hint to `--help` (or with `help` itself), exit code 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
+  /** Printed under the error line instead of the hint (a group's commands; empty for none). */
+  readonly help: string | undefined;
+
+  constructor(message: string, options: { help?: string } = {}) {
+    super(message);
+    this.help = options.help;
+  }
 }
 
 /** A problem with the local setup (no key, an unsafe config file): exit code 1. */

@@ -17,6 +17,7 @@ export interface OutputStream {
   write(text: string): unknown;
   isTTY?: boolean | undefined;
   columns?: number | undefined;
+  rows?: number | undefined;
 }
 
 /** A stream the CLI reads the key from when `auth` gets none. */

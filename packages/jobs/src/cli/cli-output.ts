@@ -1,41 +1,59 @@
+import { stripVTControlCharacters } from 'node:util';
 import { redact } from '@trainwire/core';
+import Table from 'cli-table3';
+import picocolors from 'picocolors';
 import type { CliIo, OutputStream } from './cli-io.js';
 
-const STYLES = {
-  bold: [1, 22],
-  dim: [2, 22],
-  red: [31, 39],
-  green: [32, 39],
-  yellow: [33, 39],
-  blue: [34, 39],
-  magenta: [35, 39],
-  cyan: [36, 39],
-} as const;
+type ColorName = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'blue' | 'magenta' | 'cyan';
 
 /** A style name, or several joined by spaces (`'green bold'`). */
-export type Style = keyof typeof STYLES | `${keyof typeof STYLES} ${keyof typeof STYLES}`;
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching terminal escape codes is the point.
-const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
+export type Style = ColorName | `${ColorName} ${ColorName}`;
 
 /** Visible width of `text` (escape codes do not count). */
 export function visibleWidth(text: string): number {
-  return [...text.replace(ANSI, '')].length;
+  return [...stripVTControlCharacters(text)].length;
 }
 
-/** Whether to colour `stream`: a TTY, no `NO_COLOR`, no `--no-color`, not a dumb terminal. */
+/**
+ * Whether to colour `stream`: a TTY, no `NO_COLOR`, no `--no-color`, not a dumb terminal. Decided
+ * here rather than by picocolors' own detection, which looks at the process, not at this stream.
+ */
 export function colorEnabled(stream: OutputStream, env: CliIo['env'], noColor: boolean): boolean {
   return Boolean(stream.isTTY) && !noColor && !env.NO_COLOR && env.TERM !== 'dumb';
 }
 
-/** Writes the CLI's human output: redacted lines, colour when enabled, aligned tables. */
+/** cli-table3 without borders: columns two spaces apart, a rule under the header. */
+const BORDERLESS = {
+  chars: {
+    top: '',
+    'top-mid': '',
+    'top-left': '',
+    'top-right': '',
+    bottom: '',
+    'bottom-mid': '',
+    'bottom-left': '',
+    'bottom-right': '',
+    left: '',
+    'left-mid': '',
+    mid: '─',
+    'mid-mid': '  ',
+    right: '',
+    'right-mid': '',
+    middle: '  ',
+  },
+  style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true },
+};
+
+/** Writes the CLI's human output: redacted lines, colour (picocolors) when enabled, tables (cli-table3). */
 export class Output {
   readonly color: boolean;
+  readonly colors: ReturnType<typeof picocolors.createColors>;
   readonly #stream: OutputStream;
 
   constructor(stream: OutputStream, color: boolean) {
     this.#stream = stream;
     this.color = color;
+    this.colors = picocolors.createColors(color);
   }
 
   get isTTY(): boolean {
@@ -43,16 +61,16 @@ export class Output {
   }
 
   get columns(): number {
-    return this.#stream.columns ?? 80;
+    return this.#stream.columns || 80;
+  }
+
+  get rows(): number {
+    return this.#stream.rows || 24;
   }
 
   /** `text` in `style`, or as it is when colour is off. */
   paint(style: Style, text: string): string {
-    if (!this.color) return text;
-    return style.split(' ').reduce((result, name) => {
-      const [open, close] = STYLES[name as keyof typeof STYLES];
-      return `\x1b[${open}m${result}\x1b[${close}m`;
-    }, text);
+    return style.split(' ').reduce((result, name) => this.colors[name as ColorName](result), text);
   }
 
   /** Write one line; registered secrets (API keys, env values) are replaced by `[redacted]`. */
@@ -60,7 +78,7 @@ export class Output {
     this.#stream.write(`${redact(text)}\n`);
   }
 
-  /** Write raw text (escape codes of a redraw), redacted too. */
+  /** Write raw text (help, escape codes of a redraw), redacted too. */
   raw(text: string): void {
     this.#stream.write(redact(text));
   }
@@ -75,34 +93,23 @@ export class Output {
     this.line(JSON.stringify(value, null, 2));
   }
 
-  /** An aligned table; `right` lists the columns aligned right (numbers). */
+  /** An aligned table under a bold header; `right` lists the columns aligned right (numbers). */
   table(headers: string[], rows: string[][], options: { title?: string; right?: number[] } = {}): void {
-    const widths = headers.map((header, column) => Math.max(visibleWidth(header), ...rows.map((row) => visibleWidth(row[column] ?? ''))));
-    const cell = (text: string, column: number) => {
-      const pad = ' '.repeat((widths[column] ?? 0) - visibleWidth(text));
-      return options.right?.includes(column) ? pad + text : text + pad;
-    };
+    const table = new Table({
+      ...BORDERLESS,
+      head: headers.map((header) => this.paint('bold', header)),
+      colAligns: headers.map((_, column) => (options.right?.includes(column) ? 'right' : 'left')),
+    });
+    table.push(...rows);
     if (options.title) this.line(this.paint('bold', options.title));
-    this.line(
-      headers
-        .map((header, column) => this.paint('bold', cell(header, column)))
-        .join('  ')
-        .trimEnd(),
-    );
-    this.line(widths.map((width) => '─'.repeat(width)).join('  '));
-    for (const row of rows)
-      this.line(
-        row
-          .map((text, column) => cell(text, column))
-          .join('  ')
-          .trimEnd(),
-      );
+    this.line(table.toString().replace(/ +$/gm, ''));
   }
 
-  /** `label: value` lines with the labels aligned. */
+  /** `label: value` lines with the values aligned. */
   fields(pairs: [string, string][]): void {
-    const width = Math.max(...pairs.map(([label]) => label.length));
-    for (const [label, value] of pairs) this.line(`${this.paint('dim', `${label}:`.padEnd(width + 1))} ${value}`);
+    const table = new Table({ ...BORDERLESS, chars: { ...BORDERLESS.chars, middle: ' ' } });
+    table.push(...pairs.map(([label, value]) => [this.paint('dim', `${label}:`), value]));
+    this.line(table.toString().replace(/ +$/gm, ''));
   }
 }
 

@@ -90,7 +90,7 @@ describe.skipIf(!HAS_SCRIPT)('middleman jobs watch in a real terminal (script(1)
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code).toBe(0);
     expect(output).toContain('\x1b[?25l'); // cursor hidden while drawing
-    expect(output).toContain('\x1b[4A\x1b[2K'); // moves back over the 4-line block
+    expect(output).toContain(`${'\x1b[2K\x1b[1A'.repeat(4)}\x1b[2K\x1b[G`); // erases the 4-line block to redraw it
     expect(output).toContain(`\x1b[32m${'█'.repeat(10)}`); // coloured progress bar on a terminal
     expect(output).toMatch(/Loss +\d\.\d{4}/);
     expect(output).toMatch(/Credits .*32.* used, 0 reserved/);

@@ -204,7 +204,8 @@ describe('middleman jobs watch', () => {
     });
     expect(code).toBe(0);
     expect(stdout.startsWith('\x1b[?25l')).toBe(true);
-    expect(stdout).toContain('\x1b[4A\x1b[2K');
+    // log-update erases the 4-line block (and the line under it) before drawing the next one.
+    expect(stdout).toContain(`${'\x1b[2K\x1b[1A'.repeat(4)}\x1b[2K\x1b[GJob `);
     expect(stdout).toMatch(/Epoch {4}10\/10 {3}█{30} 100%/);
     expect(stdout).toMatch(/Loss {5}\d\.\d{4} {2}[▁▂▃▄▅▆▇█]{10}/);
     expect(stdout).toMatch(/Elapsed {2}\d\d:\d\d:\d\d {3}Credits 32 used, 0 reserved/);
@@ -358,6 +359,28 @@ describe('keys, config and errors', () => {
     expect(JSON.parse(json.stderr)).toEqual({
       error: { type: 'NotFoundError', message: 'API error (404): Job nope-nope not found', exit_code: 1 },
     });
+  });
+
+  it('reports what commander finds wrong in one line with exit code 2, before any request', async () => {
+    expect(await run(['jobs', 'status'])).toEqual({ code: 2, stdout: '', stderr: 'error: jobs status needs <job-id>. See --help.\n' });
+    expect((await run(['jobs', 'status', 'a', 'b'])).stderr).toBe(
+      "error: Too many arguments for 'status'. Expected 1 argument but got 2. See --help.\n",
+    );
+    expect((await run(['jobs', 'list', '--jsn'])).stderr).toBe("error: Unknown option '--jsn' (did you mean --json?). See --help.\n");
+    expect((await run(['jobs', 'watch', 'x', '-i', 'soon'])).stderr).toBe(
+      'error: --interval must be a number of seconds (got "soon"). See --help.\n',
+    );
+    const group = await run(['jobs']);
+    expect([group.code, group.stdout]).toEqual([2, '']);
+    expect(group.stderr).toMatch(/^error: `jobs` needs a command\.\nUsage: middleman jobs <command>/);
+    expect(group.stderr).toMatch(/\n {2}watch <job-id> +Watch a job until it ends/);
+    expect((await run(['jobs', 'launch'])).stderr).toMatch(/^error: unknown command `jobs launch`\.\n/);
+    expect(JSON.parse((await run(['--json', 'keys'])).stderr)).toEqual({
+      error: { type: 'UsageError', message: '`keys` needs a command.', exit_code: 2 },
+    });
+    expect(await run(['--version'])).toEqual({ code: 0, stdout: '0.1.0\n', stderr: '' });
+    expect(await run([])).toMatchObject({ code: 0, stdout: expect.stringContaining('Usage: middleman <command> [options]') });
+    expect(requests).toHaveLength(0);
   });
 
   it('has --help with usage and examples for every command, and for each group', async () => {

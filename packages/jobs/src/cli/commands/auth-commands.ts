@@ -8,7 +8,7 @@ const auth: CommandSpec = {
   path: ['auth'],
   summary: 'Check an API key and save it to ~/.middleman/config (mode 0600)',
   args: ['[API_KEY]'],
-  flags: {},
+  options: [],
   details: 'Without API_KEY the key is asked for (not echoed) on a terminal, or read from stdin when piped.',
   examples: ['middleman auth', 'middleman auth mdlm_...', 'pass show middleman | middleman auth'],
   async run(context) {
@@ -30,16 +30,12 @@ const whoami: CommandSpec = {
   path: ['whoami'],
   summary: 'Show which key is in use and the account balance',
   args: [],
-  flags: {},
+  options: [],
   examples: ['middleman whoami', 'MIDDLEMAN_API_KEY=mdlm_... middleman whoami --json'],
   async run(context) {
     const client = await context.client();
     const balance = await client.getBalance({ signal: context.signal });
-    const source = context.values['api-key']
-      ? '--api-key'
-      : context.io.env.MIDDLEMAN_API_KEY
-        ? 'MIDDLEMAN_API_KEY'
-        : configPath(context.io);
+    const source = context.options.apiKey ? '--api-key' : context.io.env.MIDDLEMAN_API_KEY ? 'MIDDLEMAN_API_KEY' : configPath(context.io);
     if (context.json) return void context.out.json({ authenticated: true, key_source: source, base_url: client.baseURL, ...balance });
     const { out } = context;
     out.line(out.paint('green', 'Authenticated'));

@@ -1,6 +1,5 @@
 import type { CommandSpec } from '../cli-command.js';
 import { credits } from '../cli-output.js';
-import { integerFlag } from '../cli-values.js';
 
 /** Where credits are bought (the Python CLI's link). */
 export const BILLING_URL = 'https://middleman.cloud/dashboard/billing';
@@ -9,7 +8,7 @@ const balance: CommandSpec = {
   path: ['billing', 'balance'],
   summary: 'Show your credit balance',
   args: [],
-  flags: {},
+  options: [],
   examples: ['middleman billing balance', 'middleman billing balance --json'],
   async run(context) {
     const client = await context.client();
@@ -31,7 +30,7 @@ const packages: CommandSpec = {
   path: ['billing', 'packages'],
   summary: 'Show the credit packages for sale',
   args: [],
-  flags: {},
+  options: [],
   examples: ['middleman billing packages'],
   async run(context) {
     const client = await context.client();
@@ -54,23 +53,21 @@ const packages: CommandSpec = {
   },
 };
 
-const history: CommandSpec = {
+const history: CommandSpec<{ limit: number; offset: number; all?: boolean }> = {
   path: ['billing', 'history'],
   summary: 'Show your credit transactions, newest first',
   args: [],
-  flags: {
-    limit: { type: 'string', short: 'l', valueName: 'N', description: 'Transactions to show (1-100)', defaultText: '20' },
-    offset: { type: 'string', valueName: 'N', description: 'Transactions to skip', defaultText: '0' },
-    all: { type: 'boolean', short: 'a', description: 'Every transaction, page after page' },
-  },
+  options: [
+    { flags: '-l, --limit <N>', description: 'Transactions to show (1-100)', kind: 'integer', default: 20 },
+    { flags: '--offset <N>', description: 'Transactions to skip', kind: 'integer', default: 0 },
+    { flags: '-a, --all', description: 'Every transaction, page after page' },
+  ],
   examples: ['middleman billing history', 'middleman billing history --limit 50', 'middleman billing history --all --json'],
   async run(context) {
     const client = await context.client();
-    const listing = client.getTransactions(
-      { limit: integerFlag(context, 'limit') ?? 20, offset: integerFlag(context, 'offset') ?? 0 },
-      { signal: context.signal },
-    );
-    const [transactions, total] = context.values.all ? [await listing.toArray(), undefined] : await listing;
+    const { limit, offset, all } = context.options;
+    const listing = client.getTransactions({ limit, offset }, { signal: context.signal });
+    const [transactions, total] = all ? [await listing.toArray(), undefined] : await listing;
     const shownTotal = total ?? transactions.length;
     if (context.json) return void context.out.json({ data: transactions, total: shownTotal });
     const { out } = context;

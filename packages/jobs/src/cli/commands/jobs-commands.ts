@@ -6,28 +6,23 @@ import { UsageError } from '../cli-errors.js';
 import { epochText, jobRow, paintStatus, resolveJobId, statusSymbol } from '../cli-jobs-format.js';
 import { credits } from '../cli-output.js';
 import { confirm } from '../cli-prompt.js';
-import { integerFlag, secondsFlag, stringFlag } from '../cli-values.js';
 
-const list: CommandSpec = {
+const list: CommandSpec<{ status?: JobStatus; limit: number; offset: number; all?: boolean }> = {
   path: ['jobs', 'list'],
   summary: 'List your training jobs, newest first',
   args: [],
-  flags: {
-    status: { type: 'string', short: 's', valueName: 'STATUS', description: 'Only jobs in this status (queued, running, completed, ...)' },
-    limit: { type: 'string', short: 'l', valueName: 'N', description: 'Jobs to show (1-100)', defaultText: '20' },
-    offset: { type: 'string', valueName: 'N', description: 'Jobs to skip', defaultText: '0' },
-    all: { type: 'boolean', short: 'a', description: 'Every job, page after page' },
-  },
+  options: [
+    { flags: '-s, --status <STATUS>', description: 'Only jobs in this status (queued, running, completed, ...)' },
+    { flags: '-l, --limit <N>', description: 'Jobs to show (1-100)', kind: 'integer', default: 20 },
+    { flags: '--offset <N>', description: 'Jobs to skip', kind: 'integer', default: 0 },
+    { flags: '-a, --all', description: 'Every job, page after page' },
+  ],
   examples: ['middleman jobs list', 'middleman jobs list --status running --limit 5', 'middleman jobs list --all --json'],
   async run(context) {
     const client = await context.client();
-    const params = {
-      status: stringFlag(context, 'status') as JobStatus | undefined,
-      limit: integerFlag(context, 'limit') ?? 20,
-      offset: integerFlag(context, 'offset') ?? 0,
-    };
-    const listing = client.listJobs(params, { signal: context.signal });
-    const [jobs, total] = context.values.all ? [await listing.toArray(), undefined] : await listing;
+    const { status, limit, offset, all } = context.options;
+    const listing = client.listJobs({ status, limit, offset }, { signal: context.signal });
+    const [jobs, total] = all ? [await listing.toArray(), undefined] : await listing;
     const shownTotal = total ?? jobs.length;
     if (context.json) return void context.out.json({ data: jobs, total: shownTotal });
     if (jobs.length === 0) return void context.out.line(context.out.paint('dim', 'No jobs found.'));
@@ -40,47 +35,56 @@ const list: CommandSpec = {
   },
 };
 
-const create: CommandSpec = {
+interface CreateOptions {
+  name?: string;
+  gpu: GpuType;
+  gpuCount: number;
+  framework: Framework;
+  maxHours: number;
+  requirements?: string;
+  checkpointFrequency: number;
+  env?: string[];
+}
+
+const create: CommandSpec<CreateOptions> = {
   path: ['jobs', 'create'],
   summary: 'Create a training job (its estimated cost is reserved)',
   args: ['<script>', '<data>'],
-  flags: {
-    name: { type: 'string', short: 'n', valueName: 'NAME', description: 'Job name' },
-    gpu: { type: 'string', short: 'g', valueName: 'TYPE', description: 'GPU type: t4, v100, a100', defaultText: 't4' },
-    'gpu-count': { type: 'string', short: 'c', valueName: 'N', description: 'Number of GPUs (1-8)', defaultText: '1' },
-    framework: { type: 'string', short: 'f', valueName: 'NAME', description: 'pytorch, tensorflow or jax', defaultText: 'pytorch' },
-    'max-hours': { type: 'string', short: 'h', valueName: 'N', description: 'Maximum runtime hours (1-72)', defaultText: '4' },
-    requirements: { type: 'string', short: 'r', valueName: 'FILE', description: 'Requirements file' },
-    'checkpoint-frequency': { type: 'string', valueName: 'N', description: 'Epochs between checkpoints', defaultText: '10' },
-    env: {
-      type: 'string',
-      short: 'e',
-      multiple: true,
-      valueName: 'KEY=VALUE',
+  options: [
+    { flags: '-n, --name <NAME>', description: 'Job name' },
+    { flags: '-g, --gpu <TYPE>', description: 'GPU type: t4, v100, a100', default: 't4' },
+    { flags: '-c, --gpu-count <N>', description: 'Number of GPUs (1-8)', kind: 'integer', default: 1 },
+    { flags: '-f, --framework <NAME>', description: 'pytorch, tensorflow or jax', default: 'pytorch' },
+    { flags: '-h, --max-hours <N>', description: 'Maximum runtime hours (1-72)', kind: 'integer', default: 4 },
+    { flags: '-r, --requirements <FILE>', description: 'Requirements file' },
+    { flags: '--checkpoint-frequency <N>', description: 'Epochs between checkpoints', kind: 'integer', default: 10 },
+    {
+      flags: '-e, --env <KEY=VALUE>',
       description: 'Environment variable (repeatable; values are never printed)',
+      kind: 'repeatable',
     },
-  },
+  ],
   details: 'In this command -h is --max-hours, as in the Python CLI; use --help for help.',
   examples: [
     'middleman jobs create /scripts/train.py /data/dataset --name "My Training Run" --gpu a100 --gpu-count 2 --framework pytorch --max-hours 8',
     'middleman jobs create train.py /data/imagenet -g v100 -e WANDB_API_KEY=$WANDB_API_KEY',
   ],
   async run(context) {
-    const [script, data] = context.positionals;
-    if (!script || !data) throw new UsageError('jobs create needs <script> and <data>.');
+    const [script, data] = context.positionals as [string, string];
+    const { options } = context;
     const client = await context.client();
     const created = await client.createJob(
       {
         script_path: script,
         input_data_path: data,
-        name: stringFlag(context, 'name'),
-        gpu_type: (stringFlag(context, 'gpu') ?? 't4') as GpuType,
-        gpu_count: integerFlag(context, 'gpu-count') ?? 1,
-        framework: (stringFlag(context, 'framework') ?? 'pytorch') as Framework,
-        max_runtime_hours: integerFlag(context, 'max-hours') ?? 4,
-        requirements_file: stringFlag(context, 'requirements'),
-        checkpoint_frequency: integerFlag(context, 'checkpoint-frequency') ?? 10,
-        environment_variables: environment(context),
+        name: options.name,
+        gpu_type: options.gpu,
+        gpu_count: options.gpuCount,
+        framework: options.framework,
+        max_runtime_hours: options.maxHours,
+        requirements_file: options.requirements,
+        checkpoint_frequency: options.checkpointFrequency,
+        environment_variables: environment(options.env ?? []),
       },
       { signal: context.signal },
     );
@@ -100,9 +104,9 @@ const create: CommandSpec = {
   },
 };
 
-function environment(context: CommandContext): Record<string, string> {
+function environment(pairs: string[]): Record<string, string> {
   const result: Record<string, string> = {};
-  for (const pair of (context.values.env as string[] | undefined) ?? []) {
+  for (const pair of pairs) {
     const separator = pair.indexOf('=');
     if (separator <= 0)
       throw new UsageError(`--env needs KEY=VALUE (got a value without "=" for ${pair.split('=')[0] || 'an empty name'}).`);
@@ -115,12 +119,12 @@ const status: CommandSpec = {
   path: ['jobs', 'status'],
   summary: 'Show a job: status, progress, paths, cost and timing',
   args: ['<job-id>'],
-  flags: {},
+  options: [],
   details: 'A job id may be shortened to a unique prefix (e.g. the 8 characters `jobs list` shows).',
   examples: ['middleman jobs status 1a2b3c4d', 'middleman jobs status 1a2b3c4d --json'],
   async run(context) {
     const client = await context.client();
-    const job = await client.getJob(await resolveJobId(client, requireId(context), context.signal), { signal: context.signal });
+    const job = await client.getJob(await resolveJobId(client, idArgument(context), context.signal), { signal: context.signal });
     if (context.json) return void context.out.json(job);
     const { out } = context;
     out.line(out.paint('bold', `Job ${job.id}`));
@@ -144,15 +148,15 @@ const status: CommandSpec = {
   },
 };
 
-const cancel: CommandSpec = {
+const cancel: CommandSpec<{ yes?: boolean }> = {
   path: ['jobs', 'cancel'],
   summary: 'Cancel a queued, running or paused job (unused credits are refunded)',
   args: ['<job-id>'],
-  flags: { yes: { type: 'boolean', short: 'y', description: 'Skip the confirmation' } },
+  options: [{ flags: '-y, --yes', description: 'Skip the confirmation' }],
   examples: ['middleman jobs cancel 1a2b3c4d', 'middleman jobs cancel 1a2b3c4d --yes'],
   async run(context) {
     const client = await context.client();
-    const jobId = await resolveJobId(client, requireId(context), context.signal);
+    const jobId = await resolveJobId(client, idArgument(context), context.signal);
     await confirmOrFail(context, `Cancel job ${jobId.slice(0, 8)}?`);
     const result = await client.cancelJob(jobId, { signal: context.signal });
     if (context.json) return void context.out.json(result);
@@ -166,11 +170,11 @@ const pause: CommandSpec = {
   path: ['jobs', 'pause'],
   summary: 'Pause a running job',
   args: ['<job-id>'],
-  flags: {},
+  options: [],
   examples: ['middleman jobs pause 1a2b3c4d'],
   async run(context) {
     const client = await context.client();
-    const job = await client.pauseJob(await resolveJobId(client, requireId(context), context.signal), { signal: context.signal });
+    const job = await client.pauseJob(await resolveJobId(client, idArgument(context), context.signal), { signal: context.signal });
     if (context.json) return void context.out.json(job);
     context.out.line(`${context.out.paint('green', '✓')} Job ${context.out.paint('cyan', job.id.slice(0, 8))} paused.`);
     context.out.line(`  Status: ${paintStatus(context.out, job.status)}`);
@@ -182,11 +186,11 @@ const resume: CommandSpec = {
   path: ['jobs', 'resume'],
   summary: 'Resume a paused job',
   args: ['<job-id>'],
-  flags: {},
+  options: [],
   examples: ['middleman jobs resume 1a2b3c4d'],
   async run(context) {
     const client = await context.client();
-    const job = await client.resumeJob(await resolveJobId(client, requireId(context), context.signal), { signal: context.signal });
+    const job = await client.resumeJob(await resolveJobId(client, idArgument(context), context.signal), { signal: context.signal });
     if (context.json) return void context.out.json(job);
     context.out.line(`${context.out.paint('green', '✓')} Job ${context.out.paint('cyan', job.id.slice(0, 8))} resuming.`);
     context.out.line(`  Status: ${paintStatus(context.out, job.status)}`);
@@ -196,15 +200,15 @@ const resume: CommandSpec = {
 
 const LEVEL_STYLES = { ERROR: 'red', WARNING: 'yellow', INFO: 'bold', DEBUG: 'dim' } as const;
 
-const logs: CommandSpec = {
+const logs: CommandSpec<{ follow?: boolean; since?: string; interval: number }> = {
   path: ['jobs', 'logs'],
   summary: "Show a job's log lines",
   args: ['<job-id>'],
-  flags: {
-    follow: { type: 'boolean', short: 'f', description: 'Keep printing new lines until the job ends' },
-    since: { type: 'string', valueName: 'TIME', description: 'Only lines after this ISO time' },
-    interval: { type: 'string', short: 'i', valueName: 'SECONDS', description: 'Poll interval with --follow', defaultText: '2' },
-  },
+  options: [
+    { flags: '-f, --follow', description: 'Keep printing new lines until the job ends' },
+    { flags: '--since <TIME>', description: 'Only lines after this ISO time' },
+    { flags: '-i, --interval <SECONDS>', description: 'Poll interval with --follow', kind: 'seconds', default: 2 },
+  ],
   examples: [
     'middleman jobs logs 1a2b3c4d',
     'middleman jobs logs 1a2b3c4d --follow',
@@ -212,18 +216,18 @@ const logs: CommandSpec = {
   ],
   async run(context) {
     const client = await context.client();
-    const jobId = await resolveJobId(client, requireId(context), context.signal);
-    let since = stringFlag(context, 'since');
+    const jobId = await resolveJobId(client, idArgument(context), context.signal);
+    let { since } = context.options;
     if (since !== undefined && Number.isNaN(Date.parse(since)))
       throw new InvalidRequestError('since', `must be an ISO date-time (got ${JSON.stringify(since)})`);
-    const interval = (secondsFlag(context, 'interval') ?? 2) * 1000;
+    const interval = context.options.interval * 1000;
     let printed = 0;
     while (true) {
       const lines = await client.getJobLogs(jobId, { since }, { signal: context.signal });
       for (const entry of lines) printLogLine(context, entry);
       printed += lines.length;
       since = lines.at(-1)?.timestamp ?? since;
-      if (!context.values.follow) break;
+      if (!context.options.follow) break;
       const job = await client.getJob(jobId, { signal: context.signal });
       if (job.is_terminal) {
         const rest = await client.getJobLogs(jobId, { since }, { signal: context.signal });
@@ -248,16 +252,14 @@ function printLogLine(context: CommandContext, entry: LogEntry): void {
   context.out.line(`${context.out.paint('dim', entry.timestamp.slice(0, 19))} ${level} ${entry.message}`);
 }
 
-/** The `<job-id>` positional, or a usage error. */
-export function requireId(context: CommandContext, what = 'job id'): string {
-  const id = context.positionals[0];
-  if (!id) throw new UsageError(`Missing the ${what}.`);
-  return id;
+/** The command's one argument (`<job-id>`, `<key-id>`), which commander made sure was given. */
+export function idArgument(context: CommandContext): string {
+  return context.positionals[0] as string;
 }
 
 /** Ask before a destructive action; without a terminal, `--yes` is required. */
-export async function confirmOrFail(context: CommandContext, question: string): Promise<void> {
-  if (context.values.yes) return;
+export async function confirmOrFail(context: CommandContext<{ yes?: boolean }>, question: string): Promise<void> {
+  if (context.options.yes) return;
   if (!context.io.stdin.isTTY) throw new UsageError(`${question} Pass --yes to confirm when not at a terminal.`);
   if (!(await confirm(context.io, question))) throw new UsageError('Not confirmed; nothing was changed.');
 }

@@ -1,14 +1,13 @@
 import type { ApiKeyScope } from '../../middleman-client.js';
 import type { CommandSpec } from '../cli-command.js';
 import { UsageError } from '../cli-errors.js';
-import { integerFlag, stringFlag } from '../cli-values.js';
-import { confirmOrFail, requireId } from './jobs-commands.js';
+import { confirmOrFail, idArgument } from './jobs-commands.js';
 
 const list: CommandSpec = {
   path: ['keys', 'list'],
   summary: 'List your API keys (prefixes only)',
   args: [],
-  flags: {},
+  options: [],
   examples: ['middleman keys list', 'middleman keys list --json'],
   async run(context) {
     const client = await context.client();
@@ -33,31 +32,24 @@ const list: CommandSpec = {
   },
 };
 
-const create: CommandSpec = {
+const create: CommandSpec<{ expires?: number; scopes?: string }> = {
   path: ['keys', 'create'],
   summary: 'Create an API key (the full key is shown this once)',
   args: ['<name>'],
-  flags: {
-    expires: { type: 'string', short: 'e', valueName: 'DAYS', description: 'Days until the key expires (1-365)', defaultText: 'never' },
-    scopes: {
-      type: 'string',
-      short: 's',
-      valueName: 'LIST',
-      description: 'Comma-separated scopes: read, write, admin',
-      defaultText: 'read,write',
-    },
-  },
+  options: [
+    { flags: '-e, --expires <DAYS>', description: 'Days until the key expires (1-365; default: never)', kind: 'integer' },
+    { flags: '-s, --scopes <LIST>', description: 'Comma-separated scopes: read, write, admin (default: read,write)' },
+  ],
   examples: ['middleman keys create "CI/CD Pipeline" --expires 90', 'middleman keys create reader --scopes read --json'],
   async run(context) {
-    const name = context.positionals[0];
-    if (!name) throw new UsageError('Missing the name of the key.');
+    const [name] = context.positionals as [string];
     const client = await context.client();
-    const scopes = stringFlag(context, 'scopes')
+    const scopes = context.options.scopes
       ?.split(',')
       .map((scope) => scope.trim())
       .filter(Boolean) as ApiKeyScope[] | undefined;
     const [info, fullKey] = await client.createApiKey(
-      { name, scopes, expires_in_days: integerFlag(context, 'expires') },
+      { name, scopes, expires_in_days: context.options.expires },
       { signal: context.signal },
     );
     // The new key is printed on purpose, once; every other output keeps keys redacted.
@@ -76,15 +68,15 @@ const create: CommandSpec = {
   },
 };
 
-const revoke: CommandSpec = {
+const revoke: CommandSpec<{ yes?: boolean }> = {
   path: ['keys', 'revoke'],
   summary: 'Revoke an API key',
   args: ['<key-id>'],
-  flags: { yes: { type: 'boolean', short: 'y', description: 'Skip the confirmation' } },
+  options: [{ flags: '-y, --yes', description: 'Skip the confirmation' }],
   examples: ['middleman keys revoke 5e6f7a8b-... --yes'],
   async run(context) {
     const client = await context.client();
-    let keyId = requireId(context, 'key id');
+    let keyId = idArgument(context);
     if (keyId.length < 36) {
       const matches = (await client.listApiKeys({ signal: context.signal })).filter((key) => key.id.startsWith(keyId));
       if (matches.length > 1) throw new UsageError(`Key id prefix ${keyId} is ambiguous; give more characters.`);

@@ -2,12 +2,9 @@ import type { JobDetail } from '../../middleman-job.js';
 import type { CommandSpec } from '../cli-command.js';
 import { EXIT } from '../cli-errors.js';
 import { epochText, paintStatus, resolveJobId } from '../cli-jobs-format.js';
+import { liveBlock } from '../cli-live.js';
 import { credits, duration, type Output, progressBar, sparkline } from '../cli-output.js';
-import { secondsFlag } from '../cli-values.js';
-import { requireId } from './jobs-commands.js';
-
-const HIDE_CURSOR = '\x1b[?25l';
-const SHOW_CURSOR = '\x1b[?25h';
+import { idArgument } from './jobs-commands.js';
 
 /** The exit code `jobs watch` ends with for a job's final status. */
 export function exitCodeFor(status: string): number {
@@ -38,37 +35,29 @@ export function plainWatchLine(job: JobDetail): string {
   return `${new Date().toISOString()} ${job.status.padEnd(13)} epoch ${epochText(job)}${loss} credits=${job.actual_cost}`;
 }
 
-const watch: CommandSpec = {
+const watch: CommandSpec<{ interval: number }> = {
   path: ['jobs', 'watch'],
   summary: 'Watch a job until it ends (live block on a terminal, one line per change otherwise)',
   args: ['<job-id>'],
-  flags: {
-    interval: { type: 'string', short: 'i', valueName: 'SECONDS', description: 'Poll interval in seconds', defaultText: '5' },
-  },
+  options: [{ flags: '-i, --interval <SECONDS>', description: 'Poll interval in seconds', kind: 'seconds', default: 5 }],
   details:
     'Exit code: 0 when the job completes, 3 when it fails, 4 when it is cancelled, 130 on Ctrl-C (the job goes on), 1 on an API error.',
   examples: ['middleman jobs watch 1a2b3c4d', 'middleman jobs watch 1a2b3c4d -i 2 | tee watch.log', 'middleman jobs watch 1a2b3c4d --json'],
   async run(context) {
     const client = await context.client();
-    const jobId = await resolveJobId(client, requireId(context), context.signal);
-    const interval = (secondsFlag(context, 'interval') ?? 5) * 1000;
-    const live = context.out.isTTY && !context.json;
+    const jobId = await resolveJobId(client, idArgument(context), context.signal);
+    const interval = context.options.interval * 1000;
+    const live = context.out.isTTY && !context.json ? liveBlock(context.out) : undefined;
     const losses: number[] = [];
-    let drawn = 0;
     let last: JobDetail | undefined;
     let previousLine = '';
-    if (live) context.out.raw(HIDE_CURSOR);
     try {
       for await (const job of client.streamJobStatus(jobId, { pollInterval: interval, signal: context.signal })) {
         last = job;
         if (job.current_loss !== null && job.current_epoch > 0 && losses.length < job.current_epoch) losses.push(job.current_loss);
         if (context.json) context.out.line(JSON.stringify(job));
-        else if (live) {
-          const block = renderWatchBlock(context.out, job, losses, Date.now());
-          // Move back over the previous block and redraw it in place.
-          context.out.raw(`${drawn > 0 ? `\x1b[${drawn}A` : ''}${block.map((line) => `\x1b[2K${line}\n`).join('')}`);
-          drawn = block.length;
-        } else {
+        else if (live) live.render(renderWatchBlock(context.out, job, losses, Date.now()));
+        else {
           const line = plainWatchLine(job);
           if (line.slice(25) !== previousLine) context.out.line(line);
           previousLine = line.slice(25);
@@ -81,7 +70,7 @@ const watch: CommandSpec = {
       }
       throw error;
     } finally {
-      if (live) context.out.raw(SHOW_CURSOR);
+      live?.done();
     }
     const status = last?.status ?? 'failed';
     if (!context.json) {
