@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createMiddlemanMock, jobsService, MIDDLEMAN_MOCK_API_KEY } from '@trainwire/jobs/msw';
 import { createMetricsMock, createRunicornMock, metricsService, runicornService } from '@trainwire/metrics/msw';
 import { createTenSafeMock, createTinkerMock, tensafeService, tinkerService } from '@trainwire/tinker/msw';
@@ -16,8 +17,11 @@ export type SandboxServices = {
 // The keys each mock accepts by default (documented in each package's README).
 const TINKER_KEY = 'tml-mock-key';
 const TENSAFE_KEY = 'ts-test-key';
-/** The tenant of the sandbox's TenSafe key (the SDK needs it to decrypt artifacts). */
-const TENSAFE_TENANT = 'tenant-sandbox';
+/**
+ * The tenant of the TenSafe key, derived as the server and the SDK derive it (`tenant-` + the first 8
+ * hex of its SHA-256), so artifacts decrypt whether or not `TS_TENANT_ID` is set.
+ */
+const TENSAFE_TENANT = `tenant-${createHash('sha256').update(TENSAFE_KEY).digest('hex').slice(0, 8)}`;
 const SYVAIN_KEY = 'ak_org_trainwire_test';
 
 /**

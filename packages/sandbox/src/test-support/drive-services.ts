@@ -54,7 +54,7 @@ export const driveServices: Record<SandboxServiceName, (env: Record<string, stri
     const client = new TenSafeClient({
       baseURL: env.TS_BASE_URL,
       apiKey: env.TS_API_KEY,
-      tenantId: env.TS_TENANT_ID,
+      ...(env.TS_TENANT_ID && { tenantId: env.TS_TENANT_ID }),
       logLevel: 'off',
       pollInterval: 5,
     });
