@@ -21,11 +21,13 @@ export function summarize(samples) {
  * Run each variant `runs` times, interleaved run by run so that drift on a shared machine hits
  * them alike, after one warm-up each. `measure(variant)` returns one sample.
  */
-export async function interleave(variants, measure, { runs = settings.runs, warmUp = measure } = {}) {
+export async function interleave(variants, measure, { runs = settings.runs, warmUp = measure, label = '' } = {}) {
   const samples = new Map(variants.map((variant) => [variant, []]));
   for (const variant of variants) await warmUp(variant);
   for (let run = 0; run < runs; run++) {
     for (const variant of variants) samples.get(variant).push(await measure(variant));
+    // Progress on stderr, so that a long run shows it is alive without touching the table.
+    process.stderr.write(`${label} run ${run + 1}/${runs} done\n`);
   }
   return new Map([...samples].map(([variant, values]) => [variant, summarize(values)]));
 }

@@ -75,6 +75,7 @@ async function http(base) {
     for (const concurrency of [1, CONCURRENCY]) {
       const figures = await interleave(names, (name) => throughput(variants[name][method], { concurrency }), {
         warmUp: (name) => throughput(variants[name][method], { concurrency, calls: Math.min(2_000, settings.calls) }),
+        label: `HTTP ${method.toUpperCase()} concurrency ${concurrency}:`,
       });
       const raw = figures.get('raw fetch').median;
       for (const [name, figure] of figures) {
@@ -106,6 +107,7 @@ async function canned() {
   for (const method of ['get', 'post']) {
     const figures = await interleave(names, (name) => cpuPerCall(variants[name][method]), {
       warmUp: (name) => cpuPerCall(variants[name][method], { calls: Math.min(5_000, settings.calls) }),
+      label: `canned ${method.toUpperCase()}:`,
     });
     const bare = figures.get('openapi-fetch').median;
     for (const [name, figure] of figures) {
