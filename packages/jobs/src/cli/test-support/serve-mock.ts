@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { getResponse, type RequestHandler } from 'msw';
 
 /**
- * Serve msw handlers over real HTTP on loopback (the pattern of `examples/serve-handlers.mjs`),
+ * Serve msw handlers over real HTTP on loopback,
  * so a child process can talk to the mock.
  */
 export async function serveHandlers(build: (origin: string) => RequestHandler[]) {
