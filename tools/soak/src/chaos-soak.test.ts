@@ -105,17 +105,27 @@ describe('the chaos soak', () => {
     const before = state.jobs.size;
     const client = new MiddlemanClient({ apiKey: sandbox.env.MIDDLEMAN_API_KEY, baseURL: through('jobs'), ...resilient });
     const results = await pool(JOBS, CONCURRENCY, (index) =>
-      client.createJob({ name: `soak-${index}`, script_path: `/scripts/soak-${index}.py`, input_data_path: '/data/soak', max_runtime_hours: 1 }),
+      client.createJob({
+        name: `soak-${index}`,
+        script_path: `/scripts/soak-${index}.py`,
+        input_data_path: '/data/soak',
+        max_runtime_hours: 1,
+      }),
     );
     const counts = tally('createJob', results);
     expect(counts.ok).toBe(JOBS);
-    const created = [...state.jobs.values()].filter((job) => job.name?.startsWith('soak-'));
+    const created = [...state.jobs.values()].filter((entry) => entry.job.name?.startsWith('soak-'));
     expect(state.jobs.size - before).toBe(JOBS);
-    expect(new Set(created.map((job) => job.name)).size).toBe(JOBS);
+    expect(new Set(created.map((entry) => entry.job.name)).size).toBe(JOBS);
   });
 
   it(`settles ${FUTURES} Tinker and TenSafe futures, each with its own result or a typed error, on time`, async () => {
-    const tinker = new ServiceClient({ apiKey: sandbox.env.TINKER_API_KEY, baseURL: through('tinker'), ...resilient, heartbeatInterval: 0 });
+    const tinker = new ServiceClient({
+      apiKey: sandbox.env.TINKER_API_KEY,
+      baseURL: through('tinker'),
+      ...resilient,
+      heartbeatInterval: 0,
+    });
     const tensafe = new TenSafeClient({
       apiKey: sandbox.env.TS_API_KEY,
       baseURL: through('tensafe'),
@@ -124,7 +134,9 @@ describe('the chaos soak', () => {
       retryCount: 8,
       pollInterval: 20,
     });
-    const models = await Promise.all(Array.from({ length: 8 }, () => tinker.createLoraTrainingClient({ base_model: 'Qwen/Qwen3-8B', rank: 8 })));
+    const models = await Promise.all(
+      Array.from({ length: 8 }, () => tinker.createLoraTrainingClient({ base_model: 'Qwen/Qwen3-8B', rank: 8 })),
+    );
     const trainers = await Promise.all(
       Array.from({ length: 8 }, () => tensafe.createTrainingClient({ model_ref: 'meta-llama/Llama-3-8B', lora_config: { rank: 8 } })),
     );
@@ -137,17 +149,24 @@ describe('the chaos soak', () => {
         const tokens = Array.from({ length: size }, (_, position) => 100 + position);
         const datum: Datum = {
           model_input: { chunks: [{ type: 'encoded_text', tokens }] },
-          loss_fn_inputs: { target_tokens: { data: [...tokens.slice(1), 2], dtype: 'int64' }, weights: { data: tokens.map(() => 1), dtype: 'float32' } },
+          loss_fn_inputs: {
+            target_tokens: { data: [...tokens.slice(1), 2], dtype: 'int64' },
+            weights: { data: tokens.map(() => 1), dtype: 'float32' },
+          },
         };
         const output = await models[index % models.length]!.forward([datum], 'cross_entropy').result({ timeout: deadline });
-        const logprobs = (output.loss_fn_outputs[0] as { logprobs: { data: number[] } }).logprobs.data;
+        const logprobs = output.loss_fn_outputs[0]?.logprobs?.data ?? [];
         if (logprobs.length !== size) throw new Error(`future ${index} got another request's result (${logprobs.length} ≠ ${size})`);
         return output;
       }
       // TenSafe: tokens_processed is the sum of this very batch's attention mask.
-      const batch = { input_ids: [Array.from({ length: size }, (_, position) => 1000 + position)], attention_mask: [Array.from({ length: size }, () => 1)] };
+      const batch = {
+        input_ids: [Array.from({ length: size }, (_, position) => 1000 + position)],
+        attention_mask: [Array.from({ length: size }, () => 1)],
+      };
       const result = await trainers[index % trainers.length]!.forwardBackward(batch).result({ timeout: deadline });
-      if (result.tokens_processed !== size) throw new Error(`future ${index} got another request's result (${result.tokens_processed} ≠ ${size})`);
+      if (result.tokens_processed !== size)
+        throw new Error(`future ${index} got another request's result (${result.tokens_processed} ≠ ${size})`);
       return result;
     });
     const elapsed = Date.now() - started;
@@ -163,12 +182,21 @@ describe('the chaos soak', () => {
   });
 
   it(`leaves no partial file when ${STREAMS} artifact downloads and uploads are cut mid-body`, async () => {
-    const tensafe = new TenSafeClient({ apiKey: sandbox.env.TS_API_KEY, baseURL: through('tensafe'), tenantId: sandbox.env.TS_TENANT_ID, ...resilient, retryCount: 8, pollInterval: 20 });
+    const tensafe = new TenSafeClient({
+      apiKey: sandbox.env.TS_API_KEY,
+      baseURL: through('tensafe'),
+      tenantId: sandbox.env.TS_TENANT_ID,
+      ...resilient,
+      retryCount: 8,
+      pollInterval: 20,
+    });
     const trainer = await tensafe.createTrainingClient({ model_ref: 'meta-llama/Llama-3-8B', lora_config: { rank: 8 } });
     await trainer.forwardBackward({ input_ids: [[1, 2, 3]], attention_mask: [[1, 1, 1]] });
     const saved = await trainer.saveState({ metadata: { soak: true } });
     const reference = await (
-      await fetch(`${sandbox.urls.tensafe}/v1/artifacts/${saved.artifact_id}/content`, { headers: { authorization: `Bearer ${sandbox.env.TS_API_KEY}` } })
+      await fetch(`${sandbox.urls.tensafe}/v1/artifacts/${saved.artifact_id}/content`, {
+        headers: { authorization: `Bearer ${sandbox.env.TS_API_KEY}` },
+      })
     ).arrayBuffer();
     const expected = createHash('sha256').update(new Uint8Array(reference)).digest('hex');
     const downloads = join(scratch, 'downloads');
@@ -194,7 +222,9 @@ describe('the chaos soak', () => {
     for (const result of pulled) if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(TrainwireError);
     const files = await readdir(downloads);
     const succeeded = pulled.filter((result) => result.status === 'fulfilled').length;
-    expect(files.sort()).toEqual(pulled.flatMap((result, index) => (result.status === 'fulfilled' ? [`artifact-${index}.bin`] : [])).sort());
+    expect(files.sort()).toEqual(
+      pulled.flatMap((result, index) => (result.status === 'fulfilled' ? [`artifact-${index}.bin`] : [])).sort(),
+    );
     expect(succeeded).toBeGreaterThan(0);
 
     const middleman = new MiddlemanClient({ apiKey: sandbox.env.MIDDLEMAN_API_KEY, baseURL: through('jobs'), ...resilient });
@@ -215,6 +245,7 @@ describe('the chaos soak', () => {
 
   it('injected every kind of fault', () => {
     const counts = proxy.counts();
-    for (const kind of ['reset-before', 'reset-after', '429', '500', '502', '503', 'stall', 'truncate'] as const) expect(counts[kind]).toBeGreaterThan(0);
+    for (const kind of ['reset-before', 'reset-after', '429', '500', '502', '503', 'stall', 'truncate'] as const)
+      expect(counts[kind]).toBeGreaterThan(0);
   });
 });
