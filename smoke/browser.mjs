@@ -91,18 +91,21 @@ async function servePage(html, bundle) {
   return `http://localhost:${server.address().port}/`;
 }
 
-/** Run check 3; resolves with its report (failures are recorded in it). */
-export async function browserCheck() {
+/**
+ * Run check 3; resolves with its report (failures are recorded in it). With `context.installed`
+ * (from the registry check) it bundles the packages installed from Verdaccio, else the workspace's.
+ */
+export async function browserCheck(context = {}) {
   const report = new Report('browser');
   try {
-    await browserSteps(report);
+    await browserSteps(report, context.installed);
   } catch (error) {
     if (!error?.reported) report.record('unexpected error', false, 0, error?.stack ?? String(error));
   }
   return report;
 }
 
-async function browserSteps(report) {
+async function browserSteps(report, installed) {
   let chromiumPath;
   await report.step('chromium (Debian package)', async () => {
     const chromium = await ensureChromium();
@@ -124,7 +127,7 @@ async function browserSteps(report) {
   await report.step('esbuild bundle --platform=browser', async () => {
     const esbuild = await import('esbuild');
     const result = await esbuild.build({
-      entryPoints: [join(repoRoot, 'smoke', 'consumer', 'browser.ts')],
+      entryPoints: [installed ? join(installed.consumer, 'browser.ts') : join(repoRoot, 'smoke', 'consumer', 'browser.ts')],
       bundle: true,
       write: false,
       format: 'esm',
@@ -132,19 +135,20 @@ async function browserSteps(report) {
       target: 'es2022',
       minify: true,
       logLevel: 'silent',
-      absWorkingDir: repoRoot,
+      absWorkingDir: installed ? installed.folder : repoRoot,
     });
     bundle = result.outputFiles[0].text;
-    return `${(bundle.length / 1024).toFixed(1)} KB with esbuild ${esbuild.version}`;
+    const from = installed ? 'the packages installed from Verdaccio' : 'the workspace packages';
+    return `${(bundle.length / 1024).toFixed(1)} KB of ${from} with esbuild ${esbuild.version}`;
   });
 
-  const sandboxBin = repositorySandboxBin();
+  const sandboxBin = installed ? installed.sandboxBin : repositorySandboxBin();
   let targets;
   await report.step('start the servers (system Node)', async () => {
-    targets = await startTargets({ sandboxBin });
+    targets = await startTargets({ sandboxBin, cwd: installed?.folder });
     return targets.describe;
   });
-  if (!sandboxBin) report.skip('sandbox', 'packages/sandbox/dist/cli.js is not in this checkout (yet): the service suites do not run');
+  if (!sandboxBin) report.skip('sandbox', 'no @trainwire/sandbox in this checkout (yet): the service suites do not run');
 
   const url = await servePage(page(targets.target), bundle);
   const userDataDir = await temporaryFolder('chromium-profile');

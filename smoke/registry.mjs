@@ -62,18 +62,22 @@ async function linkNodeModules(clone) {
   return copied;
 }
 
-/** Run check 1; resolves with its report (failures are recorded in it). */
-export async function registry() {
+/**
+ * Run check 1; resolves with its report (failures are recorded in it). Sets `context.installed` to
+ * the consumer project installed from Verdaccio (kept until the end of the run), so the runtime and
+ * browser checks run the published packages too.
+ */
+export async function registry(context = {}) {
   const report = new Report('registry');
   try {
-    await registrySteps(report);
+    await registrySteps(report, context);
   } catch (error) {
     if (!error?.reported) report.record('unexpected error', false, 0, error?.stack ?? String(error));
   }
   return report;
 }
 
-async function registrySteps(report) {
+async function registrySteps(report, context) {
   let verdaccio;
   await report.step('start Verdaccio', async () => {
     verdaccio = await startVerdaccio();
@@ -139,7 +143,7 @@ async function registrySteps(report) {
     return `${packages.map((entry) => `${entry.name}@${entry.version}`).join(', ')} on the registry`;
   });
 
-  const project = join(work, 'consumer-project');
+  const project = join(await temporaryFolder('consumer-project', { untilEnd: true }), 'project');
   const names = userPackages.filter((name) => published.some((entry) => entry.name === name));
   for (const name of userPackages)
     if (!names.includes(name)) report.skip(`install ${name}`, 'not a published package of this checkout yet');
@@ -176,6 +180,13 @@ async function registrySteps(report) {
   });
 
   const sandboxBin = names.includes('@trainwire/sandbox') ? join(project, 'node_modules', '.bin', 'trainwire-sandbox') : undefined;
+  context.installed = {
+    folder: project,
+    consumer: consumerFolder,
+    entry: join(consumerFolder, 'dist', 'consumer.js'),
+    sandboxBin,
+    packages: names,
+  };
   await report.step('run the consumer on Node', async () => {
     const targets = await startTargets({ sandboxBin, cwd: project });
     const { stdout, milliseconds } = await run(

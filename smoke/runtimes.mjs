@@ -47,18 +47,22 @@ function chosenRuntimes() {
   return runtimes.filter((runtime) => names.has(runtime.name));
 }
 
-/** Run check 2; resolves with its report (failures are recorded in it). */
-export async function runtimesCheck() {
+/**
+ * Run check 2; resolves with its report (failures are recorded in it). With `context.installed`
+ * (from the registry check) it runs the consumer installed from Verdaccio, else one built against
+ * the workspace packages.
+ */
+export async function runtimesCheck(context = {}) {
   const report = new Report('runtimes');
   try {
-    await runtimeSteps(report);
+    await runtimeSteps(report, context.installed);
   } catch (error) {
     if (!error?.reported) report.record('unexpected error', false, 0, error?.stack ?? String(error));
   }
   return report;
 }
 
-async function runtimeSteps(report) {
+async function runtimeSteps(report, installed) {
   const chosen = chosenRuntimes();
   const bins = new Map();
   await report.step('install the runtimes (scratch folder)', async () => {
@@ -77,18 +81,23 @@ async function runtimeSteps(report) {
   });
 
   let consumer;
-  await report.step('build the consumer (tsc)', async () => {
-    consumer = await buildConsumer();
-    return `${consumer.entry} in ${seconds(consumer.milliseconds)}`;
-  });
+  if (installed) {
+    consumer = { folder: installed.folder, entry: installed.entry };
+    report.record('consumer from the Verdaccio install', true, 0, `${installed.packages.join(', ')} (the published tarballs)`);
+  } else {
+    await report.step('build the consumer against the workspace (tsc)', async () => {
+      consumer = await buildConsumer();
+      return `${consumer.entry} in ${seconds(consumer.milliseconds)}`;
+    });
+  }
 
-  const sandboxBin = repositorySandboxBin();
+  const sandboxBin = installed ? installed.sandboxBin : repositorySandboxBin();
   let targets;
   await report.step('start the servers (system Node)', async () => {
-    targets = await startTargets({ sandboxBin });
+    targets = await startTargets({ sandboxBin, cwd: consumer.folder });
     return targets.describe;
   });
-  if (!sandboxBin) report.skip('sandbox', 'packages/sandbox/dist/cli.js is not in this checkout (yet): the service suites do not run');
+  if (!sandboxBin) report.skip('sandbox', 'no @trainwire/sandbox in this checkout (yet): the service suites do not run');
 
   const target = JSON.stringify(targets.target);
   const env = cleanEnvironment({ DENO_NO_UPDATE_CHECK: '1', DENO_DIR: join(cacheRoot, 'deno-dir'), NO_COLOR: '1' });

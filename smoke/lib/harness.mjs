@@ -17,22 +17,30 @@ export const cacheRoot = process.env.TRAINWIRE_SMOKE_CACHE ?? join(tmpdir(), 'tr
 const keepTemp = process.env.TRAINWIRE_SMOKE_KEEP === '1';
 
 const cleanups = [];
+/** Cleanups that wait for the end of the whole run (what one check hands to the next). */
+const finalCleanups = [];
 let cleaningUp;
 
-/** Run `action` when the check ends, normally, on a failure or on SIGINT/SIGTERM (last registered first). */
-export function onCleanup(action) {
-  cleanups.push(action);
+/**
+ * Run `action` when the check ends, normally, on a failure or on SIGINT/SIGTERM (last registered
+ * first); with `untilEnd`, only when the whole run ends.
+ */
+export function onCleanup(action, { untilEnd = false } = {}) {
+  (untilEnd ? finalCleanups : cleanups).push(action);
 }
 
-/** Run every registered cleanup once. */
-export async function cleanUp() {
+/** Run the registered cleanups once (with `final`, also those kept until the end). */
+export async function cleanUp({ final = false } = {}) {
   cleaningUp ??= (async () => {
-    while (cleanups.length > 0) {
-      const action = cleanups.pop();
-      try {
-        await action();
-      } catch (error) {
-        console.error(`cleanup failed: ${error?.message ?? error}`);
+    const lists = final ? [cleanups, finalCleanups] : [cleanups];
+    for (const list of lists) {
+      while (list.length > 0) {
+        const action = list.pop();
+        try {
+          await action();
+        } catch (error) {
+          console.error(`cleanup failed: ${error?.message ?? error}`);
+        }
       }
     }
   })();
@@ -56,14 +64,14 @@ process.once('exit', () => {
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => {
     console.error(`\n${signal}: stopping servers and removing temporary folders`);
-    cleanUp().finally(() => process.exit(130));
+    cleanUp({ final: true }).finally(() => process.exit(130));
   });
 }
 
-/** A fresh temporary folder, removed at cleanup unless TRAINWIRE_SMOKE_KEEP=1. */
-export async function temporaryFolder(prefix) {
+/** A fresh temporary folder, removed at cleanup (`untilEnd`: at the end of the run) unless TRAINWIRE_SMOKE_KEEP=1. */
+export async function temporaryFolder(prefix, { untilEnd = false } = {}) {
   const folder = await mkdtemp(join(tmpdir(), `trainwire-${prefix}-`));
-  onCleanup(() => (keepTemp ? console.error(`kept ${folder}`) : rm(folder, { recursive: true, force: true })));
+  onCleanup(() => (keepTemp ? console.error(`kept ${folder}`) : rm(folder, { recursive: true, force: true })), { untilEnd });
   return folder;
 }
 
@@ -279,16 +287,19 @@ export function printTable(rows, totalMilliseconds) {
 }
 
 /**
- * Run checks as a script: each `check()` resolves to its Report (it records its own failures).
- * Prints the table, cleans up, and exits non-zero when a step failed or nothing ran.
+ * Run checks as a script: each `check(context)` resolves to its Report (it records its own
+ * failures); `context` is shared, so a check can hand something to the next (the registry check
+ * hands over its installed consumer project). Prints the table, cleans up, and exits non-zero when
+ * a step failed or nothing ran.
  */
 export async function runChecks(checks) {
   const started = performance.now();
   const rows = [];
+  const context = {};
   try {
     for (const check of checks) {
       try {
-        const report = await check();
+        const report = await check(context);
         rows.push(...report.rows);
       } catch (error) {
         console.error(error);
@@ -304,7 +315,7 @@ export async function runChecks(checks) {
       }
     }
   } finally {
-    await cleanUp();
+    await cleanUp({ final: true });
   }
   printTable(rows, performance.now() - started);
   const failed = rows.length === 0 || rows.some((row) => row.status === 'FAIL');
