@@ -185,7 +185,8 @@ async function browserSteps(report, installed) {
     for (const line of (await tab.textContent('#report')).trim().split('\n')) say('browser', `  ${line.trim()}`);
     const failed = outcome.results.filter((result) => !result.ok);
     if (failed.length > 0 || outcome.results.length === 0) {
-      throw new Error(`${outcome.summary}\n${failed.map((result) => `${result.suite} ${result.name}: ${result.detail}`).join('\n')}`);
+      const lines = failed.map((result) => `${result.suite} ${result.name}: ${result.detail}`);
+      throw new Error([outcome.summary, ...lines, ...problems].join('\n'));
     }
     const nodeOnly = outcome.results.filter((result) => result.suite === 'node-only');
     if (nodeOnly.length === 0) report.nodeOnlyMissing = true;

@@ -20,7 +20,12 @@ export async function startTargets({ sandboxBin, cwd = repoRoot } = {}) {
   const target = { ...core.env };
   const described = [`items service ${core.env.SMOKE_CORE_URL}`];
   if (sandboxBin) {
-    const sandbox = await startServer('trainwire-sandbox', process.execPath, [sandboxBin, '--port', '0', '--seed', '1'], { cwd });
+    const sandbox = await startServer(
+      'trainwire-sandbox',
+      process.execPath,
+      [sandboxBin, '--port', '0', '--seed', '1', '--speed', '20', '--quiet'],
+      { cwd },
+    );
     Object.assign(target, sandbox.env);
     described.push(`sandbox (${Object.keys(sandbox.env).length} variables)`);
   }
