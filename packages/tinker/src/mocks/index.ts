@@ -1,0 +1,2 @@
+export * from './tensafe.js';
+export * from './tinker.js';

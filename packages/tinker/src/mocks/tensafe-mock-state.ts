@@ -1,0 +1,355 @@
+import type { components } from '../generated/tensafe.js';
+import { sha256Hex } from '../tensafe/sha256.js';
+import { type AuditLogEntry, auditRecordHash, GENESIS_HASH } from '../tensafe/tensafe-audit.js';
+import { canonicalJson } from '../tensafe/tensafe-canonical-json.js';
+import { checkpointBytes, contentHash, encryptArtifact, hexBytes, seededRandom, seededUUID } from './tensafe-mock-crypto.js';
+
+type Schemas = components['schemas'];
+
+/** A training client as the mock keeps it. */
+export interface TenSafeMockTrainingClient {
+  info: Schemas['TrainingClientInfo'];
+  /** Privacy budget spent so far (sum of each noisy step's epsilon). */
+  epsilon: number;
+}
+
+/** A future as the mock keeps it; it moves pending → running → completed/failed over polls. */
+export interface TenSafeMockFuture {
+  response: Schemas['FutureResponse'];
+  tenantId: string;
+  polls: number;
+  createdAt: number;
+  request: Record<string, unknown>;
+  result: Schemas['FutureResultResponse']['result'];
+  error: string | null;
+}
+
+/** An encrypted artifact: the ciphertext and everything needed to decrypt it (for tests). */
+export interface TenSafeMockArtifact {
+  artifact_id: string;
+  tenant_id: string;
+  training_client_id: string;
+  step: number;
+  /** Plaintext size. */
+  size_bytes: number;
+  content_hash: string;
+  key_id: string;
+  /** The tenant's 32-byte data key, the 12-byte nonce and the AAD (`artifact|tenant|client`). */
+  key: Uint8Array<ArrayBuffer>;
+  nonce: Uint8Array<ArrayBuffer>;
+  aad: string;
+  /** Ciphertext ‖ 16-byte GCM tag: what the content endpoint serves. */
+  ciphertext: Uint8Array<ArrayBuffer>;
+  created_at: string;
+}
+
+/** The mock's clock and knobs. */
+export interface TenSafeMockWorld {
+  seed: number;
+  speed: number;
+  artifactSize: number;
+  now(): number;
+}
+
+/** Everything the TenSafe mock holds; inspect it in tests (`mock.state`). */
+export class TenSafeMockState {
+  readonly trainingClients = new Map<string, TenSafeMockTrainingClient>();
+  readonly futures = new Map<string, TenSafeMockFuture>();
+  readonly artifacts = new Map<string, TenSafeMockArtifact>();
+  /** The audit log, one hash chain across tenants, in insertion order (as the server keeps it). */
+  readonly auditLog: AuditLogEntry[] = [];
+  /** Answers replayed for a repeated `Idempotency-Key` (tenant, method, path, key). */
+  readonly idempotency = new Map<string, { status: number; body: unknown }>();
+  /** Resolves once the seeded data (whose checkpoint is encrypted asynchronously) is in place. */
+  ready: Promise<void> = Promise.resolve();
+  readonly #random: () => number;
+  readonly #world: TenSafeMockWorld;
+
+  constructor(world: TenSafeMockWorld) {
+    this.#world = world;
+    this.#random = seededRandom(world.seed);
+  }
+
+  /** A fresh `<prefix>-<uuid>` id drawn from the seed. */
+  id(prefix: string): string {
+    return `${prefix}-${seededUUID(this.#random)}`;
+  }
+
+  /** A naive ISO timestamp (no offset), as the server's `datetime.utcnow().isoformat()` writes it. */
+  timestamp(milliseconds = this.#world.now()): string {
+    return `${new Date(milliseconds).toISOString().slice(0, 23)}000`;
+  }
+
+  /** The tenant's data-encryption key and its id (`dek-<16 hex>`), derived from the seed. */
+  dataKey(tenantId: string): { keyId: string; key: Uint8Array<ArrayBuffer> } {
+    const hex = sha256Hex(`tensafe-mock-dek|${this.#world.seed}|${tenantId}`);
+    return { keyId: `dek-${sha256Hex(hex).slice(0, 16)}`, key: hexBytes(hex) as Uint8Array<ArrayBuffer> };
+  }
+
+  createTrainingClient(tenantId: string, config: Schemas['TrainingConfig'], at = this.#world.now()): TenSafeMockTrainingClient {
+    const echo = {
+      model_ref: config.model_ref,
+      lora_config: config.lora_config === undefined ? null : config.lora_config,
+      optimizer: config.optimizer ?? { name: 'adamw', learning_rate: 0.0001, weight_decay: 0.01, betas: [0.9, 0.999], eps: 1e-8 },
+      dp_config: config.dp_config === undefined ? null : config.dp_config,
+      batch_size: config.batch_size ?? 8,
+      gradient_accumulation_steps: config.gradient_accumulation_steps ?? 1,
+      max_steps: config.max_steps ?? null,
+      metadata: config.metadata ?? {},
+    };
+    const client: TenSafeMockTrainingClient = {
+      info: {
+        training_client_id: this.id('tc'),
+        tenant_id: tenantId,
+        model_ref: config.model_ref,
+        status: 'ready',
+        step: 0,
+        created_at: this.timestamp(at),
+        config: echo,
+        dp_metrics: null,
+      },
+      epsilon: 0,
+    };
+    this.trainingClients.set(client.info.training_client_id, client);
+    this.audit(tenantId, client.info.training_client_id, 'create_training_client', config, { at });
+    return client;
+  }
+
+  /** Queue an operation; it runs when a poll finds it due (see {@link TenSafeMockState.advance}). */
+  submit(
+    client: TenSafeMockTrainingClient,
+    operation: 'forward_backward' | 'optim_step',
+    request: Record<string, unknown>,
+  ): TenSafeMockFuture {
+    const now = this.#world.now();
+    const future: TenSafeMockFuture = {
+      response: {
+        future_id: this.id('fut'),
+        status: 'pending',
+        created_at: this.timestamp(now),
+        training_client_id: client.info.training_client_id,
+        operation,
+        started_at: null,
+        completed_at: null,
+      },
+      tenantId: client.info.tenant_id,
+      polls: 0,
+      createdAt: now,
+      request,
+      result: null,
+      error: null,
+    };
+    this.futures.set(future.response.future_id, future);
+    client.info.status = 'busy';
+    return future;
+  }
+
+  /**
+   * One poll of `future`: the first makes it `running`, the `pollsUntilDone`-th (or, scaled by
+   * `speed`, 1.5 s of wall clock per remaining poll) runs the operation.
+   */
+  advance(future: TenSafeMockFuture, pollsUntilDone: number): void {
+    const { response } = future;
+    if (response.status !== 'pending' && response.status !== 'running') return;
+    future.polls += 1;
+    const elapsed = (this.#world.now() - future.createdAt) * this.#world.speed;
+    if (future.polls < pollsUntilDone && elapsed < 1500 * pollsUntilDone) {
+      response.status = 'running';
+      response.started_at ??= this.timestamp();
+      return;
+    }
+    response.started_at ??= this.timestamp();
+    this.#run(future);
+    response.completed_at = this.timestamp();
+    const client = this.trainingClients.get(response.training_client_id);
+    if (client && client.info.status === 'busy' && !this.#hasWork(client.info.training_client_id)) client.info.status = 'ready';
+  }
+
+  cancel(future: TenSafeMockFuture): boolean {
+    const { response } = future;
+    if (response.status !== 'pending' && response.status !== 'running') return false;
+    response.status = 'cancelled';
+    response.completed_at = this.timestamp();
+    const client = this.trainingClients.get(response.training_client_id);
+    if (client && client.info.status === 'busy' && !this.#hasWork(client.info.training_client_id)) client.info.status = 'ready';
+    return true;
+  }
+
+  /** Futures of the tenant still waiting or running (what a queue capacity counts). */
+  queued(tenantId: string): number {
+    let count = 0;
+    for (const future of this.futures.values()) {
+      if (future.tenantId === tenantId && (future.response.status === 'pending' || future.response.status === 'running')) count++;
+    }
+    return count;
+  }
+
+  /** Save the client's state: deterministic plaintext, its sha256, AES-256-GCM with the tenant key. */
+  async saveState(
+    client: TenSafeMockTrainingClient,
+    request: Schemas['SaveStateRequest'],
+    at = this.#world.now(),
+  ): Promise<TenSafeMockArtifact> {
+    const { info } = client;
+    const artifactId = this.id('art');
+    const step = info.step;
+    const { keyId, key } = this.dataKey(info.tenant_id);
+    const nonce = hexBytes(sha256Hex(`nonce|${this.#world.seed}|${artifactId}`).slice(0, 24)) as Uint8Array<ArrayBuffer>;
+    const aad = `${artifactId}|${info.tenant_id}|${info.training_client_id}`;
+    const plaintext = checkpointBytes(`${this.#world.seed}|${artifactId}|${step}`, this.#world.artifactSize);
+    const [hash, ciphertext] = await Promise.all([contentHash(plaintext), encryptArtifact(key, nonce, aad, plaintext)]);
+    const artifact: TenSafeMockArtifact = {
+      artifact_id: artifactId,
+      tenant_id: info.tenant_id,
+      training_client_id: info.training_client_id,
+      step,
+      size_bytes: plaintext.byteLength,
+      content_hash: hash,
+      key_id: keyId,
+      key,
+      nonce,
+      aad,
+      ciphertext,
+      created_at: this.timestamp(at),
+    };
+    this.artifacts.set(artifactId, artifact);
+    this.audit(info.tenant_id, info.training_client_id, 'save_state', request, {
+      at,
+      produced: [artifactId],
+      dp: client.info.dp_metrics ?? undefined,
+    });
+    return artifact;
+  }
+
+  /** Append a hash-chained entry, as the server's `AuditLogger` does. */
+  audit(
+    tenantId: string,
+    trainingClientId: string,
+    operation: string,
+    request: unknown,
+    extra: {
+      at?: number;
+      success?: boolean;
+      error?: string;
+      produced?: string[];
+      consumed?: string[];
+      dp?: Record<string, unknown> | undefined;
+    } = {},
+  ): AuditLogEntry {
+    const started = extra.at ?? this.#world.now();
+    const canonical = canonicalJson(request ?? {});
+    const success = extra.success ?? true;
+    const entry: AuditLogEntry = {
+      entry_id: this.id('aud'),
+      tenant_id: tenantId,
+      training_client_id: trainingClientId,
+      operation,
+      request_hash: `sha256:${sha256Hex(canonical)}`,
+      request_size_bytes: new TextEncoder().encode(canonical).byteLength,
+      artifact_ids_produced: extra.produced ?? [],
+      artifact_ids_consumed: extra.consumed ?? [],
+      started_at: this.timestamp(started),
+      completed_at: this.timestamp(started + 12),
+      duration_ms: 12,
+      success,
+      error_code: success ? null : (extra.error?.split(':')[0] ?? 'INTERNAL_ERROR'),
+      error_message: success ? null : (extra.error ?? null),
+      prev_hash: this.auditLog.at(-1)?.record_hash ?? GENESIS_HASH,
+      record_hash: '',
+      dp_metrics: extra.dp ?? null,
+    };
+    entry.record_hash = auditRecordHash(entry);
+    this.auditLog.push(entry);
+    return entry;
+  }
+
+  #hasWork(trainingClientId: string): boolean {
+    for (const future of this.futures.values()) {
+      const { status, training_client_id } = future.response;
+      if (training_client_id === trainingClientId && (status === 'pending' || status === 'running')) return true;
+    }
+    return false;
+  }
+
+  /** What the server's worker (the mock orchestrator) does when the job runs. */
+  #run(future: TenSafeMockFuture): void {
+    const { response } = future;
+    const client = this.trainingClients.get(response.training_client_id);
+    if (!client) {
+      this.#fail(future, `TRAINING_CLIENT_NOT_FOUND: training client ${response.training_client_id} was deleted`);
+      return;
+    }
+    const dp = client.info.config.dp_config as Schemas['DPConfig'] | null;
+    const dpOn = Boolean(dp && dp.enabled !== false);
+    if (response.operation === 'forward_backward') {
+      const batch = (future.request.batch ?? {}) as Schemas['Batch'];
+      const tokens = batch.attention_mask.flat().reduce((sum, value) => sum + value, 0);
+      const gradNorm = Math.round((0.5 + this.#random()) * 10_000) / 10_000;
+      const maxNorm = dp?.max_grad_norm ?? 1;
+      const result: Schemas['ForwardBackwardResult'] = {
+        loss: Math.max(0.1, 2.5 - 0.01 * client.info.step),
+        grad_norm: gradNorm,
+        tokens_processed: tokens,
+        ...(dpOn
+          ? {
+              dp_metrics: {
+                noise_applied: false,
+                epsilon_spent: 0,
+                total_epsilon: client.epsilon,
+                delta: dp?.target_delta ?? 1e-5,
+                grad_norm_before_clip: gradNorm,
+                grad_norm_after_clip: Math.min(gradNorm, maxNorm),
+                num_clipped: gradNorm > maxNorm ? batch.input_ids.length : 0,
+              },
+            }
+          : {}),
+      };
+      this.#complete(future, client, result, result.dp_metrics);
+      return;
+    }
+    const applyNoise = dpOn && future.request.apply_dp_noise !== false;
+    const spent = applyNoise ? Math.round((0.5 / Math.max(dp?.noise_multiplier ?? 1, 0.1)) * 1e6) / 1e6 : 0;
+    const target = dp?.target_epsilon;
+    if (applyNoise && target !== null && target !== undefined && client.epsilon + spent > target) {
+      this.#fail(future, `DP_BUDGET_EXCEEDED: privacy budget exhausted (epsilon ${round(client.epsilon + spent)} > target ${target})`);
+      return;
+    }
+    client.epsilon = round(client.epsilon + spent);
+    client.info.step += 1;
+    const optimizer = client.info.config.optimizer as Schemas['OptimizerConfig'];
+    const dpMetrics = applyNoise
+      ? { noise_applied: true, epsilon_spent: spent, total_epsilon: client.epsilon, delta: dp?.target_delta ?? 1e-5 }
+      : undefined;
+    if (dpOn) client.info.dp_metrics = { total_epsilon: client.epsilon, delta: dp?.target_delta ?? 1e-5, num_steps: client.info.step };
+    this.#complete(
+      future,
+      client,
+      { step: client.info.step, learning_rate: optimizer.learning_rate ?? 0.0001, ...(dpMetrics ? { dp_metrics: dpMetrics } : {}) },
+      dpMetrics,
+    );
+  }
+
+  #complete(
+    future: TenSafeMockFuture,
+    client: TenSafeMockTrainingClient,
+    result: NonNullable<TenSafeMockFuture['result']>,
+    dp: Record<string, unknown> | undefined,
+  ): void {
+    future.response.status = 'completed';
+    future.result = result;
+    this.audit(client.info.tenant_id, client.info.training_client_id, future.response.operation, future.request, { dp });
+  }
+
+  #fail(future: TenSafeMockFuture, message: string): void {
+    future.response.status = 'failed';
+    future.error = message;
+    this.audit(future.tenantId, future.response.training_client_id, future.response.operation, future.request, {
+      success: false,
+      error: message,
+    });
+  }
+}
+
+function round(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}

@@ -1,0 +1,290 @@
+import {
+  type ClientOptions,
+  ConfigError,
+  createTransport,
+  Future,
+  InvalidRequestError,
+  normalizeBaseURL,
+  type PageOptions,
+  type PagePromise,
+  type RequestOptions,
+  readEnv,
+  resolveNumberSetting,
+  resolveSetting,
+  type Transport,
+} from '@trainwire/core';
+import { type paths, service } from '../generated/tensafe.js';
+import { sha256Hex } from './sha256.js';
+import {
+  type ArtifactBytes,
+  type ArtifactFile,
+  type ArtifactStream,
+  artifactInfo,
+  checkedArtifactStream,
+  readAll,
+} from './tensafe-artifact.js';
+import { loadArtifactWriter } from './tensafe-artifact-file.js';
+import type { AuditLogEntry } from './tensafe-audit.js';
+import { tenSafeErrorClasses } from './tensafe-errors.js';
+import { type FutureCalls, type TenSafeFuture, tenSafeFuture } from './tensafe-future.js';
+import { TrainingClient } from './tensafe-training-client.js';
+import type { FutureResponse, FutureResult, TrainingClientInfo, TrainingClientListStatus, TrainingConfig } from './tensafe-types.js';
+
+const SERVICE = 'TenSafe';
+
+/** Options of the TenSafe {@link ServiceClient} (`tg_tinker.ServiceClient`). */
+export interface TenSafeClientOptions extends ClientOptions {
+  /** API key, sent as `Authorization: Bearer <key>`. @default the TS_API_KEY environment variable */
+  apiKey?: string | undefined;
+  /** @default the TS_BASE_URL environment variable, else https://api.tensafe.dev (self-hosted: `http://host:8000/api`) */
+  baseURL?: string | undefined;
+  /** Tenant id. @default TS_TENANT_ID, else derived from the key as the server does (`tenant-` + 8 hex of its sha256) */
+  tenantId?: string | undefined;
+  /** Per-attempt timeout in milliseconds. @default TS_TIMEOUT (seconds) × 1000, else 300000 */
+  timeout?: number | undefined;
+  /** Retries of a failed request (0..10). @default TS_RETRY_COUNT, else 3 */
+  retryCount?: number | undefined;
+  /** First delay between future polls in milliseconds (then backing off ×1.5 up to 10 s). @default TS_POLL_INTERVAL (seconds) × 1000, else 1000 */
+  pollInterval?: number | undefined;
+}
+
+/** The resolved settings of a {@link ServiceClient} (`tg_tinker.TenSafeConfig`); never the key. */
+export interface TenSafeConfig {
+  readonly baseURL: string;
+  readonly tenantId: string;
+  readonly timeout: number;
+  readonly retryCount: number;
+  readonly pollInterval: number;
+}
+
+/** How the documented `list_training_clients(status=...)` values map onto the server's statuses. */
+const STATUS_GROUPS: Record<TrainingClientListStatus, readonly string[]> = {
+  active: ['initializing', 'ready', 'busy'],
+  completed: ['terminated'],
+  failed: ['error'],
+};
+
+/**
+ * The TenSafe client (`tg_tinker.ServiceClient`): creates training clients, follows futures,
+ * downloads encrypted artifacts and reads the audit log. One instance is safe to share across
+ * concurrent calls.
+ */
+export class ServiceClient {
+  readonly #transport: Transport<paths>;
+  readonly #futures: FutureCalls;
+  /** The resolved settings (`tg_tinker` `config`). */
+  readonly config: TenSafeConfig;
+
+  constructor(options: TenSafeClientOptions = {}) {
+    const apiKey = resolveSetting({ value: options.apiKey, option: 'apiKey', env: 'TS_API_KEY', service: SERVICE, secret: true });
+    const baseURL = normalizeBaseURL(
+      resolveSetting({ value: options.baseURL, option: 'baseURL', env: 'TS_BASE_URL', service: SERVICE, default: service.servers[0] }),
+      { service: SERVICE, allowInsecureHTTP: options.allowInsecureHTTP },
+    );
+    const timeout = milliseconds(options.timeout, 'timeout', 'TS_TIMEOUT', 300);
+    const retryCount = resolveNumberSetting({
+      value: options.retryCount ?? options.maxRetries,
+      option: 'retryCount',
+      env: 'TS_RETRY_COUNT',
+      service: SERVICE,
+      default: 3,
+    }) as number;
+    if (!Number.isInteger(retryCount) || retryCount > 10)
+      throw new ConfigError(`TenSafe retryCount must be an integer from 0 to 10, got ${retryCount}.`);
+    const tenantId = options.tenantId ?? readEnv('TS_TENANT_ID') ?? `tenant-${sha256Hex(apiKey).slice(0, 8)}`;
+    this.config = Object.freeze({
+      baseURL,
+      tenantId,
+      timeout,
+      retryCount,
+      pollInterval: milliseconds(options.pollInterval, 'pollInterval', 'TS_POLL_INTERVAL', 1),
+    });
+    this.#transport = createTransport<paths>({
+      ...options,
+      definition: service,
+      apiKey,
+      baseURL,
+      timeout,
+      maxRetries: retryCount,
+      errorClasses: tenSafeErrorClasses,
+      userAgent: 'trainwire-tensafe/0.0.0',
+    });
+    const transport = this.#transport;
+    const path = (futureId: string) => ({ params: { path: { future_id: checkId(futureId, 'futureId') } } });
+    this.#futures = {
+      status: (futureId, options) => transport.request('get', '/v1/futures/{future_id}', path(futureId), options),
+      result: (futureId, options) => transport.request('get', '/v1/futures/{future_id}/result', path(futureId), options),
+      cancel: (futureId, options) => transport.request('post', '/v1/futures/{future_id}/cancel', path(futureId), options),
+    };
+  }
+
+  /** The tenant this client acts for (`tg_tinker` `tenant_id`). */
+  get tenantId(): string {
+    return this.config.tenantId;
+  }
+
+  /**
+   * Create a training client; with `checkpointId` (an artifact id from `saveState`), restore its
+   * weights before returning (`POST .../load_state`).
+   */
+  async createTrainingClient(
+    config: TrainingConfig,
+    params: { checkpointId?: string } = {},
+    options?: RequestOptions,
+  ): Promise<TrainingClient> {
+    if (params.checkpointId !== undefined) checkId(params.checkpointId, 'checkpointId');
+    const info = await this.#transport.request('post', '/v1/training_clients', { body: config }, options);
+    const client = this.#trainingClient(info);
+    if (params.checkpointId !== undefined) {
+      // A caller's idempotency key names the create; the restore is a write of its own.
+      const key = options?.idempotencyKey === undefined ? undefined : `${options.idempotencyKey}:load_state`;
+      await client.loadState(params.checkpointId, { ...options, idempotencyKey: key });
+    }
+    return client;
+  }
+
+  /** A handle on an existing training client, with its current info. */
+  async getTrainingClient(trainingClientId: string, options?: RequestOptions): Promise<TrainingClient> {
+    return this.#trainingClient(await this.#getInfo(trainingClientId, options));
+  }
+
+  /**
+   * The tenant's training clients, oldest first, at most `limit` (default 100). `status` is the
+   * documented filter (`active`, `completed`, `failed`); it is sent and also applied here, since the
+   * reference server ignores it.
+   */
+  async listTrainingClients(
+    params: { status?: TrainingClientListStatus; limit?: number } = {},
+    options?: RequestOptions,
+  ): Promise<TrainingClientInfo[]> {
+    const query = { limit: 100, ...params };
+    const clients = await this.#transport.request('get', '/v1/training_clients', { params: { query } }, options);
+    const wanted = query.status === undefined ? undefined : STATUS_GROUPS[query.status];
+    return clients.filter((client) => wanted === undefined || wanted.includes(client.status)).slice(0, query.limit);
+  }
+
+  /** Delete a training client (documented; the reference server has no such route and answers 404/405). */
+  async deleteTrainingClient(trainingClientId: string, options?: RequestOptions): Promise<void> {
+    await this.#transport.request(
+      'delete',
+      '/v1/training_clients/{training_client_id}',
+      { params: { path: { training_client_id: checkId(trainingClientId, 'trainingClientId') } } },
+      options,
+    );
+  }
+
+  /**
+   * A future by id (`get_future`), e.g. one saved from `future.submitted()` or another process.
+   * Nothing is sent until it is awaited or polled (`isDone()`, `status()`).
+   */
+  getFuture<T = FutureResult>(futureId: string, options?: RequestOptions): TenSafeFuture<T> {
+    return tenSafeFuture<T>({ id: checkId(futureId, 'futureId') }, this.#futures, { pollInterval: this.config.pollInterval, options });
+  }
+
+  /** Pick up a future from `future.serialize()`. */
+  resumeFuture<T = FutureResult>(token: string, options?: RequestOptions): TenSafeFuture<T> {
+    return this.getFuture<T>(parseFutureId(token), options);
+  }
+
+  /**
+   * Download an artifact's ciphertext (`GET /v1/artifacts/{id}/content`), with the encryption
+   * headers: into memory (default), as a stream (`stream: true`), or streamed to `destination`
+   * through a temporary file renamed on success (Node, Bun, Deno). The byte count is checked
+   * against `Content-Length`.
+   */
+  pullArtifact(artifactId: string, params?: { destination?: undefined; stream?: false }, options?: RequestOptions): Promise<ArtifactBytes>;
+  pullArtifact(artifactId: string, params: { destination: string; stream?: false }, options?: RequestOptions): Promise<ArtifactFile>;
+  pullArtifact(artifactId: string, params: { destination?: undefined; stream: true }, options?: RequestOptions): Promise<ArtifactStream>;
+  async pullArtifact(
+    artifactId: string,
+    params: { destination?: string | undefined; stream?: boolean } = {},
+    options?: RequestOptions,
+  ): Promise<ArtifactBytes | ArtifactFile | ArtifactStream> {
+    checkId(artifactId, 'artifactId');
+    const { destination, stream } = params;
+    if (destination !== undefined && (typeof destination !== 'string' || destination === ''))
+      throw new InvalidRequestError('destination', 'must be a non-empty path');
+    if (destination !== undefined && stream) throw new InvalidRequestError('stream', 'cannot be combined with destination');
+    const write = destination === undefined ? undefined : await loadArtifactWriter();
+    const response = await this.#transport.requestRaw(
+      'get',
+      '/v1/artifacts/{artifact_id}/content',
+      { params: { path: { artifact_id: artifactId } } },
+      { ...options, headers: { Accept: 'application/octet-stream', ...options?.headers } },
+    );
+    const info = artifactInfo(artifactId, response);
+    const body = checkedArtifactStream(info, response.body ?? new Blob([]).stream());
+    if (write && destination !== undefined) return { ...info, ...(await write(body, destination)) };
+    if (stream) return { ...info, body };
+    return { ...info, data: await readAll(body) };
+  }
+
+  /**
+   * Audit log entries, oldest first, filtered by training client, operation and time
+   * (`start_time`/`end_time` on `started_at`; a `Date` or an ISO string). `await` it for the first
+   * `limit` (default 100) entries, `for await` it for every entry.
+   */
+  getAuditLogs(
+    params: {
+      training_client_id?: string;
+      operation?: string;
+      start_time?: Date | string;
+      end_time?: Date | string;
+      limit?: number;
+      offset?: number;
+    } = {},
+    options?: RequestOptions & PageOptions,
+  ): PagePromise<AuditLogEntry[], AuditLogEntry> {
+    const { start_time, end_time, ...rest } = params;
+    const query = {
+      limit: 100,
+      ...rest,
+      ...(start_time === undefined ? {} : { start_time: timestamp(start_time, 'start_time') }),
+      ...(end_time === undefined ? {} : { end_time: timestamp(end_time, 'end_time') }),
+    };
+    if (query.start_time && query.end_time && Date.parse(query.start_time) > Date.parse(query.end_time)) {
+      throw new InvalidRequestError('query.end_time', 'must not be before start_time');
+    }
+    return this.#transport.paginate('get', '/v1/audit_logs', { params: { query } }, options);
+  }
+
+  #getInfo(trainingClientId: string, options?: RequestOptions): Promise<TrainingClientInfo> {
+    return this.#transport.request(
+      'get',
+      '/v1/training_clients/{training_client_id}',
+      { params: { path: { training_client_id: checkId(trainingClientId, 'trainingClientId') } } },
+      options,
+    );
+  }
+
+  #trainingClient(info: TrainingClientInfo): TrainingClient {
+    return new TrainingClient(info, {
+      transport: this.#transport,
+      refresh: (id, options) => this.#getInfo(id, options),
+      follow: <T>(submit: () => Promise<FutureResponse>, options?: RequestOptions) =>
+        tenSafeFuture<T>({ submit }, this.#futures, { pollInterval: this.config.pollInterval, options }),
+    });
+  }
+}
+
+/** A time given in the unit `tg_tinker` documents (seconds), as milliseconds. */
+function milliseconds(value: number | undefined, option: string, env: string, defaultSeconds: number): number {
+  if (value !== undefined) return resolveNumberSetting({ value, option, service: SERVICE }) as number;
+  return (resolveNumberSetting({ value: undefined, option, env, service: SERVICE, default: defaultSeconds }) as number) * 1000;
+}
+
+function checkId(value: string, field: string): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new InvalidRequestError(field, 'must be a non-empty string');
+  return value;
+}
+
+function timestamp(value: Date | string, field: string): string {
+  const time = value instanceof Date ? value.getTime() : typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(time)) throw new InvalidRequestError(`query.${field}`, 'must be a Date or an ISO-8601 date-time');
+  return value instanceof Date ? value.toISOString() : value;
+}
+
+function parseFutureId(token: string): string {
+  // Future.parseToken throws InvalidFutureTokenError for anything `serialize()` did not make.
+  return Future.parseToken(token).id;
+}

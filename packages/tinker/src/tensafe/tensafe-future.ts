@@ -1,0 +1,94 @@
+import {
+  FutureCancelledError as CoreFutureCancelledError,
+  FutureTimeoutError as CoreFutureTimeoutError,
+  exponentialBackoff,
+  Future,
+  type FutureOptions,
+  type FutureResultOptions,
+  type PollResult,
+  type RequestOptions,
+} from '@trainwire/core';
+import { DPBudgetExceededError, FutureCancelledError, FutureFailedError, FutureTimeoutError } from './tensafe-errors.js';
+import type { FutureResponse, FutureResultResponse } from './tensafe-types.js';
+
+/**
+ * A TenSafe future (`tg_tinker.FutureHandle`): a core `Future` (await it, `result({ timeout })`,
+ * `isDone()`, `onProgress`, `serialize()`) plus the server's `status()` and `cancel()`.
+ */
+export type TenSafeFuture<T> = Future<T> & {
+  /** The server's view of the future (`pending`, `running`, `completed`, `failed`, `cancelled`). */
+  status(options?: RequestOptions): Promise<FutureResponse>;
+  /** Ask the server to cancel it; false when it had already finished. */
+  cancel(options?: RequestOptions): Promise<boolean>;
+};
+
+/** The three future endpoints, as the service client calls them. */
+export interface FutureCalls {
+  status(futureId: string, options?: RequestOptions): Promise<FutureResponse>;
+  result(futureId: string, options?: RequestOptions): Promise<FutureResultResponse>;
+  cancel(futureId: string, options?: RequestOptions): Promise<{ success: boolean }>;
+}
+
+/** The `CODE:` a failure message may start with (e.g. `DP_BUDGET_EXCEEDED: epsilon 8.4 > 8.0`). */
+const CATEGORY = /^([A-Z][A-Z0-9_]{2,}):\s*/;
+
+/**
+ * Follow a TenSafe future: poll `GET /v1/futures/{id}` with backoff from `pollInterval`; on
+ * `completed` read `/result`; `failed` rejects with {@link FutureFailedError} (its category is the
+ * message's `CODE:`), `cancelled` with {@link FutureCancelledError}; a `result({ timeout })` that runs out rejects with
+ * {@link FutureTimeoutError}.
+ */
+export function tenSafeFuture<T>(
+  source: { id: string } | { submit: () => Promise<FutureResponse> },
+  calls: FutureCalls,
+  settings: { pollInterval: number; options?: RequestOptions | undefined },
+): TenSafeFuture<T> {
+  const follow = (futureId: string): FutureOptions<T> => ({
+    id: futureId,
+    kind: 'tensafe.future',
+    strategy: exponentialBackoff({ initial: settings.pollInterval, factor: 1.5, max: Math.max(settings.pollInterval, 10_000) }),
+    poll: ({ signal }) => pollOnce<T>(futureId, calls, { ...settings.options, signal }),
+  });
+  const future = 'id' in source ? new Future<T>(follow(source.id)) : Future.submit(async () => follow((await source.submit()).future_id));
+  const result = future.result.bind(future);
+  return Object.assign(future, {
+    result: (options?: FutureResultOptions) =>
+      result(options).catch((error: unknown) => {
+        throw asTenSafeError(error);
+      }),
+    status: async (options?: RequestOptions) => calls.status(await future.submitted(), { ...settings.options, ...options }),
+    cancel: async (options?: RequestOptions) => (await calls.cancel(await future.submitted(), { ...settings.options, ...options })).success,
+  });
+}
+
+/** Core's own timeout and cancellation errors, as their TenSafe subclasses (so `instanceof TGTinkerError` holds). */
+function asTenSafeError(error: unknown): unknown {
+  if (error instanceof CoreFutureTimeoutError && !(error instanceof FutureTimeoutError)) {
+    return new FutureTimeoutError({ futureId: error.futureId, timeout: error.timeout });
+  }
+  if (error instanceof CoreFutureCancelledError && !(error instanceof FutureCancelledError)) {
+    return new FutureCancelledError({ futureId: error.futureId, reason: error.reason });
+  }
+  return error;
+}
+
+async function pollOnce<T>(futureId: string, calls: FutureCalls, options: RequestOptions): Promise<PollResult<T>> {
+  const status = await calls.status(futureId, options);
+  switch (status.status) {
+    case 'completed':
+      return { state: 'done', value: (await calls.result(futureId, options)).result as T };
+    case 'failed': {
+      const message = (await calls.result(futureId, options)).error ?? 'Unknown error';
+      const category = CATEGORY.exec(message)?.[1];
+      const init = { futureId, error_message: message, category };
+      return { state: 'failed', error: category === 'DP_BUDGET_EXCEEDED' ? new DPBudgetExceededError(init) : new FutureFailedError(init) };
+    }
+    case 'cancelled':
+      return { state: 'cancelled' };
+    default:
+      return {
+        state: 'pending',
+        progress: { status: status.status, operation: status.operation, started_at: status.started_at ?? null },
+      };
+  }
+}

@@ -1,0 +1,215 @@
+import {
+  APIConnectionError,
+  APIError,
+  Future,
+  type FutureOptions,
+  InternalServerError,
+  longPoll,
+  type PollResult,
+  RateLimitError,
+  type RequestOptions,
+  type Transport,
+} from '@trainwire/core';
+import type { components, paths } from '../generated/tinker.js';
+import { FutureExpiredError, RequestFailedError, type RequestFailureCategory } from './tinker-errors.js';
+
+type Schemas = components['schemas'];
+
+/** What each kind of Tinker request resolves to, by its `X-Tinker-Request-Type`. */
+export interface TinkerFutureResults {
+  CreateModel: Schemas['CreateModelResponse'];
+  ForwardBackward: Schemas['ForwardBackwardOutput'];
+  Forward: Schemas['ForwardBackwardOutput'];
+  OptimStep: Schemas['OptimStepResponse'];
+  SaveWeights: Schemas['SaveWeightsResponse'];
+  SaveWeightsForSampler: Schemas['SaveWeightsForSamplerResponse'];
+  LoadWeights: Schemas['LoadWeightsResponse'];
+  Sample: Schemas['SampleResponse'];
+}
+
+/** The kind of request a future follows, sent as `X-Tinker-Request-Type` on each poll. */
+export type TinkerRequestType = keyof TinkerFutureResults;
+
+/** Where the server stands with a pending future; passed to `future.onProgress` listeners. */
+export interface TinkerFutureProgress {
+  request_id: string;
+  queue_state: Schemas['QueueState'];
+  queue_state_reason?: string | undefined;
+}
+
+/** The operations that answer with `{ request_id }`. */
+export type TinkerFuturePath =
+  | '/api/v1/create_model'
+  | '/api/v1/forward_backward'
+  | '/api/v1/forward'
+  | '/api/v1/optim_step'
+  | '/api/v1/save_weights'
+  | '/api/v1/save_weights_for_sampler'
+  | '/api/v1/load_weights'
+  | '/api/v1/asample';
+
+/** The original request of a future, kept (and serialized) so a 410 can submit it again. */
+export interface TinkerFutureRequest<Type extends TinkerRequestType = TinkerRequestType> {
+  type: Type;
+  path: TinkerFuturePath;
+  body: Record<string, unknown>;
+  headers?: Record<string, string> | undefined;
+}
+
+/** What a Tinker future's token carries (JSON-safe). */
+interface TinkerFutureData extends Record<string, unknown> {
+  request_id: string;
+  allow_metadata_only: boolean;
+  request?: TinkerFutureRequest | undefined;
+  resubmissions: number;
+}
+
+/** Resubmissions after a 410 before the future gives up with {@link FutureExpiredError}. */
+const MAX_RESUBMISSIONS = 3;
+/** A bare 400 is a proxy hiccup, retried this many times (like the SDK). */
+const MAX_BARE_400 = 3;
+/** Each poll is held open by the server; the SDK waits up to 45 s for it. */
+const POLL_TIMEOUT = 45_000;
+const KIND = 'tinker.future';
+
+/**
+ * Send a Tinker request that answers with a future and follow it through `retrieve_future`: the
+ * returned future is usable at once and resolves with the request's result.
+ */
+export function submitTinkerFuture<Type extends TinkerRequestType>(
+  transport: Transport<paths>,
+  request: TinkerFutureRequest<Type>,
+  options?: RequestOptions,
+): Future<TinkerFutureResults[Type]> {
+  return Future.submit(async () => {
+    const started = Date.now();
+    const handle = await sendRequest(transport, request, options);
+    const data = { request_id: handle.request_id, allow_metadata_only: true, request, resubmissions: 0 };
+    return futureOptions<TinkerFutureResults[Type]>(transport, data, options, (Date.now() - started) / 1000);
+  });
+}
+
+/** Follow a future from a `future.serialize()` token (e.g. made by another process). */
+export function resumeTinkerFuture<T = unknown>(transport: Transport<paths>, token: string, options?: RequestOptions): Future<T> {
+  return Future.resume<T>(token, (saved) => {
+    const data = saved.data as Partial<TinkerFutureData> | undefined;
+    return futureOptions<T>(
+      transport,
+      {
+        request_id: typeof data?.request_id === 'string' ? data.request_id : saved.id,
+        allow_metadata_only: data?.allow_metadata_only !== false,
+        request: data?.request,
+        resubmissions: typeof data?.resubmissions === 'number' ? data.resubmissions : 0,
+      },
+      options,
+    );
+  });
+}
+
+function sendRequest(transport: Transport<paths>, request: TinkerFutureRequest, options?: RequestOptions) {
+  const headers = { ...options?.headers, ...request.headers };
+  return transport.request('post', request.path, { body: request.body } as never, { ...options, headers }) as Promise<
+    Schemas['UntypedAPIFuture']
+  >;
+}
+
+/** `roundtrip`: seconds the submission took, reported on the first poll as the SDK does. */
+function futureOptions<T>(
+  transport: Transport<paths>,
+  data: TinkerFutureData,
+  options?: RequestOptions,
+  roundtrip?: number,
+): FutureOptions<T> {
+  const firstId = data.request_id;
+  const type = data.request?.type;
+  // Polls carry their own idempotency keys: the caller's key belongs to the submission.
+  const { idempotencyKey: _submissionKey, ...pollOptions } = options ?? {};
+  let bare400 = 0;
+  return {
+    id: firstId,
+    kind: KIND,
+    data,
+    strategy: longPoll(),
+    isTransient: (error) => isTransient(error, bare400++ < MAX_BARE_400),
+    poll: async ({ signal, attempt }): Promise<PollResult<T>> => {
+      let answer: Schemas['FutureRetrieveResponse'];
+      try {
+        answer = await transport.request(
+          'post',
+          '/api/v1/retrieve_future',
+          {
+            params: {
+              header: {
+                'X-Tinker-Request-Iteration': String(attempt),
+                ...(type ? { 'X-Tinker-Request-Type': type } : {}),
+                ...(attempt === 0 && roundtrip !== undefined ? { 'X-Tinker-Create-Promise-Roundtrip-Time': roundtrip.toFixed(3) } : {}),
+              },
+            },
+            body: { request_id: data.request_id, allow_metadata_only: data.allow_metadata_only },
+          },
+          { ...pollOptions, signal, maxRetries: 0, timeout: pollOptions.timeout ?? POLL_TIMEOUT },
+        );
+      } catch (error) {
+        if (error instanceof APIError && error.status === 408) return tryAgain(data.request_id, error.body);
+        if (error instanceof APIError && error.status === 410) return resubmit(transport, data, pollOptions, error);
+        throw error;
+      }
+      bare400 = 0;
+      if ('type' in answer && answer.type === 'try_again') return tryAgain(data.request_id, answer);
+      if ('status' in answer && answer.status === 'complete_metadata') {
+        data.allow_metadata_only = false;
+        return { state: 'pending', retryAfter: 0 };
+      }
+      if ('error' in answer && typeof answer.error === 'string') {
+        const category = (answer as Schemas['RequestFailedResponse']).category;
+        return {
+          state: 'failed',
+          error: new RequestFailedError({
+            requestId: data.request_id,
+            category: category as RequestFailureCategory,
+            message: answer.error,
+          }),
+        };
+      }
+      return { state: 'done', value: answer as T };
+    },
+  };
+}
+
+/** A `try_again` answer or a 408: ask again at once, and report the queue state. */
+function tryAgain(requestId: string, body: unknown): PollResult<never> {
+  const record = (body && typeof body === 'object' ? body : {}) as Partial<Schemas['TryAgainResponse']>;
+  const progress: TinkerFutureProgress = { request_id: requestId, queue_state: record.queue_state ?? 'active' };
+  if (record.queue_state_reason) progress.queue_state_reason = record.queue_state_reason;
+  return { state: 'pending', progress, retryAfter: 0 };
+}
+
+/** A 410: the server forgot the promise, so submit the original request again and follow the new one. */
+async function resubmit<T>(
+  transport: Transport<paths>,
+  data: TinkerFutureData,
+  options: RequestOptions,
+  cause: APIError,
+): Promise<PollResult<T>> {
+  if (!data.request) {
+    const message = 'the server no longer knows this request (410), and the future was resumed without the request to submit again';
+    return { state: 'failed', error: new FutureExpiredError({ futureId: data.request_id, message, cause }) };
+  }
+  if (data.resubmissions >= MAX_RESUBMISSIONS) {
+    const message = `the server forgot this request (410) ${data.resubmissions + 1} times; giving up`;
+    return { state: 'failed', error: new FutureExpiredError({ futureId: data.request_id, message, cause }) };
+  }
+  const handle = await sendRequest(transport, data.request, options);
+  data.request_id = handle.request_id;
+  data.allow_metadata_only = true;
+  data.resubmissions += 1;
+  return { state: 'pending', retryAfter: 0 };
+}
+
+/** Keep polling (with backoff) on connection errors, 429, 5xx, the 402 billing pause and a few bare 400s. */
+function isTransient(error: unknown, bare400Allowed: boolean): boolean {
+  if (error instanceof APIConnectionError || error instanceof RateLimitError || error instanceof InternalServerError) return true;
+  if (!(error instanceof APIError)) return false;
+  if (error.status === 402 || error.status === 429 || error.status >= 500) return true;
+  return error.status === 400 && (error.body === undefined || error.body === '') && bare400Allowed;
+}

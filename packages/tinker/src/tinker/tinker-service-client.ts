@@ -1,0 +1,239 @@
+import {
+  type ClientOptions,
+  ConfigError,
+  createTransport,
+  type Future,
+  InvalidRequestError,
+  normalizeBaseURL,
+  type RequestOptions,
+  readEnv,
+  registerSecret,
+  registerSecretHeader,
+  resolveSetting,
+  type Transport,
+} from '@trainwire/core';
+import { type components, type paths, service } from '../generated/tinker.js';
+import { resumeTinkerFuture, submitTinkerFuture } from './tinker-future.js';
+import { parseTinkerPath } from './tinker-path.js';
+import { RestClient } from './tinker-rest-client.js';
+import { SamplingClient } from './tinker-sampling-client.js';
+import { TrainingClient } from './tinker-training-client.js';
+
+type Schemas = components['schemas'];
+export type GetServerCapabilitiesResponse = Schemas['GetServerCapabilitiesResponse'];
+
+/** The version this client reports as `sdk_version` and in its User-Agent. */
+export const TINKER_CLIENT_VERSION = '0.1.0';
+
+/** Options of {@link ServiceClient}. Each falls back to its environment variable. */
+export interface ServiceClientOptions extends ClientOptions {
+  /** A Tinker API key (`tml-…`) or a JWT (`eyJ…`). @default process.env.TINKER_API_KEY */
+  apiKey?: string | undefined;
+  /** @default process.env.TINKER_BASE_URL, else https://tinker.thinkingmachines.dev/services/tinker-prod */
+  baseURL?: string | undefined;
+  /** The project new sessions belong to. @default process.env.TINKER_PROJECT_ID */
+  projectId?: string | undefined;
+  /** Tags of new sessions. @default process.env.TINKER_TAGS split on commas, else [] */
+  tags?: string[] | undefined;
+  /** Metadata recorded with the session. */
+  userMetadata?: Record<string, string> | undefined;
+  /** Milliseconds between session heartbeats; 0 sends none. @default 10000 */
+  heartbeatInterval?: number | undefined;
+}
+
+/** Options of {@link ServiceClient.createLoraTrainingClient}, with the SDK's defaults. */
+export interface LoraTrainingClientParams {
+  base_model: string;
+  /** @default 32 */
+  rank?: number;
+  seed?: number;
+  /** @default true */
+  train_mlp?: boolean;
+  /** @default true */
+  train_attn?: boolean;
+  /** @default true */
+  train_unembed?: boolean;
+  user_metadata?: Record<string, string>;
+}
+
+/**
+ * The entry point of Tinker (`tinker.ServiceClient`): makes REST, training and sampling clients.
+ * A session is opened on the first training or sampling call and kept alive by heartbeats.
+ */
+export class ServiceClient {
+  readonly #transport: Transport<paths>;
+  readonly #options: ServiceClientOptions;
+  #session: Promise<string> | undefined;
+  #heartbeat: ReturnType<typeof setInterval> | undefined;
+  #modelSeq = 0;
+  #samplerSeq = 0;
+
+  constructor(options: ServiceClientOptions = {}) {
+    const apiKey = resolveSetting({ value: options.apiKey, option: 'apiKey', env: 'TINKER_API_KEY', service: 'Tinker', secret: true });
+    if (!apiKey.startsWith('tml-') && !apiKey.startsWith('eyJ')) {
+      throw new ConfigError('Tinker apiKey must be an API key starting with tml- or a JWT starting with eyJ.');
+    }
+    const baseURL = resolveSetting({
+      value: options.baseURL,
+      option: 'baseURL',
+      env: 'TINKER_BASE_URL',
+      service: 'Tinker',
+      default: service.servers[0],
+    });
+    this.#options = options;
+    this.#transport = createTransport<paths>({
+      ...options,
+      headers: { ...cloudflareAccessHeaders(), ...options.headers },
+      definition: service,
+      apiKey,
+      baseURL: normalizeBaseURL(baseURL, { service: 'Tinker', allowInsecureHTTP: options.allowInsecureHTTP }),
+      userAgent: `trainwire-tinker/${TINKER_CLIENT_VERSION}`,
+    });
+  }
+
+  /** A client of the REST endpoints (training runs, checkpoints, sessions, samplers). */
+  createRestClient(): RestClient {
+    return new RestClient(this.#transport, this.#options.maxRetries);
+  }
+
+  /** Create a LoRA training run on `base_model` and a client that trains it. */
+  async createLoraTrainingClient(params: LoraTrainingClientParams, options?: RequestOptions): Promise<TrainingClient> {
+    const { base_model, rank = 32, seed, train_mlp = true, train_attn = true, train_unembed = true, user_metadata } = params;
+    if (typeof base_model !== 'string' || base_model === '') throw new InvalidRequestError('base_model', 'is required');
+    const lora_config = { rank, train_unembed, train_mlp, train_attn, ...(seed === undefined ? {} : { seed }) };
+    const body = {
+      session_id: await this.sessionId(options),
+      model_seq_id: this.#modelSeq++,
+      base_model,
+      lora_config,
+      type: 'create_model',
+      ...(user_metadata ? { user_metadata } : {}),
+    };
+    const created = await submitTinkerFuture(this.#transport, { type: 'CreateModel', path: '/api/v1/create_model', body }, options);
+    return new TrainingClient(this.#transport, created.model_id);
+  }
+
+  /**
+   * A training client that starts from saved weights (`tinker://<run>/weights/<name>`): creates a
+   * run with the checkpoint's base model and LoRA settings, then loads the weights into it.
+   */
+  createTrainingClientFromState(path: string, params: { user_metadata?: Record<string, string> } = {}, options?: RequestOptions) {
+    return this.#fromState(path, false, params, options);
+  }
+
+  /** {@link ServiceClient.createTrainingClientFromState}, also restoring the optimizer state. */
+  createTrainingClientFromStateWithOptimizer(
+    path: string,
+    params: { user_metadata?: Record<string, string> } = {},
+    options?: RequestOptions,
+  ) {
+    return this.#fromState(path, true, params, options);
+  }
+
+  /** A sampling client on saved sampler weights (`model_path`, a tinker path) or on a `base_model`. */
+  async createSamplingClient(params: { model_path?: string; base_model?: string }, options?: RequestOptions): Promise<SamplingClient> {
+    const { model_path, base_model } = params;
+    if ((model_path === undefined) === (base_model === undefined)) {
+      throw new InvalidRequestError('model_path', 'give exactly one of model_path and base_model');
+    }
+    if (model_path !== undefined) parseTinkerPath(model_path, 'model_path');
+    const body = {
+      session_id: await this.sessionId(options),
+      sampling_session_seq_id: this.#samplerSeq++,
+      type: 'create_sampling_session' as const,
+      ...(model_path === undefined ? {} : { model_path }),
+      ...(base_model === undefined ? {} : { base_model }),
+    };
+    const created = await this.#transport.request('post', '/api/v1/create_sampling_session', { body }, options);
+    return new SamplingClient(this.#transport, created.sampling_session_id);
+  }
+
+  /** The base models this server can train and sample. */
+  getServerCapabilities(options?: RequestOptions): Promise<GetServerCapabilitiesResponse> {
+    return this.#transport.request('get', '/api/v1/get_server_capabilities', {}, options);
+  }
+
+  /** Follow a training or sampling future from its `future.serialize()` token. */
+  resumeFuture<T = unknown>(token: string, options?: RequestOptions): Future<T> {
+    return resumeTinkerFuture<T>(this.#transport, token, options);
+  }
+
+  /** The id of this client's session, opening it (and starting heartbeats) on first use. */
+  sessionId(options?: RequestOptions): Promise<string> {
+    this.#session ??= this.#openSession(options);
+    return this.#session;
+  }
+
+  /** Stop the session heartbeats (the session then expires on the server). */
+  close(): void {
+    clearInterval(this.#heartbeat);
+    this.#heartbeat = undefined;
+  }
+
+  async #openSession(options?: RequestOptions): Promise<string> {
+    const projectId = this.#options.projectId ?? readEnv('TINKER_PROJECT_ID');
+    const tags =
+      this.#options.tags ??
+      (readEnv('TINKER_TAGS') ?? '')
+        .split(',')
+        .map((tag) => tag.trim())
+        .filter(Boolean);
+    const body = {
+      tags,
+      user_metadata: this.#options.userMetadata ?? null,
+      sdk_version: TINKER_CLIENT_VERSION,
+      type: 'create_session' as const,
+      ...(projectId ? { project_id: projectId } : {}),
+    };
+    try {
+      const { session_id } = await this.#transport.request('post', '/api/v1/create_session', { body }, options);
+      this.#startHeartbeat(session_id);
+      return session_id;
+    } catch (error) {
+      this.#session = undefined; // the next call tries again
+      throw error;
+    }
+  }
+
+  #startHeartbeat(sessionId: string): void {
+    const interval = this.#options.heartbeatInterval ?? 10_000;
+    if (interval <= 0) return;
+    this.#heartbeat = setInterval(() => {
+      const body = { session_id: sessionId, type: 'session_heartbeat' as const };
+      // Best effort, like the SDK: one try, 10 s, failures only logged.
+      this.#transport.request('post', '/api/v1/session_heartbeat', { body }, { maxRetries: 0, timeout: 10_000 }).catch((error: unknown) => {
+        this.#transport.logger.debug('Tinker session heartbeat failed', { session_id: sessionId, error: String(error) });
+      });
+    }, interval);
+    // A heartbeat must not keep a Node process alive on its own.
+    (this.#heartbeat as { unref?: () => void }).unref?.();
+  }
+
+  async #fromState(path: string, optimizer: boolean, params: { user_metadata?: Record<string, string> }, options?: RequestOptions) {
+    parseTinkerPath(path, 'path');
+    const info = await this.createRestClient().getWeightsInfoByTinkerPath(path, options);
+    const training = await this.createLoraTrainingClient(
+      {
+        base_model: info.base_model,
+        rank: info.lora_rank ?? 32,
+        train_mlp: info.train_mlp ?? true,
+        train_attn: info.train_attn ?? true,
+        train_unembed: info.train_unembed ?? true,
+        ...(params.user_metadata ? { user_metadata: params.user_metadata } : {}),
+      },
+      options,
+    );
+    await (optimizer ? training.loadStateWithOptimizer(path, {}, options) : training.loadState(path, {}, options));
+    return training;
+  }
+}
+
+/** `CF-Access-Client-Id` / `-Secret` from CLOUDFLARE_ACCESS_CLIENT_ID / _SECRET, when both are set. */
+function cloudflareAccessHeaders(): Record<string, string> {
+  const id = readEnv('CLOUDFLARE_ACCESS_CLIENT_ID');
+  const secret = readEnv('CLOUDFLARE_ACCESS_CLIENT_SECRET');
+  if (!id || !secret) return {};
+  registerSecret(secret);
+  registerSecretHeader('CF-Access-Client-Secret');
+  return { 'CF-Access-Client-Id': id, 'CF-Access-Client-Secret': secret };
+}
