@@ -1,0 +1,95 @@
+import { getResponse } from 'msw';
+import { describe, expect, it } from 'vitest';
+import { createRunicornMock, runicornService } from './runicorn.js';
+
+const BASE = 'http://127.0.0.1:23300';
+const ask = async (mock: ReturnType<typeof createRunicornMock>, method: string, path: string, body?: unknown) => {
+  const request = new Request(`${BASE}${path}`, {
+    method,
+    ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+  });
+  const response = await getResponse(mock.handlers, request);
+  if (!response) throw new Error(`no handler answered ${method} ${path}`);
+  return { status: response.status, headers: response.headers, body: await response.json() };
+};
+
+describe('createRunicornMock', () => {
+  it('seeds the same runs, curves and artifacts for the same seed, other ones for another', () => {
+    const first = createRunicornMock({ seed: 11 });
+    const again = createRunicornMock({ seed: 11 });
+    const other = createRunicornMock({ seed: 12 });
+    expect(again.state.runs.map((run) => run.id)).toEqual(first.state.runs.map((run) => run.id));
+    expect(again.state.runs[0]?.rows).toEqual(first.state.runs[0]?.rows);
+    expect(other.state.runs.map((run) => run.id)).not.toEqual(first.state.runs.map((run) => run.id));
+    expect(first.state.runs).toHaveLength(6);
+    expect(first.state.artifacts.map((artifact) => artifact.name)).toEqual(['imagenet-subset', 'my-model', 'bert-finetuned']);
+  });
+
+  it('answers through getResponse (how the sandbox serves it) with the viewer shapes and headers', async () => {
+    const mock = createRunicornMock();
+    const health = await ask(mock, 'GET', '/api/health');
+    expect(health.body).toMatchObject({ status: 'ok', version: '0.5.2', storage: '/data/runicorn' });
+    const run = mock.state.runs[2];
+    const metrics = await ask(mock, 'GET', `/api/runs/${run?.id}/metrics`);
+    expect(metrics.body.columns).toEqual(['global_step', 'accuracy', 'loss', 'lr', 'stage', 'time', 'val_acc']);
+    expect(metrics.body.rows[9]).toMatchObject({ global_step: 10, stage: 'val' });
+    expect(metrics.headers.get('x-total-count')).toBe('35');
+    expect(metrics.headers.get('x-last-step')).toBe('35');
+  });
+
+  it('answers the Python client paths the way the real viewer does: 404 and 405', async () => {
+    const mock = createRunicornMock();
+    expect(await ask(mock, 'GET', '/api/experiments?project=vision')).toMatchObject({ status: 404, body: { detail: 'Not Found' } });
+    expect(await ask(mock, 'GET', `/api/metrics/${mock.state.runs[0]?.id}`)).toMatchObject({ status: 404 });
+    expect(await ask(mock, 'POST', '/api/export', { run_id: 'x', format: 'json' })).toMatchObject({ status: 404 });
+    expect(await ask(mock, 'GET', '/api/artifacts/my-model:v3')).toMatchObject({ status: 404, body: { detail: 'Not Found' } });
+    expect(await ask(mock, 'PUT', '/api/config', { a: 1 })).toMatchObject({ status: 405, body: { detail: 'Method Not Allowed' } });
+    expect(await ask(mock, 'GET', '/api/export/x/csv')).toMatchObject({
+      status: 501,
+      body: { detail: 'Export functionality not available' },
+    });
+  });
+
+  it('validates like FastAPI: 422 with loc, msg and type', async () => {
+    const mock = createRunicornMock();
+    expect(await ask(mock, 'GET', `/api/runs/${mock.state.runs[0]?.id}/metrics?downsample=5`)).toEqual({
+      status: 422,
+      headers: expect.any(Headers),
+      body: {
+        detail: [
+          { loc: ['query', 'downsample'], msg: 'ensure this value is between 100 and 50000', type: 'value_error.number.not_in_range' },
+        ],
+      },
+    });
+    expect((await ask(mock, 'GET', '/api/v2/experiments?per_page=5000')).status).toBe(422);
+    expect((await ask(mock, 'GET', '/api/artifacts/my-model/vx')).status).toBe(422);
+    expect((await ask(mock, 'POST', '/api/remote/connect', { host: 'h' })).body.detail[0].loc).toEqual(['body', 'username']);
+  });
+
+  it('grows the running run by wall clock × speed and then finishes it', async () => {
+    const mock = createRunicornMock({ speed: 2_000 });
+    const running = mock.state.runs.find((run) => run.status === 'running');
+    expect(running?.rows).toHaveLength(20);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const detail = await ask(mock, 'GET', `/api/runs/${running?.id}`);
+    expect(detail.body.status).toBe('finished');
+    expect(detail.body.pid).toBeNull();
+    expect(running?.rows).toHaveLength(200);
+  });
+
+  it('serves under a base URL with a path, as the sandbox mounts it', async () => {
+    const mock = createRunicornMock({ baseURL: 'http://127.0.0.1:4010/runicorn/' });
+    const answer = async (method: string, path: string) => {
+      const response = await getResponse(mock.handlers, new Request(`http://127.0.0.1:4010/runicorn${path}`, { method }));
+      return { status: response?.status, body: await response?.json() };
+    };
+    expect(await answer('GET', '/api/projects')).toEqual({ status: 200, body: { projects: ['nlp', 'vision'] } });
+    expect(await answer('PUT', '/api/config')).toEqual({ status: 405, body: { detail: 'Method Not Allowed' } });
+    expect(await answer('GET', '/api/nothing')).toEqual({ status: 404, body: { detail: 'Not Found' } });
+  });
+
+  it('exports the operation table for request validation', () => {
+    expect(runicornService.name).toBe('runicorn');
+    expect(runicornService.operations['GET /api/runs/{run_id}/metrics']?.operationId).toBe('getMetrics');
+  });
+});

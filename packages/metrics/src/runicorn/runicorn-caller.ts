@@ -1,0 +1,55 @@
+import type { CallOptions, Fetch, RequestOptions, Transport } from '@trainwire/core';
+import type { paths } from '../generated/runicorn.js';
+import { ConnectionError, runicornError } from './runicorn-errors.js';
+
+/** The transport calls the Runicorn client and its extensions share: closable, with Runicorn errors. */
+export interface RunicornCaller {
+  request: Transport<paths>['request'];
+  requestRaw: Transport<paths>['requestRaw'];
+  readonly baseURL: string;
+  readonly closed: boolean;
+  close(): void;
+}
+
+/** Wrap a transport so `close()` aborts calls in flight and refuses new ones, and failures carry the documented classes. */
+export function runicornCaller(transport: Transport<paths>): RunicornCaller {
+  const controller = new AbortController();
+  const context = { baseURL: transport.baseURL, closed: false };
+  const guard = async <T>(options: RequestOptions | undefined, call: (options: RequestOptions) => Promise<T>): Promise<T> => {
+    if (context.closed) throw new ConnectionError({ message: 'The Runicorn client was closed.', attempts: 0 });
+    const signal = options?.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+    try {
+      return await call({ ...options, signal });
+    } catch (error) {
+      throw runicornError(error, context);
+    }
+  };
+  return {
+    baseURL: transport.baseURL,
+    get closed() {
+      return context.closed;
+    },
+    request: ((method: never, path: never, init: never, options?: RequestOptions) =>
+      guard(options, (merged) => transport.request(method, path, init, merged))) as Transport<paths>['request'],
+    requestRaw: ((method: never, path: never, init: never, options?: RequestOptions, call?: CallOptions) =>
+      guard(options, (merged) => transport.requestRaw(method, path, init, merged, call))) as Transport<paths>['requestRaw'],
+    close() {
+      context.closed = true;
+      controller.abort(new ConnectionError({ message: 'The Runicorn client was closed.', attempts: 0 }));
+    },
+  };
+}
+
+/**
+ * A `fetch` under the retry layer that marks 501 answers `x-should-retry: false`: Not Implemented
+ * (RFC 9110 §15.6.2) is how released viewers answer export routes, and asking again cannot change it.
+ */
+export function noRetryOn501(fetch: Fetch): Fetch {
+  return async (request, init) => {
+    const response = await fetch(request, init);
+    if (response.status !== 501) return response;
+    const headers = new Headers(response.headers);
+    headers.set('x-should-retry', 'false');
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  };
+}
