@@ -1,0 +1,343 @@
+import {
+  type ClientOptions,
+  createTransport,
+  type Fetch,
+  normalizeBaseURL,
+  type PageOptions,
+  type RequestOptions,
+  registerSecret,
+  resolveSetting,
+  type Transport,
+} from '@trainwire/core';
+import { type components, type paths, service } from './generated/jobs.js';
+import { InsufficientCreditsError } from './middleman-errors.js';
+import { type JobDetail, withTerminal } from './middleman-job.js';
+import { type PollJobOptions, pollJob } from './middleman-job-poller.js';
+import { checkedList, TotalPagePromise } from './middleman-list.js';
+import { openSource, putToPresignedUrl, type UploadFileOptions, type UploadSource } from './middleman-upload.js';
+import { validateApiKeyCreate, validateJobCreate, validateJobQuery, validatePaging } from './middleman-validation.js';
+
+type Schemas = components['schemas'];
+export type JobCreateRequest = Schemas['JobCreateRequest'];
+export type JobCreateResponse = Schemas['JobCreateResponse'];
+export type JobCancelResponse = Schemas['JobCancelResponse'];
+export type LogEntry = Schemas['LogEntry'];
+export type CreditBalance = Schemas['CreditBalance'];
+export type CreditPackage = Schemas['CreditPackage'];
+export type Transaction = Schemas['Transaction'];
+export type UploadUrl = Schemas['UploadUrl'];
+export type DownloadUrl = Schemas['DownloadUrl'];
+export type ApiKey = Schemas['ApiKey'];
+export type ApiKeyScope = Schemas['ApiKeyScope'];
+export type Webhook = Schemas['Webhook'];
+export type WebhookEvent = Schemas['WebhookEvent'];
+export type WebhookDelivery = Schemas['WebhookDelivery'];
+
+/** The production API, as the Python SDK has it. */
+export const DEFAULT_BASE_URL = 'https://api.middleman.run/api/v1';
+
+/** Options of {@link MiddlemanClient}: `apiKey` falls back to `MIDDLEMAN_API_KEY`, `baseURL` to `MIDDLEMAN_API_URL`. */
+export interface MiddlemanClientOptions extends ClientOptions {
+  /** Per-attempt timeout in milliseconds (the Python SDK's 30 s). @default 30000 */
+  timeout?: number | undefined;
+}
+
+/** Parameters of {@link MiddlemanClient.listJobs}. */
+export interface ListJobsParams {
+  status?: Schemas['JobStatus'] | undefined;
+  /** Jobs per page, 1–100. @default 20 */
+  limit?: number | undefined;
+  /** @default 0 */
+  offset?: number | undefined;
+}
+
+/** Parameters of {@link MiddlemanClient.createApiKey}. */
+export interface CreateApiKeyParams {
+  name: string;
+  /** @default ['read', 'write'] */
+  scopes?: ApiKeyScope[] | undefined;
+  /** Days until the key expires, 1–365. @default never */
+  expires_in_days?: number | null | undefined;
+}
+
+/**
+ * Client of the Middleman training platform: jobs, billing, data and API keys, with the Python
+ * SDK's method names in camelCase and the wire's field names.
+ */
+export class MiddlemanClient {
+  readonly #transport: Transport<paths>;
+  readonly #fetch: Fetch;
+  readonly #maxRetries: number;
+
+  constructor(options: MiddlemanClientOptions = {}) {
+    const apiKey = resolveSetting({
+      value: options.apiKey,
+      option: 'apiKey',
+      env: 'MIDDLEMAN_API_KEY',
+      service: 'Middleman',
+      secret: true,
+    });
+    const baseURL = resolveSetting({
+      value: options.baseURL,
+      option: 'baseURL',
+      env: 'MIDDLEMAN_API_URL',
+      service: 'Middleman',
+      default: DEFAULT_BASE_URL,
+    });
+    this.#fetch = options.fetch ?? ((request, init) => globalThis.fetch(request, init));
+    this.#maxRetries = options.maxRetries ?? 2;
+    this.#transport = createTransport<paths>({
+      ...options,
+      timeout: options.timeout ?? 30_000,
+      definition: service,
+      apiKey,
+      baseURL: normalizeBaseURL(baseURL, { service: 'Middleman', allowInsecureHTTP: options.allowInsecureHTTP }),
+      errorClasses: { 402: InsufficientCreditsError },
+      userAgent: 'trainwire-middleman/0.1.0',
+    });
+  }
+
+  /** The base URL requests go to. */
+  get baseURL(): string {
+    return this.#transport.baseURL;
+  }
+
+  // ── Jobs ──────────────────────────────────────────────────────────────────────────────────
+
+  /** Jobs, newest first: `await` gives `[jobs, total]` for one page, `for await` walks every job. */
+  listJobs(params: ListJobsParams = {}, options?: RequestOptions & PageOptions): TotalPagePromise<Schemas['Job'], JobDetail> {
+    const query = { limit: params.limit ?? 20, offset: params.offset ?? 0, ...(params.status ? { status: params.status } : {}) };
+    return checkedList(
+      () => validateJobQuery(params),
+      () => new TotalPagePromise(this.#transport.paginate('get', '/jobs', { params: { query } }, options), withTerminal),
+    );
+  }
+
+  /** One job with its progress and cost. */
+  async getJob(jobId: string, options?: RequestOptions): Promise<JobDetail> {
+    const job = await this.#transport.request('get', '/jobs/{job_id}', { params: { path: { job_id: jobId } } }, options);
+    return withTerminal(job);
+  }
+
+  /**
+   * Create a training job; its estimated cost is reserved. An `Idempotency-Key` goes with it (the
+   * same on every retry), so a retried create never starts two jobs.
+   */
+  async createJob(params: JobCreateRequest, options?: RequestOptions): Promise<JobCreateResponse> {
+    const body: JobCreateRequest = {
+      gpu_type: 't4',
+      gpu_count: 1,
+      framework: 'pytorch',
+      checkpoint_frequency: 10,
+      max_runtime_hours: 4,
+      environment_variables: {},
+      ...dropUndefined(params),
+    };
+    validateJobCreate(body);
+    for (const value of Object.values(body.environment_variables ?? {})) registerSecret(value);
+    return this.#transport.request('post', '/jobs', { body }, options);
+  }
+
+  /** Cancel a job that has not ended; the unused reserved credits are refunded. */
+  cancelJob(jobId: string, options?: RequestOptions): Promise<JobCancelResponse> {
+    return this.#transport.request('post', '/jobs/{job_id}/cancel', { params: { path: { job_id: jobId } } }, options);
+  }
+
+  /** Pause a running job. */
+  async pauseJob(jobId: string, options?: RequestOptions): Promise<JobDetail> {
+    return withTerminal(await this.#transport.request('post', '/jobs/{job_id}/pause', { params: { path: { job_id: jobId } } }, options));
+  }
+
+  /** Resume a paused job (its status becomes `resuming`, then `running`). */
+  async resumeJob(jobId: string, options?: RequestOptions): Promise<JobDetail> {
+    return withTerminal(await this.#transport.request('post', '/jobs/{job_id}/resume', { params: { path: { job_id: jobId } } }, options));
+  }
+
+  /** Poll until the job ends and return its final state. @default pollInterval 10 s, no timeout */
+  async waitForJob(jobId: string, wait: PollJobOptions = {}, options?: RequestOptions): Promise<JobDetail> {
+    let last: JobDetail | undefined;
+    for await (const job of this.streamJobStatus(jobId, { pollInterval: 10_000, ...wait }, options)) last = job;
+    return last as JobDetail;
+  }
+
+  /**
+   * Yield the job's state on every poll, ending after a terminal one. Transient errors are waited
+   * out. @default pollInterval 5 s, no timeout
+   */
+  streamJobStatus(jobId: string, wait: PollJobOptions = {}, options?: RequestOptions): AsyncGenerator<JobDetail, void, undefined> {
+    return pollJob(jobId, (signal) => this.getJob(jobId, { ...options, signal }), {
+      ...wait,
+      pollInterval: wait.pollInterval ?? 5_000,
+    });
+  }
+
+  /** The job's log lines, oldest first; `since` keeps only later ones. */
+  getJobLogs(jobId: string, params: { since?: string | Date | undefined } = {}, options?: RequestOptions): Promise<LogEntry[]> {
+    const since = params.since instanceof Date ? params.since.toISOString() : params.since;
+    const query = since === undefined ? {} : { since };
+    return this.#transport.request('get', '/jobs/{job_id}/logs', { params: { path: { job_id: jobId }, query } }, options);
+  }
+
+  // ── Billing ───────────────────────────────────────────────────────────────────────────────
+
+  /** Credits: `balance`, `reserved` for running jobs, and `available` (the difference). */
+  getBalance(options?: RequestOptions): Promise<CreditBalance> {
+    return this.#transport.request('get', '/billing/balance', {}, options);
+  }
+
+  /** Credit packages for sale. */
+  async getPackages(options?: RequestOptions): Promise<CreditPackage[]> {
+    return (await this.#transport.request('get', '/billing/packages', {}, options)).packages;
+  }
+
+  /** Transactions, newest first: `await` gives `[transactions, total]`, `for await` walks them all. */
+  getTransactions(
+    params: { limit?: number | undefined; offset?: number | undefined } = {},
+    options?: RequestOptions & PageOptions,
+  ): TotalPagePromise<Transaction> {
+    const query = { limit: params.limit ?? 20, offset: params.offset ?? 0 };
+    return checkedList(
+      () => validatePaging(params),
+      () => new TotalPagePromise(this.#transport.paginate('get', '/billing/transactions', { params: { query } }, options), (item) => item),
+    );
+  }
+
+  // ── Data ──────────────────────────────────────────────────────────────────────────────────
+
+  /** A presigned URL to PUT a file's bytes to. `uploadFile` does this and the PUT for you. */
+  getUploadUrl(
+    params: { filename: string; content_type: string; size_bytes: number; job_id?: string | undefined },
+    options?: RequestOptions,
+  ): Promise<UploadUrl> {
+    const { job_id: jobId, ...body } = params;
+    return this.#transport.request('post', '/data/upload-url', { params: { query: jobId ? { job_id: jobId } : {} }, body }, options);
+  }
+
+  /**
+   * Upload a file and return its `blob_path`: asks for a presigned URL, then streams the bytes
+   * there (without the API key), reporting progress. Memory use does not grow with the file.
+   */
+  async uploadFile(source: UploadSource, upload: UploadFileOptions = {}, options?: RequestOptions): Promise<string> {
+    const opened = await openSource(source, upload);
+    const target = await this.getUploadUrl(
+      { filename: opened.filename, content_type: opened.contentType, size_bytes: opened.size, job_id: upload.jobId },
+      { ...options, signal: upload.signal ?? options?.signal },
+    );
+    await putToPresignedUrl(target.upload_url, opened, {
+      fetch: this.#fetch,
+      maxRetries: options?.maxRetries ?? this.#maxRetries,
+      signal: upload.signal ?? options?.signal,
+      onProgress: upload.onProgress,
+    });
+    return target.blob_path;
+  }
+
+  /** A presigned URL to download a job's outputs, or one file of them (`path`). */
+  getDownloadUrl(jobId: string, params: { path?: string | null | undefined } = {}, options?: RequestOptions): Promise<DownloadUrl> {
+    return this.#transport.request('post', '/data/download-url', { body: { job_id: jobId, path: params.path ?? null } }, options);
+  }
+
+  // ── API keys ──────────────────────────────────────────────────────────────────────────────
+
+  /** The account's API keys (their prefixes only). */
+  listApiKeys(options?: RequestOptions): Promise<ApiKey[]> {
+    return this.#transport.request('get', '/api-keys', {}, options);
+  }
+
+  /** Create a key; returns `[keyInfo, fullKey]`. The full key is shown this once: store it. */
+  async createApiKey(params: CreateApiKeyParams, options?: RequestOptions): Promise<[ApiKey, string]> {
+    const body = { name: params.name, scopes: params.scopes ?? ['read', 'write'], expires_in_days: params.expires_in_days ?? null };
+    validateApiKeyCreate(body);
+    const { key, ...info } = await this.#transport.request('post', '/api-keys', { body }, options);
+    registerSecret(key);
+    return [info, key];
+  }
+
+  /** Revoke an API key; requests made with it fail from now on. */
+  revokeApiKey(keyId: string, options?: RequestOptions): Promise<{ revoked: boolean }> {
+    return this.#transport.request('delete', '/api-keys/{key_id}', { params: { path: { key_id: keyId } } }, options);
+  }
+
+  // ── Webhooks ──────────────────────────────────────────────────────────────────────────────
+
+  /** The account's webhooks. */
+  listWebhooks(options?: RequestOptions): Promise<Webhook[]> {
+    return this.#transport.request('get', '/webhooks', {}, options);
+  }
+
+  /** One webhook. */
+  getWebhook(webhookId: string, options?: RequestOptions): Promise<Webhook> {
+    return this.#transport.request('get', '/webhooks/{webhook_id}', { params: { path: { webhook_id: webhookId } } }, options);
+  }
+
+  /** Create a webhook; the answer carries its signing `secret`, this once. */
+  async createWebhook(params: Schemas['WebhookCreateRequest'], options?: RequestOptions): Promise<Schemas['WebhookWithSecret']> {
+    const webhook = await this.#transport.request('post', '/webhooks', { body: params }, options);
+    registerSecret(webhook.secret);
+    return webhook;
+  }
+
+  /** Change the fields given. */
+  updateWebhook(webhookId: string, params: Schemas['WebhookUpdateRequest'], options?: RequestOptions): Promise<Webhook> {
+    return this.#transport.request(
+      'patch',
+      '/webhooks/{webhook_id}',
+      { params: { path: { webhook_id: webhookId } }, body: dropUndefined(params) },
+      options,
+    );
+  }
+
+  /** Delete a webhook. */
+  deleteWebhook(webhookId: string, options?: RequestOptions): Promise<void> {
+    return this.#transport.request('delete', '/webhooks/{webhook_id}', { params: { path: { webhook_id: webhookId } } }, options);
+  }
+
+  /** Replace a webhook's signing secret and return the new one. */
+  async regenerateWebhookSecret(webhookId: string, options?: RequestOptions): Promise<{ secret: string }> {
+    const answer = await this.#transport.request(
+      'post',
+      '/webhooks/{webhook_id}/regenerate-secret',
+      { params: { path: { webhook_id: webhookId } } },
+      options,
+    );
+    registerSecret(answer.secret);
+    return answer;
+  }
+
+  /** Send a test event to the webhook and return the delivery. */
+  testWebhook(webhookId: string, options?: RequestOptions): Promise<WebhookDelivery> {
+    return this.#transport.request('post', '/webhooks/{webhook_id}/test', { params: { path: { webhook_id: webhookId } } }, options);
+  }
+
+  /** Deliveries of a webhook: `await` gives `[deliveries, total]`, `for await` walks them all. */
+  getWebhookDeliveries(
+    webhookId: string,
+    params: { limit?: number | undefined; offset?: number | undefined } = {},
+    options?: RequestOptions & PageOptions,
+  ): TotalPagePromise<WebhookDelivery> {
+    const query = { limit: params.limit ?? 20, offset: params.offset ?? 0 };
+    return checkedList(
+      () => validatePaging(params),
+      () =>
+        new TotalPagePromise(
+          this.#transport.paginate(
+            'get',
+            '/webhooks/{webhook_id}/deliveries',
+            { params: { path: { webhook_id: webhookId }, query } },
+            options,
+          ),
+          (item) => item,
+        ),
+    );
+  }
+
+  /** The event names a webhook can subscribe to. */
+  async getWebhookEvents(options?: RequestOptions): Promise<WebhookEvent[]> {
+    return (await this.#transport.request('get', '/webhooks/events', {}, options)).events;
+  }
+}
+
+/** A copy without `undefined` values (the Python SDK drops `None`s before sending). */
+function dropUndefined<Value extends object>(value: Value): Value {
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as Value;
+}

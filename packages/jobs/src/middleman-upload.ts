@@ -1,0 +1,201 @@
+import { APIConnectionError, APIUserAbortError, errorFromResponse, type Fetch, InvalidRequestError, sleep } from '@trainwire/core';
+import { NodeOnlyError } from './middleman-errors.js';
+
+/** What `uploadFile` accepts: a local path (Node, Bun, Deno), a `Blob`/`File`, or a byte stream. */
+export type UploadSource = string | Blob | ReadableStream<Uint8Array>;
+
+/** Bytes sent so far, and how many there are in all. */
+export interface UploadProgress {
+  loaded: number;
+  total: number;
+}
+
+/** Options of `uploadFile`. */
+export interface UploadFileOptions {
+  /** Associate the file with this job. */
+  jobId?: string | undefined;
+  /** Name to store the file under. @default the path's base name, the File's name, else `upload.bin` */
+  filename?: string | undefined;
+  /** @default guessed from the file name, else `application/octet-stream` */
+  contentType?: string | undefined;
+  /** Size in bytes; required for a `ReadableStream` (the server signs the URL for an exact size). */
+  size?: number | undefined;
+  /** Called as bytes leave, at least once at the end. */
+  onProgress?: ((progress: UploadProgress) => void) | undefined;
+  /** Aborts the upload with `APIUserAbortError`. */
+  signal?: AbortSignal | undefined;
+}
+
+/** A source ready to be sent: its size, name, type, and a way to read it (again, when it can be). */
+export interface OpenedSource {
+  filename: string;
+  size: number;
+  contentType: string;
+  open(): ReadableStream<Uint8Array>;
+  /** Whether `open` can be called again (so a failed PUT may be retried). */
+  reopenable: boolean;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  zip: 'application/zip',
+  gz: 'application/gzip',
+  tgz: 'application/gzip',
+  tar: 'application/x-tar',
+  json: 'application/json',
+  jsonl: 'application/jsonl',
+  csv: 'text/csv',
+  txt: 'text/plain',
+  py: 'text/x-python',
+  parquet: 'application/vnd.apache.parquet',
+};
+
+/** Turn what the caller gave into an {@link OpenedSource}; a path is read lazily through `node:fs`. */
+export async function openSource(source: UploadSource, options: UploadFileOptions): Promise<OpenedSource> {
+  if (typeof source === 'string') return openPath(source, options);
+  if (typeof Blob !== 'undefined' && source instanceof Blob) {
+    const filename = options.filename ?? ((source as Partial<File>).name || 'upload.bin');
+    return {
+      filename,
+      size: source.size,
+      contentType: options.contentType ?? (source.type || guessContentType(filename)),
+      open: () => source.stream() as ReadableStream<Uint8Array>,
+      reopenable: true,
+    };
+  }
+  if (source instanceof ReadableStream) {
+    if (options.size === undefined || !Number.isInteger(options.size) || options.size < 0) {
+      throw new InvalidRequestError('size', 'is required (a whole number of bytes) when uploading a ReadableStream');
+    }
+    const filename = options.filename ?? 'upload.bin';
+    let used = false;
+    return {
+      filename,
+      size: options.size,
+      contentType: options.contentType ?? guessContentType(filename),
+      open: () => {
+        if (used) throw new InvalidRequestError('source', 'a ReadableStream can be sent only once');
+        used = true;
+        return source;
+      },
+      reopenable: false,
+    };
+  }
+  throw new InvalidRequestError('source', 'must be a file path, a Blob or a ReadableStream');
+}
+
+interface NodeFs {
+  promises: { stat(path: string): Promise<{ size: number; isFile(): boolean }> };
+  createReadStream(path: string, options?: { highWaterMark?: number }): unknown;
+}
+interface NodeStream {
+  Readable: { toWeb(readable: unknown): unknown };
+}
+
+async function openPath(path: string, options: UploadFileOptions): Promise<OpenedSource> {
+  if (path.trim() === '') throw new InvalidRequestError('path', 'must be a non-empty file path');
+  const [fs, stream] = await Promise.all([importNode<NodeFs>('node:fs'), importNode<NodeStream>('node:stream')]);
+  const stat = await fs.promises.stat(path).catch((error: unknown) => {
+    throw new InvalidRequestError('path', `cannot read ${JSON.stringify(path)} (${(error as { code?: string }).code ?? 'error'})`);
+  });
+  if (!stat.isFile()) throw new InvalidRequestError('path', `${JSON.stringify(path)} is not a file`);
+  const filename = options.filename ?? path.split(/[\\/]/).pop() ?? 'upload.bin';
+  return {
+    filename,
+    size: stat.size,
+    contentType: options.contentType ?? guessContentType(filename),
+    // 64 KiB reads, pulled by fetch as it sends: memory stays flat however big the file is.
+    open: () => stream.Readable.toWeb(fs.createReadStream(path, { highWaterMark: 64 * 1024 })) as ReadableStream<Uint8Array>,
+    reopenable: true,
+  };
+}
+
+async function importNode<Module>(specifier: string): Promise<Module> {
+  try {
+    return (await import(/* @vite-ignore */ specifier)) as Module;
+  } catch (error) {
+    throw new NodeOnlyError(
+      `Uploading a file by path needs Node.js (or Bun or Deno); here ${specifier} is unavailable. Pass a Blob or a ReadableStream instead.`,
+      { cause: error },
+    );
+  }
+}
+
+/** The content type of a file name's extension, else `application/octet-stream`. */
+export function guessContentType(filename: string): string {
+  const extension = filename.includes('.') ? filename.split('.').pop()?.toLowerCase() : undefined;
+  return (extension && CONTENT_TYPES[extension]) || 'application/octet-stream';
+}
+
+/**
+ * PUT the bytes to a presigned URL: no API key (the URL is the credential), streamed, with
+ * progress. Connection errors and 5xx are retried when the source can be read again.
+ */
+export async function putToPresignedUrl(
+  url: string,
+  source: OpenedSource,
+  options: { fetch: Fetch; maxRetries: number; signal?: AbortSignal | undefined; onProgress?: UploadFileOptions['onProgress'] },
+): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    if (options.signal?.aborted) throw new APIUserAbortError({ cause: options.signal.reason, attempts: attempt });
+    const retryable = source.reopenable && attempt < options.maxRetries;
+    let response: Response;
+    try {
+      const request = new Request(url, {
+        method: 'PUT',
+        headers: { 'Content-Type': source.contentType },
+        body: countBytes(source.open(), source.size, options.onProgress),
+        signal: options.signal,
+        duplex: 'half',
+      } as RequestInit);
+      response = await options.fetch(request);
+    } catch (error) {
+      if (options.signal?.aborted) throw new APIUserAbortError({ cause: error, attempts: attempt + 1 });
+      if (error instanceof InvalidRequestError) throw error;
+      if (retryable) {
+        await sleep(500 * 2 ** attempt, options.signal);
+        continue;
+      }
+      throw new APIConnectionError({ cause: error, attempts: attempt + 1 });
+    }
+    if (response.ok) {
+      await response.body?.cancel();
+      return;
+    }
+    const text = await response.text();
+    if (response.status >= 500 && retryable) {
+      await sleep(500 * 2 ** attempt, options.signal);
+      continue;
+    }
+    // The query of a presigned URL is its signature: never keep it on the error.
+    const bare = url.split('?')[0];
+    throw errorFromResponse({
+      status: response.status,
+      headers: response.headers,
+      body: text,
+      attempts: attempt + 1,
+      method: 'PUT',
+      url: bare,
+    });
+  }
+}
+
+function countBytes(
+  stream: ReadableStream<Uint8Array>,
+  total: number,
+  onProgress: UploadFileOptions['onProgress'],
+): ReadableStream<Uint8Array> {
+  if (!onProgress) return stream;
+  let loaded = 0;
+  return stream.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        loaded += chunk.byteLength;
+        controller.enqueue(chunk);
+        onProgress({ loaded, total });
+      },
+      flush() {
+        if (loaded === 0) onProgress({ loaded, total });
+      },
+    }),
+  );
+}
