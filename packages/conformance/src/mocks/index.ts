@@ -1,1 +1,2 @@
+export { service as conformanceService } from '../generated/conformance.js';
 export { type ConformanceMockOptions, createConformanceMock } from './conformance.js';

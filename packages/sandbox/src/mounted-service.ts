@@ -1,0 +1,12 @@
+import type { MatchResult } from './operation-matcher.js';
+import type { SandboxMock, SandboxService } from './sandbox-service.js';
+
+/** A service as mounted in a running sandbox. */
+export interface MountedService {
+  name: string;
+  service: SandboxService;
+  mock: SandboxMock;
+  /** `http://127.0.0.1:PORT/<name>`: the mock's base URL. */
+  baseURL: string;
+  match: (method: string, path: string) => MatchResult;
+}

@@ -1,0 +1,42 @@
+import type { ServiceDefinition } from '@trainwire/core';
+import type { RequestHandler } from 'msw';
+
+/** What the sandbox passes to every mock factory (the mock contract of every service package). */
+export interface SandboxMockOptions {
+  /** Where the sandbox serves the service, e.g. `http://127.0.0.1:4010/tinker`. */
+  baseURL: string;
+  /** The key the mock accepts; absent for a service without auth (the Runicorn viewer). */
+  apiKey?: string;
+  /** Seed of the data the mock starts with. */
+  seed: number;
+  /** Scale of simulated time (2 = jobs progress twice as fast). */
+  speed: number;
+}
+
+/** A mock as service packages build it: msw handlers and the state they act on. */
+export interface SandboxMock {
+  handlers: RequestHandler[];
+  state: unknown;
+}
+
+/**
+ * One service the sandbox can serve: its spec's operation table (to check requests and
+ * responses), its mock factory and the environment variables that point its SDK at the sandbox.
+ */
+export interface SandboxService<Mock extends SandboxMock = SandboxMock> {
+  /** The name people know the service by (`Tinker`). */
+  title: string;
+  /** The generated operation table of the service's spec. */
+  definition: ServiceDefinition;
+  /** The key the sandbox gives the mock and prints in the env lines; none for a service without auth. */
+  apiKey?: string;
+  /** Build the mock (the same factory the package's `./msw` export offers to tests). */
+  createMock(options: SandboxMockOptions): Mock;
+  /**
+   * Path prefixes below the base URL that the mock serves outside the spec, e.g. `['/_storage/']`
+   * for presigned upload URLs: passed to the mock as they are, unchecked (faults still apply).
+   */
+  outsideSpec?: readonly string[];
+  /** The env lines that point the SDK and CLI at the served mock (`TINKER_BASE_URL`, `TINKER_API_KEY`...). */
+  env(baseURL: string): Record<string, string>;
+}
