@@ -197,6 +197,7 @@ async function browserSteps(report, installed) {
     }
     return `${outcome.summary.replace('SMOKE RESULT: ', '')} in ${/HeadlessChrome\/[\d.]+/.exec(outcome.userAgent)?.[0] ?? outcome.userAgent}`;
   });
+  for (const result of outcome.results.filter((entry) => entry.skipped)) report.skip(`page: ${result.suite} ${result.name}`, result.detail);
   // The page's `node-only` steps each expected a clear "needs Node" error (and got it, or the step above failed).
   const nodeOnly = outcome.results.filter((result) => result.suite === 'node-only');
   if (nodeOnly.length === 0)

@@ -12,9 +12,13 @@ declare global {
 
 const target = JSON.parse(document.getElementById('target')?.textContent ?? '{}') as SmokeTarget;
 const report = document.getElementById('report');
-const results = await runSmokeTest(target, (result) => {
-  if (report) report.textContent += `${formatStep(result)}\n`;
-});
+const results = await runSmokeTest(
+  target,
+  (result) => {
+    if (report) report.textContent += `${formatStep(result)}\n`;
+  },
+  { browser: true },
+);
 const summary = summaryLine(results);
 if (report) report.textContent += `${summary}\n`;
 window.smokeResults = { results, summary, userAgent: navigator.userAgent };

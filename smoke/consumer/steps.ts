@@ -6,6 +6,8 @@ export interface StepResult {
   suite: string;
   name: string;
   ok: boolean;
+  /** The step did not run; `detail` says why (it counts neither as passed nor as failed). */
+  skipped?: boolean;
   detail: string;
   milliseconds: number;
 }
@@ -43,5 +45,12 @@ export class Steps {
     this.results.push(result);
     this.#listener?.(result);
     return result.ok;
+  }
+
+  /** Record a step that is not run here, and why. */
+  skip(name: string, reason: string): void {
+    const result: StepResult = { suite: this.#suite, name, ok: true, skipped: true, detail: reason, milliseconds: 0 };
+    this.results.push(result);
+    this.#listener?.(result);
   }
 }
