@@ -39,20 +39,17 @@ export async function runJobsSuite(target: JobsTarget, listener: StepListener | 
     return `${count} jobs over ${Math.ceil(count / 5)} pages`;
   });
 
-  const upload = 'Middleman uploadFile(Blob) via presigned PUT';
-  if (browser) {
-    // Known bug of @trainwire/jobs 0.1: it sends a Blob as a ReadableStream body (to count progress);
-    // Chromium streams request bodies only over HTTP/2, so over http:// the PUT fails with
-    // ERR_ALPN_NEGOTIATION_FAILED. Run this step in the browser again once a Blob is sent as a Blob.
-    steps.skip(upload, 'known bug: a Blob is uploaded as a streamed body, which Chromium sends only over HTTP/2');
-  } else {
-    await steps.step(upload, async () => {
-      const bytes = new TextEncoder().encode('{"prompt":"hi","completion":"there"}\n'.repeat(100));
-      const path = await client.uploadFile(new Blob([bytes], { type: 'application/jsonl' }), { filename: 'smoke.jsonl' });
-      check(typeof path === 'string' && path.length > 0, `upload returned ${String(path)}`);
-      return `${bytes.length} bytes → ${path}`;
+  await steps.step('Middleman uploadFile(Blob) via presigned PUT', async () => {
+    const bytes = new TextEncoder().encode('{"prompt":"hi","completion":"there"}\n'.repeat(100));
+    const seen: number[] = [];
+    const path = await client.uploadFile(new Blob([bytes], { type: 'application/jsonl' }), {
+      filename: 'smoke.jsonl',
+      onProgress: ({ loaded }) => seen.push(loaded),
     });
-  }
+    check(typeof path === 'string' && path.length > 0, `upload returned ${String(path)}`);
+    check(seen.at(-1) === bytes.length, `progress ended at ${seen.at(-1)} of ${bytes.length}`);
+    return `${bytes.length} bytes → ${path}`;
+  });
 
   if (browser) {
     const nodeOnly = new Steps('node-only', listener);

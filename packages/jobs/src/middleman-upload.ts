@@ -34,6 +34,11 @@ export interface OpenedSource {
   open(): ReadableStream<Uint8Array>;
   /** Whether `open` can be called again (so a failed PUT may be retried). */
   reopenable: boolean;
+  /**
+   * The Blob itself, sent as is: fetch gives it a Content-Length (which presigned URLs may require),
+   * and browsers stream request bodies only over HTTP/2, so a Blob must not become a stream.
+   */
+  blob?: Blob;
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -61,6 +66,7 @@ export async function openSource(source: UploadSource, options: UploadFileOption
       contentType: options.contentType ?? (source.type || guessContentType(filename)),
       open: () => source.stream() as ReadableStream<Uint8Array>,
       reopenable: true,
+      blob: source,
     };
   }
   if (source instanceof ReadableStream) {
@@ -158,12 +164,14 @@ export async function putToPresignedUrl(
     const retryable = source.reopenable && attempt < options.maxRetries;
     let response: Response;
     try {
+      // A Blob goes as a Blob (its progress is reported at the start and at the end); anything
+      // else streams, with progress per chunk.
+      if (source.blob) options.onProgress?.({ loaded: 0, total: source.size });
       const request = new Request(url, {
         method: 'PUT',
         headers: { 'Content-Type': source.contentType },
-        body: countBytes(source.open(), source.size, options.onProgress),
         signal: options.signal,
-        duplex: 'half',
+        ...(source.blob ? { body: source.blob } : { body: countBytes(source.open(), source.size, options.onProgress), duplex: 'half' }),
       } as RequestInit);
       response = await options.fetch(request);
     } catch (error) {
@@ -177,6 +185,7 @@ export async function putToPresignedUrl(
     }
     if (response.ok) {
       await response.body?.cancel();
+      if (source.blob) options.onProgress?.({ loaded: source.size, total: source.size });
       return;
     }
     const text = await response.text();
