@@ -10,7 +10,7 @@ import type {
 } from 'openapi-typescript-helpers';
 import { encodePath } from './encode-path.js';
 import { type ErrorClasses, errorFromResponse } from './error-from-response.js';
-import { APIConnectionError, InvalidRequestError, ResponseValidationError } from './errors.js';
+import { APIConnectionError, ConfigError, InvalidRequestError, ResponseValidationError } from './errors.js';
 import { idempotencyKey } from './idempotency-key.js';
 import { createLevelLogger, type Logger, type LogLevel } from './logger.js';
 import { type PageOptions, PagePromise } from './page-promise.js';
@@ -20,7 +20,7 @@ import { readEnv } from './read-env.js';
 import { redact, redactValue, registerSecret, registerSecretHeader } from './redact.js';
 import type { Fetch, RequestOptions } from './request-options.js';
 import { type RetryContext, withRetry } from './retry.js';
-import type { AuthDefinition, OperationDefinition, ServiceDefinition } from './service-definition.js';
+import type { AuthDefinition, OperationDefinition, ResponseDefinition, ServiceDefinition } from './service-definition.js';
 import { TrainwireError } from './trainwire-error.js';
 import { validate } from './validate.js';
 import { validateRequest } from './validate-request.js';
@@ -145,6 +145,8 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
   );
   registerSecret(apiKey);
   if (auth?.type === 'apiKey') registerSecretHeader(auth.name);
+  const wrong = wrongOption(options);
+  if (wrong) throw new ConfigError(`Invalid ${serviceName} ${wrong[0]}: ${wrong[1]}.`);
 
   const baseHeaders: Record<string, string> = { Accept: 'application/json' };
   // Browsers forbid setting User-Agent.
@@ -174,9 +176,12 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     const entry = operation(upper, path);
     const body = init.body;
     const streamingBody = body instanceof ReadableStream;
+    if (!isObject(requestOptions)) throw new InvalidRequestError('options', 'must be an object');
+    const wrong = wrongOption(requestOptions);
+    if (wrong) throw new InvalidRequestError(...wrong);
     if (validateRequests && entry) validateRequest(entry, (init.params ?? {}) as never, body, schemas);
-    const headers = checkHeaders({ ...(init.headers as Record<string, string> | undefined) }, requestOptions.headers);
-    if (idempotencyHeader && !NO_KEY_METHODS.test(upper) && requestOptions.headers?.[idempotencyHeader] === undefined) {
+    const headers = checkHeaders(checkHeaders({}, init.headers), requestOptions.headers);
+    if (idempotencyHeader && !NO_KEY_METHODS.test(upper) && !hasHeader(headers, idempotencyHeader)) {
       headers[idempotencyHeader] = checkHeader('idempotencyKey', requestOptions.idempotencyKey ?? idempotencyKey());
     }
     const context: RetryContext = {
@@ -214,7 +219,10 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
         } as never,
       );
     } catch (error) {
-      throw error instanceof TrainwireError ? error : new APIConnectionError({ cause: error, attempts: context.attempts });
+      if (error instanceof TrainwireError) throw error;
+      // encodeURIComponent refuses a lone surrogate in a query value: bad input, never sent.
+      if (error instanceof URIError) throw new InvalidRequestError(malformedParam(init.params), 'must not contain a lone surrogate');
+      throw new APIConnectionError({ cause: error, attempts: context.attempts });
     }
     const { response, data } = result;
     const { status, headers: responseHeaders } = response;
@@ -232,10 +240,16 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
         errorClasses,
       );
     }
-    if (stream || !text) return { data: stream ? data : undefined, response };
+    if (stream) return { data, response };
+    const declared = validateResponses && entry ? declaredResponse(entry, status) : undefined;
     const where = entry && `${serviceName} ${entry.operationId}`;
     const invalid = (path: string, reason: string, body: unknown, cause?: unknown) =>
       new ResponseValidationError({ status, path, reason, body, headers: responseHeaders, operation: where, cause });
+    if (!text) {
+      if (declared?.schema && upper !== 'HEAD')
+        throw invalid('$', `the body is empty; the spec declares ${declared.contentType}`, undefined);
+      return { data: undefined, response };
+    }
     const type = responseHeaders.get('content-type');
     // A proxy's HTML error page, or a body of another kind than the operation declares.
     if (type && !/json/i.test(type)) throw invalid('$', `expected a JSON body, got content-type ${type}`, clip(text));
@@ -245,9 +259,7 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     } catch (error) {
       throw invalid('$', `body is not valid JSON (${(error as Error).message})`, clip(text), error);
     }
-    const responses = entry?.responses ?? {};
-    const declared = responses[status] ?? responses[`${String(status)[0]}XX`] ?? responses.default;
-    const issue = validateResponses && declared?.schema ? validate(declared.schema, parsed, schemas) : undefined;
+    const issue = declared?.schema ? validate(declared.schema, parsed, schemas) : undefined;
     if (issue) throw invalid(issue.path, issue.reason, parsed);
     return { data: parsed, response };
   }
@@ -295,23 +307,133 @@ function parseErrorBody(text: string): unknown {
 }
 
 /**
+ * The response `status` is checked against: its own, else `2XX`, else the first declared 2xx (a
+ * 200 where the spec says 201 is still checked), else `default`.
+ */
+function declaredResponse(entry: OperationDefinition, status: number): ResponseDefinition | undefined {
+  const { responses } = entry;
+  const exact = responses[status] ?? responses[`${String(status)[0]}XX`];
+  if (exact) return exact;
+  for (const code in responses) if (code[0] === '2') return responses[code];
+  return responses.default;
+}
+
+/**
  * Bytes, forms and streams go as they are; a string goes as it is to a non-JSON operation;
- * everything else (a string to a JSON operation too) as JSON.
+ * everything else (a string to a JSON operation too) as JSON. A value JSON cannot hold (a bigint,
+ * a cycle) is an {@link InvalidRequestError} naming where it is.
  */
 function serializeBody(body: unknown, contentType = 'application/json'): BodyInit | null | undefined {
   if (body === undefined || body === null) return body;
   if (isRawBody(body) || (typeof body === 'string' && !contentType.includes('json'))) return body;
-  return JSON.stringify(body);
+  try {
+    return JSON.stringify(body);
+  } catch (error) {
+    throw new InvalidRequestError(
+      unserializable(body, 'body', new Set()) ?? 'body',
+      `cannot be sent as JSON (${(error as Error).message})`,
+    );
+  }
 }
 
-/** `target` with every entry of `extra` added, each checked by {@link checkHeader}. */
-function checkHeaders(target: Record<string, string>, extra: Record<string, string> | undefined): Record<string, string> {
-  for (const name in extra) target[name] = checkHeader(name, extra[name] as string);
+/** Where in `value` JSON fails: the path of the first bigint or cycle. */
+function unserializable(value: unknown, path: string, seen: Set<unknown>): string | undefined {
+  if (typeof value === 'bigint') return path;
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (seen.has(value)) return path;
+  seen.add(value);
+  for (const key of Object.keys(value)) {
+    const found = unserializable(
+      (value as Record<string, unknown>)[key],
+      Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`,
+      seen,
+    );
+    if (found) return found;
+  }
+  seen.delete(value);
+  return undefined;
+}
+
+/** The first `location.name` of `params` whose value holds a lone surrogate (which no URL can carry). */
+function malformedParam(params: unknown): string {
+  for (const [location, group] of Object.entries((params ?? {}) as Record<string, unknown>)) {
+    for (const [name, value] of Object.entries((group ?? {}) as Record<string, unknown>)) {
+      if (hasLoneSurrogate(value)) return `${location}.${name}`;
+    }
+  }
+  return 'params';
+}
+
+function hasLoneSurrogate(value: unknown): boolean {
+  if (typeof value === 'string') return /\p{Cs}/u.test(value);
+  return typeof value === 'object' && value !== null && Object.values(value).some(hasLoneSurrogate);
+}
+
+/**
+ * What is wrong with the common options of a client or a call, as `[name, reason]`: `timeout`,
+ * `totalTimeout` and `maxRetries` must be finite numbers >= 0, `signal` an AbortSignal, `headers`
+ * an object, a `Headers` or an array of name/value pairs.
+ */
+function wrongOption(
+  options: Pick<RequestOptions, 'timeout' | 'totalTimeout' | 'maxRetries' | 'signal' | 'headers'>,
+): [string, string] | undefined {
+  for (const name of NUMBER_OPTIONS) {
+    const value = options[name];
+    if (value !== undefined && !(typeof value === 'number' && value >= 0 && value < Number.POSITIVE_INFINITY))
+      return [name, 'must be a finite number >= 0'];
+  }
+  const { signal, headers } = options as { signal?: unknown; headers?: unknown };
+  if (
+    signal !== undefined &&
+    !(
+      isObject(signal) &&
+      typeof (signal as AbortSignal).addEventListener === 'function' &&
+      typeof (signal as AbortSignal).aborted === 'boolean'
+    )
+  )
+    return ['signal', 'must be an AbortSignal'];
+  if (headers !== undefined && !(isObject(headers) && (!Array.isArray(headers) || headers.every(isPair))))
+    return ['headers', 'must be an object, a Headers or an array of [name, value] pairs'];
+  return undefined;
+}
+
+const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
+
+/** Whether `headers` has `name`, in any letter case. */
+function hasHeader(headers: Record<string, string>, name: string): boolean {
+  if (headers[name] !== undefined) return true;
+  const lower = name.toLowerCase();
+  for (const key in headers) if (key.toLowerCase() === lower) return true;
+  return false;
+}
+
+const NUMBER_OPTIONS = ['timeout', 'totalTimeout', 'maxRetries'] as const;
+
+const isPair = (pair: unknown): boolean => Array.isArray(pair) && pair.length === 2;
+
+// RFC 9110 token: the characters a header name may have.
+const TOKEN = /^[!#$%&'*+\-.^`|~\w]+$/;
+// What fetch refuses in a header value: CR, LF, NUL, and anything past Latin-1.
+const NOT_A_VALUE = /[\0\r\n\u0100-\uffff]/;
+
+/** `target` with every header of `extra` (an object, a `Headers` or pairs) added, each checked by {@link checkHeader}. */
+function checkHeaders(target: Record<string, string>, extra: unknown): Record<string, string> {
+  if (extra instanceof Headers || Array.isArray(extra)) {
+    for (const [name, value] of extra as Iterable<[string, string]>) target[checkName(name)] = checkHeader(name, value);
+  } else {
+    for (const name in extra as Record<string, string>)
+      target[checkName(name)] = checkHeader(name, (extra as Record<string, string>)[name] as string);
+  }
   return target;
 }
 
+function checkName(name: string): string {
+  if (!TOKEN.test(name)) throw new InvalidRequestError(`header ${JSON.stringify(name)}`, 'is not a valid header name (RFC 9110 token)');
+  return name;
+}
+
 function checkHeader(name: string, value: string): string {
-  if (typeof value !== 'string' || /[\r\n\0]/.test(value))
-    throw new InvalidRequestError(`header ${name}`, 'must be a string without CR, LF or NUL characters');
+  if (typeof value !== 'string' || NOT_A_VALUE.test(value))
+    throw new InvalidRequestError(`header ${name}`, 'must be a string of Latin-1 characters without CR, LF or NUL');
   return value;
 }
