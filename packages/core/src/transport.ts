@@ -433,7 +433,12 @@ function checkName(name: string): string {
 }
 
 function checkHeader(name: string, value: string): string {
-  if (typeof value !== 'string' || NOT_A_VALUE.test(value))
-    throw new InvalidRequestError(`header ${name}`, 'must be a string of Latin-1 characters without CR, LF or NUL');
+  if (typeof value !== 'string' || NOT_A_VALUE.test(value)) {
+    const latin1 = typeof value === 'string' && !/[\r\n\0]/.test(value);
+    throw new InvalidRequestError(
+      `header ${name}`,
+      latin1 ? 'must hold Latin-1 characters only (U+0000 to U+00FF)' : 'must be a string without CR, LF or NUL characters',
+    );
+  }
   return value;
 }
