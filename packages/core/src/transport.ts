@@ -20,7 +20,7 @@ import { readEnv } from './read-env.js';
 import { redact, redactValue, registerSecret, registerSecretHeader } from './redact.js';
 import type { Fetch, RequestOptions } from './request-options.js';
 import { type RetryContext, withRetry } from './retry.js';
-import type { AuthDefinition, OperationDefinition, ResponseDefinition, ServiceDefinition } from './service-definition.js';
+import type { AuthDefinition, OperationDefinition, ServiceDefinition } from './service-definition.js';
 import { TrainwireError } from './trainwire-error.js';
 import { validate } from './validate.js';
 import { validateRequest } from './validate-request.js';
@@ -176,12 +176,12 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     const entry = operation(upper, path);
     const body = init.body;
     const streamingBody = body instanceof ReadableStream;
-    if (!isObject(requestOptions)) throw new InvalidRequestError('options', 'must be an object');
     const wrong = wrongOption(requestOptions);
     if (wrong) throw new InvalidRequestError(...wrong);
     if (validateRequests && entry) validateRequest(entry, (init.params ?? {}) as never, body, schemas);
     const headers = checkHeaders(checkHeaders({}, init.headers), requestOptions.headers);
-    if (idempotencyHeader && !NO_KEY_METHODS.test(upper) && !hasHeader(headers, idempotencyHeader)) {
+    // A key the caller sent as a header wins (a `Headers` lower-cases its names).
+    if (idempotencyHeader && !NO_KEY_METHODS.test(upper) && !(idempotencyHeader in headers || idempotencyHeader.toLowerCase() in headers)) {
       headers[idempotencyHeader] = checkHeader('idempotencyKey', requestOptions.idempotencyKey ?? idempotencyKey());
     }
     const context: RetryContext = {
@@ -221,7 +221,11 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     } catch (error) {
       if (error instanceof TrainwireError) throw error;
       // encodeURIComponent refuses a lone surrogate in a query value: bad input, never sent.
-      if (error instanceof URIError) throw new InvalidRequestError(malformedParam(init.params), 'must not contain a lone surrogate');
+      if (error instanceof URIError)
+        throw new InvalidRequestError(
+          fieldOf(init.params, '', (leaf) => /\p{Cs}/u.test(String(leaf))).slice(1) || 'params',
+          'must not contain a lone surrogate',
+        );
       throw new APIConnectionError({ cause: error, attempts: context.attempts });
     }
     const { response, data } = result;
@@ -241,13 +245,19 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
       );
     }
     if (stream) return { data, response };
-    const declared = validateResponses && entry ? declaredResponse(entry, status) : undefined;
+    const responses = entry?.responses ?? {};
+    // An undeclared 2xx (200 where the spec says 201) is checked against the first declared 2xx.
+    const declared = validateResponses
+      ? (responses[status] ??
+        responses[`${String(status)[0]}XX`] ??
+        responses[Object.keys(responses).find((code) => code[0] === '2') as string] ??
+        responses.default)
+      : undefined;
     const where = entry && `${serviceName} ${entry.operationId}`;
     const invalid = (path: string, reason: string, body: unknown, cause?: unknown) =>
       new ResponseValidationError({ status, path, reason, body, headers: responseHeaders, operation: where, cause });
     if (!text) {
-      if (declared?.schema && upper !== 'HEAD')
-        throw invalid('$', `the body is empty; the spec declares ${declared.contentType}`, undefined);
+      if (declared?.schema && upper !== 'HEAD') throw invalid('$', 'the body is empty', undefined);
       return { data: undefined, response };
     }
     const type = responseHeaders.get('content-type');
@@ -307,18 +317,6 @@ function parseErrorBody(text: string): unknown {
 }
 
 /**
- * The response `status` is checked against: its own, else `2XX`, else the first declared 2xx (a
- * 200 where the spec says 201 is still checked), else `default`.
- */
-function declaredResponse(entry: OperationDefinition, status: number): ResponseDefinition | undefined {
-  const { responses } = entry;
-  const exact = responses[status] ?? responses[`${String(status)[0]}XX`];
-  if (exact) return exact;
-  for (const code in responses) if (code[0] === '2') return responses[code];
-  return responses.default;
-}
-
-/**
  * Bytes, forms and streams go as they are; a string goes as it is to a non-JSON operation;
  * everything else (a string to a JSON operation too) as JSON. A value JSON cannot hold (a bigint,
  * a cycle) is an {@link InvalidRequestError} naming where it is.
@@ -330,43 +328,32 @@ function serializeBody(body: unknown, contentType = 'application/json'): BodyIni
     return JSON.stringify(body);
   } catch (error) {
     throw new InvalidRequestError(
-      unserializable(body, 'body', new Set()) ?? 'body',
+      fieldOf(body, 'body', (leaf) => typeof leaf === 'bigint') || 'body',
       `cannot be sent as JSON (${(error as Error).message})`,
     );
   }
 }
 
-/** Where in `value` JSON fails: the path of the first bigint or cycle. */
-function unserializable(value: unknown, path: string, seen: Set<unknown>): string | undefined {
-  if (typeof value === 'bigint') return path;
-  if (typeof value !== 'object' || value === null) return undefined;
-  if (seen.has(value)) return path;
-  seen.add(value);
-  for (const key of Object.keys(value)) {
-    const found = unserializable(
+/** The path in `value` of the first leaf `test` accepts, or '' (also for a cycle, which overflows the stack). */
+function fieldOf(value: unknown, path: string, test: (leaf: unknown) => boolean, top = true): string {
+  if (top) {
+    try {
+      return fieldOf(value, path, test, false);
+    } catch {
+      return '';
+    }
+  }
+  if (!isObject(value)) return test(value) ? path : '';
+  for (const key in value) {
+    const found = fieldOf(
       (value as Record<string, unknown>)[key],
       Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`,
-      seen,
+      test,
+      false,
     );
     if (found) return found;
   }
-  seen.delete(value);
-  return undefined;
-}
-
-/** The first `location.name` of `params` whose value holds a lone surrogate (which no URL can carry). */
-function malformedParam(params: unknown): string {
-  for (const [location, group] of Object.entries((params ?? {}) as Record<string, unknown>)) {
-    for (const [name, value] of Object.entries((group ?? {}) as Record<string, unknown>)) {
-      if (hasLoneSurrogate(value)) return `${location}.${name}`;
-    }
-  }
-  return 'params';
-}
-
-function hasLoneSurrogate(value: unknown): boolean {
-  if (typeof value === 'string') return /\p{Cs}/u.test(value);
-  return typeof value === 'object' && value !== null && Object.values(value).some(hasLoneSurrogate);
+  return '';
 }
 
 /**
@@ -374,71 +361,37 @@ function hasLoneSurrogate(value: unknown): boolean {
  * `totalTimeout` and `maxRetries` must be finite numbers >= 0, `signal` an AbortSignal, `headers`
  * an object, a `Headers` or an array of name/value pairs.
  */
-function wrongOption(
-  options: Pick<RequestOptions, 'timeout' | 'totalTimeout' | 'maxRetries' | 'signal' | 'headers'>,
-): [string, string] | undefined {
-  for (const name of NUMBER_OPTIONS) {
+function wrongOption(options: RequestOptions): [string, string] | undefined {
+  if (!isObject(options)) return ['options', 'must be an object'];
+  for (const name of ['timeout', 'totalTimeout', 'maxRetries'] as const) {
     const value = options[name];
-    if (value !== undefined && !(typeof value === 'number' && value >= 0 && value < Number.POSITIVE_INFINITY))
-      return [name, 'must be a finite number >= 0'];
+    if (value !== undefined && !(Number.isFinite(value) && (value as number) >= 0)) return [name, 'must be a finite number >= 0'];
   }
-  const { signal, headers } = options as { signal?: unknown; headers?: unknown };
-  if (
-    signal !== undefined &&
-    !(
-      isObject(signal) &&
-      typeof (signal as AbortSignal).addEventListener === 'function' &&
-      typeof (signal as AbortSignal).aborted === 'boolean'
-    )
-  )
-    return ['signal', 'must be an AbortSignal'];
-  if (headers !== undefined && !(isObject(headers) && (!Array.isArray(headers) || headers.every(isPair))))
-    return ['headers', 'must be an object, a Headers or an array of [name, value] pairs'];
+  const { signal, headers } = options as { signal?: AbortSignal; headers?: unknown };
+  if (signal !== undefined && typeof signal?.addEventListener !== 'function') return ['signal', 'must be an AbortSignal'];
+  if (headers !== undefined && (!isObject(headers) || (Array.isArray(headers) && !headers.every((pair) => pair?.length === 2))))
+    return ['headers', 'must be an object, a Headers or [name, value] pairs'];
   return undefined;
 }
 
 const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
 
-/** Whether `headers` has `name`, in any letter case. */
-function hasHeader(headers: Record<string, string>, name: string): boolean {
-  if (headers[name] !== undefined) return true;
-  const lower = name.toLowerCase();
-  for (const key in headers) if (key.toLowerCase() === lower) return true;
-  return false;
-}
-
-const NUMBER_OPTIONS = ['timeout', 'totalTimeout', 'maxRetries'] as const;
-
-const isPair = (pair: unknown): boolean => Array.isArray(pair) && pair.length === 2;
-
 // RFC 9110 token: the characters a header name may have.
 const TOKEN = /^[!#$%&'*+\-.^`|~\w]+$/;
-// What fetch refuses in a header value: CR, LF, NUL, and anything past Latin-1.
-const NOT_A_VALUE = /[\0\r\n\u0100-\uffff]/;
 
 /** `target` with every header of `extra` (an object, a `Headers` or pairs) added, each checked by {@link checkHeader}. */
 function checkHeaders(target: Record<string, string>, extra: unknown): Record<string, string> {
-  if (extra instanceof Headers || Array.isArray(extra)) {
-    for (const [name, value] of extra as Iterable<[string, string]>) target[checkName(name)] = checkHeader(name, value);
-  } else {
-    for (const name in extra as Record<string, string>)
-      target[checkName(name)] = checkHeader(name, (extra as Record<string, string>)[name] as string);
+  const entries = extra instanceof Headers || Array.isArray(extra) ? extra : Object.entries(extra ?? {});
+  for (const [name, value] of entries as Iterable<[string, string]>) {
+    if (!TOKEN.test(name)) throw new InvalidRequestError(`header ${JSON.stringify(name)}`, 'is not a valid header name');
+    target[name] = checkHeader(name, value);
   }
   return target;
 }
 
-function checkName(name: string): string {
-  if (!TOKEN.test(name)) throw new InvalidRequestError(`header ${JSON.stringify(name)}`, 'is not a valid header name (RFC 9110 token)');
-  return name;
-}
-
 function checkHeader(name: string, value: string): string {
-  if (typeof value !== 'string' || NOT_A_VALUE.test(value)) {
-    const latin1 = typeof value === 'string' && !/[\r\n\0]/.test(value);
-    throw new InvalidRequestError(
-      `header ${name}`,
-      latin1 ? 'must hold Latin-1 characters only (U+0000 to U+00FF)' : 'must be a string without CR, LF or NUL characters',
-    );
-  }
+  // fetch refuses anything past Latin-1 too.
+  if (typeof value !== 'string' || /[\0\r\n\u0100-\uffff]/.test(value))
+    throw new InvalidRequestError(`header ${name}`, 'must be a string without CR, LF or NUL characters (Latin-1 only)');
   return value;
 }
