@@ -15,11 +15,6 @@ export function encodePath(template: string, params: Record<string, unknown>): s
     }
     const text = String(value);
     if (text === '.' || text === '..') throw new InvalidRequestError(`path.${name}`, `must not be ${JSON.stringify(text)}`);
-    try {
-      return encodeURIComponent(text);
-    } catch {
-      // A lone surrogate (half of a UTF-16 pair) has no UTF-8 form, so no URL can carry it.
-      throw new InvalidRequestError(`path.${name}`, 'must not contain a lone surrogate');
-    }
+    return encodeURIComponent(text);
   });
 }

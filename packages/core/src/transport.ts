@@ -220,7 +220,7 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
       );
     } catch (error) {
       if (error instanceof TrainwireError) throw error;
-      // encodeURIComponent refuses a lone surrogate in a query value: bad input, never sent.
+      // encodeURIComponent refuses a lone surrogate in a path or query value: bad input, never sent.
       if (error instanceof URIError)
         throw new InvalidRequestError(
           fieldOf(init.params, '', (leaf) => /\p{Cs}/u.test(String(leaf))).slice(1) || 'params',
