@@ -30,6 +30,24 @@ describe('resolveSetting', () => {
     );
     expect(() => resolveNumberSetting({ value: -1, option: 'timeout', service: 'Widgets' })).toThrow(/non-negative/);
   });
+
+  it('refuses a value that is not a string with ConfigError naming the option, never echoing it', () => {
+    const source = { option: 'apiKey', service: 'Widgets', secret: true };
+    expect(() => resolveSetting({ ...source, value: 12345 as never })).toThrow(
+      new ConfigError('Widgets apiKey must be a string, got number.'),
+    );
+    expect(() => resolveSetting({ ...source, value: { key: 'wk-secret' } as never })).toThrow(
+      new ConfigError('Widgets apiKey must be a string, got object.'),
+    );
+  });
+
+  it('renders any wrong numeric value without throwing: objects, symbols, strings', () => {
+    const number = (value: unknown) => () => resolveNumberSetting({ value: value as never, option: 'timeout', service: 'Widgets' });
+    expect(number(Object.create(null))).toThrow(new ConfigError('Widgets timeout must be a non-negative number, got object.'));
+    expect(number(Symbol('x'))).toThrow(new ConfigError('Widgets timeout must be a non-negative number, got symbol.'));
+    expect(number('5')).toThrow(new ConfigError('Widgets timeout must be a non-negative number, got "5".'));
+    expect(number(Number.NaN)).toThrow(new ConfigError('Widgets timeout must be a non-negative number, got NaN.'));
+  });
 });
 
 describe('normalizeBaseURL', () => {
@@ -51,6 +69,16 @@ describe('normalizeBaseURL', () => {
     ['http://api.example.com', /plain http: to a non-loopback host/],
   ])('refuses %s', (input, message) => {
     expect(() => normalizeBaseURL(input, { service: 'Widgets' })).toThrow(message);
+  });
+
+  it.each([
+    [10n, 'bigint'],
+    [null, 'null'],
+    [{ href: 'https://example.com' }, 'object'],
+  ])('refuses %s, which is not a string, with ConfigError', (input, type) => {
+    expect(() => normalizeBaseURL(input as never, { service: 'Widgets' })).toThrow(
+      new ConfigError(`Widgets baseURL must be a string, got ${type}.`),
+    );
   });
 
   it('allows plain http to another host only when asked', () => {

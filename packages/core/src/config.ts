@@ -25,6 +25,7 @@ export function resolveSetting(source: SettingSource<string>): string {
     const env = source.env ? ` or set the ${source.env} environment variable` : '';
     throw new ConfigError(`Missing ${source.service} ${source.option}: pass { ${source.option} } to the client${env}.`);
   }
+  if (typeof value !== 'string') throw new ConfigError(`${source.service} ${source.option} must be a string, got ${typeName(value)}.`);
   if (source.secret) registerSecret(value);
   return value;
 }
@@ -40,9 +41,19 @@ export function resolveNumberSetting(source: SettingSource<number>): number | un
 }
 
 function checkNumber(value: number, name: string, service: string): number {
-  if (!Number.isFinite(value) || value < 0) throw new ConfigError(`${service} ${name} must be a non-negative number, got ${value}.`);
+  if (!Number.isFinite(value) || value < 0)
+    throw new ConfigError(`${service} ${name} must be a non-negative number, got ${render(value)}.`);
   return value;
 }
+
+/** A value for an error message that never throws: numbers and short strings as they are, anything else by its type. */
+function render(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  return typeName(value);
+}
+
+const typeName = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
 
 const LOOPBACK = /^(localhost|.*\.localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
@@ -51,6 +62,7 @@ const LOOPBACK = /^(localhost|.*\.localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
  * slash. Plain `http:` is refused for hosts other than loopback unless `allowInsecureHTTP`.
  */
 export function normalizeBaseURL(value: string, options: { service: string; allowInsecureHTTP?: boolean | undefined }): string {
+  if (typeof value !== 'string') throw new ConfigError(`${options.service} baseURL must be a string, got ${typeName(value)}.`);
   let url: URL;
   try {
     url = new URL(value);

@@ -1,7 +1,8 @@
 /**
  * What a response says about trying again: `always` when the server sent `x-should-retry: true`
  * (a write included), `never` for a success, `x-should-retry: false` or a status that a retry
- * cannot fix, and `if-safe` for 408, 409 (lock timeout), 429 and 5xx.
+ * cannot fix (501 Not Implemented among them), and `if-safe` for 408, 409 (lock timeout), 429 and
+ * the other 5xx.
  */
 export type RetryAdvice = 'always' | 'if-safe' | 'never';
 
@@ -12,5 +13,5 @@ export function retryAdvice(response: Response): RetryAdvice {
   if (header === 'true') return 'always';
   if (header === 'false') return 'never';
   const status = response.status;
-  return status === 408 || status === 409 || status === 429 || status >= 500 ? 'if-safe' : 'never';
+  return status === 408 || status === 409 || status === 429 || (status >= 500 && status !== 501) ? 'if-safe' : 'never';
 }

@@ -50,7 +50,7 @@ const LONGEST_TIMER = 2_147_483_647;
 const NULL_BODY = [101, 103, 204, 205, 304];
 
 /**
- * Wrap `fetch` so each call is retried: on connection errors, timeouts, 408, 409, 429 and 5xx (or
+ * Wrap `fetch` so each call is retried: on connection errors, timeouts, 408, 409, 429 and 5xx but 501 (or
  * as `x-should-retry` says), with backoff or the server's `Retry-After`, and a write only when
  * a retry is safe (an idempotency key, or a connection that was never made). Each attempt sends
  * a fresh clone of the request.

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   APIConnectionError,
   AuthenticationError,
+  ConfigError,
   InternalServerError,
   InvalidRequestError,
   NotFoundError,
@@ -225,5 +226,132 @@ describe('request bodies', () => {
     const error = await strict.client.request('post', '/widgets', { body: 'gear' as never }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InvalidRequestError);
     expect(strict.seen).toHaveLength(0);
+  });
+});
+
+describe('bad input that would fail inside fetch is refused before sending', () => {
+  const refused = async (call: (client: ReturnType<typeof transport>['client']) => Promise<unknown>, field: string) => {
+    const { client, seen } = transport([json(widget)]);
+    const error = await call(client).catch((caught: unknown) => caught);
+    expect(error, String(error)).toBeInstanceOf(InvalidRequestError);
+    expect((error as InvalidRequestError).field).toBe(field);
+    expect(seen).toHaveLength(0);
+  };
+  const get = { params: { path: { id: 'w1' } } };
+
+  it('a lone surrogate in a path or query value', async () => {
+    await refused((client) => client.request('get', '/widgets/{id}', { params: { path: { id: 'w-\uD800' } } }), 'path.id');
+    await refused(
+      (client) => client.request('get', '/widgets', { params: { query: { name: 'g-\uDC00' } as never } }, { maxRetries: 0 }),
+      'query.name',
+    );
+  });
+
+  it.each([
+    [{ 'X-Trace': '漢字' }, 'header X-Trace'],
+    [{ 'X-Trace': 'a\r\nX-Injected: 1' }, 'header X-Trace'],
+    [{ 'Bad Name': 'x' }, 'header "Bad Name"'],
+    [{ 'X-Trace\r\nX-Injected': 'v' }, 'header "X-Trace\\r\\nX-Injected"'],
+    [[['X-Trace', 'é Ā']], 'header X-Trace'],
+    ['ab', 'headers'],
+    [[['X-Trace']], 'headers'],
+  ])('headers %j', async (headers, field) => {
+    await refused((client) => client.request('get', '/widgets/{id}', get, { headers: headers as never }), field);
+  });
+
+  it.each([
+    [{ timeout: Object.create(null) }, 'timeout'],
+    [{ timeout: -1 }, 'timeout'],
+    [{ totalTimeout: Number.NaN }, 'totalTimeout'],
+    [{ maxRetries: Number.POSITIVE_INFINITY }, 'maxRetries'],
+    [{ maxRetries: '2' }, 'maxRetries'],
+    [{ signal: 'stop' }, 'signal'],
+    ['fast', 'options'],
+    [null, 'options'],
+  ])('options %j', async (options, field) => {
+    await refused((client) => client.request('get', '/widgets/{id}', get, options as never), field);
+  });
+
+  it('a bigint or a cycle anywhere in a JSON body, named by its path', async () => {
+    const cyclic: Record<string, unknown> = { name: 'gear' };
+    cyclic.self = cyclic;
+    const open = { validateRequests: false };
+    for (const [body, field] of [
+      [{ name: 'gear', size: 10n }, 'body.size'],
+      [{ name: 'gear', tags: [{ step: 1n }] }, 'body.tags[0].step'],
+      [cyclic, 'body'],
+    ] as const) {
+      const { client, seen } = transport([json(widget, 201)], open);
+      const error = await client.request('post', '/widgets', { body: body as never }).catch((caught: unknown) => caught);
+      expect(error, String(error)).toBeInstanceOf(InvalidRequestError);
+      expect((error as InvalidRequestError).field).toBe(field);
+      expect(seen).toHaveLength(0);
+    }
+  });
+
+  it('checks the JSON a body is sent as: a Date where the spec wants an object is refused', async () => {
+    await refused((client) => client.request('post', '/widgets', { body: new Date(0) as never }), 'body');
+  });
+
+  it('accepts headers as an object, a Headers or pairs, and a caller-given idempotency key spelt as the spec does or in lower case', async () => {
+    for (const headers of [
+      { 'X-Trace': 't', 'idempotency-key': 'k-1' },
+      new Headers({ 'X-Trace': 't', 'Idempotency-Key': 'k-1' }),
+      [
+        ['X-Trace', 't'],
+        ['idempotency-key', 'k-1'],
+      ],
+    ]) {
+      const { client, seen } = transport([json(widget, 201)]);
+      await client.request('post', '/widgets', { body: { name: 'gear' } }, { headers: headers as never });
+      expect(seen[0]?.headers.get('x-trace')).toBe('t');
+      expect(seen[0]?.headers.get('idempotency-key')).toBe('k-1');
+    }
+  });
+
+  it('wrong-typed client options are a ConfigError', () => {
+    for (const options of [{ timeout: Object.create(null) }, { maxRetries: -1 }, { headers: 'ab' }]) {
+      expect(() => transport([json(widget)], options as never)).toThrow(ConfigError);
+    }
+  });
+});
+
+describe('answers the spec does not expect', () => {
+  it('an empty 2xx to an operation that declares a JSON body is a ResponseValidationError with the real status', async () => {
+    for (const status of [200, 202]) {
+      const { client } = transport([new Response(null, { status })]);
+      const error = await client.request('get', '/widgets/{id}', { params: { path: { id: 'w1' } } }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ResponseValidationError);
+      expect((error as ResponseValidationError).status).toBe(status);
+      expect((error as Error).message).toMatch(/\(status \d+\) does not match the spec at \$: the body is empty/);
+    }
+  });
+
+  it('an empty 204 where the spec declares no body is fine, and so is any empty answer with validation off', async () => {
+    await expect(
+      transport([new Response(null, { status: 204 })]).client.request('delete', '/widgets/{id}', { params: { path: { id: 'w1' } } }),
+    ).resolves.toBeUndefined();
+    const off = transport([new Response(null, { status: 200 })], { validateResponses: false });
+    await expect(off.client.request('get', '/widgets/{id}', { params: { path: { id: 'w1' } } })).resolves.toBeUndefined();
+  });
+
+  it('a 2xx the operation does not declare is checked against the declared one', async () => {
+    const { client } = transport([json({}, 200)]);
+    const error = await client.request('post', '/widgets', { body: { name: 'gear' } }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ResponseValidationError);
+    expect((error as ResponseValidationError).status).toBe(200);
+    expect((error as ResponseValidationError).path).toBe('$.id');
+    await expect(transport([json(widget, 200)]).client.request('post', '/widgets', { body: { name: 'gear' } })).resolves.toEqual(widget);
+  });
+
+  it('a 501 is not retried, a 503 is', async () => {
+    const notImplemented = transport([json({ message: 'no' }, 501), json(widget)]);
+    await expect(notImplemented.client.request('get', '/widgets/{id}', { params: { path: { id: 'w1' } } })).rejects.toBeInstanceOf(
+      InternalServerError,
+    );
+    expect(notImplemented.seen).toHaveLength(1);
+    const busy = transport([json({ message: 'busy' }, 503, { 'retry-after-ms': '1' }), json(widget)]);
+    await expect(busy.client.request('get', '/widgets/{id}', { params: { path: { id: 'w1' } } })).resolves.toEqual(widget);
+    expect(busy.seen).toHaveLength(2);
   });
 });

@@ -10,7 +10,7 @@ import type {
 } from 'openapi-typescript-helpers';
 import { encodePath } from './encode-path.js';
 import { type ErrorClasses, errorFromResponse } from './error-from-response.js';
-import { APIConnectionError, InvalidRequestError, ResponseValidationError } from './errors.js';
+import { APIConnectionError, ConfigError, InvalidRequestError, ResponseValidationError } from './errors.js';
 import { idempotencyKey } from './idempotency-key.js';
 import { createLevelLogger, type Logger, type LogLevel } from './logger.js';
 import { type PageOptions, PagePromise } from './page-promise.js';
@@ -145,6 +145,8 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
   );
   registerSecret(apiKey);
   if (auth?.type === 'apiKey') registerSecretHeader(auth.name);
+  const wrong = wrongOption(options);
+  if (wrong) throw new ConfigError(`Invalid ${serviceName} ${wrong[0]}: ${wrong[1]}.`);
 
   const baseHeaders: Record<string, string> = { Accept: 'application/json' };
   // Browsers forbid setting User-Agent.
@@ -174,9 +176,12 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     const entry = operation(upper, path);
     const body = init.body;
     const streamingBody = body instanceof ReadableStream;
+    const wrong = wrongOption(requestOptions);
+    if (wrong) throw new InvalidRequestError(...wrong);
     if (validateRequests && entry) validateRequest(entry, (init.params ?? {}) as never, body, schemas);
-    const headers = checkHeaders({ ...(init.headers as Record<string, string> | undefined) }, requestOptions.headers);
-    if (idempotencyHeader && !NO_KEY_METHODS.test(upper) && requestOptions.headers?.[idempotencyHeader] === undefined) {
+    const headers = checkHeaders(checkHeaders({}, init.headers), requestOptions.headers);
+    // A key the caller sent as a header wins (a `Headers` lower-cases its names).
+    if (idempotencyHeader && !NO_KEY_METHODS.test(upper) && !(idempotencyHeader in headers || idempotencyHeader.toLowerCase() in headers)) {
       headers[idempotencyHeader] = checkHeader('idempotencyKey', requestOptions.idempotencyKey ?? idempotencyKey());
     }
     const context: RetryContext = {
@@ -214,7 +219,14 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
         } as never,
       );
     } catch (error) {
-      throw error instanceof TrainwireError ? error : new APIConnectionError({ cause: error, attempts: context.attempts });
+      if (error instanceof TrainwireError) throw error;
+      // encodeURIComponent refuses a lone surrogate in a path or query value: bad input, never sent.
+      if (error instanceof URIError)
+        throw new InvalidRequestError(
+          fieldOf(init.params, '', (leaf) => /\p{Cs}/u.test(String(leaf))).slice(1) || 'params',
+          'must not contain a lone surrogate',
+        );
+      throw new APIConnectionError({ cause: error, attempts: context.attempts });
     }
     const { response, data } = result;
     const { status, headers: responseHeaders } = response;
@@ -232,10 +244,22 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
         errorClasses,
       );
     }
-    if (stream || !text) return { data: stream ? data : undefined, response };
+    if (stream) return { data, response };
+    const responses = entry?.responses ?? {};
+    // An undeclared 2xx (200 where the spec says 201) is checked against the first declared 2xx.
+    const declared = validateResponses
+      ? (responses[status] ??
+        responses[`${String(status)[0]}XX`] ??
+        responses[Object.keys(responses).find((code) => code[0] === '2') as string] ??
+        responses.default)
+      : undefined;
     const where = entry && `${serviceName} ${entry.operationId}`;
     const invalid = (path: string, reason: string, body: unknown, cause?: unknown) =>
       new ResponseValidationError({ status, path, reason, body, headers: responseHeaders, operation: where, cause });
+    if (!text) {
+      if (declared?.schema && upper !== 'HEAD') throw invalid('$', 'the body is empty', undefined);
+      return { data: undefined, response };
+    }
     const type = responseHeaders.get('content-type');
     // A proxy's HTML error page, or a body of another kind than the operation declares.
     if (type && !/json/i.test(type)) throw invalid('$', `expected a JSON body, got content-type ${type}`, clip(text));
@@ -245,9 +269,7 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     } catch (error) {
       throw invalid('$', `body is not valid JSON (${(error as Error).message})`, clip(text), error);
     }
-    const responses = entry?.responses ?? {};
-    const declared = responses[status] ?? responses[`${String(status)[0]}XX`] ?? responses.default;
-    const issue = validateResponses && declared?.schema ? validate(declared.schema, parsed, schemas) : undefined;
+    const issue = declared?.schema ? validate(declared.schema, parsed, schemas) : undefined;
     if (issue) throw invalid(issue.path, issue.reason, parsed);
     return { data: parsed, response };
   }
@@ -296,22 +318,80 @@ function parseErrorBody(text: string): unknown {
 
 /**
  * Bytes, forms and streams go as they are; a string goes as it is to a non-JSON operation;
- * everything else (a string to a JSON operation too) as JSON.
+ * everything else (a string to a JSON operation too) as JSON. A value JSON cannot hold (a bigint,
+ * a cycle) is an {@link InvalidRequestError} naming where it is.
  */
 function serializeBody(body: unknown, contentType = 'application/json'): BodyInit | null | undefined {
   if (body === undefined || body === null) return body;
   if (isRawBody(body) || (typeof body === 'string' && !contentType.includes('json'))) return body;
-  return JSON.stringify(body);
+  try {
+    return JSON.stringify(body);
+  } catch (error) {
+    throw new InvalidRequestError(
+      fieldOf(body, 'body', (leaf) => typeof leaf === 'bigint') || 'body',
+      `cannot be sent as JSON (${(error as Error).message})`,
+    );
+  }
 }
 
-/** `target` with every entry of `extra` added, each checked by {@link checkHeader}. */
-function checkHeaders(target: Record<string, string>, extra: Record<string, string> | undefined): Record<string, string> {
-  for (const name in extra) target[name] = checkHeader(name, extra[name] as string);
+/** The path in `value` of the first leaf `test` accepts, or '' (also for a cycle, which overflows the stack). */
+function fieldOf(value: unknown, path: string, test: (leaf: unknown) => boolean, top = true): string {
+  if (top) {
+    try {
+      return fieldOf(value, path, test, false);
+    } catch {
+      return '';
+    }
+  }
+  if (!isObject(value)) return test(value) ? path : '';
+  for (const key in value) {
+    const found = fieldOf(
+      (value as Record<string, unknown>)[key],
+      Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`,
+      test,
+      false,
+    );
+    if (found) return found;
+  }
+  return '';
+}
+
+/**
+ * What is wrong with the common options of a client or a call, as `[name, reason]`: `timeout`,
+ * `totalTimeout` and `maxRetries` must be finite numbers >= 0, `signal` an AbortSignal, `headers`
+ * an object, a `Headers` or an array of name/value pairs.
+ */
+function wrongOption(options: RequestOptions): [string, string] | undefined {
+  if (!isObject(options)) return ['options', 'must be an object'];
+  for (const name of ['timeout', 'totalTimeout', 'maxRetries'] as const) {
+    const value = options[name];
+    if (value !== undefined && !(Number.isFinite(value) && (value as number) >= 0)) return [name, 'must be a finite number >= 0'];
+  }
+  const { signal, headers } = options as { signal?: AbortSignal; headers?: unknown };
+  if (signal !== undefined && typeof signal?.addEventListener !== 'function') return ['signal', 'must be an AbortSignal'];
+  if (headers !== undefined && (!isObject(headers) || (Array.isArray(headers) && !headers.every((pair) => pair?.length === 2))))
+    return ['headers', 'must be an object, a Headers or [name, value] pairs'];
+  return undefined;
+}
+
+const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
+
+// RFC 9110 token: the characters a header name may have.
+const TOKEN = /^[!#$%&'*+\-.^`|~\w]+$/;
+
+/** `target` with every header of `extra` (an object, a `Headers` or pairs) added, each checked by {@link checkHeader}. */
+function checkHeaders(target: Record<string, string>, extra: unknown): Record<string, string> {
+  const entries = extra instanceof Headers || Array.isArray(extra) ? extra : Object.entries(extra ?? {});
+  for (const [name, value] of entries as Iterable<[string, string]>) {
+    if (!TOKEN.test(name)) throw new InvalidRequestError(`header ${JSON.stringify(name)}`, 'is not a valid header name');
+    target[name] = checkHeader(name, value);
+  }
   return target;
 }
 
 function checkHeader(name: string, value: string): string {
-  if (typeof value !== 'string' || /[\r\n\0]/.test(value))
-    throw new InvalidRequestError(`header ${name}`, 'must be a string without CR, LF or NUL characters');
+  // fetch refuses anything past Latin-1 too.
+  if (typeof value !== 'string' || /[\0\r\n\u0100-\uffff]/.test(value))
+    throw new InvalidRequestError(`header ${name}`, 'must be a string without CR, LF or NUL characters (Latin-1 only)');
   return value;
 }

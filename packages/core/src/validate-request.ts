@@ -3,6 +3,9 @@ import { isRawBody } from './raw-body.js';
 import type { JsonSchema, OperationDefinition } from './service-definition.js';
 import { validate } from './validate.js';
 
+// Bodies go as JSON: refuse extra fields, and read a `Date` as the string it is sent as.
+const BODY_OPTIONS = { rejectAdditional: true, json: true };
+
 /**
  * Check a call's params and body against its operation before anything is sent; the first
  * problem throws {@link InvalidRequestError} naming the field (`query.limit`, `body.name`).
@@ -28,6 +31,6 @@ export function validateRequest(
     return;
   }
   if (!operation.body.contentType.includes('json') || !operation.body.schema || isRawBody(body)) return;
-  const issue = validate(operation.body.schema, body, schemas, { rejectAdditional: true }, 'body');
+  const issue = validate(operation.body.schema, body, schemas, BODY_OPTIONS, 'body');
   if (issue) throw new InvalidRequestError(issue.path, issue.reason);
 }

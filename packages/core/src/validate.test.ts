@@ -68,4 +68,17 @@ describe('validate', () => {
     expect(validate(schema, { a: 1, b: 2 }, schemas)).toBeUndefined();
     expect(validate(schema, { a: 1, b: 2 }, schemas, { rejectAdditional: true })).toEqual({ path: '$.b', reason: 'is not allowed' });
   });
+
+  it('with `json`, checks a value as JSON.stringify sends it', () => {
+    const metadata: JsonSchema = { type: 'object', properties: { at: { type: 'string' } } };
+    // A Date is an object to JavaScript but a string on the wire.
+    expect(validate(metadata, new Date(0), schemas)).toBeUndefined();
+    expect(validate(metadata, new Date(0), schemas, { json: true })).toEqual({
+      path: '$',
+      reason: 'expected object, got string "1970-01-01T00:00:00.000Z"',
+    });
+    expect(validate(metadata, { at: new Date(0) }, schemas, { json: true })).toBeUndefined();
+    const custom = { toJSON: () => ({ at: 5 }) };
+    expect(validate(metadata, custom, schemas, { json: true })).toEqual({ path: '$.at', reason: 'expected string, got number 5' });
+  });
 });

@@ -14,6 +14,11 @@ export interface ValidateOptions {
    * does not break clients that were built before it.
    */
   rejectAdditional?: boolean;
+  /**
+   * Check a value as `JSON.stringify` sends it: an object with `toJSON` (a `Date`) is checked as
+   * its JSON form. On for request bodies.
+   */
+  json?: boolean;
 }
 
 const REF_PREFIX = '#/components/schemas/';
@@ -30,6 +35,7 @@ export function validate(
   path = '$',
 ): ValidationIssue | undefined {
   if (!schema) return undefined;
+  if (options.json && typeof (value as { toJSON?: unknown } | null)?.toJSON === 'function') value = asJson(value);
   const fail = (reason: string): ValidationIssue => ({ path, reason });
   const below = (part: JsonSchema | undefined, item: unknown, at: string) => validate(part, item, schemas, options, at);
   const { $ref, type, enum: choices, not } = schema;
@@ -104,6 +110,16 @@ export function validate(
     }
   }
   return undefined;
+}
+
+/** `value` as it reads after a JSON round trip; unchanged when JSON cannot hold it (the sender reports that). */
+function asJson(value: unknown): unknown {
+  try {
+    const text = JSON.stringify(value);
+    return text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    return value;
+  }
 }
 
 // Numeric bounds: the keyword, the sign a message shows, and when a value falls outside it.

@@ -1,21 +1,4 @@
-import { type OperationDefinition, ResponseValidationError } from '@trainwire/core';
-
-/**
- * The data of a 2xx answer, or `ResponseValidationError` when it came without the body the spec
- * declares (the transport hands an empty 2xx over as `undefined`). The status reported is the
- * operation's declared 2xx: the transport returns the data of 2xx answers only.
- */
-export function requireBody<Data>(data: Data, operation: OperationDefinition | undefined): Data {
-  if (data !== undefined || !operation) return data;
-  const declared = Object.entries(operation.responses).find(([status, response]) => status.startsWith('2') && response.schema);
-  if (!declared) return data;
-  throw new ResponseValidationError({
-    status: Number(declared[0]),
-    path: '$',
-    reason: 'the body is empty',
-    operation: `Middleman ${operation.operationId}`,
-  });
-}
+import { ResponseValidationError } from '@trainwire/core';
 
 /**
  * Fail with `ResponseValidationError` unless `page` has the `data` array and `total` every list

@@ -340,26 +340,21 @@ describe("uploadFile's presigned URL", () => {
   });
 });
 
-/**
- * Bugs of @trainwire/core itself, seen through the Middleman spec. MiddlemanClient works around
- * the first (`requireBody`, `requirePage`); both stay here, failing, until core is fixed.
- */
-describe('core transport (known bugs)', () => {
+/** What @trainwire/core guarantees for the Middleman spec (once bugs, fixed in core). */
+describe('core transport', () => {
   const transport = () =>
     createTransport<paths>({ definition: service, baseURL: BASE, apiKey: MIDDLEMAN_MOCK_API_KEY, maxRetries: 0, logLevel: 'off' });
 
-  // Core bug: `checkResponse` returns early when the parsed body is undefined, so an empty 2xx to an
-  // operation whose spec declares a JSON body resolves to `undefined` (and a paged walk ends as if
-  // the list were empty) instead of failing with ResponseValidationError.
-  it.fails('an empty 200 to an operation that declares a body is a ResponseValidationError', async () => {
+  // An empty 2xx to an operation whose spec declares a JSON body must not resolve to `undefined`
+  // (nor end a paged walk as if the list were empty).
+  it('an empty 200 to an operation that declares a body is a ResponseValidationError', async () => {
     server.use(http.get(`${BASE}/billing/balance`, () => new HttpResponse(null, { status: 200 })));
     await expect(transport().request('get', '/billing/balance', {})).rejects.toBeInstanceOf(ResponseValidationError);
   });
 
-  // Core bug: `checkResponse` looks up the schema of the exact status (then `2XX`, `default`), so a
-  // 200 to an operation that documents 201 is not validated at all: `createApiKey` would return
-  // `[{}, undefined]` for `{}`.
-  it.fails('a 200 to an operation that documents 201 is still validated', async () => {
+  // A 200 to an operation that documents 201 is checked against the 201 schema: `createApiKey`
+  // must not return `[{}, undefined]` for `{}`.
+  it('a 200 to an operation that documents 201 is still validated', async () => {
     server.use(http.post(`${BASE}/api-keys`, () => HttpResponse.json({})));
     await expect(
       transport().request('post', '/api-keys', { body: { name: 'ci', scopes: ['read'], expires_in_days: null } }),

@@ -11,7 +11,7 @@ import {
   type Transport,
 } from '@trainwire/core';
 import { type components, type paths, service } from './generated/jobs.js';
-import { requireBody, requireUploadUrl } from './middleman-answer.js';
+import { requireUploadUrl } from './middleman-answer.js';
 import { InsufficientCreditsError } from './middleman-errors.js';
 import { type JobDetail, withTerminal } from './middleman-job.js';
 import { type PollJobOptions, pollJob } from './middleman-job-poller.js';
@@ -108,12 +108,6 @@ export class MiddlemanClient {
     });
   }
 
-  /** The transport's `request`, failing with `ResponseValidationError` when a body the spec declares is missing. */
-  readonly #request: Transport<paths>['request'] = async (method, path, init, options) => {
-    const data = await this.#transport.request(method, path, init, options);
-    return requireBody(data, this.#transport.operation(method, path as string));
-  };
-
   /** The base URL requests go to. */
   get baseURL(): string {
     return this.#transport.baseURL;
@@ -137,7 +131,7 @@ export class MiddlemanClient {
 
   /** One job with its progress and cost. */
   async getJob(jobId: string, options?: RequestOptions): Promise<JobDetail> {
-    const job = await this.#request('get', '/jobs/{job_id}', { params: { path: { job_id: jobId } } }, options);
+    const job = await this.#transport.request('get', '/jobs/{job_id}', { params: { path: { job_id: jobId } } }, options);
     return withTerminal(job);
   }
 
@@ -157,22 +151,22 @@ export class MiddlemanClient {
     };
     validateJobCreate(body);
     for (const value of Object.values(body.environment_variables ?? {})) registerSecret(value);
-    return this.#request('post', '/jobs', { body }, options);
+    return this.#transport.request('post', '/jobs', { body }, options);
   }
 
   /** Cancel a job that has not ended; the unused reserved credits are refunded. */
   cancelJob(jobId: string, options?: RequestOptions): Promise<JobCancelResponse> {
-    return this.#request('post', '/jobs/{job_id}/cancel', { params: { path: { job_id: jobId } } }, options);
+    return this.#transport.request('post', '/jobs/{job_id}/cancel', { params: { path: { job_id: jobId } } }, options);
   }
 
   /** Pause a running job. */
   async pauseJob(jobId: string, options?: RequestOptions): Promise<JobDetail> {
-    return withTerminal(await this.#request('post', '/jobs/{job_id}/pause', { params: { path: { job_id: jobId } } }, options));
+    return withTerminal(await this.#transport.request('post', '/jobs/{job_id}/pause', { params: { path: { job_id: jobId } } }, options));
   }
 
   /** Resume a paused job (its status becomes `resuming`, then `running`). */
   async resumeJob(jobId: string, options?: RequestOptions): Promise<JobDetail> {
-    return withTerminal(await this.#request('post', '/jobs/{job_id}/resume', { params: { path: { job_id: jobId } } }, options));
+    return withTerminal(await this.#transport.request('post', '/jobs/{job_id}/resume', { params: { path: { job_id: jobId } } }, options));
   }
 
   /** Poll until the job ends and return its final state. @default pollInterval 10 s, no timeout */
@@ -203,19 +197,19 @@ export class MiddlemanClient {
     if (given.since instanceof Date && Number.isNaN(given.since.getTime())) throw new InvalidRequestError('since', 'must be a valid date');
     const since = given.since instanceof Date ? given.since.toISOString() : given.since;
     const query = since === undefined ? {} : { since };
-    return this.#request('get', '/jobs/{job_id}/logs', { params: { path: { job_id: jobId }, query } }, options);
+    return this.#transport.request('get', '/jobs/{job_id}/logs', { params: { path: { job_id: jobId }, query } }, options);
   }
 
   // ── Billing ───────────────────────────────────────────────────────────────────────────────
 
   /** Credits: `balance`, `reserved` for running jobs, and `available` (the difference). */
   getBalance(options?: RequestOptions): Promise<CreditBalance> {
-    return this.#request('get', '/billing/balance', {}, options);
+    return this.#transport.request('get', '/billing/balance', {}, options);
   }
 
   /** Credit packages for sale. */
   async getPackages(options?: RequestOptions): Promise<CreditPackage[]> {
-    return (await this.#request('get', '/billing/packages', {}, options)).packages;
+    return (await this.#transport.request('get', '/billing/packages', {}, options)).packages;
   }
 
   /** Transactions, newest first: `await` gives `[transactions, total]`, `for await` walks them all. */
@@ -247,7 +241,7 @@ export class MiddlemanClient {
     options?: RequestOptions,
   ): Promise<UploadUrl> {
     const { job_id: jobId, ...body } = paramsObject('params', params);
-    return this.#request('post', '/data/upload-url', { params: { query: jobId ? { job_id: jobId } : {} }, body }, options);
+    return this.#transport.request('post', '/data/upload-url', { params: { query: jobId ? { job_id: jobId } : {} }, body }, options);
   }
 
   /**
@@ -273,14 +267,14 @@ export class MiddlemanClient {
   /** A presigned URL to download a job's outputs, or one file of them (`path`). */
   async getDownloadUrl(jobId: string, params: { path?: string | null | undefined } = {}, options?: RequestOptions): Promise<DownloadUrl> {
     const path = paramsObject('params', params).path ?? null;
-    return this.#request('post', '/data/download-url', { body: { job_id: jobId, path } }, options);
+    return this.#transport.request('post', '/data/download-url', { body: { job_id: jobId, path } }, options);
   }
 
   // ── API keys ──────────────────────────────────────────────────────────────────────────────
 
   /** The account's API keys (their prefixes only). */
   listApiKeys(options?: RequestOptions): Promise<ApiKey[]> {
-    return this.#request('get', '/api-keys', {}, options);
+    return this.#transport.request('get', '/api-keys', {}, options);
   }
 
   /** Create a key; returns `[keyInfo, fullKey]`. The full key is shown this once: store it. */
@@ -288,38 +282,38 @@ export class MiddlemanClient {
     const given = paramsObject('params', params);
     const body = { name: given.name, scopes: given.scopes ?? ['read', 'write'], expires_in_days: given.expires_in_days ?? null };
     validateApiKeyCreate(body);
-    const { key, ...info } = await this.#request('post', '/api-keys', { body }, options);
+    const { key, ...info } = await this.#transport.request('post', '/api-keys', { body }, options);
     registerSecret(key);
     return [info, key];
   }
 
   /** Revoke an API key; requests made with it fail from now on. */
   revokeApiKey(keyId: string, options?: RequestOptions): Promise<{ revoked: boolean }> {
-    return this.#request('delete', '/api-keys/{key_id}', { params: { path: { key_id: keyId } } }, options);
+    return this.#transport.request('delete', '/api-keys/{key_id}', { params: { path: { key_id: keyId } } }, options);
   }
 
   // ── Webhooks ──────────────────────────────────────────────────────────────────────────────
 
   /** The account's webhooks. */
   listWebhooks(options?: RequestOptions): Promise<Webhook[]> {
-    return this.#request('get', '/webhooks', {}, options);
+    return this.#transport.request('get', '/webhooks', {}, options);
   }
 
   /** One webhook. */
   getWebhook(webhookId: string, options?: RequestOptions): Promise<Webhook> {
-    return this.#request('get', '/webhooks/{webhook_id}', { params: { path: { webhook_id: webhookId } } }, options);
+    return this.#transport.request('get', '/webhooks/{webhook_id}', { params: { path: { webhook_id: webhookId } } }, options);
   }
 
   /** Create a webhook; the answer carries its signing `secret`, this once. */
   async createWebhook(params: Schemas['WebhookCreateRequest'], options?: RequestOptions): Promise<Schemas['WebhookWithSecret']> {
-    const webhook = await this.#request('post', '/webhooks', { body: params }, options);
+    const webhook = await this.#transport.request('post', '/webhooks', { body: params }, options);
     registerSecret(webhook.secret);
     return webhook;
   }
 
   /** Change the fields given. */
   async updateWebhook(webhookId: string, params: Schemas['WebhookUpdateRequest'], options?: RequestOptions): Promise<Webhook> {
-    return this.#request(
+    return this.#transport.request(
       'patch',
       '/webhooks/{webhook_id}',
       { params: { path: { webhook_id: webhookId } }, body: dropUndefined(paramsObject('params', params)) },
@@ -329,12 +323,12 @@ export class MiddlemanClient {
 
   /** Delete a webhook. */
   deleteWebhook(webhookId: string, options?: RequestOptions): Promise<void> {
-    return this.#request('delete', '/webhooks/{webhook_id}', { params: { path: { webhook_id: webhookId } } }, options);
+    return this.#transport.request('delete', '/webhooks/{webhook_id}', { params: { path: { webhook_id: webhookId } } }, options);
   }
 
   /** Replace a webhook's signing secret and return the new one. */
   async regenerateWebhookSecret(webhookId: string, options?: RequestOptions): Promise<{ secret: string }> {
-    const answer = await this.#request(
+    const answer = await this.#transport.request(
       'post',
       '/webhooks/{webhook_id}/regenerate-secret',
       { params: { path: { webhook_id: webhookId } } },
@@ -346,7 +340,7 @@ export class MiddlemanClient {
 
   /** Send a test event to the webhook and return the delivery. */
   testWebhook(webhookId: string, options?: RequestOptions): Promise<WebhookDelivery> {
-    return this.#request('post', '/webhooks/{webhook_id}/test', { params: { path: { webhook_id: webhookId } } }, options);
+    return this.#transport.request('post', '/webhooks/{webhook_id}/test', { params: { path: { webhook_id: webhookId } } }, options);
   }
 
   /** Deliveries of a webhook: `await` gives `[deliveries, total]`, `for await` walks them all. */
@@ -374,7 +368,7 @@ export class MiddlemanClient {
 
   /** The event names a webhook can subscribe to. */
   async getWebhookEvents(options?: RequestOptions): Promise<WebhookEvent[]> {
-    return (await this.#request('get', '/webhooks/events', {}, options)).events;
+    return (await this.#transport.request('get', '/webhooks/events', {}, options)).events;
   }
 }
 

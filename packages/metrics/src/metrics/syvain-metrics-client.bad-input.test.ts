@@ -125,12 +125,13 @@ describe('path parameters reach the server as one encoded segment', () => {
     expect(requests).toEqual([]);
   });
 
-  // Core bug: `encodePath` calls `encodeURIComponent`, which throws a `URIError` for a string with a
-  // lone surrogate; the transport then wraps it as an `APIConnectionError` ("Connection error.",
-  // and retryable) instead of an `InvalidRequestError` naming the parameter.
-  it.fails('a lone surrogate in an id is refused with InvalidRequestError (core: APIConnectionError)', async () => {
+  // `encodeURIComponent` throws a `URIError` for a lone surrogate: it must not become a retried
+  // `APIConnectionError`.
+  it('a lone surrogate in an id is refused with InvalidRequestError naming it', async () => {
     const error = await failure(() => client().getExperiment('run-\uD800'));
     expect(error).toBeInstanceOf(InvalidRequestError);
+    expect((error as InvalidRequestError).field).toMatch(/^path\./);
+    expect(requests).toEqual([]);
   });
 });
 

@@ -266,10 +266,8 @@ describe('MetricsIngestor with response validation off', () => {
 });
 
 describe('core', () => {
-  // Core bug: `createTransport().request` skips response validation when a 2xx body is empty
-  // (`checkResponse` returns on `data === undefined`), so an operation that declares a JSON body
-  // resolves with `undefined`. The metrics clients guard with `requireResponseBody` meanwhile.
-  it.fails('an empty 2xx answer to an operation that declares a JSON body is a ResponseValidationError', async () => {
+  // An empty 2xx to an operation that declares a JSON body must not resolve with `undefined`.
+  it('an empty 2xx answer to an operation that declares a JSON body is a ResponseValidationError', async () => {
     server.use(http.get(`${BASE}/api/v1/auth/status`, () => new HttpResponse(null, { status: 200 })));
     const transport = createTransport<paths>({ definition: service, baseURL: BASE, apiKey: KEY, logLevel: 'off' });
     await expect(transport.request('get', '/api/v1/auth/status', {})).rejects.toBeInstanceOf(ResponseValidationError);

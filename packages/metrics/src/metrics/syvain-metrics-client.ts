@@ -16,7 +16,6 @@ import {
   type Transport,
 } from '@trainwire/core';
 import { type components, type paths, service } from '../generated/metrics.js';
-import { requireResponseBody } from '../shared/require-response-body.js';
 import type { ComparisonMetricSeries } from './comparison-metric-series.js';
 import { MetricsIngestor, type MetricsIngestorOptions } from './metrics-ingestor.js';
 import { type IngestionCredential, IngestionKeyCache } from './syvain-ingestion-keys.js';
@@ -372,7 +371,7 @@ export class SyvainMetricsApiClient {
   #build(apiKey: string, fileHost: string | undefined): Transport<paths> {
     const { host, baseURL, ingestTimeout: _ingest, authFile: _file, ...options } = this.#options;
     const chosen = host ?? baseURL ?? readEnv('SYVAIN_METRICS_HOST') ?? fileHost ?? (service.servers[0] as string);
-    const transport = createTransport<paths>({
+    return createTransport<paths>({
       ...options,
       definition: service,
       apiKey,
@@ -380,7 +379,6 @@ export class SyvainMetricsApiClient {
       baseURL: normalizeBaseURL(chosen, { service: 'Syvain Metrics', allowInsecureHTTP: options.allowInsecureHTTP }),
       userAgent: 'trainwire-metrics/0.1.0',
     });
-    return requireResponseBody(transport, service);
   }
 
   #ready(): Promise<Transport<paths>> {

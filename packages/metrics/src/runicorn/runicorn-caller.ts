@@ -1,4 +1,4 @@
-import type { CallOptions, Fetch, RequestOptions, Transport } from '@trainwire/core';
+import type { CallOptions, RequestOptions, Transport } from '@trainwire/core';
 import type { paths } from '../generated/runicorn.js';
 import { ConnectionError, runicornError } from './runicorn-errors.js';
 
@@ -37,19 +37,5 @@ export function runicornCaller(transport: Transport<paths>): RunicornCaller {
       context.closed = true;
       controller.abort(new ConnectionError({ message: 'The Runicorn client was closed.', attempts: 0 }));
     },
-  };
-}
-
-/**
- * A `fetch` under the retry layer that marks 501 answers `x-should-retry: false`: Not Implemented
- * (RFC 9110 §15.6.2) is how released viewers answer export routes, and asking again cannot change it.
- */
-export function noRetryOn501(fetch: Fetch): Fetch {
-  return async (request, init) => {
-    const response = await fetch(request, init);
-    if (response.status !== 501) return response;
-    const headers = new Headers(response.headers);
-    headers.set('x-should-retry', 'false');
-    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   };
 }

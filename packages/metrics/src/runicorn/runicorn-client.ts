@@ -12,9 +12,8 @@ import {
   resolveSetting,
 } from '@trainwire/core';
 import { type paths, service } from '../generated/runicorn.js';
-import { requireResponseBody } from '../shared/require-response-body.js';
 import { ArtifactsAPI } from './runicorn-artifacts.js';
-import { noRetryOn501, type RunicornCaller, runicornCaller } from './runicorn-caller.js';
+import { type RunicornCaller, runicornCaller } from './runicorn-caller.js';
 import { checkCount, checkKeys, checkText } from './runicorn-checks.js';
 import { ConnectionError, NotFoundError, runicornErrorClasses, ServerError } from './runicorn-errors.js';
 import { experimentFromRun, filterExperiments } from './runicorn-experiments.js';
@@ -105,7 +104,6 @@ export class RunicornClient implements AsyncDisposable {
       throw new InvalidRequestError('timeout', 'must be a positive number of milliseconds');
     checkCount('maxRetries', settings.maxRetries, 0);
     this.timeout = settings.timeout ?? 30_000;
-    const fetch = settings.fetch ?? ((request: Request, init?: RequestInit) => globalThis.fetch(request, init));
     const transport = createTransport<paths>({
       ...settings,
       definition: service,
@@ -113,11 +111,10 @@ export class RunicornClient implements AsyncDisposable {
       baseURL: this.baseURL,
       timeout: this.timeout,
       maxRetries: settings.maxRetries ?? 3,
-      fetch: noRetryOn501(fetch),
       errorClasses: runicornErrorClasses,
       userAgent: 'trainwire-runicorn/0.0.0',
     });
-    this.#call = runicornCaller(requireResponseBody(transport, service));
+    this.#call = runicornCaller(transport);
     this.artifacts = new ArtifactsAPI(this.#call);
     this.remote = new RemoteAPI(this.#call);
   }

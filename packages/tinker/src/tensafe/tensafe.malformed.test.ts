@@ -92,15 +92,6 @@ const OPERATIONS: { name: string; method: 'get' | 'post'; route: string; success
   { name: 'listTrainingClients (a list)', method: 'get', route: `${V1}/training_clients`, call: () => client().listTrainingClients() },
 ];
 
-/**
- * CORE BUG (@trainwire/core transport, parseBody/checkResponse): an empty 2xx body is read as
- * `undefined` and never checked against the declared schema, so getTrainingClient resolves a
- * client whose info is `undefined`, createTrainingClient likewise, a poll reads `status` of
- * undefined (TypeError) and listTrainingClients runs `.filter` on undefined (TypeError). Expected
- * to fail until core answers ResponseValidationError.
- */
-const CORE_BUG_EMPTY_200 = 'an empty 200';
-
 /** Fail if `error` or any way of printing it shows the key. */
 function expectNoKey(error: unknown) {
   for (const text of [String(error), (error as Error).stack ?? '', JSON.stringify(error)]) expect(text).not.toContain(KEY);
@@ -118,7 +109,7 @@ for (const operation of OPERATIONS) {
     for (const [name, { status, answer }] of Object.entries(ANSWERS)) {
       const transient = status !== undefined && status >= 500 && operation.route.endsWith('/futures/:id');
       const expectation = status !== undefined && status >= 300 ? 'APIError' : 'ResponseValidationError';
-      (name === CORE_BUG_EMPTY_200 ? it.fails : it)(
+      it(
         transient ? `${name}: a poll keeps going through it and the future resolves` : `${name}: ${expectation}, no key in it`,
         async () => {
           let answered = 0;
@@ -149,12 +140,11 @@ for (const operation of OPERATIONS) {
 }
 
 /**
- * CORE BUG (@trainwire/core transport, checkResponse): a 2xx status the operation does not declare
- * is not validated at all. createTrainingClient declares 201; a proxy or a server version that
- * answers 200 with `{}` resolves a TrainingClient whose info has no id. Expected to fail until
- * core checks an undeclared 2xx against the declared one.
+ * A 2xx status the operation does not declare is checked against the declared one:
+ * createTrainingClient declares 201, and a proxy or a server version that answers 200 with `{}`
+ * must not resolve a TrainingClient whose info has no id.
  */
-it.fails('createTrainingClient answered 200 (not the declared 201) with missing fields: ResponseValidationError', async () => {
+it('createTrainingClient answered 200 (not the declared 201) with missing fields: ResponseValidationError', async () => {
   server.use(http.post(`${V1}/training_clients`, () => HttpResponse.json({}, { status: 200 })));
   const result = await outcome(() => client().createTrainingClient({ model_ref: 'meta-llama/Llama-3-8B' }));
   expect(result.kind).toBe('rejected');

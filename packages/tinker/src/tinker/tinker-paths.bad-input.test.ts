@@ -1,7 +1,7 @@
 // Path parameters and headers of the Tinker clients (issue 8, "Bad input"): an id with `/`, `..`,
 // `?`, `#`, `%`, unicode or `:` reaches the server as one encoded segment of the route it was
 // meant for; `.` and `..` are refused; a header value with CR or LF is refused before anything is
-// sent. Also the core bugs these inputs hit (it.fails, each naming the bug).
+// sent, including the inputs that would otherwise fail inside fetch.
 import { InvalidRequestError } from '@trainwire/core';
 import { type RecordedRequest, type SpecGuard, specGuard, useMockServer } from '@trainwire/testing';
 import fc from 'fast-check';
@@ -211,34 +211,27 @@ describe('Tinker headers with CR or LF', () => {
   });
 });
 
-describe('core bugs these inputs hit', () => {
-  // CORE BUG (@trainwire/core encodePath): encodeURIComponent throws URIError on a lone surrogate,
-  // and the transport wraps it as APIConnectionError ("connection error") instead of refusing the
-  // field with InvalidRequestError('path.training_run_id').
-  it.fails('a lone surrogate in a path parameter is refused with InvalidRequestError naming it', async () => {
+describe('inputs that fail inside fetch are refused before it', () => {
+  // encodeURIComponent throws URIError on a lone surrogate: not a connection error.
+  it('a lone surrogate in a path parameter is refused with InvalidRequestError naming it', async () => {
     await expect(rest().getTrainingRun('run-\uD800')).rejects.toThrow(InvalidRequestError);
   });
 
-  // CORE BUG (@trainwire/core transport / openapi-fetch query serializer): same URIError for a lone
-  // surrogate in a query value, wrapped as APIConnectionError.
-  it.fails('a lone surrogate in a query parameter is refused with InvalidRequestError naming it', async () => {
+  // The same URIError, from openapi-fetch's query serializer.
+  it('a lone surrogate in a query parameter is refused with InvalidRequestError naming it', async () => {
     await expect(rest().listTrainingRuns({ project_id: 'p-\uDC00' })).rejects.toThrow(InvalidRequestError);
   });
 
-  // CORE BUG (@trainwire/core transport checkHeader): only CR, LF and NUL are checked; a value
-  // outside Latin-1 or a header name that is not a token makes fetch's Headers throw a TypeError,
-  // which the transport reports as APIConnectionError instead of InvalidRequestError.
-  it.fails('a header value outside Latin-1 is refused with InvalidRequestError naming the header', async () => {
+  // fetch's Headers throws a TypeError for a value outside Latin-1 or a name that is not a token.
+  it('a header value outside Latin-1 is refused with InvalidRequestError naming the header', async () => {
     await expect(rest().getTrainingRun('run', {}, { headers: { 'X-Trace': '漢字' } })).rejects.toThrow(InvalidRequestError);
   });
-  it.fails('a header name with CR/LF or a space is refused with InvalidRequestError', async () => {
+  it('a header name with CR/LF or a space is refused with InvalidRequestError', async () => {
     await expect(rest().getTrainingRun('run', {}, { headers: { 'X-Trace\r\nX-Injected': 'v' } })).rejects.toThrow(InvalidRequestError);
   });
 
-  // CORE BUG (@trainwire/core validate/validateRequest): the JavaScript value is validated, not the
-  // JSON that is sent. A Date is an object, so it passes where the spec wants an object
-  // (user_metadata) and goes out as a string the spec forbids.
-  it.fails('a Date where the spec wants an object is refused before sending', async () => {
+  // The JSON that is sent is checked, not the JavaScript value: a Date goes out as a string.
+  it('a Date where the spec wants an object is refused before sending', async () => {
     const error = await service()
       .createLoraTrainingClient({ base_model: 'Qwen/Qwen3-8B', user_metadata: new Date(0) as never })
       .catch((caught: unknown) => caught);
