@@ -1,7 +1,7 @@
 import { InvalidRequestError } from '@trainwire/core';
 import { useMockServer } from '@trainwire/testing';
 import { getResponse, HttpResponse, http } from 'msw';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createMetricsMock } from '../mocks/metrics.js';
 import { clientEventId, stableHash } from './client-event-id.js';
 import { MetricsIngestorFullError } from './metrics-ingestor.js';
@@ -58,7 +58,8 @@ describe('MetricsIngestor', () => {
     const ingestor = metrics.ingestor(experiment, { flushInterval: 20, timestamps: false });
     ingestor.log('lr', 3e-4, { step: 1 });
     ingestor.log('lr', 2e-4, { step: 2 });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The timer sends it; on a loaded machine it may take longer than the interval to arrive.
+    await vi.waitFor(async () => expect(await bodies()).toHaveLength(1), { timeout: 10_000, interval: 20 });
     expect(await bodies()).toEqual([
       [
         { client_event_id: `${stableHash(experiment).slice(0, 8)}/lr/1`, name: 'lr', value: 3e-4, step: 1 },

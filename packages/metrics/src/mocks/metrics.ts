@@ -41,7 +41,8 @@ export interface StoredMetric {
   visibleAt: number;
 }
 
-interface MintedKey {
+/** An ingestion key the mock minted, with the secret it handed out. */
+export interface MintedKey {
   key: IngestionKey;
   secret: string;
   expiresAt: number | undefined;

@@ -1,6 +1,6 @@
 import { HttpResponse, http, type RequestHandler } from 'msw';
 import { detail, type TinkerMockContext, toResponse } from './tinker-mock-context.js';
-import { audit, seededUuid } from './tinker-mock-state.js';
+import { audit, expiresAt, seededUuid } from './tinker-mock-state.js';
 
 /** The RestClient endpoints of the Tinker mock: training runs, checkpoints, archives, audit log, sessions, samplers. */
 export function tinkerRestHandlers(context: TinkerMockContext): RequestHandler[] {
@@ -101,7 +101,7 @@ export function tinkerRestHandlers(context: TinkerMockContext): RequestHandler[]
       }
       const found = findCheckpoint(params);
       if (found.error) return toResponse(found.error);
-      found.checkpoint.expires_at = ttl === null ? null : new Date(Date.now() + (ttl as number) * 1000).toISOString();
+      found.checkpoint.expires_at = ttl === null ? null : expiresAt(Date.now(), ttl as number);
       audit(
         state,
         Date.now(),

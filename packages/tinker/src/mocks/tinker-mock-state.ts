@@ -226,7 +226,7 @@ export function addCheckpoint(
     training_run_id: runId,
     size_bytes: sizeBytes,
     public: false,
-    expires_at: ttlSeconds === undefined ? null : new Date(at + ttlSeconds * 1000).toISOString(),
+    expires_at: ttlSeconds === undefined ? null : expiresAt(at, ttlSeconds),
   };
   model.checkpoints = model.checkpoints.filter((item) => item.checkpoint_id !== checkpoint.checkpoint_id);
   model.checkpoints.push(checkpoint);
@@ -247,4 +247,9 @@ export function audit(
 ) {
   state.auditLog.push({ timestamp: new Date(at).toISOString(), event, model_id: modelId, tinker_path: tinkerPath, purpose });
   state.auditLog.sort((left, right) => left.timestamp.localeCompare(right.timestamp));
+}
+
+/** The expiry of a TTL from `at`, capped at the last instant a Date can hold (a TTL of 1e308 s is legal). */
+export function expiresAt(at: number, ttlSeconds: number): string {
+  return new Date(Math.min(at + ttlSeconds * 1000, 8.64e15)).toISOString();
 }
