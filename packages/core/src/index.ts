@@ -31,6 +31,7 @@ export { readEnv } from './read-env.js';
 export { isSecretHeader, REDACTED, redact, redactHeaders, redactValue, registerSecret, registerSecretHeader } from './redact.js';
 export type { Fetch, RequestOptions } from './request-options.js';
 export { type RetryContext, withRetry } from './retry.js';
+export { seededRandom } from './seeded-random.js';
 export type {
   AuthDefinition,
   BodyDefinition,

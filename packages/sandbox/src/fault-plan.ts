@@ -1,6 +1,6 @@
+import { seededRandom } from '@trainwire/core';
 import { DEFAULT_SLOW_MS, FAULT_KINDS, type Fault, type FaultKind, parseFault } from './fault.js';
 import { checkFaultOptions, type FaultOptions } from './fault-options.js';
-import { seededRandom } from './seeded-random.js';
 
 /** The header that asks for a fault on one request; the sandbox removes it before the mock sees it. */
 export const FAULT_HEADER = 'x-sandbox-fault';

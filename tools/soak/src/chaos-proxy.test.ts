@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { seededRandom } from '@trainwire/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FaultKind, seededRandom, startChaosProxy } from './chaos-proxy.js';
+import { type FaultKind, startChaosProxy } from './chaos-proxy.js';
 
 let upstream: Server;
 let upstreamURL: string;

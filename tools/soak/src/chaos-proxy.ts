@@ -1,5 +1,6 @@
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { seededRandom } from '@trainwire/core';
 
 /** What the proxy can do to one request instead of passing it through untouched. */
 export type FaultKind = 'reset-before' | 'reset-after' | '429' | '500' | '502' | '503' | 'stall' | 'truncate';
@@ -30,18 +31,6 @@ export interface ChaosProxy {
   /** How many requests got each fault, and how many passed untouched. */
   counts(): Record<FaultKind | 'passed', number>;
   close(): Promise<void>;
-}
-
-/** A small, fast, seedable PRNG (mulberry32), so a soak run can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'host']);

@@ -1,5 +1,6 @@
+import { seededRandom } from '@trainwire/core';
 import type { components } from '../generated/jobs.js';
-import { seededRandom, seededToken, seededUuid } from './jobs-random.js';
+import { seededToken, seededUuid } from './jobs-random.js';
 
 type Schemas = components['schemas'];
 type JobDetail = Schemas['JobDetail'];

@@ -43,18 +43,6 @@ export interface MockArtifact {
   versions: MockArtifactVersion[];
 }
 
-/** A deterministic generator (mulberry32): the same seed gives the same experiments. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const round = (value: number, digits = 4) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /** The metric row a run logs at `step`: loss falls, accuracy rises, validation every 10 steps. */

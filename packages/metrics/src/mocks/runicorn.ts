@@ -1,3 +1,4 @@
+import { seededRandom } from '@trainwire/core';
 import { HttpResponse, http } from 'msw';
 import { type components, service } from '../generated/runicorn.js';
 import {
@@ -7,7 +8,6 @@ import {
   type MockRun,
   metricRow,
   seedArtifacts,
-  seededRandom,
   seedRuns,
 } from './runicorn-mock-data.js';
 

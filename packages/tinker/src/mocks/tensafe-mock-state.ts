@@ -1,8 +1,9 @@
+import { seededRandom } from '@trainwire/core';
 import type { components } from '../generated/tensafe.js';
 import { sha256Hex } from '../tensafe/sha256.js';
 import { type AuditLogEntry, auditRecordHash, GENESIS_HASH } from '../tensafe/tensafe-audit.js';
 import { canonicalJson } from '../tensafe/tensafe-canonical-json.js';
-import { checkpointBytes, contentHash, encryptArtifact, hexBytes, seededRandom, seededUUID } from './tensafe-mock-crypto.js';
+import { checkpointBytes, contentHash, encryptArtifact, hexBytes, seededUUID } from './tensafe-mock-crypto.js';
 
 type Schemas = components['schemas'];
 

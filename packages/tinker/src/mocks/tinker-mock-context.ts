@@ -1,13 +1,7 @@
+import { seededRandom } from '@trainwire/core';
 import { HttpResponse } from 'msw';
 import type { TinkerMockOptions } from './tinker.js';
-import {
-  seededRandom,
-  seededUuid,
-  seedTinkerState,
-  type TinkerMockFuture,
-  type TinkerMockModel,
-  type TinkerMockOutcome,
-} from './tinker-mock-state.js';
+import { seededUuid, seedTinkerState, type TinkerMockFuture, type TinkerMockModel, type TinkerMockOutcome } from './tinker-mock-state.js';
 
 /** An answer of the mock, kept as data so an idempotency key can replay it. */
 export type Reply = { status: number; body?: unknown; headers?: Record<string, string> };

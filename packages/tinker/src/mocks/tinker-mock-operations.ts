@@ -219,6 +219,10 @@ export function tinkerOperationHandlers(context: TinkerMockContext): RequestHand
       once(request, async () => {
         const body = (await json(request)) as Schemas['SampleRequest'] | undefined;
         if (!body?.prompt || !body.sampling_params) return detail(400, 'Invalid sample request');
+        // Limits of the mock (a real deployment has its own): they keep a huge request from filling memory.
+        if ((body.num_samples ?? 1) > 128) return detail(400, 'num_samples must be at most 128');
+        if ((body.sampling_params.max_tokens ?? 16) > 8192) return detail(400, 'max_tokens must be at most 8192');
+        if ((body.topk_prompt_logprobs ?? 0) > 100) return detail(400, 'topk_prompt_logprobs must be at most 100');
         if (body.sampling_session_id !== undefined && !state.samplers.has(body.sampling_session_id)) {
           return detail(404, `Sampling session ${body.sampling_session_id} not found`);
         }

@@ -1,3 +1,4 @@
+import { seededRandom } from '@trainwire/core';
 import type { components } from '../generated/tinker.js';
 
 type Schemas = components['schemas'];
@@ -65,18 +66,6 @@ export const SUPPORTED_MODELS = [
   { model_name: 'Qwen/Qwen3-8B', max_context_length: 32768 },
   { model_name: 'Qwen/Qwen3-30B-A3B', max_context_length: 32768 },
 ];
-
-/** A small deterministic PRNG (mulberry32), so a seed gives the same data every time. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A UUID-shaped id drawn from `random`. */
 export function seededUuid(random: () => number): string {

@@ -1,5 +1,6 @@
+import { seededRandom } from '@trainwire/core';
 import type { components } from '../generated/tinker.js';
-import { seededRandom, type TinkerMockModel } from './tinker-mock-state.js';
+import type { TinkerMockModel } from './tinker-mock-state.js';
 
 type Schemas = components['schemas'];
 
