@@ -66,5 +66,18 @@ export async function ingest(server) {
   return rows;
 }
 
+/** Each target of the issue next to what was measured. */
+export function ingestTargets(rows) {
+  const find = (unit) =>
+    rows.find((row) => row.section === 'Metrics ingestion' && row.client === LABELS.trainwire && row.unit.startsWith(unit));
+  const rate = find('points/s');
+  const memory = find('MB peak RSS');
+  const count = find('events arrived');
+  if (!rate || !memory || !count) return [];
+  return [
+    `Target (ingestor): at least 200,000 points/s — ${Math.round(rate.median).toLocaleString('en-US')}, ${rate.median >= 200_000 ? 'met' : 'missed'} (slowest run ${Math.round(rate.min).toLocaleString('en-US')}); peak RSS under 200 MB — ${memory.median.toFixed(0)} MB, ${memory.max < 200 ? 'met' : 'missed'}; exactly ${POINTS.toLocaleString('en-US')} arrived in every run — ${count.min === POINTS && count.max === POINTS ? 'yes' : 'no'}.`,
+  ];
+}
+
 export const ingestNote = () =>
   `Ingestion: ${POINTS.toLocaleString('en-US')} points per run (a loss and an accuracy per step, yielding every 1,000 points as a training loop awaits its GPU), ${settings.runs} runs per client, each in a fresh process (peak RSS = the kernel's high-water mark of that process, Node's baseline included); the server (own process) dedupes by client_event_id and counts distinct events. Naive: JSON.stringify of 5,000 event objects, POSTed one after another with fetch.`;

@@ -5,10 +5,10 @@
 // `BENCH_POINTS`, `BENCH_STREAM_BYTES`, `BENCH_STREAM_RUNS`, `BENCH_FUTURE_MS`, `BENCH_LONG_FUTURE_MS` scale them.
 import { codegenTypes, codegenTypesNote } from './codegen-types.mjs';
 import { futures, futuresNote, LONG_OPERATION_MS, OPERATION_MS } from './futures.mjs';
-import { ingest, ingestNote, POINTS } from './ingest.mjs';
+import { ingest, ingestNote, ingestTargets, POINTS } from './ingest.mjs';
 import { enabled, settings, startServer, writeResults } from './lib.mjs';
 import { overhead } from './overhead.mjs';
-import { STREAM_BYTES, STREAM_RUNS, stream, streamNote } from './stream.mjs';
+import { STREAM_BYTES, STREAM_RUNS, stream, streamNote, streamTargets } from './stream.mjs';
 
 const rows = [];
 const notes = [];
@@ -23,7 +23,7 @@ if (enabled('overhead')) {
     server.stop();
   }
   notes.push(
-    `Overhead: each figure is the median of ${settings.runs} runs of ${settings.calls.toLocaleString('en-US')} calls (min and max beside it), the clients interleaved run by run after a warm-up.`,
+    `Overhead: each figure is the median of ${settings.runs} runs of ${settings.calls.toLocaleString('en-US')} calls${settings.calls < 20_000 ? ' (reduced with BENCH_CALLS from the 20,000 of issue 7, to keep the whole run short)' : ''} (min and max beside it), the clients interleaved run by run after a warm-up.`,
     'HTTP: a node:http server on loopback in its own process (~150-byte JSON answers); ratios against raw fetch (higher is better).',
     'Canned: an injected fetch returns a ready-made Response (no network); CPU time (user + system) per call; ratios against bare openapi-fetch (lower is better).',
     'Clients: trainwire = ConformanceClient with defaults (retries armed, auth, idempotency keys on POST, request and response validation), or with both validations off; axios and ky with their defaults.',
@@ -31,17 +31,18 @@ if (enabled('overhead')) {
 }
 
 const services = [
-  ['ingest', ingest, ingestNote],
-  ['stream', stream, streamNote],
-  ['futures', futures, futuresNote],
+  ['ingest', ingest, ingestNote, ingestTargets],
+  ['stream', stream, streamNote, streamTargets],
+  ['futures', futures, futuresNote, () => []],
 ].filter(([name]) => enabled(name));
 if (services.length > 0) {
   const server = await startServer(new URL('./services-server.mjs', import.meta.url));
   pinned ||= server.pinned;
   try {
-    for (const [, section, note] of services) {
-      rows.push(...(await section(server)));
-      notes.push(note());
+    for (const [, section, note, targets] of services) {
+      const added = await section(server);
+      rows.push(...added);
+      notes.push([note(), ...targets(added).filter(Boolean)].join(' '));
     }
   } finally {
     server.stop();

@@ -55,6 +55,25 @@ const cases = {
     await response.arrayBuffer();
     return size;
   },
+  /** node:http PUT of a file stream, piped with backpressure (no fetch): what the platform can do. */
+  async 'upload node:http'() {
+    const { request } = await import('node:http');
+    const target = new URL(`${url}/blob/bench.bin?signature=bench`);
+    const status = await new Promise((resolve, reject) => {
+      const put = request(
+        target,
+        { method: 'PUT', headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) } },
+        (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.statusCode));
+        },
+      );
+      put.on('error', reject);
+      pipeline(createReadStream(file), put).catch(reject);
+    });
+    if (status >= 300) throw new Error(`PUT answered ${status}`);
+    return size;
+  },
 };
 
 const started = performance.now();
