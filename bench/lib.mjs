@@ -87,7 +87,47 @@ export async function startServer(script) {
     child.once('message', (message) => resolve(message.port));
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
   });
-  return { url: `http://127.0.0.1:${port}`, pinned, stop: () => child.disconnect() };
+  return { url: `http://127.0.0.1:${port}`, pinned, child, stop: () => child.disconnect() };
+}
+
+/** Send `message` to a server started by {@link startServer} and wait for its next IPC answer. */
+export function ask(server, message) {
+  return new Promise((resolve) => {
+    server.child.once('message', resolve);
+    server.child.send(message);
+  });
+}
+
+/**
+ * Run a worker script in a fresh Node process (so its peak RSS is its own) with `args`; it prints
+ * one JSON line last on stdout, which is returned parsed.
+ */
+export function runWorker(script, args) {
+  return new Promise((resolve, reject) => {
+    const child = fork(script, args.map(String), { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+    pin(child.pid, 1);
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.once('exit', (code) => {
+      const last = output.trim().split('\n').at(-1) ?? '';
+      if (code === 0) resolve(JSON.parse(last));
+      else reject(new Error(`${script} ${args.join(' ')} exited with ${code}: ${output.slice(-500)}`));
+    });
+  });
+}
+
+/** Whether a section runs: `BENCH_ONLY=ingest,stream` picks sections by name (all when unset). */
+export function enabled(section) {
+  const only = process.env.BENCH_ONLY;
+  return (
+    !only ||
+    only
+      .split(',')
+      .map((name) => name.trim())
+      .includes(section)
+  );
 }
 
 /** The machine a run was made on. */

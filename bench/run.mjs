@@ -1,25 +1,72 @@
-// `npm run bench`: every benchmark section, side by side in one process run against a loopback
-// server in its own process. Measures and prints one table; asserts nothing. Each section is a
+// `npm run bench`: every benchmark section, side by side in one process run against loopback
+// servers in their own processes. Measures and prints one table; asserts nothing. Each section is a
 // module that returns rows for the table (see lib.mjs); add a section by adding its module here.
-import { settings, startServer, writeResults } from './lib.mjs';
+// `BENCH_ONLY=overhead,ingest,stream,futures,codegen` runs some sections; `BENCH_RUNS`, `BENCH_CALLS`,
+// `BENCH_POINTS`, `BENCH_STREAM_BYTES`, `BENCH_STREAM_RUNS`, `BENCH_FUTURE_MS`, `BENCH_LONG_FUTURE_MS` scale them.
+import { codegenTypes, codegenTypesNote } from './codegen-types.mjs';
+import { futures, futuresNote, LONG_OPERATION_MS, OPERATION_MS } from './futures.mjs';
+import { ingest, ingestNote, ingestTargets, POINTS } from './ingest.mjs';
+import { enabled, settings, startServer, writeResults } from './lib.mjs';
 import { overhead } from './overhead.mjs';
+import { STREAM_BYTES, STREAM_RUNS, stream, streamNote, streamTargets } from './stream.mjs';
 
-const server = await startServer(new URL('./server.mjs', import.meta.url));
 const rows = [];
-try {
-  rows.push(...(await overhead(server)));
-} finally {
-  server.stop();
+const notes = [];
+let pinned = false;
+
+if (enabled('overhead')) {
+  const server = await startServer(new URL('./server.mjs', import.meta.url));
+  pinned = server.pinned;
+  try {
+    rows.push(...(await overhead(server)));
+  } finally {
+    server.stop();
+  }
+  notes.push(
+    `Overhead: each figure is the median of ${settings.runs} runs of ${settings.calls.toLocaleString('en-US')} calls${settings.calls < 20_000 ? ' (reduced with BENCH_CALLS from the 20,000 of issue 7, to keep the whole run short)' : ''} (min and max beside it), the clients interleaved run by run after a warm-up.`,
+    'HTTP: a node:http server on loopback in its own process (~150-byte JSON answers); ratios against raw fetch (higher is better).',
+    'Canned: an injected fetch returns a ready-made Response (no network); CPU time (user + system) per call; ratios against bare openapi-fetch (lower is better).',
+    'Clients: trainwire = ConformanceClient with defaults (retries armed, auth, idempotency keys on POST, request and response validation), or with both validations off; axios and ky with their defaults.',
+  );
 }
+
+const services = [
+  ['ingest', ingest, ingestNote, ingestTargets],
+  ['stream', stream, streamNote, streamTargets],
+  ['futures', futures, futuresNote, () => []],
+].filter(([name]) => enabled(name));
+if (services.length > 0) {
+  const server = await startServer(new URL('./services-server.mjs', import.meta.url));
+  pinned ||= server.pinned;
+  try {
+    for (const [, section, note, targets] of services) {
+      const added = await section(server);
+      rows.push(...added);
+      notes.push([note(), ...targets(added).filter(Boolean)].join(' '));
+    }
+  } finally {
+    server.stop();
+  }
+}
+
+if (enabled('codegen')) {
+  rows.push(...(await codegenTypes()));
+  notes.push(codegenTypesNote());
+}
+
+if (pinned) notes.push('Servers pinned to CPU 0 and the client (and its worker processes) to CPU 1 with taskset.');
 
 writeResults({
   title: 'trainwire benchmarks',
-  notes: [
-    `Each figure is the median of ${settings.runs} runs of ${settings.calls.toLocaleString('en-US')} calls (min and max beside it), the clients interleaved run by run after a warm-up.`,
-    `HTTP: a node:http server on loopback in its own process (~150-byte JSON answers)${server.pinned ? ', pinned to CPU 0 with the client on CPU 1 (taskset)' : ''}; ratios against raw fetch (higher is better).`,
-    'Canned: an injected fetch returns a ready-made Response (no network); CPU time (user + system) per call; ratios against bare openapi-fetch (lower is better).',
-    'Clients: trainwire = ConformanceClient with defaults (retries armed, auth, idempotency keys on POST, request and response validation), or with both validations off; axios and ky with their defaults.',
-  ],
+  notes: notes.flatMap((note) => [note, '']),
   rows,
-  config: settings,
+  config: {
+    ...settings,
+    only: process.env.BENCH_ONLY ?? 'all',
+    points: POINTS,
+    streamBytes: STREAM_BYTES,
+    streamRuns: STREAM_RUNS,
+    futureMs: OPERATION_MS,
+    longFutureMs: LONG_OPERATION_MS,
+  },
 });

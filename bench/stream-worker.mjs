@@ -1,0 +1,83 @@
+// One run of the streaming section in its own process: `node stream-worker.mjs <url> <case> <bytes> <file> <scratch dir>`.
+// Prints `{ seconds, peakRss, bytes }` as its last line; peak RSS is the kernel's high-water mark for this process.
+import { createReadStream, createWriteStream } from 'node:fs';
+import { open, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { MiddlemanClient } from '@trainwire/jobs';
+import { TenSafeClient } from '@trainwire/tinker/tensafe';
+
+const [url, kase, bytesText, file, scratch] = process.argv.slice(2);
+const size = Number(bytesText);
+const destination = join(scratch, `pulled-${process.pid}.bin`);
+
+const cases = {
+  /** Nothing: the process with both packages loaded, the floor under every peak RSS here. */
+  async idle() {
+    return 0;
+  },
+  /** TenSafe pullArtifact to a file (temporary file, fsync, rename: what the client does). */
+  async 'pull trainwire'() {
+    const tensafe = new TenSafeClient({ apiKey: 'ts-bench-0123456789', baseURL: url });
+    const pulled = await tensafe.pullArtifact(`size-${size}`, { destination });
+    return pulled.bytesWritten;
+  },
+  /** Raw fetch piped to a file, as a user would write it. */
+  async 'pull raw'() {
+    const response = await fetch(`${url}/v1/artifacts/size-${size}/content`, { headers: { authorization: 'Bearer ts-bench-0123456789' } });
+    await pipeline(Readable.fromWeb(response.body), createWriteStream(destination));
+    return (await stat(destination)).size;
+  },
+  /** Raw fetch piped to a file and flushed to disk (the same durability as pullArtifact). */
+  async 'pull raw + fsync'() {
+    const response = await fetch(`${url}/v1/artifacts/size-${size}/content`, { headers: { authorization: 'Bearer ts-bench-0123456789' } });
+    await pipeline(Readable.fromWeb(response.body), createWriteStream(destination));
+    const handle = await open(destination, 'r+');
+    await handle.sync().finally(() => handle.close());
+    return (await stat(destination)).size;
+  },
+  /** Middleman uploadFile of a path: POST /data/upload-url, then the streamed PUT. */
+  async 'upload trainwire'() {
+    const middleman = new MiddlemanClient({ apiKey: 'mm-bench-0123456789', baseURL: `${url}/api/v1` });
+    await middleman.uploadFile(file);
+    return size;
+  },
+  /** Raw fetch PUT of a file stream to the same URL. */
+  async 'upload raw'() {
+    const response = await fetch(`${url}/blob/bench.bin?signature=bench`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
+      body: Readable.toWeb(createReadStream(file)),
+      duplex: 'half',
+    });
+    if (!response.ok) throw new Error(`PUT answered ${response.status}`);
+    await response.arrayBuffer();
+    return size;
+  },
+  /** node:http PUT of a file stream, piped with backpressure (no fetch): what the platform can do. */
+  async 'upload node:http'() {
+    const { request } = await import('node:http');
+    const target = new URL(`${url}/blob/bench.bin?signature=bench`);
+    const status = await new Promise((resolve, reject) => {
+      const put = request(
+        target,
+        { method: 'PUT', headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) } },
+        (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.statusCode));
+        },
+      );
+      put.on('error', reject);
+      pipeline(createReadStream(file), put).catch(reject);
+    });
+    if (status >= 300) throw new Error(`PUT answered ${status}`);
+    return size;
+  },
+};
+
+const started = performance.now();
+const bytes = await cases[kase]();
+const seconds = (performance.now() - started) / 1000;
+await rm(destination, { force: true });
+console.log(JSON.stringify({ seconds, bytes, peakRss: process.resourceUsage().maxRSS * 1024 }));
