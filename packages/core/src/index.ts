@@ -22,6 +22,7 @@ export {
 } from './errors.js';
 export { Future, type FutureOptions, type FutureResultOptions, type FutureState, type PollContext, type PollResult } from './future.js';
 export { FutureCancelledError, FutureFailedError, FutureTimeoutError, InvalidFutureTokenError } from './future-errors.js';
+export { isTransientPollError } from './future-transient.js';
 export { idempotencyKey } from './idempotency-key.js';
 export type { Logger, LogLevel } from './logger.js';
 export { type PageOptions, PagePromise } from './page-promise.js';

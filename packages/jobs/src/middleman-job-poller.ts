@@ -1,4 +1,4 @@
-import { APIConnectionError, APIError, APIUserAbortError, RateLimitError, sleep } from '@trainwire/core';
+import { APIUserAbortError, isTransientPollError, RateLimitError, sleep } from '@trainwire/core';
 import { JobTimeoutError } from './middleman-errors.js';
 import type { JobDetail } from './middleman-job.js';
 
@@ -47,7 +47,7 @@ export async function* pollJob(
         if (job.is_terminal) return;
       } catch (error) {
         if (stop.aborted) throw interrupted(error);
-        if (!isTransient(error)) throw error;
+        if (!isTransientPollError(error)) throw error;
         wait = transientDelay(error, pollInterval, failures++);
       }
       await sleep(wait, stop).catch((error: unknown) => {
@@ -57,13 +57,6 @@ export async function* pollJob(
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** Errors after which polling again may well succeed. */
-export function isTransient(error: unknown): boolean {
-  if (error instanceof APIUserAbortError) return false;
-  if (error instanceof APIConnectionError) return true;
-  return error instanceof APIError && (error.status === 408 || error.status === 429 || error.status >= 500);
 }
 
 /** A 429's `Retry-After` when it sent one, else the poll interval doubled per failure in a row. */
