@@ -5,20 +5,29 @@ import { open, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { MiddlemanClient } from '@trainwire/jobs';
-import { TenSafeClient } from '@trainwire/tinker/tensafe';
+
+// Each case loads only the package it uses, so that its peak RSS carries that package alone.
+const tensafeClient = async () => (await import('@trainwire/tinker/tensafe')).TenSafeClient;
+const middlemanClient = async () => (await import('@trainwire/jobs')).MiddlemanClient;
 
 const [url, kase, bytesText, file, scratch] = process.argv.slice(2);
 const size = Number(bytesText);
 const destination = join(scratch, `pulled-${process.pid}.bin`);
 
 const cases = {
-  /** Nothing: the process with both packages loaded, the floor under every peak RSS here. */
-  async idle() {
+  /** Nothing: the process with @trainwire/tinker/tensafe loaded, the floor under the download rows. */
+  async 'idle pull'() {
+    await tensafeClient();
+    return 0;
+  },
+  /** Nothing: the process with @trainwire/jobs loaded, the floor under the upload rows. */
+  async 'idle upload'() {
+    await middlemanClient();
     return 0;
   },
   /** TenSafe pullArtifact to a file (temporary file, fsync, rename: what the client does). */
   async 'pull trainwire'() {
+    const TenSafeClient = await tensafeClient();
     const tensafe = new TenSafeClient({ apiKey: 'ts-bench-0123456789', baseURL: url });
     const pulled = await tensafe.pullArtifact(`size-${size}`, { destination });
     return pulled.bytesWritten;
@@ -39,6 +48,7 @@ const cases = {
   },
   /** Middleman uploadFile of a path: POST /data/upload-url, then the streamed PUT. */
   async 'upload trainwire'() {
+    const MiddlemanClient = await middlemanClient();
     const middleman = new MiddlemanClient({ apiKey: 'mm-bench-0123456789', baseURL: `${url}/api/v1` });
     await middleman.uploadFile(file);
     return size;
@@ -50,6 +60,19 @@ const cases = {
       headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
       body: Readable.toWeb(createReadStream(file)),
       duplex: 'half',
+    });
+    if (!response.ok) throw new Error(`PUT answered ${response.status}`);
+    await response.arrayBuffer();
+    return size;
+  },
+  /** The same, told not to follow redirects: fetch then sends the request itself instead of a clone whose teed body nobody reads. */
+  async 'upload raw, no redirect'() {
+    const response = await fetch(`${url}/blob/bench.bin?signature=bench`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
+      body: Readable.toWeb(createReadStream(file)),
+      duplex: 'half',
+      redirect: 'error',
     });
     if (!response.ok) throw new Error(`PUT answered ${response.status}`);
     await response.arrayBuffer();

@@ -212,8 +212,10 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
             if (!(serialized instanceof ReadableStream)) context.replayBody = serialized;
             return serialized;
           },
-          // A stream body must be sent half-duplex (fetch refuses it otherwise).
-          duplex: streamingBody ? 'half' : undefined,
+          // A stream body must be sent half-duplex (fetch refuses it otherwise), and must not be
+          // redirected: fetch clones a request it may redirect, teeing the body, and the unread
+          // branch would hold every byte of the upload in memory.
+          ...(streamingBody && { duplex: 'half', redirect: 'error', window: null }),
           // The body is read by withRetry (into `context.body`), or streamed to the caller.
           parseAs: 'stream',
         } as never,

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
@@ -383,9 +383,11 @@ describe('data', () => {
     let loadedAtFirstChunk = -1;
     let loaded = 0;
     let putHeaders: Headers | undefined;
+    let putRedirect: RequestRedirect | undefined;
     const fetch = async (request: Request) => {
       if (request.method !== 'PUT') return globalThis.fetch(request);
       putHeaders = request.headers;
+      putRedirect = request.redirect;
       const reader = request.body!.getReader();
       while (true) {
         const { done, value } = await reader.read();
@@ -400,6 +402,25 @@ describe('data', () => {
     expect(Math.max(...chunks)).toBeLessThanOrEqual(64 * 1024);
     expect(loadedAtFirstChunk).toBeLessThan(size); // the first bytes left before the file was read to the end
     expect(putHeaders?.get('x-api-key')).toBeNull();
+    // A request that may follow a redirect is cloned by fetch, and the clone's teed body holds every byte.
+    expect(putRedirect).toBe('error');
+  });
+
+  it('refuses to send fewer bytes than it announced when the file shrinks during the upload', async () => {
+    const path = join(directory, 'shrinking.bin');
+    await writeFile(path, new Uint8Array(256 * 1024).fill(2));
+    let sent = 0;
+    const fetch = async (request: Request) => {
+      if (request.method !== 'PUT') return globalThis.fetch(request);
+      const reader = request.body!.getReader();
+      for (let next = await reader.read(); !next.done; next = await reader.read()) {
+        if (sent === 0) await truncate(path, 100 * 1024);
+        sent += next.value.byteLength;
+      }
+      return new Response(null, { status: 200 });
+    };
+    await expect(client({ fetch }).uploadFile(path)).rejects.toThrow(/Invalid path: .*shrinking\.bin.* shrank while it was being uploaded/);
+    expect(sent).toBe(100 * 1024);
   });
 
   it('uploads a Blob and a ReadableStream (which needs its size)', async () => {

@@ -107,18 +107,22 @@ function checkUploadOptions(options: UploadFileOptions): void {
   }
 }
 
+interface NodeFileHandle {
+  read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+  close(): Promise<void>;
+}
 interface NodeFs {
-  promises: { stat(path: string): Promise<{ size: number; isFile(): boolean }> };
-  createReadStream(path: string, options?: { highWaterMark?: number }): unknown;
+  stat(path: string): Promise<{ size: number; isFile(): boolean }>;
+  open(path: string, flags: string): Promise<NodeFileHandle>;
 }
-interface NodeStream {
-  Readable: { toWeb(readable: unknown): unknown };
-}
+
+/** Bytes read from a file per chunk of the upload. */
+const CHUNK_BYTES = 64 * 1024;
 
 async function openPath(path: string, options: UploadFileOptions): Promise<OpenedSource> {
   if (path.trim() === '') throw new InvalidRequestError('path', 'must be a non-empty file path');
-  const [fs, stream] = await Promise.all([importNode<NodeFs>('node:fs'), importNode<NodeStream>('node:stream')]);
-  const stat = await fs.promises.stat(path).catch((error: unknown) => {
+  const fs = await importNode<NodeFs>('node:fs/promises');
+  const stat = await fs.stat(path).catch((error: unknown) => {
     throw new InvalidRequestError('path', `cannot read ${JSON.stringify(path)} (${(error as { code?: string }).code ?? 'error'})`);
   });
   if (!stat.isFile()) throw new InvalidRequestError('path', `${JSON.stringify(path)} is not a file`);
@@ -127,10 +131,40 @@ async function openPath(path: string, options: UploadFileOptions): Promise<Opene
     filename,
     size: stat.size,
     contentType: options.contentType ?? guessContentType(filename),
-    // 64 KiB reads, pulled by fetch as it sends: memory stays flat however big the file is.
-    open: () => stream.Readable.toWeb(fs.createReadStream(path, { highWaterMark: 64 * 1024 })) as ReadableStream<Uint8Array>,
+    open: () => readFile(fs, path, stat.size),
     reopenable: true,
   };
+}
+
+/**
+ * The file as a stream that reads the next 64 KiB only when fetch asks for it (nothing is queued
+ * ahead), so memory stays flat however big the file is. A file that shrinks while it is read
+ * errors the stream rather than sending fewer bytes than the signed size.
+ */
+function readFile(fs: NodeFs, path: string, size: number): ReadableStream<Uint8Array> {
+  let file: NodeFileHandle | undefined;
+  let position = 0;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        file ??= await fs.open(path, 'r');
+        const chunk = new Uint8Array(Math.min(CHUNK_BYTES, size - position));
+        const { bytesRead } = chunk.byteLength === 0 ? { bytesRead: 0 } : await file.read(chunk, 0, chunk.byteLength, position);
+        if (bytesRead === 0) {
+          await file.close();
+          if (position < size) throw new InvalidRequestError('path', `${JSON.stringify(path)} shrank while it was being uploaded`);
+          controller.close();
+          return;
+        }
+        position += bytesRead;
+        controller.enqueue(chunk.subarray(0, bytesRead));
+      },
+      async cancel() {
+        await file?.close();
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }
 
 async function importNode<Module>(specifier: string): Promise<Module> {
@@ -171,7 +205,7 @@ export async function putToPresignedUrl(
         method: 'PUT',
         headers: { 'Content-Type': source.contentType },
         signal: options.signal,
-        ...(source.blob ? { body: source.blob } : { body: countBytes(source.open(), source.size, options.onProgress), duplex: 'half' }),
+        ...(source.blob ? { body: source.blob } : { body: countBytes(source.open(), source.size, options.onProgress), ...STREAMED }),
       } as RequestInit);
       response = await options.fetch(request);
     } catch (error) {
@@ -205,6 +239,14 @@ export async function putToPresignedUrl(
     });
   }
 }
+
+/**
+ * How a streamed body is sent. Half-duplex, as fetch requires; and with `redirect: 'error'` and no
+ * window, because otherwise the Fetch standard's HTTP-network-or-cache step clones the request:
+ * its body is teed and the branch nobody reads keeps every byte (a 1 GiB upload held 1.1 GB in
+ * Node's fetch). A presigned URL does not redirect, and a stream could not be sent twice anyway.
+ */
+const STREAMED = { duplex: 'half', redirect: 'error', window: null } as const;
 
 function countBytes(
   stream: ReadableStream<Uint8Array>,
