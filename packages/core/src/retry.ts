@@ -57,9 +57,8 @@ const NULL_BODY = [101, 103, 204, 205, 304];
  */
 export function withRetry(fetch: Fetch, context: RetryContext): Fetch {
   return async (request, init) => {
-    const callers = [context.signal, request.signal].filter(
-      (signal, index, all): signal is AbortSignal => signal !== undefined && all.indexOf(signal) === index,
-    );
+    const callers: AbortSignal[] = [];
+    for (const signal of [context.signal, request.signal]) if (signal && !callers.includes(signal)) callers.push(signal);
     const userAbort = (): APIUserAbortError | undefined => {
       for (const signal of callers) if (signal.aborted) return new APIUserAbortError({ cause: signal.reason });
     };
@@ -106,11 +105,22 @@ export function withRetry(fetch: Fetch, context: RetryContext): Fetch {
               ? request
               : new Request(request, { body: replayBody });
       const controller = new AbortController();
+      // Abort the attempt: its fetch through the signal, and `stopped` at once, even when the
+      // fetch ignores the signal.
+      let stop: (reason: unknown) => void = NOTHING;
+      const stopped = new Promise<never>((_, reject) => {
+        stop = (reason) => {
+          controller.abort(reason);
+          reject(reason);
+        };
+      });
+      stopped.catch(NOTHING);
       // A streamed body is read after the attempt returns, so its link to the caller must outlive
       // the attempt without pinning it: `AbortSignal.any` holds its sources weakly.
       const weak = !buffer && callers.length > 0 && typeof AbortSignal.any === 'function';
       const signal = weak ? AbortSignal.any([...callers, controller.signal]) : controller.signal;
-      const unlink = weak ? NOTHING : forward(callers, controller);
+      if (weak) signal.addEventListener('abort', () => stop(signal.reason), { once: true });
+      const unlink = weak ? NOTHING : forward(callers, stop);
       const remaining = deadline === undefined ? undefined : deadline - attemptStarted;
       const byDeadline = remaining !== undefined && !(remaining > (timeout ?? Number.POSITIVE_INFINITY));
       const limit = byDeadline ? remaining : timeout;
@@ -119,17 +129,10 @@ export function withRetry(fetch: Fetch, context: RetryContext): Fetch {
         limit !== undefined && limit <= LONGEST_TIMER
           ? setTimeout(() => {
               expired = true;
-              controller.abort(new DOMException('The operation timed out.', 'TimeoutError'));
+              stop(new DOMException('The operation timed out.', 'TimeoutError'));
             }, limit)
           : undefined;
       (timer as { unref?: () => void } | undefined)?.unref?.();
-      // Settle like `promise`, or reject as soon as the attempt's signal aborts, even when the
-      // fetch ignores the signal.
-      const stopped = new Promise<never>((_, reject) => {
-        if (signal.aborted) reject(signal.reason);
-        else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-      });
-      stopped.catch(NOTHING);
       const race = <T>(promise: Promise<T>): Promise<T> => Promise.race([promise, stopped]);
 
       let sent: Promise<Response> | undefined;
@@ -153,10 +156,14 @@ export function withRetry(fetch: Fetch, context: RetryContext): Fetch {
           stage = 'Connection error while reading the response body.';
           const bytes = response.body === null ? null : await race(response.arrayBuffer());
           if (captureBody) context.body = bytes === null ? new Uint8Array(0) : new Uint8Array(bytes);
-          const copy = new Response(captureBody || NULL_BODY.includes(status) ? null : bytes, response);
-          // The constructor cannot set `url`; keep it for the error messages that quote it.
-          if (response.url) Object.defineProperty(copy, 'url', { value: response.url });
-          response = copy;
+          // A 2xx whose body was captured goes on as it is (its body is read: nobody reads it again);
+          // anything else gets a copy with the bytes (or none) for the caller to read.
+          if (!(captureBody && response.ok)) {
+            const copy = new Response(captureBody || NULL_BODY.includes(status) ? null : bytes, response);
+            // The constructor cannot set `url`; keep it for the error messages that quote it.
+            if (response.url) Object.defineProperty(copy, 'url', { value: response.url });
+            response = copy;
+          }
         }
         report({ status }, status);
         keepSignal = delay === undefined && !buffer;
@@ -193,7 +200,7 @@ export function withRetry(fetch: Fetch, context: RetryContext): Fetch {
       if (response) discardBody(response);
       logger?.info(`Retrying ${target()} in ${delay} ms (attempt ${attempt + 1} of ${maxAttempts}): ${reason}`);
       const wait = new AbortController();
-      const stopWaiting = forward(callers, wait);
+      const stopWaiting = forward(callers, (reason) => wait.abort(reason));
       try {
         await sleep(delay, wait.signal);
       } catch {
@@ -205,12 +212,12 @@ export function withRetry(fetch: Fetch, context: RetryContext): Fetch {
   };
 }
 
-/** Abort `controller` when any of `signals` aborts; the returned function detaches it again. */
-function forward(signals: readonly AbortSignal[], controller: AbortController): () => void {
+/** Call `abort` with the reason when any of `signals` aborts; the returned function detaches it again. */
+function forward(signals: readonly AbortSignal[], abort: (reason: unknown) => void): () => void {
   if (signals.length === 0) return NOTHING;
-  const onAbort = (event: Event): void => controller.abort((event.target as AbortSignal).reason);
+  const onAbort = (event: Event): void => abort((event.target as AbortSignal).reason);
   for (const signal of signals) {
-    if (signal.aborted) controller.abort(signal.reason);
+    if (signal.aborted) abort(signal.reason);
     else signal.addEventListener('abort', onAbort);
   }
   return () => {

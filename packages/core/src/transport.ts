@@ -179,7 +179,9 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     const wrong = wrongOption(requestOptions);
     if (wrong) throw new InvalidRequestError(...wrong);
     if (validateRequests && entry) validateRequest(entry, (init.params ?? {}) as never, body, schemas);
-    const headers = checkHeaders(checkHeaders({}, init.headers), requestOptions.headers);
+    const headers: Record<string, string> = {};
+    if (init.headers) checkHeaders(headers, init.headers);
+    if (requestOptions.headers) checkHeaders(headers, requestOptions.headers);
     // A key the caller sent as a header wins (a `Headers` lower-cases its names).
     if (idempotencyHeader && !NO_KEY_METHODS.test(upper) && !(idempotencyHeader in headers || idempotencyHeader.toLowerCase() in headers)) {
       headers[idempotencyHeader] = checkHeader('idempotencyKey', requestOptions.idempotencyKey ?? idempotencyKey());

@@ -34,25 +34,41 @@ export function validate(
   options: ValidateOptions = {},
   path = '$',
 ): ValidationIssue | undefined {
+  const issue = check(schema, value, schemas, options);
+  return issue && { path: path + issue.path, reason: issue.reason };
+}
+
+const NO_KEYS: readonly string[] = [];
+
+/**
+ * {@link validate}, with the issue's path relative to `value` (`''` for the value itself). The path
+ * is built on the way back up, only when something fails: a value that conforms costs no strings.
+ */
+function check(
+  schema: JsonSchema | undefined | null,
+  value: unknown,
+  schemas: Record<string, JsonSchema>,
+  options: ValidateOptions,
+): ValidationIssue | undefined {
   if (!schema) return undefined;
   if (options.json && typeof (value as { toJSON?: unknown } | null)?.toJSON === 'function') value = asJson(value);
-  const fail = (reason: string): ValidationIssue => ({ path, reason });
-  const below = (part: JsonSchema | undefined, item: unknown, at: string) => validate(part, item, schemas, options, at);
   const { $ref, type, enum: choices, not } = schema;
   if ($ref) {
     const target = schemas[$ref.startsWith(REF_PREFIX) ? $ref.slice(REF_PREFIX.length) : $ref];
-    return target ? below(target, value, path) : fail(`unknown schema ${$ref}`);
+    return target ? check(target, value, schemas, options) : here(`unknown schema ${$ref}`);
   }
   if (type !== undefined && !(typeof type === 'string' ? hasType(value, type) : type.some((name) => hasType(value, name)))) {
-    return fail(`expected ${typeof type === 'string' ? type : type.join(' or ')}, got ${describe(value)}`);
+    return here(`expected ${typeof type === 'string' ? type : type.join(' or ')}, got ${describe(value)}`);
   }
-  if (schema.const !== undefined && !same(schema.const, value)) return fail(`expected ${JSON.stringify(schema.const)}`);
+  if (schema.const !== undefined && !same(schema.const, value)) return here(`expected ${JSON.stringify(schema.const)}`);
   if (choices && !choices.some((option) => same(option, value))) {
-    return fail(`expected one of ${choices.map((option) => JSON.stringify(option)).join(', ')}, got ${JSON.stringify(value)}`);
+    return here(`expected one of ${choices.map((option) => JSON.stringify(option)).join(', ')}, got ${JSON.stringify(value)}`);
   }
-  for (const part of schema.allOf ?? []) {
-    const issue = below(part, value, path);
-    if (issue) return issue;
+  if (schema.allOf) {
+    for (const part of schema.allOf) {
+      const issue = check(part, value, schemas, options);
+      if (issue) return issue;
+    }
   }
   const alternatives = schema.anyOf ?? schema.oneOf;
   if (alternatives) {
@@ -60,57 +76,68 @@ export function validate(
     let best: ValidationIssue | undefined;
     let matched = false;
     for (const part of alternatives) {
-      const issue = below(part, value, path);
+      const issue = check(part, value, schemas, options);
       matched ||= !issue;
       if (issue && !(best && best.path.length >= issue.path.length)) best = issue;
     }
-    if (!matched) return best ?? fail('matches no alternative');
+    if (!matched) return best ?? here('matches no alternative');
   }
-  if (not && !below(not, value, path)) return fail('matches a forbidden schema');
+  if (not && !check(not, value, schemas, options)) return here('matches a forbidden schema');
 
   if (typeof value === 'number') {
-    for (const [keyword, sign, outside] of BOUNDS) {
-      const bound = schema[keyword];
-      if (bound !== undefined && outside(value, bound)) return fail(`must be ${sign} ${bound}, got ${value}`);
-    }
-    const { multipleOf } = schema;
-    if (multipleOf !== undefined && !Number.isInteger(value / multipleOf)) return fail(`must be a multiple of ${multipleOf}`);
-  }
-  if (typeof value === 'string') {
+    const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf } = schema;
+    if (minimum !== undefined && value < minimum) return here(`must be >= ${minimum}, got ${value}`);
+    if (maximum !== undefined && value > maximum) return here(`must be <= ${maximum}, got ${value}`);
+    if (exclusiveMinimum !== undefined && value <= exclusiveMinimum) return here(`must be > ${exclusiveMinimum}, got ${value}`);
+    if (exclusiveMaximum !== undefined && value >= exclusiveMaximum) return here(`must be < ${exclusiveMaximum}, got ${value}`);
+    if (multipleOf !== undefined && !Number.isInteger(value / multipleOf)) return here(`must be a multiple of ${multipleOf}`);
+  } else if (typeof value === 'string') {
     const { minLength, maxLength, pattern } = schema;
     // Length in characters (code points), not UTF-16 units; counted only when a bound asks for it.
     const length = minLength === undefined && maxLength === undefined ? 0 : [...value].length;
-    if (length < (minLength ?? 0)) return fail(`must be at least ${minLength} characters`);
-    if (length > (maxLength ?? length)) return fail(`must be at most ${maxLength} characters`);
-    if (pattern !== undefined && !new RegExp(pattern, 'u').test(value)) return fail(`must match /${pattern}/`);
-  }
-  if (Array.isArray(value)) {
-    const { minItems, maxItems, prefixItems = [], items } = schema;
-    if (value.length < (minItems ?? 0)) return fail(`must have at least ${minItems} items`);
-    if (value.length > (maxItems ?? value.length)) return fail(`must have at most ${maxItems} items`);
-    if (schema.uniqueItems && new Set(value.map((item) => JSON.stringify(item))).size !== value.length) return fail('items must be unique');
-    for (let index = 0; (items || prefixItems.length > 0) && index < value.length; index++) {
-      const issue = below(prefixItems[index] ?? items, value[index], `${path}[${index}]`);
-      if (issue) return issue;
+    if (length < (minLength ?? 0)) return here(`must be at least ${minLength} characters`);
+    if (length > (maxLength ?? length)) return here(`must be at most ${maxLength} characters`);
+    if (pattern !== undefined && !compiled(pattern).test(value)) return here(`must match /${pattern}/`);
+  } else if (Array.isArray(value)) {
+    const { minItems, maxItems, prefixItems, items } = schema;
+    if (value.length < (minItems ?? 0)) return here(`must have at least ${minItems} items`);
+    if (value.length > (maxItems ?? value.length)) return here(`must have at most ${maxItems} items`);
+    if (schema.uniqueItems && new Set(value.map((item) => JSON.stringify(item))).size !== value.length) return here('items must be unique');
+    for (let index = 0; (items || prefixItems?.length) && index < value.length; index++) {
+      const issue = check(prefixItems?.[index] ?? items, value[index], schemas, options);
+      if (issue) return { path: `[${index}]${issue.path}`, reason: issue.reason };
     }
   } else if (value !== null && typeof value === 'object') {
     const record = value as Record<string, unknown>;
-    for (const key of schema.required ?? []) {
-      if (record[key] === undefined) return { path: `${path}.${key}`, reason: 'is required' };
+    for (const key of schema.required ?? NO_KEYS) {
+      if (record[key] === undefined) return { path: `.${key}`, reason: 'is required' };
     }
-    const { properties = {}, additionalProperties } = schema;
-    for (const key of Object.keys(record)) {
+    const { properties, additionalProperties } = schema;
+    for (const key in record) {
+      if (!Object.hasOwn(record, key)) continue;
       const item = record[key];
-      const property = Object.hasOwn(properties, key) ? properties[key] : additionalProperties;
       if (item === undefined) continue;
+      const property = properties && Object.hasOwn(properties, key) ? properties[key] : additionalProperties;
       if (typeof property === 'object') {
-        const issue = below(property, item, `${path}.${key}`);
-        if (issue) return issue;
-      } else if (property === false && options.rejectAdditional) return { path: `${path}.${key}`, reason: 'is not allowed' };
+        const issue = check(property, item, schemas, options);
+        if (issue) return { path: `.${key}${issue.path}`, reason: issue.reason };
+      } else if (property === false && options.rejectAdditional) return { path: `.${key}`, reason: 'is not allowed' };
     }
   }
   return undefined;
 }
+
+const patterns = new Map<string, RegExp>();
+
+/** A schema's `pattern` as a RegExp, compiled once. */
+function compiled(pattern: string): RegExp {
+  let regex = patterns.get(pattern);
+  if (!regex) patterns.set(pattern, (regex = new RegExp(pattern, 'u')));
+  return regex;
+}
+
+/** An issue with the value being checked itself. */
+const here = (reason: string): ValidationIssue => ({ path: '', reason });
 
 /** `value` as it reads after a JSON round trip; unchanged when JSON cannot hold it (the sender reports that). */
 function asJson(value: unknown): unknown {
@@ -121,14 +148,6 @@ function asJson(value: unknown): unknown {
     return value;
   }
 }
-
-// Numeric bounds: the keyword, the sign a message shows, and when a value falls outside it.
-const BOUNDS: [keyof JsonSchema & `${string}imum`, string, (value: number, bound: number) => boolean][] = [
-  ['minimum', '>=', (value, bound) => value < bound],
-  ['maximum', '<=', (value, bound) => value > bound],
-  ['exclusiveMinimum', '>', (value, bound) => value <= bound],
-  ['exclusiveMaximum', '<', (value, bound) => value >= bound],
-];
 
 function hasType(value: unknown, type: string): boolean {
   switch (type) {
