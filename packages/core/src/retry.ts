@@ -144,7 +144,13 @@ export function withRetry(fetch: Fetch, context: RetryContext): Fetch {
       try {
         // The signal rides in `init` (a new Request per attempt would cost more than the call
         // itself). A fetch that throws instead of rejecting lands in the catch below all the same.
-        sent = fetch(attemptRequest, { ...init, signal });
+        // A body that was kept serialized goes in `init` too: fetch then sends it from its source
+        // (a string has a known length) rather than piping the Request's body stream through a
+        // proxy stream, and the Request itself is left unread.
+        sent = fetch(
+          attemptRequest,
+          replayBody === undefined || streamingBody ? { ...init, signal } : { ...init, signal, body: replayBody },
+        );
         response = await race(sent);
         const status = response.status;
         reason = status;

@@ -59,6 +59,27 @@ describe('createTransport', () => {
     expect(seen[1]?.body).toBe('{"name":"gear"}');
   });
 
+  it('sends a retried body exactly as the first time, a multipart form under the boundary its Content-Type names', async () => {
+    // Like the real fetch, the Request sent is built from both arguments.
+    const seen: { type: string | null; body: string }[] = [];
+    const fetch = async (input: Request, init?: RequestInit) => {
+      const request = new Request(input, init);
+      seen.push({ type: request.headers.get('content-type'), body: await request.text() });
+      return seen.length % 2 === 1 ? json({}, 503, { 'retry-after-ms': '1' }) : json(widget, 201);
+    };
+    const { client } = transport([], { fetch, validateRequests: false });
+    const form = new FormData();
+    form.set('name', 'gear');
+    await client.request('post', '/widgets', { body: form as never });
+    expect(seen).toHaveLength(2);
+    for (const { type, body } of seen) {
+      const boundary = /boundary=(\S+)/.exec(type ?? '')?.[1];
+      expect(body).toContain(`--${boundary}\r\nContent-Disposition: form-data; name="name"\r\n\r\ngear\r\n--${boundary}--`);
+    }
+    await client.request('post', '/widgets', { body: { name: 'gear' } });
+    expect(seen.slice(2).map((attempt) => attempt.body)).toEqual(['{"name":"gear"}', '{"name":"gear"}']);
+  });
+
   it('uses the caller idempotency key and per-call headers', async () => {
     const { client, seen } = transport([json(widget, 201)]);
     await client.request('post', '/widgets', { body: { name: 'gear' } }, { idempotencyKey: 'mine-1', headers: { 'X-Trace': 't-1' } });

@@ -211,7 +211,10 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
           // Keep the serialized body, so a retry rebuilds the request from it instead of cloning up front.
           bodySerializer: (value: unknown) => {
             const serialized = serializeBody(value, entry?.body?.contentType);
-            if (!(serialized instanceof ReadableStream)) context.replayBody = serialized;
+            // Not a stream (sent once), nor a FormData: sent again, it would get a new multipart
+            // boundary that the request's Content-Type does not name.
+            if (!(serialized instanceof ReadableStream || (typeof FormData !== 'undefined' && serialized instanceof FormData)))
+              context.replayBody = serialized;
             return serialized;
           },
           // A stream body must be sent half-duplex (fetch refuses it otherwise), and must not be
