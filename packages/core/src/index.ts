@@ -25,6 +25,7 @@ export { FutureCancelledError, FutureFailedError, FutureTimeoutError, InvalidFut
 export { isTransientPollError } from './future-transient.js';
 export { idempotencyKey } from './idempotency-key.js';
 export type { Logger, LogLevel } from './logger.js';
+export { splitOperationKey } from './operation-key.js';
 export { type PageOptions, PagePromise } from './page-promise.js';
 export { type PaginationStrategy, paginationStrategy } from './pagination-strategy.js';
 export { type ExponentialBackoffOptions, exponentialBackoff, fixedInterval, longPoll, type PollStrategy } from './poll-strategy.js';

@@ -81,39 +81,47 @@ export interface LongRunningDefinition {
   readonly protocol: 'long-poll' | 'poll';
 }
 
-/** The parameters of one operation, one object schema per location; `null` when there are none. */
+/**
+ * The parameters of one operation, one object schema per location. A location without parameters
+ * is absent (hand-written tables may also say `null`).
+ */
 export interface ParamsDefinition {
-  readonly path: JsonSchema | null;
-  readonly query: JsonSchema | null;
+  readonly path?: JsonSchema | null;
+  readonly query?: JsonSchema | null;
   /** Header names are lower-cased. */
-  readonly header: JsonSchema | null;
+  readonly header?: JsonSchema | null;
 }
 
-/** The request body of an operation; `schema` is `null` when the media type declares none. */
+/** The request body of an operation; `schema` is absent when the media type declares none. */
 export interface BodyDefinition {
-  readonly required: boolean;
+  /** @default false */
+  readonly required?: boolean;
   readonly contentType: string;
-  readonly schema: JsonSchema | null;
+  readonly schema?: JsonSchema | null;
 }
 
-/** One declared response; both fields are `null` when it has no content (e.g. 204). */
+/** One declared response; both fields are absent when it has no content (e.g. 204), `schema` when the media type declares none. */
 export interface ResponseDefinition {
-  readonly contentType: string | null;
-  readonly schema: JsonSchema | null;
+  readonly contentType?: string | null;
+  readonly schema?: JsonSchema | null;
 }
 
-/** One operation of the service, keyed in `ServiceDefinition.operations` by `'METHOD /path'`. */
+/**
+ * One operation of the service, keyed in `ServiceDefinition.operations` by `'METHOD /path'` (the
+ * key is the only place the method and the path template are written). Codegen leaves out every
+ * field that would say "none" or the default, so the table a bundle carries stays small.
+ */
 export interface OperationDefinition {
   readonly operationId: string;
-  readonly method: HttpMethod;
-  /** The path template, e.g. `/api/v1/training_runs/{id}`. */
-  readonly path: string;
-  /** Whether a retry may repeat the request: `x-idempotent`, else true for all but POST and PATCH. */
-  readonly idempotent: boolean;
-  readonly pagination: PaginationDefinition | null;
-  readonly longRunning: LongRunningDefinition | null;
+  /** Whether a retry may repeat the request (`x-idempotent`). @default true for all methods but POST and PATCH */
+  readonly idempotent?: boolean;
+  /** Absent when the operation does not page. */
+  readonly pagination?: PaginationDefinition | null;
+  /** Absent when the operation does not start long-running work. */
+  readonly longRunning?: LongRunningDefinition | null;
   readonly params: ParamsDefinition;
-  readonly body: BodyDefinition | null;
+  /** Absent when the operation takes no request body. */
+  readonly body?: BodyDefinition | null;
   /** Every declared status code (`'200'`, `'4XX'`, ...) and `'default'`. */
   readonly responses: { readonly [status: string]: ResponseDefinition };
 }

@@ -21,7 +21,7 @@ describe('createOperationMatcher', () => {
 
   it('prefers a literal segment to a parameter', () => {
     const definition = conformance();
-    const latest = { ...definition.operations['GET /v1/runs/{run_id}'], operationId: 'latestRun', path: '/v1/runs/latest' };
+    const latest = { ...definition.operations['GET /v1/runs/{run_id}'], operationId: 'latestRun' };
     const withLatest = createOperationMatcher({
       ...definition,
       operations: { ...definition.operations, 'GET /v1/runs/latest': latest } as never,

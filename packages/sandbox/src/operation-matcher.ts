@@ -1,4 +1,4 @@
-import type { OperationDefinition, ServiceDefinition } from '@trainwire/core';
+import { type HttpMethod, type OperationDefinition, type ServiceDefinition, splitOperationKey } from '@trainwire/core';
 
 /** The operation a request addresses, with its path parameters decoded. */
 export interface OperationMatch {
@@ -11,6 +11,7 @@ export type MatchResult = { found: OperationMatch } | { allowed: string[] } | { 
 
 interface Route {
   operation: OperationDefinition;
+  method: HttpMethod;
   pattern: RegExp;
   names: string[];
   literals: number;
@@ -22,10 +23,11 @@ interface Route {
  * (`/runs/latest` before `/runs/{id}`).
  */
 export function createOperationMatcher(definition: ServiceDefinition): (method: string, path: string) => MatchResult {
-  const routes: Route[] = Object.values(definition.operations)
-    .map((operation) => {
+  const routes: Route[] = Object.entries(definition.operations)
+    .map(([key, operation]) => {
+      const { method, path } = splitOperationKey(key);
       const names: string[] = [];
-      const source = operation.path
+      const source = path
         .split(/(\{[^}]+\})/)
         .map((part) => {
           const name = /^\{([^}]+)\}$/.exec(part)?.[1];
@@ -34,8 +36,8 @@ export function createOperationMatcher(definition: ServiceDefinition): (method: 
           return '([^/]+)';
         })
         .join('');
-      const literals = operation.path.split('/').filter((segment) => segment && !segment.includes('{')).length;
-      return { operation, pattern: new RegExp(`^${source}$`), names, literals };
+      const literals = path.split('/').filter((segment) => segment && !segment.includes('{')).length;
+      return { operation, method, pattern: new RegExp(`^${source}$`), names, literals };
     })
     .sort((left, right) => right.literals - left.literals || left.names.length - right.names.length);
 
@@ -44,8 +46,8 @@ export function createOperationMatcher(definition: ServiceDefinition): (method: 
     for (const route of routes) {
       const values = route.pattern.exec(path);
       if (!values) continue;
-      if (route.operation.method !== method.toUpperCase()) {
-        allowed.push(route.operation.method);
+      if (route.method !== method.toUpperCase()) {
+        allowed.push(route.method);
         continue;
       }
       const pathParams = Object.fromEntries(route.names.map((name, index) => [name, safeDecode(values[index + 1] ?? '')]));

@@ -1,7 +1,6 @@
 import type {
   BodyDefinition,
   HttpMethod,
-  JsonSchema,
   OperationDefinition,
   ParamsDefinition,
   ResponseDefinition,
@@ -44,6 +43,10 @@ export function buildService(name: string, spec: Record<string, unknown>): Servi
   };
 }
 
+/**
+ * One operation, leaving out what the key already says (method, path) and every field that would
+ * say "none" or the default (FORMAT.md): the table ships in every bundle.
+ */
 function buildOperation(spec: Record<string, unknown>, entry: OperationEntry): OperationDefinition {
   const { operation, method, path } = entry;
   const where = `${method} ${path}`;
@@ -51,29 +54,29 @@ function buildOperation(spec: Record<string, unknown>, entry: OperationEntry): O
   const idempotent = expect(`x-idempotent of ${where}`, parseIdempotent(operation['x-idempotent']));
   const pagination = operation['x-pagination'];
   const longRunning = operation['x-long-running'];
+  const body = buildBody(spec, operation.requestBody);
   return {
     operationId: String(operation.operationId ?? ''),
-    method,
-    path,
-    idempotent: idempotent ?? IDEMPOTENT_METHODS.has(method),
-    pagination: pagination === undefined ? null : expect(`x-pagination of ${where}`, parsePagination(pagination, null)),
-    longRunning: longRunning === undefined ? null : expect(`x-long-running of ${where}`, parseLongRunning(longRunning, null)),
+    ...(idempotent === null || idempotent === IDEMPOTENT_METHODS.has(method) ? {} : { idempotent }),
+    ...(pagination === undefined ? {} : { pagination: expect(`x-pagination of ${where}`, parsePagination(pagination, null)) }),
+    ...(longRunning === undefined ? {} : { longRunning: expect(`x-long-running of ${where}`, parseLongRunning(longRunning, null)) }),
     params: buildParams(spec, parameters),
-    body: buildBody(spec, operation.requestBody),
+    ...(body === null ? {} : { body }),
     responses: buildResponses(spec, operation.responses),
   };
 }
 
 function buildParams(spec: Record<string, unknown>, parameters: readonly ParameterEntry[]): ParamsDefinition {
-  const group = (location: ParameterEntry['in']): JsonSchema | null => {
+  const params: { -readonly [Location in keyof ParamsDefinition]: ParamsDefinition[Location] } = {};
+  for (const location of ['path', 'query', 'header'] as const) {
     const members = parameters.filter((parameter) => parameter.in === location);
-    if (members.length === 0) return null;
+    if (members.length === 0) continue;
     const key = (parameter: ParameterEntry): string => (location === 'header' ? parameter.name.toLowerCase() : parameter.name);
     const properties = Object.fromEntries(members.map((member) => [key(member), convertSchema(member.schema, spec)]));
     const required = members.filter((member) => member.required).map(key);
-    return required.length > 0 ? { type: 'object', properties, required } : { type: 'object', properties };
-  };
-  return { path: group('path'), query: group('query'), header: group('header') };
+    params[location] = required.length > 0 ? { type: 'object', properties, required } : { type: 'object', properties };
+  }
+  return params;
 }
 
 function buildBody(spec: Record<string, unknown>, raw: unknown): BodyDefinition | null {
@@ -82,9 +85,9 @@ function buildBody(spec: Record<string, unknown>, raw: unknown): BodyDefinition 
   const media = preferredMedia(requestBody.content);
   if (media === null) return null;
   return {
-    required: requestBody.required === true,
+    ...(requestBody.required === true ? { required: true } : {}),
     contentType: media.contentType,
-    schema: media.schema === undefined ? null : convertSchema(media.schema, spec),
+    ...(media.schema === undefined ? {} : { schema: convertSchema(media.schema, spec) }),
   };
 }
 
@@ -95,10 +98,10 @@ function buildResponses(spec: Record<string, unknown>, raw: unknown): Record<str
     if (status.startsWith('x-')) continue;
     const response = dereference(spec, value);
     const media = isRecord(response) ? preferredMedia(response.content) : null;
-    responses[status] = {
-      contentType: media?.contentType ?? null,
-      schema: media === null || media.schema === undefined ? null : convertSchema(media.schema, spec),
-    };
+    responses[status] =
+      media === null
+        ? {}
+        : { contentType: media.contentType, ...(media.schema === undefined ? {} : { schema: convertSchema(media.schema, spec) }) };
   }
   return responses;
 }

@@ -23,8 +23,6 @@ const service: ServiceDefinition = {
   operations: {
     'GET /v1/runs': {
       operationId: 'listRuns',
-      method: 'GET',
-      path: '/v1/runs',
       idempotent: true,
       pagination: null,
       longRunning: null,
@@ -45,8 +43,6 @@ const service: ServiceDefinition = {
     },
     'GET /v1/runs/{run_id}': {
       operationId: 'getRun',
-      method: 'GET',
-      path: '/v1/runs/{run_id}',
       idempotent: true,
       pagination: null,
       longRunning: null,
@@ -60,8 +56,6 @@ const service: ServiceDefinition = {
     },
     'GET /v1/runs/latest': {
       operationId: 'getLatestRun',
-      method: 'GET',
-      path: '/v1/runs/latest',
       idempotent: true,
       pagination: null,
       longRunning: null,
@@ -71,8 +65,6 @@ const service: ServiceDefinition = {
     },
     'GET /v1/steps/{step}': {
       operationId: 'getStep',
-      method: 'GET',
-      path: '/v1/steps/{step}',
       idempotent: true,
       pagination: null,
       longRunning: null,
@@ -86,8 +78,6 @@ const service: ServiceDefinition = {
     },
     'POST /v1/runs': {
       operationId: 'createRun',
-      method: 'POST',
-      path: '/v1/runs',
       idempotent: false,
       pagination: null,
       longRunning: null,
@@ -97,8 +87,6 @@ const service: ServiceDefinition = {
     },
     'POST /v1/runs/{run_id}/cancel': {
       operationId: 'cancelRun',
-      method: 'POST',
-      path: '/v1/runs/{run_id}/cancel',
       idempotent: true,
       pagination: null,
       longRunning: null,

@@ -1,4 +1,4 @@
-import { type JsonSchema, type OperationDefinition, type ServiceDefinition, validate } from '@trainwire/core';
+import { type JsonSchema, type OperationDefinition, type ServiceDefinition, splitOperationKey, validate } from '@trainwire/core';
 import { type HttpHandler, http } from 'msw';
 
 /** An msw handler that checks every request against a service's operation table and never answers. */
@@ -10,6 +10,8 @@ export type SpecGuard = HttpHandler & {
 };
 
 interface Match {
+  /** The operation key, `'GET /v1/runs/{id}'`. */
+  key: string;
   operation: OperationDefinition;
   path: Record<string, string>;
 }
@@ -34,7 +36,7 @@ export function specGuard(service: ServiceDefinition, baseURL: string): SpecGuar
       const where = `${request.method} ${url.pathname}${url.search}`;
       const report = (problem: string) => violations.push(`${where}: ${problem}`);
       const match = findOperation(service, request.method, url.pathname.slice(basePath.length), report);
-      checked.push(match ? `${match.operation.method} ${match.operation.path}` : null);
+      checked.push(match ? match.key : null);
       if (match) await checkRequest(service, match, request.clone(), url, report);
       return false;
     },
@@ -54,9 +56,10 @@ function findOperation(service: ServiceDefinition, method: string, path: string,
     }
   }
   let best: { match: Match; literals: number } | undefined;
-  for (const operation of Object.values(service.operations)) {
-    if (operation.method !== method.toUpperCase()) continue;
-    const template = operation.path.split('/').slice(1);
+  for (const [key, operation] of Object.entries(service.operations)) {
+    const target = splitOperationKey(key);
+    if (target.method !== method.toUpperCase()) continue;
+    const template = target.path.split('/').slice(1);
     if (template.length !== segments.length) continue;
     const params: Record<string, string> = {};
     let literals = 0;
@@ -70,7 +73,7 @@ function findOperation(service: ServiceDefinition, method: string, path: string,
       params[name] = segment;
       return segment !== '';
     });
-    if (matches && (!best || literals > best.literals)) best = { match: { operation, path: params }, literals };
+    if (matches && (!best || literals > best.literals)) best = { match: { key, operation, path: params }, literals };
   }
   if (!best) report(`no operation of ${service.name} is ${method.toUpperCase()} ${path || '/'}`);
   return best?.match;
@@ -84,7 +87,7 @@ async function checkRequest(
   report: (problem: string) => void,
 ) {
   const { schemas } = service;
-  const check = (schema: JsonSchema | null, value: unknown, location: string, rejectAdditional: boolean) => {
+  const check = (schema: JsonSchema | null | undefined, value: unknown, location: string, rejectAdditional: boolean) => {
     const issue = validate(schema, value, schemas, { rejectAdditional }, location);
     if (issue) report(`${issue.path}: ${issue.reason}`);
   };
@@ -138,7 +141,7 @@ async function checkRequest(
  * Read wire text (path segments, query values, headers) as the JSON value the schema expects:
  * `"8"` as 8 for an integer, `"true"` as true, repeated query keys as an array.
  */
-function fromText(schema: JsonSchema | null, values: Record<string, string | string[]>, schemas: ServiceDefinition['schemas']) {
+function fromText(schema: JsonSchema | null | undefined, values: Record<string, string | string[]>, schemas: ServiceDefinition['schemas']) {
   const properties = resolve(schema, schemas)?.properties ?? {};
   const result: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(values)) {

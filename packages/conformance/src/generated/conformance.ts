@@ -506,9 +506,6 @@ export const service: ServiceDefinition = {
   operations: {
     'GET /v1/runs': {
       operationId: 'listRuns',
-      method: 'GET',
-      path: '/v1/runs',
-      idempotent: true,
       pagination: {
         style: 'offset',
         items: 'runs',
@@ -516,9 +513,7 @@ export const service: ServiceDefinition = {
         limitParam: 'limit',
         total: 'cursor.total_count',
       },
-      longRunning: null,
       params: {
-        path: null,
         query: {
           type: 'object',
           properties: {
@@ -527,9 +522,7 @@ export const service: ServiceDefinition = {
             status: { $ref: '#/components/schemas/RunStatus' },
           },
         },
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -540,12 +533,7 @@ export const service: ServiceDefinition = {
     },
     'POST /v1/runs': {
       operationId: 'createRun',
-      method: 'POST',
-      path: '/v1/runs',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
+      params: {},
       body: {
         required: true,
         contentType: 'application/json',
@@ -559,21 +547,13 @@ export const service: ServiceDefinition = {
     },
     'GET /v1/runs/{run_id}': {
       operationId: 'getRun',
-      method: 'GET',
-      path: '/v1/runs/{run_id}',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { run_id: { type: 'string', minLength: 1 } },
           required: ['run_id'],
         },
-        query: null,
-        header: null,
       },
-      body: null,
       responses: {
         '200': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Run' } },
         '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
@@ -581,32 +561,20 @@ export const service: ServiceDefinition = {
     },
     'DELETE /v1/runs/{run_id}': {
       operationId: 'deleteRun',
-      method: 'DELETE',
-      path: '/v1/runs/{run_id}',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { run_id: { type: 'string', minLength: 1 } },
           required: ['run_id'],
         },
-        query: null,
-        header: null,
       },
-      body: null,
       responses: {
-        '204': { contentType: null, schema: null },
+        '204': {},
         '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
       },
     },
     'POST /v1/runs/{run_id}/steps': {
       operationId: 'submitStep',
-      method: 'POST',
-      path: '/v1/runs/{run_id}/steps',
-      idempotent: false,
-      pagination: null,
       longRunning: { id: 'request_id', poll: 'retrieveFuture', protocol: 'poll' },
       params: {
         path: {
@@ -614,8 +582,6 @@ export const service: ServiceDefinition = {
           properties: { run_id: { type: 'string', minLength: 1 } },
           required: ['run_id'],
         },
-        query: null,
-        header: null,
       },
       body: {
         required: true,
@@ -632,12 +598,8 @@ export const service: ServiceDefinition = {
     },
     'POST /v1/futures/retrieve': {
       operationId: 'retrieveFuture',
-      method: 'POST',
-      path: '/v1/futures/retrieve',
       idempotent: true,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
+      params: {},
       body: {
         required: true,
         contentType: 'application/json',
@@ -658,9 +620,6 @@ export const service: ServiceDefinition = {
     },
     'GET /v1/events': {
       operationId: 'listEvents',
-      method: 'GET',
-      path: '/v1/events',
-      idempotent: true,
       pagination: {
         style: 'page',
         items: 'events',
@@ -668,9 +627,7 @@ export const service: ServiceDefinition = {
         perPageParam: 'per_page',
         hasNext: 'has_next',
       },
-      longRunning: null,
       params: {
-        path: null,
         query: {
           type: 'object',
           properties: {
@@ -678,9 +635,7 @@ export const service: ServiceDefinition = {
             per_page: { type: 'integer', minimum: 1, maximum: 1000 },
           },
         },
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -700,18 +655,13 @@ export const service: ServiceDefinition = {
     },
     'GET /v1/checkpoints': {
       operationId: 'listCheckpoints',
-      method: 'GET',
-      path: '/v1/checkpoints',
-      idempotent: true,
       pagination: {
         style: 'cursor',
         items: 'checkpoints',
         cursorParam: 'cursor',
         nextCursor: 'next_cursor',
       },
-      longRunning: null,
       params: {
-        path: null,
         query: {
           type: 'object',
           properties: {
@@ -719,9 +669,7 @@ export const service: ServiceDefinition = {
             limit: { type: 'integer', minimum: 1, maximum: 100 },
           },
         },
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -739,21 +687,13 @@ export const service: ServiceDefinition = {
     },
     'GET /v1/checkpoints/{checkpoint_id}/archive': {
       operationId: 'downloadCheckpoint',
-      method: 'GET',
-      path: '/v1/checkpoints/{checkpoint_id}/archive',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { checkpoint_id: { type: 'string', minLength: 1 } },
           required: ['checkpoint_id'],
         },
-        query: null,
-        header: null,
       },
-      body: null,
       responses: {
         '200': { contentType: 'application/octet-stream', schema: { type: 'string' } },
         '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
@@ -761,13 +701,8 @@ export const service: ServiceDefinition = {
     },
     'GET /v1/models': {
       operationId: 'listModels',
-      method: 'GET',
-      path: '/v1/models',
-      idempotent: true,
       pagination: { style: 'none', items: '.' },
-      longRunning: null,
-      params: { path: null, query: null, header: null },
-      body: null,
+      params: {},
       responses: {
         '200': {
           contentType: 'application/json',

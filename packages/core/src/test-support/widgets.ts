@@ -46,8 +46,6 @@ export const widgets: ServiceDefinition = {
   operations: {
     'GET /widgets': {
       operationId: 'listWidgets',
-      method: 'GET',
-      path: '/widgets',
       idempotent: true,
       pagination: { style: 'offset', items: 'widgets', offsetParam: 'offset', limitParam: 'limit', total: 'total' },
       longRunning: null,
@@ -73,8 +71,6 @@ export const widgets: ServiceDefinition = {
     },
     'POST /widgets': {
       operationId: 'createWidget',
-      method: 'POST',
-      path: '/widgets',
       idempotent: false,
       pagination: null,
       longRunning: null,
@@ -93,8 +89,6 @@ export const widgets: ServiceDefinition = {
     },
     'GET /widgets/{id}': {
       operationId: 'getWidget',
-      method: 'GET',
-      path: '/widgets/{id}',
       idempotent: true,
       pagination: null,
       longRunning: null,
@@ -104,8 +98,6 @@ export const widgets: ServiceDefinition = {
     },
     'DELETE /widgets/{id}': {
       operationId: 'deleteWidget',
-      method: 'DELETE',
-      path: '/widgets/{id}',
       idempotent: true,
       pagination: null,
       longRunning: null,

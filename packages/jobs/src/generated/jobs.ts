@@ -1235,9 +1235,6 @@ export const service: ServiceDefinition = {
   operations: {
     'GET /jobs': {
       operationId: 'listJobs',
-      method: 'GET',
-      path: '/jobs',
-      idempotent: true,
       pagination: {
         style: 'offset',
         items: 'data',
@@ -1245,9 +1242,7 @@ export const service: ServiceDefinition = {
         limitParam: 'limit',
         total: 'total',
       },
-      longRunning: null,
       params: {
-        path: null,
         query: {
           type: 'object',
           properties: {
@@ -1256,9 +1251,7 @@ export const service: ServiceDefinition = {
             offset: { type: 'integer', minimum: 0 },
           },
         },
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -1270,14 +1263,7 @@ export const service: ServiceDefinition = {
     },
     'POST /jobs': {
       operationId: 'createJob',
-      method: 'POST',
-      path: '/jobs',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
       params: {
-        path: null,
-        query: null,
         header: {
           type: 'object',
           properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
@@ -1301,21 +1287,13 @@ export const service: ServiceDefinition = {
     },
     'GET /jobs/{job_id}': {
       operationId: 'getJob',
-      method: 'GET',
-      path: '/jobs/{job_id}',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { job_id: { type: 'string', minLength: 1 } },
           required: ['job_id'],
         },
-        query: null,
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -1327,24 +1305,17 @@ export const service: ServiceDefinition = {
     },
     'POST /jobs/{job_id}/cancel': {
       operationId: 'cancelJob',
-      method: 'POST',
-      path: '/jobs/{job_id}/cancel',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { job_id: { type: 'string', minLength: 1 } },
           required: ['job_id'],
         },
-        query: null,
         header: {
           type: 'object',
           properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
         },
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -1357,24 +1328,17 @@ export const service: ServiceDefinition = {
     },
     'POST /jobs/{job_id}/pause': {
       operationId: 'pauseJob',
-      method: 'POST',
-      path: '/jobs/{job_id}/pause',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { job_id: { type: 'string', minLength: 1 } },
           required: ['job_id'],
         },
-        query: null,
         header: {
           type: 'object',
           properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
         },
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -1387,24 +1351,17 @@ export const service: ServiceDefinition = {
     },
     'POST /jobs/{job_id}/resume': {
       operationId: 'resumeJob',
-      method: 'POST',
-      path: '/jobs/{job_id}/resume',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { job_id: { type: 'string', minLength: 1 } },
           required: ['job_id'],
         },
-        query: null,
         header: {
           type: 'object',
           properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
         },
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -1417,11 +1374,6 @@ export const service: ServiceDefinition = {
     },
     'GET /jobs/{job_id}/logs': {
       operationId: 'getJobLogs',
-      method: 'GET',
-      path: '/jobs/{job_id}/logs',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
@@ -1429,9 +1381,7 @@ export const service: ServiceDefinition = {
           required: ['job_id'],
         },
         query: { type: 'object', properties: { since: { type: 'string', format: 'date-time' } } },
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -1443,13 +1393,7 @@ export const service: ServiceDefinition = {
     },
     'GET /billing/balance': {
       operationId: 'getBalance',
-      method: 'GET',
-      path: '/billing/balance',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
-      body: null,
+      params: {},
       responses: {
         '200': {
           contentType: 'application/json',
@@ -1460,13 +1404,7 @@ export const service: ServiceDefinition = {
     },
     'GET /billing/packages': {
       operationId: 'getPackages',
-      method: 'GET',
-      path: '/billing/packages',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
-      body: null,
+      params: {},
       responses: {
         '200': {
           contentType: 'application/json',
@@ -1483,9 +1421,6 @@ export const service: ServiceDefinition = {
     },
     'GET /billing/transactions': {
       operationId: 'getTransactions',
-      method: 'GET',
-      path: '/billing/transactions',
-      idempotent: true,
       pagination: {
         style: 'offset',
         items: 'data',
@@ -1493,9 +1428,7 @@ export const service: ServiceDefinition = {
         limitParam: 'limit',
         total: 'total',
       },
-      longRunning: null,
       params: {
-        path: null,
         query: {
           type: 'object',
           properties: {
@@ -1503,9 +1436,7 @@ export const service: ServiceDefinition = {
             offset: { type: 'integer', minimum: 0 },
           },
         },
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -1517,13 +1448,7 @@ export const service: ServiceDefinition = {
     },
     'POST /data/upload-url': {
       operationId: 'getUploadUrl',
-      method: 'POST',
-      path: '/data/upload-url',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
       params: {
-        path: null,
         query: { type: 'object', properties: { job_id: { type: 'string', minLength: 1 } } },
         header: {
           type: 'object',
@@ -1548,12 +1473,8 @@ export const service: ServiceDefinition = {
     },
     'POST /data/download-url': {
       operationId: 'getDownloadUrl',
-      method: 'POST',
-      path: '/data/download-url',
       idempotent: true,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
+      params: {},
       body: {
         required: true,
         contentType: 'application/json',
@@ -1570,13 +1491,7 @@ export const service: ServiceDefinition = {
     },
     'GET /api-keys': {
       operationId: 'listApiKeys',
-      method: 'GET',
-      path: '/api-keys',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
-      body: null,
+      params: {},
       responses: {
         '200': {
           contentType: 'application/json',
@@ -1587,14 +1502,7 @@ export const service: ServiceDefinition = {
     },
     'POST /api-keys': {
       operationId: 'createApiKey',
-      method: 'POST',
-      path: '/api-keys',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
       params: {
-        path: null,
-        query: null,
         header: {
           type: 'object',
           properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
@@ -1616,21 +1524,13 @@ export const service: ServiceDefinition = {
     },
     'DELETE /api-keys/{key_id}': {
       operationId: 'revokeApiKey',
-      method: 'DELETE',
-      path: '/api-keys/{key_id}',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { key_id: { type: 'string', minLength: 1 } },
           required: ['key_id'],
         },
-        query: null,
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -1646,13 +1546,7 @@ export const service: ServiceDefinition = {
     },
     'GET /webhooks': {
       operationId: 'listWebhooks',
-      method: 'GET',
-      path: '/webhooks',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
-      body: null,
+      params: {},
       responses: {
         '200': {
           contentType: 'application/json',
@@ -1663,14 +1557,7 @@ export const service: ServiceDefinition = {
     },
     'POST /webhooks': {
       operationId: 'createWebhook',
-      method: 'POST',
-      path: '/webhooks',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
       params: {
-        path: null,
-        query: null,
         header: {
           type: 'object',
           properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
@@ -1692,13 +1579,7 @@ export const service: ServiceDefinition = {
     },
     'GET /webhooks/events': {
       operationId: 'getWebhookEvents',
-      method: 'GET',
-      path: '/webhooks/events',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
-      body: null,
+      params: {},
       responses: {
         '200': {
           contentType: 'application/json',
@@ -1715,21 +1596,13 @@ export const service: ServiceDefinition = {
     },
     'GET /webhooks/{webhook_id}': {
       operationId: 'getWebhook',
-      method: 'GET',
-      path: '/webhooks/{webhook_id}',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { webhook_id: { type: 'string', minLength: 1 } },
           required: ['webhook_id'],
         },
-        query: null,
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -1741,19 +1614,13 @@ export const service: ServiceDefinition = {
     },
     'PATCH /webhooks/{webhook_id}': {
       operationId: 'updateWebhook',
-      method: 'PATCH',
-      path: '/webhooks/{webhook_id}',
       idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { webhook_id: { type: 'string', minLength: 1 } },
           required: ['webhook_id'],
         },
-        query: null,
-        header: null,
       },
       body: {
         required: true,
@@ -1772,47 +1639,32 @@ export const service: ServiceDefinition = {
     },
     'DELETE /webhooks/{webhook_id}': {
       operationId: 'deleteWebhook',
-      method: 'DELETE',
-      path: '/webhooks/{webhook_id}',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { webhook_id: { type: 'string', minLength: 1 } },
           required: ['webhook_id'],
         },
-        query: null,
-        header: null,
       },
-      body: null,
       responses: {
-        '204': { contentType: null, schema: null },
+        '204': {},
         '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
         '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
       },
     },
     'POST /webhooks/{webhook_id}/regenerate-secret': {
       operationId: 'regenerateWebhookSecret',
-      method: 'POST',
-      path: '/webhooks/{webhook_id}/regenerate-secret',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { webhook_id: { type: 'string', minLength: 1 } },
           required: ['webhook_id'],
         },
-        query: null,
         header: {
           type: 'object',
           properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
         },
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -1828,24 +1680,17 @@ export const service: ServiceDefinition = {
     },
     'POST /webhooks/{webhook_id}/test': {
       operationId: 'testWebhook',
-      method: 'POST',
-      path: '/webhooks/{webhook_id}/test',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { webhook_id: { type: 'string', minLength: 1 } },
           required: ['webhook_id'],
         },
-        query: null,
         header: {
           type: 'object',
           properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
         },
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -1857,9 +1702,6 @@ export const service: ServiceDefinition = {
     },
     'GET /webhooks/{webhook_id}/deliveries': {
       operationId: 'getWebhookDeliveries',
-      method: 'GET',
-      path: '/webhooks/{webhook_id}/deliveries',
-      idempotent: true,
       pagination: {
         style: 'offset',
         items: 'data',
@@ -1867,7 +1709,6 @@ export const service: ServiceDefinition = {
         limitParam: 'limit',
         total: 'total',
       },
-      longRunning: null,
       params: {
         path: {
           type: 'object',
@@ -1881,9 +1722,7 @@ export const service: ServiceDefinition = {
             offset: { type: 'integer', minimum: 0 },
           },
         },
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',

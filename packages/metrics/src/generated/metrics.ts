@@ -1073,13 +1073,7 @@ export const service: ServiceDefinition = {
   operations: {
     'GET /api/v1/auth/status': {
       operationId: 'authStatus',
-      method: 'GET',
-      path: '/api/v1/auth/status',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
-      body: null,
+      params: {},
       responses: {
         '200': {
           contentType: 'application/json',
@@ -1090,18 +1084,13 @@ export const service: ServiceDefinition = {
     },
     'GET /api/v1/folders': {
       operationId: 'listFolders',
-      method: 'GET',
-      path: '/api/v1/folders',
-      idempotent: true,
       pagination: {
         style: 'cursor',
         items: 'folders',
         cursorParam: 'cursor',
         nextCursor: 'next_cursor',
       },
-      longRunning: null,
       params: {
-        path: null,
         query: {
           type: 'object',
           properties: {
@@ -1110,9 +1099,7 @@ export const service: ServiceDefinition = {
             cursor: { type: 'string' },
           },
         },
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -1130,12 +1117,7 @@ export const service: ServiceDefinition = {
     },
     'POST /api/v1/folders': {
       operationId: 'createFolder',
-      method: 'POST',
-      path: '/api/v1/folders',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
+      params: {},
       body: {
         required: true,
         contentType: 'application/json',
@@ -1156,21 +1138,13 @@ export const service: ServiceDefinition = {
     },
     'GET /api/v1/folders/{folder_id}': {
       operationId: 'getFolder',
-      method: 'GET',
-      path: '/api/v1/folders/{folder_id}',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { folder_id: { type: 'string', format: 'uuid' } },
           required: ['folder_id'],
         },
-        query: null,
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -1185,19 +1159,12 @@ export const service: ServiceDefinition = {
     },
     'PATCH /api/v1/folders/{folder_id}': {
       operationId: 'patchFolder',
-      method: 'PATCH',
-      path: '/api/v1/folders/{folder_id}',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { folder_id: { type: 'string', format: 'uuid' } },
           required: ['folder_id'],
         },
-        query: null,
-        header: null,
       },
       body: {
         required: true,
@@ -1219,19 +1186,12 @@ export const service: ServiceDefinition = {
     },
     'POST /api/v1/folders/{folder_id}/move': {
       operationId: 'moveFolder',
-      method: 'POST',
-      path: '/api/v1/folders/{folder_id}/move',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { folder_id: { type: 'string', format: 'uuid' } },
           required: ['folder_id'],
         },
-        query: null,
-        header: null,
       },
       body: {
         required: true,
@@ -1258,18 +1218,13 @@ export const service: ServiceDefinition = {
     },
     'GET /api/v1/experiments': {
       operationId: 'listExperiments',
-      method: 'GET',
-      path: '/api/v1/experiments',
-      idempotent: true,
       pagination: {
         style: 'cursor',
         items: 'experiments',
         cursorParam: 'cursor',
         nextCursor: 'next_cursor',
       },
-      longRunning: null,
       params: {
-        path: null,
         query: {
           type: 'object',
           properties: {
@@ -1280,9 +1235,7 @@ export const service: ServiceDefinition = {
             cursor: { type: 'string' },
           },
         },
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -1300,12 +1253,7 @@ export const service: ServiceDefinition = {
     },
     'POST /api/v1/experiments': {
       operationId: 'createExperiment',
-      method: 'POST',
-      path: '/api/v1/experiments',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
+      params: {},
       body: {
         required: true,
         contentType: 'application/json',
@@ -1326,21 +1274,13 @@ export const service: ServiceDefinition = {
     },
     'GET /api/v1/experiments/{experiment_id}': {
       operationId: 'getExperiment',
-      method: 'GET',
-      path: '/api/v1/experiments/{experiment_id}',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { experiment_id: { type: 'string', format: 'uuid' } },
           required: ['experiment_id'],
         },
-        query: null,
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -1355,19 +1295,12 @@ export const service: ServiceDefinition = {
     },
     'PATCH /api/v1/experiments/{experiment_id}/status': {
       operationId: 'updateExperimentStatus',
-      method: 'PATCH',
-      path: '/api/v1/experiments/{experiment_id}/status',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { experiment_id: { type: 'string', format: 'uuid' } },
           required: ['experiment_id'],
         },
-        query: null,
-        header: null,
       },
       body: {
         required: true,
@@ -1393,19 +1326,12 @@ export const service: ServiceDefinition = {
     },
     'POST /api/v1/experiments/{experiment_id}/move': {
       operationId: 'moveExperiment',
-      method: 'POST',
-      path: '/api/v1/experiments/{experiment_id}/move',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { experiment_id: { type: 'string', format: 'uuid' } },
           required: ['experiment_id'],
         },
-        query: null,
-        header: null,
       },
       body: {
         required: true,
@@ -1431,16 +1357,12 @@ export const service: ServiceDefinition = {
     },
     'GET /api/v1/experiments/{experiment_id}/metrics': {
       operationId: 'listMetrics',
-      method: 'GET',
-      path: '/api/v1/experiments/{experiment_id}/metrics',
-      idempotent: true,
       pagination: {
         style: 'cursor',
         items: 'metrics',
         cursorParam: 'cursor',
         nextCursor: 'next_cursor',
       },
-      longRunning: null,
       params: {
         path: {
           type: 'object',
@@ -1457,9 +1379,7 @@ export const service: ServiceDefinition = {
             cursor: { type: 'string' },
           },
         },
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -1477,11 +1397,6 @@ export const service: ServiceDefinition = {
     },
     'POST /api/v1/experiments/{experiment_id}/metrics/ingest': {
       operationId: 'ingestMetrics',
-      method: 'POST',
-      path: '/api/v1/experiments/{experiment_id}/metrics/ingest',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
@@ -1489,7 +1404,6 @@ export const service: ServiceDefinition = {
           required: ['experiment_id'],
         },
         query: { type: 'object', properties: { sync: { type: 'boolean' } } },
-        header: null,
       },
       body: {
         required: true,
@@ -1526,12 +1440,8 @@ export const service: ServiceDefinition = {
     },
     'POST /api/v1/metrics/compare': {
       operationId: 'compareMetrics',
-      method: 'POST',
-      path: '/api/v1/metrics/compare',
       idempotent: true,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
+      params: {},
       body: {
         required: true,
         contentType: 'application/json',
@@ -1566,21 +1476,14 @@ export const service: ServiceDefinition = {
     },
     'GET /api/v1/experiments/{experiment_id}/metric-catalog': {
       operationId: 'listMetricCatalog',
-      method: 'GET',
-      path: '/api/v1/experiments/{experiment_id}/metric-catalog',
-      idempotent: true,
       pagination: { style: 'none', items: 'metrics' },
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { experiment_id: { type: 'string', format: 'uuid' } },
           required: ['experiment_id'],
         },
-        query: null,
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -1600,11 +1503,6 @@ export const service: ServiceDefinition = {
     },
     'GET /api/v1/experiments/{experiment_id}/metric-catalog/{metric_name}/values': {
       operationId: 'inspectMetricCatalogValues',
-      method: 'GET',
-      path: '/api/v1/experiments/{experiment_id}/metric-catalog/{metric_name}/values',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
@@ -1619,9 +1517,7 @@ export const service: ServiceDefinition = {
           properties: { metadata_key: { type: 'string', minLength: 1 } },
           required: ['metadata_key'],
         },
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -1650,21 +1546,14 @@ export const service: ServiceDefinition = {
     },
     'GET /api/v1/experiments/{experiment_id}/ingestion-keys': {
       operationId: 'listIngestionKeys',
-      method: 'GET',
-      path: '/api/v1/experiments/{experiment_id}/ingestion-keys',
-      idempotent: true,
       pagination: { style: 'none', items: 'ingestion_keys' },
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { experiment_id: { type: 'string', format: 'uuid' } },
           required: ['experiment_id'],
         },
-        query: null,
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -1684,22 +1573,14 @@ export const service: ServiceDefinition = {
     },
     'POST /api/v1/experiments/{experiment_id}/ingestion-keys': {
       operationId: 'createIngestionKey',
-      method: 'POST',
-      path: '/api/v1/experiments/{experiment_id}/ingestion-keys',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { experiment_id: { type: 'string', format: 'uuid' } },
           required: ['experiment_id'],
         },
-        query: null,
-        header: null,
       },
       body: {
-        required: false,
         contentType: 'application/json',
         schema: {
           type: 'object',
@@ -1724,11 +1605,6 @@ export const service: ServiceDefinition = {
     },
     'DELETE /api/v1/experiments/{experiment_id}/ingestion-keys/{key_id}': {
       operationId: 'revokeIngestionKey',
-      method: 'DELETE',
-      path: '/api/v1/experiments/{experiment_id}/ingestion-keys/{key_id}',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
@@ -1738,27 +1614,20 @@ export const service: ServiceDefinition = {
           },
           required: ['experiment_id', 'key_id'],
         },
-        query: null,
-        header: null,
       },
-      body: null,
       responses: {
-        '204': { contentType: null, schema: null },
+        '204': {},
         '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
       },
     },
     'GET /api/v1/experiments/{experiment_id}/annotations': {
       operationId: 'listAnnotations',
-      method: 'GET',
-      path: '/api/v1/experiments/{experiment_id}/annotations',
-      idempotent: true,
       pagination: {
         style: 'cursor',
         items: 'annotations',
         cursorParam: 'cursor',
         nextCursor: 'next_cursor',
       },
-      longRunning: null,
       params: {
         path: {
           type: 'object',
@@ -1772,9 +1641,7 @@ export const service: ServiceDefinition = {
             cursor: { type: 'string' },
           },
         },
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -1792,19 +1659,12 @@ export const service: ServiceDefinition = {
     },
     'POST /api/v1/experiments/{experiment_id}/annotations': {
       operationId: 'createAnnotation',
-      method: 'POST',
-      path: '/api/v1/experiments/{experiment_id}/annotations',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { experiment_id: { type: 'string', format: 'uuid' } },
           required: ['experiment_id'],
         },
-        query: null,
-        header: null,
       },
       body: {
         required: true,

@@ -4972,26 +4972,15 @@ export const service: ServiceDefinition = {
   operations: {
     'GET /api/health': {
       operationId: 'health',
-      method: 'GET',
-      path: '/api/health',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
-      body: null,
+      params: {},
       responses: {
         '200': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Health' } },
       },
     },
     'POST /api/status/check': {
       operationId: 'checkAllStatus',
-      method: 'POST',
-      path: '/api/status/check',
       idempotent: true,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
-      body: null,
+      params: {},
       responses: {
         '200': {
           contentType: 'application/json',
@@ -5001,13 +4990,8 @@ export const service: ServiceDefinition = {
     },
     'GET /api/runs': {
       operationId: 'listRuns',
-      method: 'GET',
-      path: '/api/runs',
-      idempotent: true,
       pagination: { style: 'none', items: '.' },
-      longRunning: null,
-      params: { path: null, query: null, header: null },
-      body: null,
+      params: {},
       responses: {
         '200': {
           contentType: 'application/json',
@@ -5017,17 +5001,9 @@ export const service: ServiceDefinition = {
     },
     'GET /api/runs/{run_id}': {
       operationId: 'getRunDetail',
-      method: 'GET',
-      path: '/api/runs/{run_id}',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: { type: 'object', properties: { run_id: { type: 'string' } }, required: ['run_id'] },
-        query: null,
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -5045,12 +5021,7 @@ export const service: ServiceDefinition = {
     },
     'POST /api/runs/soft-delete': {
       operationId: 'softDeleteRuns',
-      method: 'POST',
-      path: '/api/runs/soft-delete',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
+      params: {},
       body: {
         required: true,
         contentType: 'application/json',
@@ -5073,13 +5044,7 @@ export const service: ServiceDefinition = {
     },
     'GET /api/recycle-bin': {
       operationId: 'listDeletedRuns',
-      method: 'GET',
-      path: '/api/recycle-bin',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
-      body: null,
+      params: {},
       responses: {
         '200': {
           contentType: 'application/json',
@@ -5089,12 +5054,7 @@ export const service: ServiceDefinition = {
     },
     'POST /api/recycle-bin/restore': {
       operationId: 'restoreRuns',
-      method: 'POST',
-      path: '/api/recycle-bin/restore',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
+      params: {},
       body: {
         required: true,
         contentType: 'application/json',
@@ -5113,12 +5073,7 @@ export const service: ServiceDefinition = {
     },
     'POST /api/recycle-bin/empty': {
       operationId: 'emptyRecycleBin',
-      method: 'POST',
-      path: '/api/recycle-bin/empty',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
+      params: {},
       body: {
         required: true,
         contentType: 'application/json',
@@ -5137,20 +5092,13 @@ export const service: ServiceDefinition = {
     },
     'GET /api/runs/{run_id}/metrics': {
       operationId: 'getMetrics',
-      method: 'GET',
-      path: '/api/runs/{run_id}/metrics',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: { type: 'object', properties: { run_id: { type: 'string' } }, required: ['run_id'] },
         query: {
           type: 'object',
           properties: { downsample: { type: 'integer', minimum: 100, maximum: 50000 } },
         },
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -5168,20 +5116,13 @@ export const service: ServiceDefinition = {
     },
     'GET /api/runs/{run_id}/metrics_step': {
       operationId: 'getMetricsStep',
-      method: 'GET',
-      path: '/api/runs/{run_id}/metrics_step',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: { type: 'object', properties: { run_id: { type: 'string' } }, required: ['run_id'] },
         query: {
           type: 'object',
           properties: { downsample: { type: 'integer', minimum: 100, maximum: 50000 } },
         },
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -5199,13 +5140,7 @@ export const service: ServiceDefinition = {
     },
     'GET /api/metrics/cache/stats': {
       operationId: 'getCacheStats',
-      method: 'GET',
-      path: '/api/metrics/cache/stats',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
-      body: null,
+      params: {},
       responses: {
         '200': {
           contentType: 'application/json',
@@ -5215,17 +5150,9 @@ export const service: ServiceDefinition = {
     },
     'GET /api/runs/{run_id}/progress': {
       operationId: 'getProgress',
-      method: 'GET',
-      path: '/api/runs/{run_id}/progress',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: { type: 'object', properties: { run_id: { type: 'string' } }, required: ['run_id'] },
-        query: null,
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -5239,13 +5166,7 @@ export const service: ServiceDefinition = {
     },
     'GET /api/config': {
       operationId: 'getConfig',
-      method: 'GET',
-      path: '/api/config',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
-      body: null,
+      params: {},
       responses: {
         '200': {
           contentType: 'application/json',
@@ -5255,12 +5176,7 @@ export const service: ServiceDefinition = {
     },
     'POST /api/config/user_root_dir': {
       operationId: 'setUserRoot',
-      method: 'POST',
-      path: '/api/config/user_root_dir',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
+      params: {},
       body: {
         required: true,
         contentType: 'application/json',
@@ -5283,23 +5199,12 @@ export const service: ServiceDefinition = {
     },
     'GET /api/config/ssh_connections': {
       operationId: 'getSavedSshConnections',
-      method: 'GET',
-      path: '/api/config/ssh_connections',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
-      body: null,
+      params: {},
       responses: { '200': { contentType: 'application/json', schema: { type: 'object' } } },
     },
     'POST /api/config/ssh_connections': {
       operationId: 'saveSshConnection',
-      method: 'POST',
-      path: '/api/config/ssh_connections',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
+      params: {},
       body: { required: true, contentType: 'application/json', schema: { type: 'object' } },
       responses: {
         '200': { contentType: 'application/json', schema: { type: 'object' } },
@@ -5311,17 +5216,9 @@ export const service: ServiceDefinition = {
     },
     'GET /api/config/ssh_connections/{key}/details': {
       operationId: 'getSshConnectionDetails',
-      method: 'GET',
-      path: '/api/config/ssh_connections/{key}/details',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: { type: 'object', properties: { key: { type: 'string' } }, required: ['key'] },
-        query: null,
-        header: null,
       },
-      body: null,
       responses: {
         '200': { contentType: 'application/json', schema: { type: 'object' } },
         '422': {
@@ -5332,17 +5229,9 @@ export const service: ServiceDefinition = {
     },
     'DELETE /api/config/ssh_connections/{key}': {
       operationId: 'deleteSshConnection',
-      method: 'DELETE',
-      path: '/api/config/ssh_connections/{key}',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: { type: 'object', properties: { key: { type: 'string' } }, required: ['key'] },
-        query: null,
-        header: null,
       },
-      body: null,
       responses: {
         '200': { contentType: 'application/json', schema: { type: 'object' } },
         '422': {
@@ -5353,12 +5242,7 @@ export const service: ServiceDefinition = {
     },
     'POST /api/experiments/tag': {
       operationId: 'tagExperiment',
-      method: 'POST',
-      path: '/api/experiments/tag',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
+      params: {},
       body: { required: true, contentType: 'application/json', schema: { type: 'object' } },
       responses: {
         '200': { contentType: 'application/json', schema: { type: 'object' } },
@@ -5374,13 +5258,7 @@ export const service: ServiceDefinition = {
     },
     'GET /api/experiments/search': {
       operationId: 'searchExperiments',
-      method: 'GET',
-      path: '/api/experiments/search',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
-        path: null,
         query: {
           type: 'object',
           properties: {
@@ -5390,9 +5268,7 @@ export const service: ServiceDefinition = {
             archived: { type: 'boolean' },
           },
         },
-        header: null,
       },
-      body: null,
       responses: {
         '200': { contentType: 'application/json', schema: { type: 'object' } },
         '422': {
@@ -5407,12 +5283,7 @@ export const service: ServiceDefinition = {
     },
     'DELETE /api/experiments/delete': {
       operationId: 'deleteExperiments',
-      method: 'DELETE',
-      path: '/api/experiments/delete',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
+      params: {},
       body: { required: true, contentType: 'application/json', schema: { type: 'object' } },
       responses: {
         '200': { contentType: 'application/json', schema: { type: 'object' } },
@@ -5428,17 +5299,9 @@ export const service: ServiceDefinition = {
     },
     'GET /api/export/{run_id}/csv': {
       operationId: 'exportCsv',
-      method: 'GET',
-      path: '/api/export/{run_id}/csv',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: { type: 'object', properties: { run_id: { type: 'string' } }, required: ['run_id'] },
-        query: null,
-        header: null,
       },
-      body: null,
       responses: {
         '200': { contentType: 'text/csv', schema: { type: 'string' } },
         '404': {
@@ -5457,17 +5320,10 @@ export const service: ServiceDefinition = {
     },
     'GET /api/export/{run_id}/report': {
       operationId: 'exportReport',
-      method: 'GET',
-      path: '/api/export/{run_id}/report',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: { type: 'object', properties: { run_id: { type: 'string' } }, required: ['run_id'] },
         query: { type: 'object', properties: { format: { type: 'string' } } },
-        header: null,
       },
-      body: null,
       responses: {
         '200': { contentType: 'text/markdown', schema: { type: 'string' } },
         '422': {
@@ -5482,17 +5338,9 @@ export const service: ServiceDefinition = {
     },
     'GET /api/environment/{run_id}': {
       operationId: 'getEnvironment',
-      method: 'GET',
-      path: '/api/environment/{run_id}',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: { type: 'object', properties: { run_id: { type: 'string' } }, required: ['run_id'] },
-        query: null,
-        header: null,
       },
-      body: null,
       responses: {
         '200': { contentType: 'application/json', schema: { type: 'object' } },
         '422': {
@@ -5503,13 +5351,7 @@ export const service: ServiceDefinition = {
     },
     'GET /api/projects': {
       operationId: 'listProjects',
-      method: 'GET',
-      path: '/api/projects',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
-      body: null,
+      params: {},
       responses: {
         '200': {
           contentType: 'application/json',
@@ -5519,21 +5361,13 @@ export const service: ServiceDefinition = {
     },
     'GET /api/projects/{project}/names': {
       operationId: 'listNames',
-      method: 'GET',
-      path: '/api/projects/{project}/names',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { project: { type: 'string' } },
           required: ['project'],
         },
-        query: null,
-        header: null,
       },
-      body: null,
       responses: {
         '200': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Names' } },
         '422': {
@@ -5544,21 +5378,13 @@ export const service: ServiceDefinition = {
     },
     'GET /api/projects/{project}/names/{name}/runs': {
       operationId: 'listRunsByName',
-      method: 'GET',
-      path: '/api/projects/{project}/names/{name}/runs',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { project: { type: 'string' }, name: { type: 'string' } },
           required: ['project', 'name'],
         },
-        query: null,
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -5572,13 +5398,7 @@ export const service: ServiceDefinition = {
     },
     'GET /api/gpu/telemetry': {
       operationId: 'gpuTelemetry',
-      method: 'GET',
-      path: '/api/gpu/telemetry',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
-      body: null,
+      params: {},
       responses: {
         '200': {
           contentType: 'application/json',
@@ -5588,34 +5408,17 @@ export const service: ServiceDefinition = {
     },
     'GET /api/system/monitor': {
       operationId: 'systemMonitor',
-      method: 'GET',
-      path: '/api/system/monitor',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
-      body: null,
+      params: {},
       responses: { '200': { contentType: 'application/json', schema: { type: 'object' } } },
     },
     'GET /api/system/temperatures': {
       operationId: 'systemTemperatures',
-      method: 'GET',
-      path: '/api/system/temperatures',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
-      body: null,
+      params: {},
       responses: { '200': { contentType: 'application/json', schema: { type: 'object' } } },
     },
     'POST /api/import/archive': {
       operationId: 'importArchive',
-      method: 'POST',
-      path: '/api/import/archive',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
+      params: {},
       body: {
         required: true,
         contentType: 'multipart/form-data',
@@ -5631,17 +5434,8 @@ export const service: ServiceDefinition = {
     },
     'GET /api/artifacts': {
       operationId: 'listArtifacts',
-      method: 'GET',
-      path: '/api/artifacts',
-      idempotent: true,
       pagination: { style: 'none', items: '.' },
-      longRunning: null,
-      params: {
-        path: null,
-        query: { type: 'object', properties: { type: { type: 'string' } } },
-        header: null,
-      },
-      body: null,
+      params: { query: { type: 'object', properties: { type: { type: 'string' } } } },
       responses: {
         '200': {
           contentType: 'application/json',
@@ -5655,11 +5449,6 @@ export const service: ServiceDefinition = {
     },
     'GET /api/artifacts/{artifact_name}/versions': {
       operationId: 'listArtifactVersions',
-      method: 'GET',
-      path: '/api/artifacts/{artifact_name}/versions',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
@@ -5667,9 +5456,7 @@ export const service: ServiceDefinition = {
           required: ['artifact_name'],
         },
         query: { type: 'object', properties: { type: { type: 'string' } } },
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -5687,11 +5474,6 @@ export const service: ServiceDefinition = {
     },
     'GET /api/artifacts/{artifact_name}/v{version}': {
       operationId: 'getArtifactDetail',
-      method: 'GET',
-      path: '/api/artifacts/{artifact_name}/v{version}',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
@@ -5699,9 +5481,7 @@ export const service: ServiceDefinition = {
           required: ['artifact_name', 'version'],
         },
         query: { type: 'object', properties: { type: { type: 'string' } } },
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -5719,11 +5499,6 @@ export const service: ServiceDefinition = {
     },
     'DELETE /api/artifacts/{artifact_name}/v{version}': {
       operationId: 'deleteArtifactVersion',
-      method: 'DELETE',
-      path: '/api/artifacts/{artifact_name}/v{version}',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
@@ -5734,9 +5509,7 @@ export const service: ServiceDefinition = {
           type: 'object',
           properties: { type: { type: 'string' }, permanent: { type: 'boolean' } },
         },
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -5754,11 +5527,6 @@ export const service: ServiceDefinition = {
     },
     'GET /api/artifacts/{artifact_name}/v{version}/files': {
       operationId: 'listArtifactFiles',
-      method: 'GET',
-      path: '/api/artifacts/{artifact_name}/v{version}/files',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
@@ -5766,9 +5534,7 @@ export const service: ServiceDefinition = {
           required: ['artifact_name', 'version'],
         },
         query: { type: 'object', properties: { type: { type: 'string' } } },
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -5786,11 +5552,6 @@ export const service: ServiceDefinition = {
     },
     'GET /api/artifacts/{artifact_name}/v{version}/lineage': {
       operationId: 'getArtifactLineage',
-      method: 'GET',
-      path: '/api/artifacts/{artifact_name}/v{version}/lineage',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
@@ -5801,9 +5562,7 @@ export const service: ServiceDefinition = {
           type: 'object',
           properties: { type: { type: 'string' }, max_depth: { type: 'integer' } },
         },
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -5821,13 +5580,7 @@ export const service: ServiceDefinition = {
     },
     'GET /api/artifacts/stats': {
       operationId: 'getArtifactsStats',
-      method: 'GET',
-      path: '/api/artifacts/stats',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
-      body: null,
+      params: {},
       responses: {
         '200': {
           contentType: 'application/json',
@@ -5837,17 +5590,9 @@ export const service: ServiceDefinition = {
     },
     'GET /api/runs/{run_id}/artifacts': {
       operationId: 'getRunArtifacts',
-      method: 'GET',
-      path: '/api/runs/{run_id}/artifacts',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: { type: 'object', properties: { run_id: { type: 'string' } }, required: ['run_id'] },
-        query: null,
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -5865,20 +5610,13 @@ export const service: ServiceDefinition = {
     },
     'GET /api/artifacts/{name}/training-metrics': {
       operationId: 'getArtifactTrainingMetrics',
-      method: 'GET',
-      path: '/api/artifacts/{name}/training-metrics',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
         query: {
           type: 'object',
           properties: { version: { type: 'integer' }, type: { type: 'string' } },
         },
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -5892,20 +5630,13 @@ export const service: ServiceDefinition = {
     },
     'GET /api/artifacts/{name}/performance-history': {
       operationId: 'getArtifactPerformanceHistory',
-      method: 'GET',
-      path: '/api/artifacts/{name}/performance-history',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
         query: {
           type: 'object',
           properties: { type: { type: 'string' }, metric_name: { type: 'string' } },
         },
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -5919,19 +5650,12 @@ export const service: ServiceDefinition = {
     },
     'POST /api/artifacts/{name}/v{version}/promote': {
       operationId: 'promoteModel',
-      method: 'POST',
-      path: '/api/artifacts/{name}/v{version}/promote',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { name: { type: 'string' }, version: { type: 'integer' } },
           required: ['name', 'version'],
         },
-        query: null,
-        header: null,
       },
       body: {
         required: true,
@@ -5948,19 +5672,12 @@ export const service: ServiceDefinition = {
     },
     'POST /api/artifacts/{name}/v{version}/evaluate': {
       operationId: 'evaluateModel',
-      method: 'POST',
-      path: '/api/artifacts/{name}/v{version}/evaluate',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { name: { type: 'string' }, version: { type: 'integer' } },
           required: ['name', 'version'],
         },
-        query: null,
-        header: null,
       },
       body: {
         required: true,
@@ -5977,17 +5694,10 @@ export const service: ServiceDefinition = {
     },
     'GET /api/artifacts/{name}/evaluations': {
       operationId: 'getModelEvaluations',
-      method: 'GET',
-      path: '/api/artifacts/{name}/evaluations',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
         query: { type: 'object', properties: { version: { type: 'integer' } } },
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -6001,21 +5711,13 @@ export const service: ServiceDefinition = {
     },
     'GET /api/config/column-widths': {
       operationId: 'getColumnWidths',
-      method: 'GET',
-      path: '/api/config/column-widths',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
-        path: null,
         query: {
           type: 'object',
           properties: { table: { type: 'string' }, size: { type: 'string' } },
           required: ['table', 'size'],
         },
-        header: null,
       },
-      body: null,
       responses: {
         '200': { contentType: 'application/json', schema: { type: 'object' } },
         '422': {
@@ -6026,12 +5728,7 @@ export const service: ServiceDefinition = {
     },
     'POST /api/config/column-widths': {
       operationId: 'saveColumnWidths',
-      method: 'POST',
-      path: '/api/config/column-widths',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
+      params: {},
       body: {
         required: true,
         contentType: 'application/json',
@@ -6047,21 +5744,13 @@ export const service: ServiceDefinition = {
     },
     'DELETE /api/config/column-widths': {
       operationId: 'resetColumnWidths',
-      method: 'DELETE',
-      path: '/api/config/column-widths',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
-        path: null,
         query: {
           type: 'object',
           properties: { table: { type: 'string' }, size: { type: 'string' } },
           required: ['table'],
         },
-        header: null,
       },
-      body: null,
       responses: {
         '200': { contentType: 'application/json', schema: { type: 'object' } },
         '422': {
@@ -6072,21 +5761,13 @@ export const service: ServiceDefinition = {
     },
     'POST /api/config/column-widths/reset': {
       operationId: 'resetColumnWidthPreferences',
-      method: 'POST',
-      path: '/api/config/column-widths/reset',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
       params: {
-        path: null,
         query: {
           type: 'object',
           properties: { table: { type: 'string' }, size: { type: 'string' } },
           required: ['table'],
         },
-        header: null,
       },
-      body: null,
       responses: {
         '200': { contentType: 'application/json', schema: { type: 'object' } },
         '422': {
@@ -6097,23 +5778,12 @@ export const service: ServiceDefinition = {
     },
     'GET /api/config/dismissed-alerts': {
       operationId: 'getDismissedAlerts',
-      method: 'GET',
-      path: '/api/config/dismissed-alerts',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
-      body: null,
+      params: {},
       responses: { '200': { contentType: 'application/json', schema: { type: 'object' } } },
     },
     'POST /api/config/dismissed-alerts/dismiss': {
       operationId: 'dismissAlert',
-      method: 'POST',
-      path: '/api/config/dismissed-alerts/dismiss',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
+      params: {},
       body: {
         required: true,
         contentType: 'application/json',
@@ -6131,12 +5801,7 @@ export const service: ServiceDefinition = {
     },
     'POST /api/config/dismissed-alerts/undismiss': {
       operationId: 'undismissAlert',
-      method: 'POST',
-      path: '/api/config/dismissed-alerts/undismiss',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
+      params: {},
       body: {
         required: true,
         contentType: 'application/json',
@@ -6154,23 +5819,12 @@ export const service: ServiceDefinition = {
     },
     'POST /api/config/dismissed-alerts/clear': {
       operationId: 'clearDismissedAlerts',
-      method: 'POST',
-      path: '/api/config/dismissed-alerts/clear',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
-      body: null,
+      params: {},
       responses: { '200': { contentType: 'application/json', schema: { type: 'object' } } },
     },
     'POST /api/remote/connect': {
       operationId: 'connectRemote',
-      method: 'POST',
-      path: '/api/remote/connect',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
+      params: {},
       body: {
         required: true,
         contentType: 'application/json',
@@ -6197,13 +5851,7 @@ export const service: ServiceDefinition = {
     },
     'GET /api/remote/sessions': {
       operationId: 'listSessions',
-      method: 'GET',
-      path: '/api/remote/sessions',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
-      body: null,
+      params: {},
       responses: {
         '200': {
           contentType: 'application/json',
@@ -6213,12 +5861,7 @@ export const service: ServiceDefinition = {
     },
     'POST /api/remote/disconnect': {
       operationId: 'disconnectRemote',
-      method: 'POST',
-      path: '/api/remote/disconnect',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
+      params: {},
       body: {
         required: true,
         contentType: 'application/json',
@@ -6241,12 +5884,7 @@ export const service: ServiceDefinition = {
     },
     'POST /api/remote/viewer/start': {
       operationId: 'startRemoteViewer',
-      method: 'POST',
-      path: '/api/remote/viewer/start',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
+      params: {},
       body: {
         required: true,
         contentType: 'application/json',
@@ -6273,12 +5911,8 @@ export const service: ServiceDefinition = {
     },
     'POST /api/remote/viewer/stop': {
       operationId: 'stopRemoteViewer',
-      method: 'POST',
-      path: '/api/remote/viewer/stop',
       idempotent: true,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
+      params: {},
       body: {
         required: true,
         contentType: 'application/json',
@@ -6303,13 +5937,7 @@ export const service: ServiceDefinition = {
     },
     'GET /api/remote/viewer/sessions': {
       operationId: 'listRemoteViewerSessions',
-      method: 'GET',
-      path: '/api/remote/viewer/sessions',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
-      body: null,
+      params: {},
       responses: {
         '200': {
           contentType: 'application/json',
@@ -6319,21 +5947,13 @@ export const service: ServiceDefinition = {
     },
     'GET /api/remote/viewer/status/{session_id}': {
       operationId: 'getViewerSessionStatus',
-      method: 'GET',
-      path: '/api/remote/viewer/status/{session_id}',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { session_id: { type: 'string' } },
           required: ['session_id'],
         },
-        query: null,
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -6351,21 +5971,13 @@ export const service: ServiceDefinition = {
     },
     'GET /api/remote/conda-envs': {
       operationId: 'listCondaEnvs',
-      method: 'GET',
-      path: '/api/remote/conda-envs',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
-        path: null,
         query: {
           type: 'object',
           properties: { connection_id: { type: 'string' } },
           required: ['connection_id'],
         },
-        header: null,
       },
-      body: null,
       responses: {
         '200': { contentType: 'application/json', schema: { type: 'object' } },
         '422': {
@@ -6376,21 +5988,13 @@ export const service: ServiceDefinition = {
     },
     'GET /api/remote/config': {
       operationId: 'getRemoteConfig',
-      method: 'GET',
-      path: '/api/remote/config',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
-        path: null,
         query: {
           type: 'object',
           properties: { connection_id: { type: 'string' }, conda_env: { type: 'string' } },
           required: ['connection_id'],
         },
-        header: null,
       },
-      body: null,
       responses: {
         '200': { contentType: 'application/json', schema: { type: 'object' } },
         '422': {
@@ -6401,21 +6005,13 @@ export const service: ServiceDefinition = {
     },
     'GET /api/remote/fs/list': {
       operationId: 'listRemoteDirectory',
-      method: 'GET',
-      path: '/api/remote/fs/list',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
-        path: null,
         query: {
           type: 'object',
           properties: { connection_id: { type: 'string' }, path: { type: 'string' } },
           required: ['connection_id'],
         },
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -6433,21 +6029,13 @@ export const service: ServiceDefinition = {
     },
     'GET /api/remote/fs/exists': {
       operationId: 'checkRemotePathExists',
-      method: 'GET',
-      path: '/api/remote/fs/exists',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
-        path: null,
         query: {
           type: 'object',
           properties: { connection_id: { type: 'string' }, path: { type: 'string' } },
           required: ['connection_id', 'path'],
         },
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -6465,13 +6053,7 @@ export const service: ServiceDefinition = {
     },
     'GET /api/remote/status': {
       operationId: 'getRemoteStatus',
-      method: 'GET',
-      path: '/api/remote/status',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
-      body: null,
+      params: {},
       responses: {
         '200': {
           contentType: 'application/json',
@@ -6481,23 +6063,12 @@ export const service: ServiceDefinition = {
     },
     'GET /api/remote/connections/saved': {
       operationId: 'getSavedConnections',
-      method: 'GET',
-      path: '/api/remote/connections/saved',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
-      body: null,
+      params: {},
       responses: { '200': { contentType: 'application/json', schema: { type: 'object' } } },
     },
     'POST /api/remote/connections/saved': {
       operationId: 'saveConnectionConfig',
-      method: 'POST',
-      path: '/api/remote/connections/saved',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
+      params: {},
       body: {
         required: true,
         contentType: 'application/json',
@@ -6513,9 +6084,6 @@ export const service: ServiceDefinition = {
     },
     'GET /api/v2/experiments': {
       operationId: 'listExperimentsV2',
-      method: 'GET',
-      path: '/api/v2/experiments',
-      idempotent: true,
       pagination: {
         style: 'page',
         items: 'experiments',
@@ -6523,9 +6091,7 @@ export const service: ServiceDefinition = {
         perPageParam: 'per_page',
         hasNext: 'has_next',
       },
-      longRunning: null,
       params: {
-        path: null,
         query: {
           type: 'object',
           properties: {
@@ -6545,9 +6111,7 @@ export const service: ServiceDefinition = {
             order_desc: { type: 'boolean' },
           },
         },
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -6561,17 +6125,9 @@ export const service: ServiceDefinition = {
     },
     'GET /api/v2/experiments/{exp_id}': {
       operationId: 'getExperimentV2',
-      method: 'GET',
-      path: '/api/v2/experiments/{exp_id}',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: { type: 'object', properties: { exp_id: { type: 'string' } }, required: ['exp_id'] },
-        query: null,
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -6589,11 +6145,6 @@ export const service: ServiceDefinition = {
     },
     'GET /api/v2/experiments/{exp_id}/metrics/fast': {
       operationId: 'getMetricsFastV2',
-      method: 'GET',
-      path: '/api/v2/experiments/{exp_id}/metrics/fast',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: { type: 'object', properties: { exp_id: { type: 'string' } }, required: ['exp_id'] },
         query: {
@@ -6604,9 +6155,7 @@ export const service: ServiceDefinition = {
             downsample: { type: 'integer' },
           },
         },
-        header: null,
       },
-      body: null,
       responses: {
         '200': { contentType: 'application/json', schema: { type: 'object' } },
         '422': {
@@ -6617,12 +6166,7 @@ export const service: ServiceDefinition = {
     },
     'POST /api/v2/experiments/batch-delete': {
       operationId: 'batchDeleteExperimentsV2',
-      method: 'POST',
-      path: '/api/v2/experiments/batch-delete',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
+      params: {},
       body: { required: true, contentType: 'application/json', schema: { type: 'object' } },
       responses: {
         '200': { contentType: 'application/json', schema: { type: 'object' } },
@@ -6634,28 +6178,12 @@ export const service: ServiceDefinition = {
     },
     'GET /api/v2/analytics/overview': {
       operationId: 'getAnalyticsOverview',
-      method: 'GET',
-      path: '/api/v2/analytics/overview',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
-      body: null,
+      params: {},
       responses: { '200': { contentType: 'application/json', schema: { type: 'object' } } },
     },
     'GET /api/v2/analytics/projects': {
       operationId: 'getProjectAnalytics',
-      method: 'GET',
-      path: '/api/v2/analytics/projects',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
-      params: {
-        path: null,
-        query: { type: 'object', properties: { days: { type: 'integer' } } },
-        header: null,
-      },
-      body: null,
+      params: { query: { type: 'object', properties: { days: { type: 'integer' } } } },
       responses: {
         '200': { contentType: 'application/json', schema: { type: 'object' } },
         '422': {
@@ -6666,13 +6194,7 @@ export const service: ServiceDefinition = {
     },
     'GET /api/v2/analytics/performance-trends': {
       operationId: 'getPerformanceTrends',
-      method: 'GET',
-      path: '/api/v2/analytics/performance-trends',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
-        path: null,
         query: {
           type: 'object',
           properties: {
@@ -6682,9 +6204,7 @@ export const service: ServiceDefinition = {
           },
           required: ['metric_name'],
         },
-        header: null,
       },
-      body: null,
       responses: {
         '200': { contentType: 'application/json', schema: { type: 'object' } },
         '422': {
@@ -6695,13 +6215,7 @@ export const service: ServiceDefinition = {
     },
     'GET /api/v2/analytics/health': {
       operationId: 'getSystemHealth',
-      method: 'GET',
-      path: '/api/v2/analytics/health',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
-      body: null,
+      params: {},
       responses: { '200': { contentType: 'application/json', schema: { type: 'object' } } },
     },
   },

@@ -1,4 +1,4 @@
-import { seededRandom } from '@trainwire/core';
+import { seededRandom, splitOperationKey } from '@trainwire/core';
 import { HttpResponse, http } from 'msw';
 import { type components, service } from '../generated/runicorn.js';
 import {
@@ -204,10 +204,12 @@ export function createRunicornMock(options: RunicornMockOptions = {}) {
 
   // Every route the viewer serves, to tell a wrong method (405) from an unknown path (404).
   const basePath = new URL(base).pathname.replace(/\/+$/, '');
-  const routes = Object.values(service.operations).map((operation) => ({
-    method: operation.method,
-    pattern: new RegExp(`^${operation.path.replace(/\{[^}]+\}/g, '[^/]+')}$`),
-  }));
+  const routes = Object.keys(service.operations)
+    .map(splitOperationKey)
+    .map(({ method, path }) => ({
+      method,
+      pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+    }));
 
   const handlers = [
     http.all(`${base}/*`, ({ request }) => {

@@ -1,4 +1,4 @@
-import type { JsonSchema, OperationDefinition, ServiceDefinition } from '@trainwire/core';
+import { type JsonSchema, type OperationDefinition, type ServiceDefinition, splitOperationKey } from '@trainwire/core';
 
 /**
  * The service with every path segment that mixes text and a parameter (Runicorn's `v{version}`)
@@ -9,7 +9,8 @@ export function withWholeSegmentParams(service: ServiceDefinition): ServiceDefin
   const operations: Record<string, OperationDefinition> = {};
   for (const [key, operation] of Object.entries(service.operations)) {
     const properties: Record<string, JsonSchema> = { ...(operation.params.path?.properties ?? {}) };
-    const path = operation.path
+    const { method, path: template } = splitOperationKey(key);
+    const path = template
       .split('/')
       .map((segment) => {
         const mixed = /^([^{}]+)\{([^{}]+)\}$/.exec(segment);
@@ -21,7 +22,7 @@ export function withWholeSegmentParams(service: ServiceDefinition): ServiceDefin
       })
       .join('/');
     const params = operation.params.path ? { ...operation.params, path: { ...operation.params.path, properties } } : operation.params;
-    operations[key] = { ...operation, path, params };
+    operations[`${method} ${path}`] = { ...operation, params };
   }
   return { ...service, operations };
 }

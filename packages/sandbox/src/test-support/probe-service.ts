@@ -8,8 +8,6 @@ const NO_PARAMS = { path: null, query: null, header: null };
 function operation(method: 'GET' | 'POST', path: string, extra: Partial<ServiceDefinition['operations'][string]> = {}) {
   return {
     operationId: extra.operationId ?? `${method.toLowerCase()}${path.replace(/\W+(\w)/g, (_, letter: string) => letter.toUpperCase())}`,
-    method,
-    path,
     idempotent: method === 'GET',
     pagination: null,
     longRunning: null,

@@ -931,12 +931,7 @@ export const service: ServiceDefinition = {
   operations: {
     'POST /v1/training_clients': {
       operationId: 'createTrainingClient',
-      method: 'POST',
-      path: '/v1/training_clients',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
+      params: {},
       body: {
         required: true,
         contentType: 'application/json',
@@ -967,13 +962,8 @@ export const service: ServiceDefinition = {
     },
     'GET /v1/training_clients': {
       operationId: 'listTrainingClients',
-      method: 'GET',
-      path: '/v1/training_clients',
-      idempotent: true,
       pagination: { style: 'none', items: '.' },
-      longRunning: null,
       params: {
-        path: null,
         query: {
           type: 'object',
           properties: {
@@ -981,9 +971,7 @@ export const service: ServiceDefinition = {
             limit: { type: 'integer', minimum: 1, maximum: 1000 },
           },
         },
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -1001,21 +989,13 @@ export const service: ServiceDefinition = {
     },
     'GET /v1/training_clients/{training_client_id}': {
       operationId: 'getTrainingClient',
-      method: 'GET',
-      path: '/v1/training_clients/{training_client_id}',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { training_client_id: { type: 'string', minLength: 1 } },
           required: ['training_client_id'],
         },
-        query: null,
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -1033,23 +1013,15 @@ export const service: ServiceDefinition = {
     },
     'DELETE /v1/training_clients/{training_client_id}': {
       operationId: 'deleteTrainingClient',
-      method: 'DELETE',
-      path: '/v1/training_clients/{training_client_id}',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { training_client_id: { type: 'string', minLength: 1 } },
           required: ['training_client_id'],
         },
-        query: null,
-        header: null,
       },
-      body: null,
       responses: {
-        '204': { contentType: null, schema: null },
+        '204': {},
         '401': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/ErrorEnvelope' },
@@ -1062,10 +1034,6 @@ export const service: ServiceDefinition = {
     },
     'POST /v1/training_clients/{training_client_id}/forward_backward': {
       operationId: 'forwardBackward',
-      method: 'POST',
-      path: '/v1/training_clients/{training_client_id}/forward_backward',
-      idempotent: false,
-      pagination: null,
       longRunning: { id: 'future_id', poll: 'getFuture', protocol: 'poll' },
       params: {
         path: {
@@ -1073,8 +1041,6 @@ export const service: ServiceDefinition = {
           properties: { training_client_id: { type: 'string', minLength: 1 } },
           required: ['training_client_id'],
         },
-        query: null,
-        header: null,
       },
       body: {
         required: true,
@@ -1110,10 +1076,6 @@ export const service: ServiceDefinition = {
     },
     'POST /v1/training_clients/{training_client_id}/optim_step': {
       operationId: 'optimStep',
-      method: 'POST',
-      path: '/v1/training_clients/{training_client_id}/optim_step',
-      idempotent: false,
-      pagination: null,
       longRunning: { id: 'future_id', poll: 'getFuture', protocol: 'poll' },
       params: {
         path: {
@@ -1121,8 +1083,6 @@ export const service: ServiceDefinition = {
           properties: { training_client_id: { type: 'string', minLength: 1 } },
           required: ['training_client_id'],
         },
-        query: null,
-        header: null,
       },
       body: {
         required: true,
@@ -1154,19 +1114,12 @@ export const service: ServiceDefinition = {
     },
     'POST /v1/training_clients/{training_client_id}/sample': {
       operationId: 'sample',
-      method: 'POST',
-      path: '/v1/training_clients/{training_client_id}/sample',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { training_client_id: { type: 'string', minLength: 1 } },
           required: ['training_client_id'],
         },
-        query: null,
-        header: null,
       },
       body: {
         required: true,
@@ -1194,19 +1147,12 @@ export const service: ServiceDefinition = {
     },
     'POST /v1/training_clients/{training_client_id}/save_state': {
       operationId: 'saveState',
-      method: 'POST',
-      path: '/v1/training_clients/{training_client_id}/save_state',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { training_client_id: { type: 'string', minLength: 1 } },
           required: ['training_client_id'],
         },
-        query: null,
-        header: null,
       },
       body: {
         required: true,
@@ -1230,19 +1176,12 @@ export const service: ServiceDefinition = {
     },
     'POST /v1/training_clients/{training_client_id}/load_state': {
       operationId: 'loadState',
-      method: 'POST',
-      path: '/v1/training_clients/{training_client_id}/load_state',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { training_client_id: { type: 'string', minLength: 1 } },
           required: ['training_client_id'],
         },
-        query: null,
-        header: null,
       },
       body: {
         required: true,
@@ -1266,21 +1205,13 @@ export const service: ServiceDefinition = {
     },
     'GET /v1/futures/{future_id}': {
       operationId: 'getFuture',
-      method: 'GET',
-      path: '/v1/futures/{future_id}',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { future_id: { type: 'string', minLength: 1 } },
           required: ['future_id'],
         },
-        query: null,
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -1298,21 +1229,13 @@ export const service: ServiceDefinition = {
     },
     'GET /v1/futures/{future_id}/result': {
       operationId: 'getFutureResult',
-      method: 'GET',
-      path: '/v1/futures/{future_id}/result',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { future_id: { type: 'string', minLength: 1 } },
           required: ['future_id'],
         },
-        query: null,
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -1330,21 +1253,14 @@ export const service: ServiceDefinition = {
     },
     'POST /v1/futures/{future_id}/cancel': {
       operationId: 'cancelFuture',
-      method: 'POST',
-      path: '/v1/futures/{future_id}/cancel',
       idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { future_id: { type: 'string', minLength: 1 } },
           required: ['future_id'],
         },
-        query: null,
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -1366,9 +1282,6 @@ export const service: ServiceDefinition = {
     },
     'GET /v1/audit_logs': {
       operationId: 'getAuditLogs',
-      method: 'GET',
-      path: '/v1/audit_logs',
-      idempotent: true,
       pagination: {
         style: 'offset',
         items: '.',
@@ -1376,9 +1289,7 @@ export const service: ServiceDefinition = {
         limitParam: 'limit',
         total: null,
       },
-      longRunning: null,
       params: {
-        path: null,
         query: {
           type: 'object',
           properties: {
@@ -1390,9 +1301,7 @@ export const service: ServiceDefinition = {
             offset: { type: 'integer', minimum: 0 },
           },
         },
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -1410,21 +1319,13 @@ export const service: ServiceDefinition = {
     },
     'GET /v1/artifacts/{artifact_id}/content': {
       operationId: 'pullArtifact',
-      method: 'GET',
-      path: '/v1/artifacts/{artifact_id}/content',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { artifact_id: { type: 'string', minLength: 1 } },
           required: ['artifact_id'],
         },
-        query: null,
-        header: null,
       },
-      body: null,
       responses: {
         '200': { contentType: 'application/octet-stream', schema: { type: 'string' } },
         '401': {

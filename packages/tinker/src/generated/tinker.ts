@@ -1734,9 +1734,6 @@ export const service: ServiceDefinition = {
   operations: {
     'GET /api/v1/training_runs': {
       operationId: 'listTrainingRuns',
-      method: 'GET',
-      path: '/api/v1/training_runs',
-      idempotent: true,
       pagination: {
         style: 'offset',
         items: 'training_runs',
@@ -1744,9 +1741,7 @@ export const service: ServiceDefinition = {
         limitParam: 'limit',
         total: 'cursor.total_count',
       },
-      longRunning: null,
       params: {
-        path: null,
         query: {
           type: 'object',
           properties: {
@@ -1756,9 +1751,7 @@ export const service: ServiceDefinition = {
             project_id: { type: 'string', minLength: 1 },
           },
         },
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -1776,11 +1769,6 @@ export const service: ServiceDefinition = {
     },
     'GET /api/v1/training_runs/{training_run_id}': {
       operationId: 'getTrainingRun',
-      method: 'GET',
-      path: '/api/v1/training_runs/{training_run_id}',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
@@ -1791,9 +1779,7 @@ export const service: ServiceDefinition = {
           type: 'object',
           properties: { access_scope: { type: 'string', enum: ['owned', 'accessible'] } },
         },
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -1811,21 +1797,14 @@ export const service: ServiceDefinition = {
     },
     'GET /api/v1/training_runs/{training_run_id}/checkpoints': {
       operationId: 'listCheckpoints',
-      method: 'GET',
-      path: '/api/v1/training_runs/{training_run_id}/checkpoints',
-      idempotent: true,
       pagination: { style: 'none', items: 'checkpoints' },
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { training_run_id: { type: 'string', minLength: 1 } },
           required: ['training_run_id'],
         },
-        query: null,
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -1843,9 +1822,6 @@ export const service: ServiceDefinition = {
     },
     'GET /api/v1/checkpoints': {
       operationId: 'listUserCheckpoints',
-      method: 'GET',
-      path: '/api/v1/checkpoints',
-      idempotent: true,
       pagination: {
         style: 'offset',
         items: 'checkpoints',
@@ -1853,9 +1829,7 @@ export const service: ServiceDefinition = {
         limitParam: 'limit',
         total: 'cursor.total_count',
       },
-      longRunning: null,
       params: {
-        path: null,
         query: {
           type: 'object',
           properties: {
@@ -1863,9 +1837,7 @@ export const service: ServiceDefinition = {
             offset: { type: 'integer', minimum: 0 },
           },
         },
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -1879,11 +1851,6 @@ export const service: ServiceDefinition = {
     },
     'DELETE /api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}': {
       operationId: 'deleteCheckpoint',
-      method: 'DELETE',
-      path: '/api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
@@ -1894,12 +1861,9 @@ export const service: ServiceDefinition = {
           },
           required: ['training_run_id', 'checkpoint_kind', 'checkpoint_name'],
         },
-        query: null,
-        header: null,
       },
-      body: null,
       responses: {
-        '204': { contentType: null, schema: null },
+        '204': {},
         '401': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/ErrorResponse' },
@@ -1912,11 +1876,6 @@ export const service: ServiceDefinition = {
     },
     'GET /api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}/archive': {
       operationId: 'getCheckpointArchiveUrl',
-      method: 'GET',
-      path: '/api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}/archive',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
@@ -1927,16 +1886,13 @@ export const service: ServiceDefinition = {
           },
           required: ['training_run_id', 'checkpoint_kind', 'checkpoint_name'],
         },
-        query: null,
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/CheckpointArchiveUrlResponse' },
         },
-        '302': { contentType: null, schema: null },
+        '302': {},
         '401': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/ErrorResponse' },
@@ -1953,11 +1909,6 @@ export const service: ServiceDefinition = {
     },
     'POST /api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}/publish': {
       operationId: 'publishCheckpoint',
-      method: 'POST',
-      path: '/api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}/publish',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
@@ -1968,12 +1919,9 @@ export const service: ServiceDefinition = {
           },
           required: ['training_run_id', 'checkpoint_kind', 'checkpoint_name'],
         },
-        query: null,
-        header: null,
       },
-      body: null,
       responses: {
-        '204': { contentType: null, schema: null },
+        '204': {},
         '400': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/ErrorResponse' },
@@ -1994,11 +1942,6 @@ export const service: ServiceDefinition = {
     },
     'DELETE /api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}/publish': {
       operationId: 'unpublishCheckpoint',
-      method: 'DELETE',
-      path: '/api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}/publish',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
@@ -2009,12 +1952,9 @@ export const service: ServiceDefinition = {
           },
           required: ['training_run_id', 'checkpoint_kind', 'checkpoint_name'],
         },
-        query: null,
-        header: null,
       },
-      body: null,
       responses: {
-        '204': { contentType: null, schema: null },
+        '204': {},
         '400': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/ErrorResponse' },
@@ -2035,11 +1975,6 @@ export const service: ServiceDefinition = {
     },
     'PUT /api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}/ttl': {
       operationId: 'setCheckpointTtl',
-      method: 'PUT',
-      path: '/api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}/ttl',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
@@ -2050,8 +1985,6 @@ export const service: ServiceDefinition = {
           },
           required: ['training_run_id', 'checkpoint_kind', 'checkpoint_name'],
         },
-        query: null,
-        header: null,
       },
       body: {
         required: true,
@@ -2064,7 +1997,7 @@ export const service: ServiceDefinition = {
         },
       },
       responses: {
-        '204': { contentType: null, schema: null },
+        '204': {},
         '400': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/ErrorResponse' },
@@ -2081,12 +2014,8 @@ export const service: ServiceDefinition = {
     },
     'POST /api/v1/weights_info': {
       operationId: 'getWeightsInfo',
-      method: 'POST',
-      path: '/api/v1/weights_info',
       idempotent: true,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
+      params: {},
       body: {
         required: true,
         contentType: 'application/json',
@@ -2118,13 +2047,7 @@ export const service: ServiceDefinition = {
     },
     'GET /api/v1/audit': {
       operationId: 'getAuditLog',
-      method: 'GET',
-      path: '/api/v1/audit',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
-        path: null,
         query: {
           type: 'object',
           properties: {
@@ -2132,9 +2055,7 @@ export const service: ServiceDefinition = {
             day: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', format: 'date' },
           },
         },
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -2156,9 +2077,6 @@ export const service: ServiceDefinition = {
     },
     'GET /api/v1/sessions': {
       operationId: 'listSessions',
-      method: 'GET',
-      path: '/api/v1/sessions',
-      idempotent: true,
       pagination: {
         style: 'offset',
         items: 'sessions',
@@ -2166,9 +2084,7 @@ export const service: ServiceDefinition = {
         limitParam: 'limit',
         total: null,
       },
-      longRunning: null,
       params: {
-        path: null,
         query: {
           type: 'object',
           properties: {
@@ -2177,9 +2093,7 @@ export const service: ServiceDefinition = {
             access_scope: { type: 'string', enum: ['owned', 'accessible'] },
           },
         },
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -2193,11 +2107,6 @@ export const service: ServiceDefinition = {
     },
     'GET /api/v1/sessions/{session_id}': {
       operationId: 'getSession',
-      method: 'GET',
-      path: '/api/v1/sessions/{session_id}',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
@@ -2208,9 +2117,7 @@ export const service: ServiceDefinition = {
           type: 'object',
           properties: { access_scope: { type: 'string', enum: ['owned', 'accessible'] } },
         },
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -2228,19 +2135,12 @@ export const service: ServiceDefinition = {
     },
     'PUT /api/v1/sessions/{session_id}/project': {
       operationId: 'assignSessionProject',
-      method: 'PUT',
-      path: '/api/v1/sessions/{session_id}/project',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { session_id: { type: 'string', minLength: 1 } },
           required: ['session_id'],
         },
-        query: null,
-        header: null,
       },
       body: {
         required: true,
@@ -2253,7 +2153,7 @@ export const service: ServiceDefinition = {
         },
       },
       responses: {
-        '204': { contentType: null, schema: null },
+        '204': {},
         '400': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/ErrorResponse' },
@@ -2274,21 +2174,13 @@ export const service: ServiceDefinition = {
     },
     'GET /api/v1/samplers/{sampler_id}': {
       operationId: 'getSampler',
-      method: 'GET',
-      path: '/api/v1/samplers/{sampler_id}',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
         path: {
           type: 'object',
           properties: { sampler_id: { type: 'string', minLength: 1 } },
           required: ['sampler_id'],
         },
-        query: null,
-        header: null,
       },
-      body: null,
       responses: {
         '200': {
           contentType: 'application/json',
@@ -2306,13 +2198,7 @@ export const service: ServiceDefinition = {
     },
     'GET /api/v1/get_server_capabilities': {
       operationId: 'getServerCapabilities',
-      method: 'GET',
-      path: '/api/v1/get_server_capabilities',
-      idempotent: true,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
-      body: null,
+      params: {},
       responses: {
         '200': {
           contentType: 'application/json',
@@ -2326,12 +2212,7 @@ export const service: ServiceDefinition = {
     },
     'POST /api/v1/create_session': {
       operationId: 'createSession',
-      method: 'POST',
-      path: '/api/v1/create_session',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
+      params: {},
       body: {
         required: true,
         contentType: 'application/json',
@@ -2354,12 +2235,8 @@ export const service: ServiceDefinition = {
     },
     'POST /api/v1/session_heartbeat': {
       operationId: 'sessionHeartbeat',
-      method: 'POST',
-      path: '/api/v1/session_heartbeat',
       idempotent: true,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
+      params: {},
       body: {
         required: true,
         contentType: 'application/json',
@@ -2394,12 +2271,8 @@ export const service: ServiceDefinition = {
     },
     'POST /api/v1/create_model': {
       operationId: 'createModel',
-      method: 'POST',
-      path: '/api/v1/create_model',
-      idempotent: false,
-      pagination: null,
       longRunning: { id: 'request_id', poll: 'retrieveFuture', protocol: 'long-poll' },
-      params: { path: null, query: null, header: null },
+      params: {},
       body: {
         required: true,
         contentType: 'application/json',
@@ -2426,12 +2299,8 @@ export const service: ServiceDefinition = {
     },
     'POST /api/v1/get_info': {
       operationId: 'getInfo',
-      method: 'POST',
-      path: '/api/v1/get_info',
       idempotent: true,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
+      params: {},
       body: {
         required: true,
         contentType: 'application/json',
@@ -2459,12 +2328,8 @@ export const service: ServiceDefinition = {
     },
     'POST /api/v1/forward_backward': {
       operationId: 'forwardBackward',
-      method: 'POST',
-      path: '/api/v1/forward_backward',
-      idempotent: false,
-      pagination: null,
       longRunning: { id: 'request_id', poll: 'retrieveFuture', protocol: 'long-poll' },
-      params: { path: null, query: null, header: null },
+      params: {},
       body: {
         required: true,
         contentType: 'application/json',
@@ -2500,12 +2365,8 @@ export const service: ServiceDefinition = {
     },
     'POST /api/v1/forward': {
       operationId: 'forward',
-      method: 'POST',
-      path: '/api/v1/forward',
-      idempotent: false,
-      pagination: null,
       longRunning: { id: 'request_id', poll: 'retrieveFuture', protocol: 'long-poll' },
-      params: { path: null, query: null, header: null },
+      params: {},
       body: {
         required: true,
         contentType: 'application/json',
@@ -2541,12 +2402,8 @@ export const service: ServiceDefinition = {
     },
     'POST /api/v1/optim_step': {
       operationId: 'optimStep',
-      method: 'POST',
-      path: '/api/v1/optim_step',
-      idempotent: false,
-      pagination: null,
       longRunning: { id: 'request_id', poll: 'retrieveFuture', protocol: 'long-poll' },
-      params: { path: null, query: null, header: null },
+      params: {},
       body: {
         required: true,
         contentType: 'application/json',
@@ -2583,12 +2440,8 @@ export const service: ServiceDefinition = {
     },
     'POST /api/v1/save_weights': {
       operationId: 'saveWeights',
-      method: 'POST',
-      path: '/api/v1/save_weights',
-      idempotent: false,
-      pagination: null,
       longRunning: { id: 'request_id', poll: 'retrieveFuture', protocol: 'long-poll' },
-      params: { path: null, query: null, header: null },
+      params: {},
       body: {
         required: true,
         contentType: 'application/json',
@@ -2627,12 +2480,8 @@ export const service: ServiceDefinition = {
     },
     'POST /api/v1/save_weights_for_sampler': {
       operationId: 'saveWeightsForSampler',
-      method: 'POST',
-      path: '/api/v1/save_weights_for_sampler',
-      idempotent: false,
-      pagination: null,
       longRunning: { id: 'request_id', poll: 'retrieveFuture', protocol: 'long-poll' },
-      params: { path: null, query: null, header: null },
+      params: {},
       body: {
         required: true,
         contentType: 'application/json',
@@ -2671,12 +2520,8 @@ export const service: ServiceDefinition = {
     },
     'POST /api/v1/load_weights': {
       operationId: 'loadWeights',
-      method: 'POST',
-      path: '/api/v1/load_weights',
-      idempotent: false,
-      pagination: null,
       longRunning: { id: 'request_id', poll: 'retrieveFuture', protocol: 'long-poll' },
-      params: { path: null, query: null, header: null },
+      params: {},
       body: {
         required: true,
         contentType: 'application/json',
@@ -2715,12 +2560,7 @@ export const service: ServiceDefinition = {
     },
     'POST /api/v1/create_sampling_session': {
       operationId: 'createSamplingSession',
-      method: 'POST',
-      path: '/api/v1/create_sampling_session',
-      idempotent: false,
-      pagination: null,
-      longRunning: null,
-      params: { path: null, query: null, header: null },
+      params: {},
       body: {
         required: true,
         contentType: 'application/json',
@@ -2765,14 +2605,8 @@ export const service: ServiceDefinition = {
     },
     'POST /api/v1/asample': {
       operationId: 'asample',
-      method: 'POST',
-      path: '/api/v1/asample',
-      idempotent: false,
-      pagination: null,
       longRunning: { id: 'request_id', poll: 'retrieveFuture', protocol: 'long-poll' },
       params: {
-        path: null,
-        query: null,
         header: {
           type: 'object',
           properties: { 'x-tinker-sampling-backpressure': { type: 'string', enum: ['1'] } },
@@ -2808,14 +2642,8 @@ export const service: ServiceDefinition = {
     },
     'POST /api/v1/retrieve_future': {
       operationId: 'retrieveFuture',
-      method: 'POST',
-      path: '/api/v1/retrieve_future',
       idempotent: true,
-      pagination: null,
-      longRunning: null,
       params: {
-        path: null,
-        query: null,
         header: {
           type: 'object',
           properties: {

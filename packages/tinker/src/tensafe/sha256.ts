@@ -1,11 +1,17 @@
-const K = new Uint32Array([
-  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be,
-  0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa,
-  0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85,
-  0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3,
-  0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f,
-  0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-]);
+// FIPS 180-4 §4.2.2 and §5.3.3: the first 32 bits of the fractional parts of the cube roots of the
+// first 64 primes (the round constants) and of the square roots of the first 8 (the initial hash).
+// Computed once, on first use, rather than shipped as 72 literals (exact in double precision).
+let constants: { rounds: Uint32Array; initial: Uint32Array } | undefined;
+
+function sha256Constants(): { rounds: Uint32Array; initial: Uint32Array } {
+  const primes: number[] = [];
+  for (let candidate = 2; primes.length < 64; candidate++) if (primes.every((prime) => candidate % prime)) primes.push(candidate);
+  const fraction = (root: number) => ((root - Math.floor(root)) * 2 ** 32) >>> 0;
+  return {
+    rounds: Uint32Array.from(primes, (prime) => fraction(Math.cbrt(prime))),
+    initial: Uint32Array.from(primes.slice(0, 8), (prime) => fraction(Math.sqrt(prime))),
+  };
+}
 
 /**
  * SHA-256 of `input` (a string is UTF-8 encoded), as lower-case hex. Synchronous and portable
@@ -20,7 +26,9 @@ export function sha256Hex(input: string | Uint8Array): string {
   const view = new DataView(padded.buffer);
   view.setUint32(padded.length - 8, Math.floor(length / 0x20000000));
   view.setUint32(padded.length - 4, (length << 3) >>> 0);
-  const hash = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
+  constants ??= sha256Constants();
+  const { rounds, initial } = constants;
+  const hash = initial.slice();
   const words = new Uint32Array(64);
   for (let offset = 0; offset < padded.length; offset += 64) {
     for (let index = 0; index < 16; index++) words[index] = view.getUint32(offset + index * 4);
@@ -35,7 +43,7 @@ export function sha256Hex(input: string | Uint8Array): string {
     for (let index = 0; index < 64; index++) {
       const sum1 = rotate(e, 6) ^ rotate(e, 11) ^ rotate(e, 25);
       const choice = (e & f) ^ (~e & g);
-      const temp1 = (h + sum1 + choice + (K[index] as number) + (words[index] as number)) >>> 0;
+      const temp1 = (h + sum1 + choice + (rounds[index] as number) + (words[index] as number)) >>> 0;
       const sum0 = rotate(a, 2) ^ rotate(a, 13) ^ rotate(a, 22);
       const majority = (a & b) ^ (a & c) ^ (b & c);
       const temp2 = (sum0 + majority) >>> 0;
