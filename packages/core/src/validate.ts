@@ -132,7 +132,10 @@ const patterns = new Map<string, RegExp>();
 /** A schema's `pattern` as a RegExp, compiled once. */
 function compiled(pattern: string): RegExp {
   let regex = patterns.get(pattern);
-  if (!regex) patterns.set(pattern, (regex = new RegExp(pattern, 'u')));
+  if (!regex) {
+    regex = new RegExp(pattern, 'u');
+    patterns.set(pattern, regex);
+  }
   return regex;
 }
 
