@@ -1,6 +1,7 @@
 // One run of the ingestion section in its own process: `node ingest-worker.mjs <url> <client> <points> <experiment>`.
-// Prints `{ seconds, peakRss }` as its last line; peak RSS is the kernel's high-water mark for this process.
+// Prints `{ seconds, peakRss }` as its last line; peak RSS is this process's own high-water mark (peak-rss.mjs).
 import { SyvainMetricsApiClient } from '@trainwire/metrics';
+import { peakRss } from './peak-rss.mjs';
 
 const [url, client, pointsText, experiment] = process.argv.slice(2);
 const points = Number(pointsText);
@@ -67,4 +68,4 @@ async function naive() {
 const started = performance.now();
 await (client === 'naive' ? naive() : trainwire());
 const seconds = (performance.now() - started) / 1000;
-console.log(JSON.stringify({ seconds, peakRss: process.resourceUsage().maxRSS * 1024 }));
+console.log(JSON.stringify({ seconds, peakRss: peakRss() }));

@@ -80,4 +80,4 @@ export function ingestTargets(rows) {
 }
 
 export const ingestNote = () =>
-  `Ingestion: ${POINTS.toLocaleString('en-US')} points per run (a loss and an accuracy per step, yielding every 1,000 points as a training loop awaits its GPU), ${settings.runs} runs per client, each in a fresh process (peak RSS = the kernel's high-water mark of that process, Node's baseline included); the server (own process) dedupes by client_event_id and counts distinct events. Naive: JSON.stringify of 5,000 event objects, POSTed one after another with fetch.`;
+  `Ingestion: ${POINTS.toLocaleString('en-US')} points per run (a loss and an accuracy per step, yielding every 1,000 points as a training loop awaits its GPU), ${settings.runs} runs per client, each in a fresh process (peak RSS = that process's own high-water mark, VmHWM, Node's baseline included; getrusage's maxRSS would also count the pages of the runner it was forked from); the server (own process) dedupes by client_event_id and counts distinct events. Naive: JSON.stringify of 5,000 event objects, POSTed one after another with fetch.`;

@@ -1,6 +1,6 @@
 // Shared helpers of the benchmark sections: statistics, RSS sampling, the loopback server, the table.
 import { execFileSync, fork } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 
 /** Calls per run and runs per figure; `BENCH_CALLS` / `BENCH_RUNS` scale a quick run down. */
@@ -160,21 +160,40 @@ export function table(rows) {
 }
 
 /** Print the table and write `bench/results/latest.json` and `latest.md`. */
-export function writeResults({ title, notes, rows, config }) {
+/** The sections of the last results (`results/latest.json`), or none. */
+export function previousSections() {
+  try {
+    return JSON.parse(readFileSync(new URL('./results/latest.json', import.meta.url), 'utf8')).sections ?? {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Write `results/latest.json` (every section's rows, notes, settings and when it was measured) and
+ * `latest.md` (the notes and one table), and print the markdown.
+ */
+export function writeResults({ title, sections, order }) {
   const about = machine();
+  const names = order.filter((name) => sections[name]);
+  const dates = new Set(names.map((name) => sections[name].measuredAt.slice(0, 10)));
+  const when = (name) => {
+    const { measuredAt, config } = sections[name];
+    return `_${name}: measured ${measuredAt}${config.pinned ? ', servers pinned to CPU 0 and the client (and its worker processes) to CPU 1 with taskset' : ''}._`;
+  };
   const markdown = [
     `# ${title}`,
     '',
-    `Machine: ${about.cpus}, ${about.memory}, ${about.platform}; Node ${about.node}; ${about.date}.`,
+    `Machine: ${about.cpus}, ${about.memory}, ${about.platform}; Node ${about.node}; written ${about.date}${dates.size > 1 ? ' (sections measured on different runs, dated below)' : ''}.`,
     '',
-    ...notes,
-    '',
-    table(rows),
+    ...names.flatMap((name) => [...sections[name].notes.flatMap((note) => [note, '']), when(name), '']),
+    table(names.flatMap((name) => sections[name].rows)),
     '',
   ].join('\n');
   const directory = new URL('./results/', import.meta.url);
   mkdirSync(directory, { recursive: true });
-  writeFileSync(new URL('latest.json', directory), `${JSON.stringify({ machine: about, config, rows }, null, 2)}\n`);
+  const rows = names.flatMap((name) => sections[name].rows);
+  writeFileSync(new URL('latest.json', directory), `${JSON.stringify({ machine: about, sections, rows }, null, 2)}\n`);
   writeFileSync(new URL('latest.md', directory), markdown);
   console.log(markdown);
 }

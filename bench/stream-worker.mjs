@@ -1,10 +1,11 @@
 // One run of the streaming section in its own process: `node stream-worker.mjs <url> <case> <bytes> <file> <scratch dir>`.
-// Prints `{ seconds, peakRss, bytes }` as its last line; peak RSS is the kernel's high-water mark for this process.
+// Prints `{ seconds, peakRss, bytes }` as its last line; peak RSS is this process's own high-water mark (peak-rss.mjs).
 import { createReadStream, createWriteStream } from 'node:fs';
 import { open, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { peakRss } from './peak-rss.mjs';
 
 // Each case loads only the package it uses, so that its peak RSS carries that package alone.
 const tensafeClient = async () => (await import('@trainwire/tinker/tensafe')).TenSafeClient;
@@ -103,4 +104,4 @@ const started = performance.now();
 const bytes = await cases[kase]();
 const seconds = (performance.now() - started) / 1000;
 await rm(destination, { force: true });
-console.log(JSON.stringify({ seconds, bytes, peakRss: process.resourceUsage().maxRSS * 1024 }));
+console.log(JSON.stringify({ seconds, bytes, peakRss: peakRss() }));

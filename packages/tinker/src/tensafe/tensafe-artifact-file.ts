@@ -3,23 +3,20 @@ import { TGTinkerError } from './tensafe-errors.js';
 /** Writes a stream to a file atomically; made by {@link loadArtifactWriter}. */
 export type ArtifactWriter = (body: ReadableStream<Uint8Array>, destination: string) => Promise<{ path: string; bytesWritten: number }>;
 
-interface NodeFileHandle {
-  write(buffer: Uint8Array, offset: number, length: number): Promise<{ bytesWritten: number }>;
-  sync(): Promise<void>;
-  close(): Promise<void>;
-}
-
 /**
  * The parts of Node's modules the writer uses, typed here: the package is built without
  * `@types/node`, so that nothing reachable from its entries needs Node.
  */
 interface NodeModules {
   fs: {
-    open(path: string, flags: string): Promise<NodeFileHandle>;
+    open(path: string, flags: string): Promise<{ sync(): Promise<void>; close(): Promise<void> }>;
     rename(from: string, to: string): Promise<void>;
     rm(path: string, options: { force: boolean }): Promise<void>;
   };
+  createWriteStream(path: string, options: { flags: string }): unknown;
   path: { resolve(path: string): string; dirname(path: string): string; basename(path: string): string; join(...parts: string[]): string };
+  Readable: { fromWeb(stream: ReadableStream<Uint8Array>): unknown };
+  pipeline(source: unknown, destination: unknown): Promise<void>;
 }
 
 /**
@@ -39,33 +36,28 @@ export async function loadArtifactWriter(): Promise<ArtifactWriter> {
       { cause: String(error) },
     );
   }
-  const { fs, path } = modules;
+  const { fs, createWriteStream, path, Readable, pipeline } = modules;
   return async (body, destination) => {
     const target = path.resolve(destination);
     const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${crypto.randomUUID()}.part`);
     let bytesWritten = 0;
-    const reader = body.getReader();
-    try {
-      const file = await fs.open(temporary, 'wx');
-      try {
-        // Each chunk is written before the next is read: nothing queues between the socket and
-        // the disk, so memory stays flat however big the artifact is.
-        for (let next = await reader.read(); !next.done; next = await reader.read()) {
-          const chunk = next.value;
-          // A write may take fewer bytes than it was given: write the rest.
-          for (let offset = 0; offset < chunk.byteLength; )
-            offset += (await file.write(chunk, offset, chunk.byteLength - offset)).bytesWritten;
+    const counted = body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
           bytesWritten += chunk.byteLength;
-        }
-        // Flush to disk before the rename, so a crash cannot leave a renamed but empty file.
-        await file.sync();
-      } finally {
-        await file.close();
-      }
+          controller.enqueue(chunk);
+        },
+      }),
+    );
+    try {
+      await pipeline(Readable.fromWeb(counted), createWriteStream(temporary, { flags: 'wx' }));
+      // Flush to disk before the rename, so a crash cannot leave a renamed but empty file.
+      const file = await fs.open(temporary, 'r+');
+      await file.sync().finally(() => file.close());
       await fs.rename(temporary, target);
     } catch (error) {
       await fs.rm(temporary, { force: true });
-      await reader.cancel().catch(() => undefined);
+      await counted.cancel().catch(() => undefined);
       throw error;
     }
     return { path: target, bytesWritten };
@@ -76,6 +68,14 @@ export async function loadArtifactWriter(): Promise<ArtifactWriter> {
 const load = (specifier: string): Promise<Record<string, unknown>> => import(specifier);
 
 async function importNodeModules(): Promise<NodeModules> {
-  const [fs, path] = await Promise.all(['node:fs/promises', 'node:path'].map(load));
-  return { fs: fs as unknown as NodeModules['fs'], path: path as unknown as NodeModules['path'] };
+  const [fs, fsSync, path, stream, streamPromises] = await Promise.all(
+    ['node:fs/promises', 'node:fs', 'node:path', 'node:stream', 'node:stream/promises'].map(load),
+  );
+  return {
+    fs: fs as unknown as NodeModules['fs'],
+    createWriteStream: fsSync?.createWriteStream as NodeModules['createWriteStream'],
+    path: path as unknown as NodeModules['path'],
+    Readable: stream?.Readable as NodeModules['Readable'],
+    pipeline: streamPromises?.pipeline as NodeModules['pipeline'],
+  };
 }
