@@ -1,99 +1,14 @@
-// Arbitraries and checks shared by the bad-input tests of the Syvain Metrics and Runicorn clients
-// (the same shapes as the Tinker package's, kept here: a package's tests do not import another's).
-import { APIError, InvalidRequestError } from '@trainwire/core';
-import type { SpecGuard } from '@trainwire/testing';
+// The bad-input arbitraries of the Syvain Metrics and Runicorn tests: @trainwire/testing's, with
+// `:v1` (Runicorn's version suffix) among the nasty pieces, and metadata as callers pass it.
+import { hostileInput, NASTY_PIECES } from '@trainwire/testing/hostile-input';
 import fc from 'fast-check';
-import { expect } from 'vitest';
 
-/** Pieces that break naive URL building: separators, dot segments, escapes, unicode, `:`. */
-export const NASTY = [
-  '',
-  '.',
-  '..',
-  '/',
-  '//',
-  '../',
-  '?',
-  '#',
-  '%',
-  '%2F',
-  '%2e%2e',
-  '%%',
-  ':',
-  '::',
-  ':v1',
-  '\\',
-  ' ',
-  '+',
-  '&',
-  '=',
-  'ü',
-  '漢字',
-  '😀',
-  '\u0000',
-  '\u202e',
-  'x'.repeat(300),
-];
+export { describeUntyped, expectTypedOutcome, type Outcome, outcome } from '@trainwire/testing/hostile-input';
 
-/**
- * A string made to break URL building: the nasty pieces above, joined with each other and with
- * arbitrary unicode text. Well-formed only: lone surrogates hit a core bug with its own failing
- * test. No CR or LF: header injection has its own tests.
- */
-export const hostileString: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom(...NASTY),
-  fc.string({ unit: 'grapheme', maxLength: 12 }),
-  fc
-    .array(fc.oneof(fc.constantFrom(...NASTY), fc.string({ unit: 'grapheme-ascii', maxLength: 4 })), { maxLength: 5 })
-    .map((parts) => parts.join('')),
-);
+/** Pieces that break naive URL building, `:v1` among them. */
+export const NASTY = NASTY_PIECES.flatMap((piece) => (piece === '::' ? [piece, ':v1'] : [piece]));
 
-/** Numbers a careless caller passes on: huge, negative, fractional, NaN, infinite, -0. */
-export const hostileNumber: fc.Arbitrary<number> = fc.oneof(
-  fc.constantFrom(
-    0,
-    -0,
-    -1,
-    1.5,
-    Number.NaN,
-    Number.POSITIVE_INFINITY,
-    Number.NEGATIVE_INFINITY,
-    2 ** 53 + 2,
-    1e308,
-    -1e308,
-    Number.MIN_VALUE,
-  ),
-  fc.integer(),
-  fc.double(),
-);
-
-/** Anything a caller casting `as never` could pass: wrong types, arrays, objects, bigints. */
-export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
-  hostileString,
-  hostileNumber,
-  fc.constantFrom(null, undefined, true, false, 10n, [], {}),
-  fc.array(fc.oneof(hostileString, hostileNumber), { maxLength: 3 }),
-  fc.dictionary(hostileString, fc.oneof(hostileString, hostileNumber, fc.constant(null)), { maxKeys: 3 }),
-);
-
-/** Mostly `valid`, sometimes any hostile value in its place. */
-export const maybe = <T>(valid: fc.Arbitrary<T>): fc.Arbitrary<unknown> =>
-  fc.oneof({ arbitrary: valid, weight: 3 }, { arbitrary: hostileValue, weight: 2 });
-
-/** An options object: each key present or missing, valid or hostile, sometimes with an extra key; sometimes not an object at all. */
-export const hostileParams = (shape: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<unknown> =>
-  fc.oneof(
-    {
-      arbitrary: fc
-        .tuple(
-          fc.record(Object.fromEntries(Object.entries(shape).map(([key, value]) => [key, maybe(value)])), { requiredKeys: [] }),
-          fc.option(fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), hostileValue, { minKeys: 1, maxKeys: 2 }), { nil: undefined }),
-        )
-        .map(([known, extra]) => ({ ...extra, ...known })),
-      weight: 5,
-    },
-    { arbitrary: hostileValue, weight: 1 },
-  );
+export const { hostileString, hostileNumber, hostileValue, maybe, hostileParams } = hostileInput(NASTY);
 
 /** Metadata as a caller may pass it: valid values, odd keys, sometimes values the API does not take. */
 export const hostileMetadata: fc.Arbitrary<unknown> = fc.oneof(
@@ -103,56 +18,3 @@ export const hostileMetadata: fc.Arbitrary<unknown> = fc.oneof(
   },
   { arbitrary: hostileValue, weight: 1 },
 );
-
-/** How a call ended: its value, its rejection, or a synchronous throw. */
-export type Outcome = { kind: 'value'; value: unknown } | { kind: 'rejected'; error: unknown } | { kind: 'thrown'; error: unknown };
-
-/** Call `call` and settle what it returns, noting a synchronous throw apart. */
-export async function outcome(call: () => unknown): Promise<Outcome> {
-  let returned: unknown;
-  try {
-    returned = call();
-  } catch (error) {
-    return { kind: 'thrown', error };
-  }
-  try {
-    return { kind: 'value', value: await returned };
-  } catch (error) {
-    return { kind: 'rejected', error };
-  }
-}
-
-/**
- * Why `error` is not one a user can act on, or undefined when it is: a refused parameter naming
- * its field, a 4xx of the service, or one of `allowed` (a documented class). A 5xx (the mock
- * crashed), a connection error (no handler answered), a response validation error (the mock
- * answered off-spec) and a plain `TypeError`/`RangeError` are not.
- */
-export function describeUntyped(error: unknown, allowed: readonly object[] = []): string | undefined {
-  if (error instanceof InvalidRequestError) {
-    return error.field !== '' && error.message.includes(error.field) ? undefined : `InvalidRequestError without a field: ${error.message}`;
-  }
-  if (error instanceof APIError)
-    return error.status >= 400 && error.status < 500 ? undefined : `${error.name} ${error.status}: ${error.message}`;
-  if (allowed.some((kind) => error instanceof (kind as new () => unknown))) return undefined;
-  return error instanceof Error ? `${error.name}: ${error.message}` : `a non-error: ${String(error)}`;
-}
-
-/**
- * Fail unless the call settled with a value or a typed error and the guard saw nothing off-spec.
- * `synchronous` methods may throw their typed error; the others must reject instead.
- */
-export function expectTypedOutcome(
-  result: Outcome,
-  guard: SpecGuard,
-  label: string,
-  options: { synchronous?: boolean; allowed?: readonly object[] } = {},
-): void {
-  const violations = guard.violations.splice(0);
-  expect(violations, `${label}: requests the spec forbids`).toEqual([]);
-  if (result.kind === 'value') return;
-  const problem = describeUntyped(result.error, options.allowed);
-  if (result.kind === 'thrown' && !options.synchronous)
-    expect.fail(`${label} threw synchronously instead of rejecting: ${problem ?? String(result.error)}`);
-  if (problem) expect.fail(`${label} ${result.kind === 'thrown' ? 'threw' : 'rejected with'} an untyped error: ${problem}`);
-}

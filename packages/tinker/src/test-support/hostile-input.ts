@@ -1,150 +1,33 @@
-// Arbitraries and checks shared by the bad-input tests of the Tinker and TenSafe clients.
-import { APIError, FutureFailedError, InvalidFutureTokenError, InvalidRequestError } from '@trainwire/core';
+// The bad-input arbitraries of the Tinker and TenSafe tests: @trainwire/testing's, with the pieces
+// that break Tinker paths among the nasty ones, and TenSafe's and the futures' errors counted as typed.
+import { FutureFailedError, InvalidFutureTokenError } from '@trainwire/core';
 import type { SpecGuard } from '@trainwire/testing';
-import fc from 'fast-check';
-import { expect } from 'vitest';
+import {
+  describeUntyped as describe,
+  expectTypedOutcome as expectTyped,
+  hostileInput,
+  NASTY_PIECES,
+  type Outcome,
+} from '@trainwire/testing/hostile-input';
 import { TGTinkerError } from '../tensafe/tensafe-errors.js';
 
-/** Pieces that break naive URL building: separators, dot segments, escapes, unicode, `:`. */
-const NASTY = [
-  '',
-  '.',
-  '..',
-  '/',
-  '//',
-  '../',
-  '?',
-  '#',
-  '%',
-  '%2F',
-  '%2e%2e',
-  '%%',
-  ':',
-  '::',
-  '\\',
-  ' ',
-  '+',
-  '&',
-  '=',
-  'ü',
-  '漢字',
-  '😀',
-  '\u0000',
-  '\u202e',
+export { type Outcome, outcome } from '@trainwire/testing/hostile-input';
+
+export const { hostileString, hostileNumber, hostileValue, maybe, hostileParams } = hostileInput([
+  ...NASTY_PIECES.slice(0, -1),
   'tinker://',
   'weights',
   'sampler_weights',
-  'x'.repeat(300),
-];
+  ...NASTY_PIECES.slice(-1),
+]);
 
-/**
- * A string made to break URL building: the nasty pieces above, joined with each other and with
- * arbitrary unicode text (well-formed: lone surrogates are tested on their own, see the core bug
- * they hit). No CR or LF: header injection has its own tests.
- */
-export const hostileString: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom(...NASTY),
-  fc.string({ unit: 'grapheme', maxLength: 12 }),
-  fc
-    .array(fc.oneof(fc.constantFrom(...NASTY), fc.string({ unit: 'grapheme-ascii', maxLength: 4 })), { maxLength: 5 })
-    .map((parts) => parts.join('')),
-);
+/** The package's errors a user can act on, beside core's `InvalidRequestError` and 4xx. */
+const TYPED = [FutureFailedError, InvalidFutureTokenError, TGTinkerError];
 
-/** Numbers a careless client passes on: huge, negative, fractional, NaN, infinite, -0. */
-export const hostileNumber: fc.Arbitrary<number> = fc.oneof(
-  fc.constantFrom(
-    0,
-    -0,
-    -1,
-    1.5,
-    Number.NaN,
-    Number.POSITIVE_INFINITY,
-    Number.NEGATIVE_INFINITY,
-    2 ** 53 + 2,
-    1e308,
-    -1e308,
-    Number.MIN_VALUE,
-  ),
-  fc.integer(),
-  fc.double(),
-);
+/** Why `error` is not one a user can act on, or undefined when it is. */
+export const describeUntyped = (error: unknown): string | undefined => describe(error, TYPED);
 
-/**
- * Anything at all, as a caller casting `as never` could pass it: wrong types, arrays, objects
- * (some without a prototype), bigints. No `Date` or other object with `toJSON`: core validates the
- * object and sends its JSON string (a core bug with its own failing test).
- */
-export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
-  hostileString,
-  hostileNumber,
-  fc.constantFrom(null, undefined, true, false, 10n, [], {}),
-  fc.array(fc.oneof(hostileString, hostileNumber), { maxLength: 3 }),
-  fc.dictionary(hostileString, fc.oneof(hostileString, hostileNumber, fc.constant(null)), { maxKeys: 3 }),
-);
-
-/** Mostly `valid`, sometimes any hostile value in its place. */
-export const maybe = <T>(valid: fc.Arbitrary<T>): fc.Arbitrary<unknown> =>
-  fc.oneof({ arbitrary: valid, weight: 3 }, { arbitrary: hostileValue, weight: 2 });
-
-/**
- * An options object: each key present or missing, each value valid or hostile, and sometimes an
- * extra key the method does not know.
- */
-export const hostileParams = (shape: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<unknown> =>
-  fc.oneof(
-    {
-      arbitrary: fc
-        .tuple(
-          fc.record(Object.fromEntries(Object.entries(shape).map(([key, value]) => [key, maybe(value)])), { requiredKeys: [] }),
-          fc.option(fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), hostileValue, { minKeys: 1, maxKeys: 2 }), { nil: undefined }),
-        )
-        .map(([known, extra]) => ({ ...extra, ...known })),
-      weight: 5,
-    },
-    { arbitrary: hostileValue, weight: 1 },
-  );
-
-/** How a call ended: its value, its rejection, or a synchronous throw. */
-export type Outcome = { kind: 'value'; value: unknown } | { kind: 'rejected'; error: unknown } | { kind: 'thrown'; error: unknown };
-
-/** Call `call` and settle what it returns (a promise, a Future, a list), noting a synchronous throw apart. */
-export async function outcome(call: () => unknown): Promise<Outcome> {
-  let returned: unknown;
-  try {
-    returned = call();
-  } catch (error) {
-    return { kind: 'thrown', error };
-  }
-  try {
-    return { kind: 'value', value: await returned };
-  } catch (error) {
-    return { kind: 'rejected', error };
-  }
-}
-
-/**
- * Whether `error` is one a user can act on: a refused parameter naming its field, a 4xx of the
- * service (the mock refusing an id it does not know), a future the service failed, a token that is
- * not a future's, or a TenSafe error. A 5xx (the mock crashed), a connection error (no handler took the request), a response
- * validation error (the mock answered off-spec) and any plain `TypeError`/`RangeError` are not.
- */
-export function describeUntyped(error: unknown): string | undefined {
-  if (error instanceof InvalidRequestError) {
-    return error.field !== '' && error.message.includes(error.field) ? undefined : `InvalidRequestError without a field: ${error.message}`;
-  }
-  if (error instanceof APIError)
-    return error.status >= 400 && error.status < 500 ? undefined : `${error.name} ${error.status}: ${error.message}`;
-  if (error instanceof FutureFailedError || error instanceof InvalidFutureTokenError || error instanceof TGTinkerError) return undefined;
-  return error instanceof Error ? `${error.name}: ${error.message}` : `a non-error: ${String(error)}`;
-}
-
-/** Fail unless the call settled (no synchronous throw) with a value or a typed error, and the guard saw nothing off-spec. */
+/** Fail unless the call rejected with a typed error or resolved, and the guard saw nothing off-spec. */
 export function expectTypedOutcome(result: Outcome, guard: SpecGuard, label: string): void {
-  const violations = guard.violations.splice(0);
-  expect(violations, `${label}: requests the spec forbids`).toEqual([]);
-  if (result.kind === 'value') return;
-  const problem = describeUntyped(result.error);
-  if (result.kind === 'thrown')
-    expect.fail(`${label} threw synchronously instead of rejecting: ${describeUntyped(result.error) ?? String(result.error)}`);
-  if (problem) expect.fail(`${label} rejected with an untyped error: ${problem}`);
+  expectTyped(result, guard, label, { allowed: TYPED });
 }
