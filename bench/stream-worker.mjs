@@ -15,6 +15,20 @@ const [url, kase, bytesText, file, scratch] = process.argv.slice(2);
 const size = Number(bytesText);
 const destination = join(scratch, `pulled-${process.pid}.bin`);
 
+/** A raw fetch PUT of the file, as a user would write it, with `init` added. */
+async function rawPut(init) {
+  const response = await fetch(`${url}/blob/bench.bin?signature=bench`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
+    body: Readable.toWeb(createReadStream(file)),
+    duplex: 'half',
+    ...init,
+  });
+  if (!response.ok) throw new Error(`PUT answered ${response.status}`);
+  await response.arrayBuffer();
+  return size;
+}
+
 const cases = {
   /** Nothing: the process with @trainwire/tinker/tensafe loaded, the floor under the download rows. */
   async 'idle pull'() {
@@ -55,30 +69,9 @@ const cases = {
     return size;
   },
   /** Raw fetch PUT of a file stream to the same URL. */
-  async 'upload raw'() {
-    const response = await fetch(`${url}/blob/bench.bin?signature=bench`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
-      body: Readable.toWeb(createReadStream(file)),
-      duplex: 'half',
-    });
-    if (!response.ok) throw new Error(`PUT answered ${response.status}`);
-    await response.arrayBuffer();
-    return size;
-  },
+  'upload raw': () => rawPut({}),
   /** The same, told not to follow redirects: fetch then sends the request itself instead of a clone whose teed body nobody reads. */
-  async 'upload raw, no redirect'() {
-    const response = await fetch(`${url}/blob/bench.bin?signature=bench`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
-      body: Readable.toWeb(createReadStream(file)),
-      duplex: 'half',
-      redirect: 'error',
-    });
-    if (!response.ok) throw new Error(`PUT answered ${response.status}`);
-    await response.arrayBuffer();
-    return size;
-  },
+  'upload raw, no redirect': () => rawPut({ redirect: 'error' }),
   /** node:http PUT of a file stream, piped with backpressure (no fetch): what the platform can do. */
   async 'upload node:http'() {
     const { request } = await import('node:http');

@@ -9,8 +9,8 @@ import { ask, interleave, runWorker, summarize } from './lib.mjs';
 
 /** Bytes per transfer; `BENCH_STREAM_BYTES` scales it down. */
 export const STREAM_BYTES = Number(process.env.BENCH_STREAM_BYTES ?? 2 ** 30);
-/** Runs per figure: 1 GiB transfers are slow, so 3 unless `BENCH_STREAM_RUNS` says otherwise. */
-export const STREAM_RUNS = Number(process.env.BENCH_STREAM_RUNS ?? 3);
+/** Runs per figure, 5 as for every other figure (`BENCH_STREAM_RUNS` lowers it for a quick look). */
+export const STREAM_RUNS = Number(process.env.BENCH_STREAM_RUNS ?? 5);
 
 const worker = new URL('./stream-worker.mjs', import.meta.url);
 const GROUPS = [
@@ -118,4 +118,4 @@ export function streamTargets(rows) {
 }
 
 export const streamNote = () =>
-  `Streaming: ${formatBytes(STREAM_BYTES)} per transfer, ${STREAM_RUNS} runs per client (fewer than 5: each run moves ${formatBytes(STREAM_BYTES)}), each in a fresh process; MB peak RSS is that process's own high-water mark (VmHWM, MiB; getrusage's maxRSS would also count the pages of the runner it was forked from), Node and the package included (see the baseline rows: each run loads only the package it uses). The server (own process) generates the artifact in 64 KiB chunks under backpressure and counts and drops uploaded bytes; the file lives in the OS temp dir (page cache). A fetch of a streamed body that may follow redirects makes the Fetch standard's HTTP-network-or-cache step send a clone of the request, whose body is teed: the branch nobody reads keeps every byte, so the raw fetch PUT peaks near the file's size; with redirect: 'error' (as uploadFile sends) it does not. The node:http row shows the platform's floor.`;
+  `Streaming: ${formatBytes(STREAM_BYTES)} per transfer, ${STREAM_RUNS} runs per client${STREAM_RUNS < 5 ? ' (fewer than 5, set by BENCH_STREAM_RUNS)' : ''}, each in a fresh process; MB peak RSS is that process's own high-water mark (VmHWM, MiB; getrusage's maxRSS would also count the pages of the runner it was forked from), Node and the package included (see the baseline rows: each run loads only the package it uses). The server (own process) generates the artifact in 64 KiB chunks under backpressure and counts and drops uploaded bytes; the file lives in the OS temp dir (page cache). A fetch of a streamed body that may follow redirects makes the Fetch standard's HTTP-network-or-cache step send a clone of the request, whose body is teed: the branch nobody reads keeps every byte, so the raw fetch PUT peaks near the file's size; with redirect: 'error' (as uploadFile sends) it does not. The node:http row shows the platform's floor.`;
