@@ -29,6 +29,7 @@ export { splitOperationKey } from './operation-key.js';
 export { type PageOptions, PagePromise } from './page-promise.js';
 export { type PaginationStrategy, paginationStrategy } from './pagination-strategy.js';
 export { type ExponentialBackoffOptions, exponentialBackoff, fixedInterval, longPoll, type PollStrategy } from './poll-strategy.js';
+export { STREAMED_BODY_INIT } from './raw-body.js';
 export { readEnv } from './read-env.js';
 export { isSecretHeader, REDACTED, redact, redactHeaders, redactValue, registerSecret, registerSecretHeader } from './redact.js';
 export type { Fetch, RequestOptions } from './request-options.js';

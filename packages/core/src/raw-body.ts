@@ -13,3 +13,12 @@ export function isRawBody(body: unknown): body is BodyInit {
     body instanceof ReadableStream
   );
 }
+
+/**
+ * The `RequestInit` fields a streamed request body needs. Half-duplex, as fetch requires; and
+ * `redirect: 'error'` with no window, because otherwise the Fetch standard's HTTP-network-or-cache
+ * step sends a clone of the request whose body is teed, and the branch nobody reads keeps every
+ * byte (a 1 GiB upload held 1.1 GB in Node's fetch). A stream could not be sent again to a
+ * redirect's target anyway.
+ */
+export const STREAMED_BODY_INIT = { duplex: 'half', redirect: 'error', window: null } as const;

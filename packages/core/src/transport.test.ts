@@ -219,7 +219,7 @@ describe('createTransport', () => {
 });
 
 describe('a streamed request body', () => {
-  it('is sent half-duplex, exactly once, even when the server fails', async () => {
+  it('is sent half-duplex, never redirected, exactly once, even when the server fails', async () => {
     const chunks = ['{"name":', '"gear"}'];
     const stream = new ReadableStream<Uint8Array>({
       pull(controller) {
@@ -228,13 +228,21 @@ describe('a streamed request body', () => {
         else controller.enqueue(new TextEncoder().encode(chunk));
       },
     });
-    const { client, seen } = transport([json({ message: 'busy' }, 503, { 'retry-after-ms': '1' })]);
+    let redirect: RequestRedirect | undefined;
+    const { client, seen } = transport([
+      (request) => {
+        redirect = request.redirect;
+        return json({ message: 'busy' }, 503, { 'retry-after-ms': '1' });
+      },
+    ]);
     const error = await client
       .request('post', '/widgets', { body: stream as never }, { idempotencyKey: 'k-1' })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InternalServerError);
     expect(seen).toHaveLength(1);
     expect(seen[0]?.body).toBe('{"name":"gear"}');
+    // Not redirectable: fetch would send a clone whose teed body keeps every byte in memory.
+    expect(redirect).toBe('error');
   });
 });
 

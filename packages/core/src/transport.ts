@@ -15,7 +15,7 @@ import { idempotencyKey } from './idempotency-key.js';
 import { createLevelLogger, type Logger, type LogLevel } from './logger.js';
 import { type PageOptions, PagePromise } from './page-promise.js';
 import { paginationStrategy } from './pagination-strategy.js';
-import { isRawBody } from './raw-body.js';
+import { isRawBody, STREAMED_BODY_INIT } from './raw-body.js';
 import { readEnv } from './read-env.js';
 import { redact, redactValue, registerSecret, registerSecretHeader } from './redact.js';
 import type { Fetch, RequestOptions } from './request-options.js';
@@ -217,10 +217,8 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
               context.replayBody = serialized;
             return serialized;
           },
-          // A stream body must be sent half-duplex (fetch refuses it otherwise), and must not be
-          // redirected: fetch clones a request it may redirect, teeing the body, and the unread
-          // branch would hold every byte of the upload in memory.
-          ...(streamingBody && { duplex: 'half', redirect: 'error', window: null }),
+          // A stream body is sent half-duplex and never redirected (see STREAMED_BODY_INIT).
+          ...(streamingBody && STREAMED_BODY_INIT),
           // The body is read by withRetry (into `context.body`), or streamed to the caller.
           parseAs: 'stream',
         } as never,

@@ -1,4 +1,12 @@
-import { APIConnectionError, APIUserAbortError, errorFromResponse, type Fetch, InvalidRequestError, sleep } from '@trainwire/core';
+import {
+  APIConnectionError,
+  APIUserAbortError,
+  errorFromResponse,
+  type Fetch,
+  InvalidRequestError,
+  STREAMED_BODY_INIT,
+  sleep,
+} from '@trainwire/core';
 import { NodeOnlyError } from './middleman-errors.js';
 
 /** What `uploadFile` accepts: a local path (Node, Bun, Deno), a `Blob`/`File`, or a byte stream. */
@@ -205,7 +213,9 @@ export async function putToPresignedUrl(
         method: 'PUT',
         headers: { 'Content-Type': source.contentType },
         signal: options.signal,
-        ...(source.blob ? { body: source.blob } : { body: countBytes(source.open(), source.size, options.onProgress), ...STREAMED }),
+        ...(source.blob
+          ? { body: source.blob }
+          : { body: countBytes(source.open(), source.size, options.onProgress), ...STREAMED_BODY_INIT }),
       } as RequestInit);
       response = await options.fetch(request);
     } catch (error) {
@@ -239,14 +249,6 @@ export async function putToPresignedUrl(
     });
   }
 }
-
-/**
- * How a streamed body is sent. Half-duplex, as fetch requires; and with `redirect: 'error'` and no
- * window, because otherwise the Fetch standard's HTTP-network-or-cache step clones the request:
- * its body is teed and the branch nobody reads keeps every byte (a 1 GiB upload held 1.1 GB in
- * Node's fetch). A presigned URL does not redirect, and a stream could not be sent twice anyway.
- */
-const STREAMED = { duplex: 'half', redirect: 'error', window: null } as const;
 
 function countBytes(
   stream: ReadableStream<Uint8Array>,
