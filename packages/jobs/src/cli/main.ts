@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { processIo } from './cli-io.js';
+import { exitQuietlyOnBrokenPipe, processIo } from '@trainwire/cli-kit';
 import { runCli } from './run-cli.js';
 
+exitQuietlyOnBrokenPipe();
 process.exitCode = await runCli(process.argv.slice(2), await processIo());
