@@ -33,7 +33,7 @@ export interface CommandContext<Options extends object = object> {
   command: string;
   /** Parsed options (commander's camelCase names, defaults applied) and the global ones. */
   options: Options & GlobalOptions;
-  /** The positional arguments, in the order of {@link CommandSpec.args}. */
+  /** The positional arguments, in the order of {@link CommandSpec.args} (a variadic one's words in line). */
   positionals: string[];
   /** Aborted on Ctrl-C. */
   signal: AbortSignal;

@@ -175,7 +175,9 @@ function usageError(error: CommanderError, command: Command | undefined, program
   const path = commandPath(command).join(' ');
   if (error.code === 'commander.help') return new UsageError(`\`${path || program}\` needs a command.`, { help: errorHelp });
   if (error.code === 'commander.missingArgument' && command) {
-    const needed = command.registeredArguments.filter((argument) => argument.required).map((argument) => `<${argument.name()}>`);
+    const needed = command.registeredArguments
+      .filter((argument) => argument.required)
+      .map((argument) => `<${argument.name()}${argument.variadic ? '...' : ''}>`);
     return new UsageError(`${path} needs ${needed.join(' and ')}.`);
   }
   let message = error.message.replace(/^error: /, '').replace(/\n\(Did you mean (.*)\?\)$/, ' (did you mean $1?)');

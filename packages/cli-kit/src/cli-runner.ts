@@ -46,7 +46,7 @@ export function baseContext<Options extends object>(io: CliIo, command: Command,
     json: Boolean(values.json),
     command: path,
     options: values,
-    positionals: command.processedArgs.filter((value): value is string => typeof value === 'string'),
+    positionals: command.processedArgs.flat().filter((value): value is string => typeof value === 'string'),
     signal,
     emit: (data, meta) => out.line(envelopeLine(path, data, meta)),
   };
