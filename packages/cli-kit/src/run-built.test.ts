@@ -27,7 +27,7 @@ async function makePackage(options: { checkout: boolean; built: boolean }) {
   }
   if (options.built) {
     await mkdir(join(folder, 'dist'));
-    await writeFile(join(folder, 'dist', 'main.js'), "process.stdout.write(`ran ${process.argv.slice(2).join(' ')}\\n`);\n");
+    await writeFile(join(folder, 'dist', 'main.js'), 'process.stdout.write("ran " + process.argv.slice(2).join(" ") + "\\n");\n');
   }
   return shim;
 }
