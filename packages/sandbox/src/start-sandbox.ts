@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createOperationMatcher } from '@trainwire/core/mock-kit';
 import { answerPreflight, CORS_HEADERS } from './cors.js';
 import type { FaultKind } from './fault.js';
 import type { FaultOptions } from './fault-options.js';
 import { createFaultPlan } from './fault-plan.js';
 import type { MountedService } from './mounted-service.js';
-import { createOperationMatcher } from './operation-matcher.js';
 import type { SandboxRequestEntry, SpecViolation } from './request-scope.js';
 import type { SandboxService } from './sandbox-service.js';
 import { type SandboxServices, sandboxServices } from './sandbox-services.js';
