@@ -1,3 +1,4 @@
+/// <reference types="node" />
 import { join } from 'node:path';
 import { type CliIo, configFolder, readSecureFile, SetupError, writeSecureFile } from '@trainwire/cli-kit';
 import { registerSecret } from '@trainwire/core';

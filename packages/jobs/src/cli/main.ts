@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/// <reference types="node" />
 import { exitQuietlyOnBrokenPipe, processIo } from '@trainwire/cli-kit';
 import { runCli } from './run-cli.js';
 

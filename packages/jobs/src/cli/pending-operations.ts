@@ -1,3 +1,4 @@
+/// <reference types="node" />
 import { createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { type CliIo, configFolder, readSecureFile, removeSecureFile, writeSecureFile } from '@trainwire/cli-kit';
