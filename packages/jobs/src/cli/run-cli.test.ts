@@ -1,11 +1,13 @@
 import { chmod, chown, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Output } from '@trainwire/cli-kit';
 import { useMockServer } from '@trainwire/testing';
 import { captureIo } from '@trainwire/testing/cli';
 import { HttpResponse, http } from 'msw';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMiddlemanMock, MIDDLEMAN_MOCK_API_KEY } from '../mocks/index.js';
+import { uploadProgressLine } from './commands/data-commands.js';
 import { COMMANDS, runCli } from './run-cli.js';
 
 const BASE = 'https://api.middleman.run/api/v1';
@@ -278,6 +280,15 @@ describe('middleman billing, data and keys', () => {
     const missing = await run(['data', 'upload', join(home, 'missing.zip')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^error: Invalid path: cannot read .*missing\.zip.* \(ENOENT\)\n$/);
+  });
+
+  it('shows upload speed and time left', () => {
+    const err = new Output({ write: () => true, isTTY: true }, false);
+    expect(uploadProgressLine(err, 420 * 1024 ** 2, 1024 ** 3, 5_000)).toBe(
+      `${'█'.repeat(12)}${'░'.repeat(18)}  41% 420.0 MiB / 1.0 GiB  84.0 MiB/s  8s left`,
+    );
+    expect(uploadProgressLine(err, 10 * 1024 ** 2, 100 * 1024 ** 3, 1_000)).toMatch(/ 10\.0 MiB\/s {2}2h50m left$/);
+    expect(uploadProgressLine(err, 1024, 1024, 100)).toMatch(/100% 1\.0 KiB \/ 1\.0 KiB {2}10\.0 KiB\/s$/);
   });
 
   it('creates a key and shows it once, lists and revokes keys', async () => {
