@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
-    // Child processes and files on a loaded 2-core machine: 5 s is too tight.
-    testTimeout: 30_000,
+    // Child processes (bash, node) and files: under turbo's parallel tasks on 2 cores, 5 s is too tight.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
   },
 });

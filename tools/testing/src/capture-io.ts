@@ -22,8 +22,9 @@ export function captureIo(options: { home: string; tty?: boolean; env?: Record<s
     input.end();
   } else {
     // Keys typed before a prompt listens are lost on a real terminal too: type once one listens.
+    const giveUp = Date.now() + 30_000; // a command that never prompts leaves no timer behind for long
     const type = () => {
-      if (input.listenerCount('keypress') === 0) return void setTimeout(type, 5);
+      if (input.listenerCount('keypress') === 0) return void (Date.now() < giveUp && setTimeout(type, 5).unref());
       setTimeout(() => {
         for (const chunk of options.stdin ?? []) input.write(chunk);
       }, 20);
