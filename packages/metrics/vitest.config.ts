@@ -1,6 +1,12 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // The ingestor imports its spool by the package's own name (so browser bundles leave it out):
+    // in tests that is this source, not a build.
+    alias: { '@trainwire/metrics/spool': fileURLToPath(new URL('./src/spool.ts', import.meta.url)) },
+  },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     // Streams and servers on loopback: under turbo's parallel tasks on 2 cores, 5 s is too tight.

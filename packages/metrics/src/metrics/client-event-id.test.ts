@@ -16,6 +16,7 @@ describe('client event ids', () => {
     expect(clientEventId('r', 'loss', 1, { a: 1, b: 2 })).toBe(clientEventId('r', 'loss', 1, { b: 2, a: 1 }));
     expect(clientEventId('r', 'loss', 1, { a: 1 })).not.toBe(clientEventId('r', 'loss', 1, { a: 2 }));
     expect(clientEventId('r', 'loss', null, undefined, 4)).toBe('r/loss/#4');
+    expect(clientEventId('r', 'loss', null, { a: 1 }, 4, 'k3f9')).toBe(`r/loss/#k3f9.4/${stableHash('{"a":1}')}`);
   });
 
   it('hash to 16 stable hex digits', () => {

@@ -43,10 +43,12 @@ export function stableHash(text: string): string {
 /**
  * The `client_event_id` of a metric event: `<run>/<name>/<step>`, plus `/<hash of the metadata>`
  * when the series has metadata, so one value per (run, name, step, metadata) and a re-sent event
- * carries the same id. Events without a step use `#<n>`, their order within the series.
+ * carries the same id. Events without a step use `#<n>`, their order within the series, or
+ * `#<session>.<n>` when numbered by one process of the run (what the ingestor does unless it resumes
+ * the run), so a restarted process does not reuse the ids of the one before.
  */
-export function clientEventId(run: string, name: string, step: number | null, metadata?: Metadata, order = 0): string {
+export function clientEventId(run: string, name: string, step: number | null, metadata?: Metadata, order = 0, session?: string): string {
   const canonical = canonicalMetadata(metadata);
-  const position = step === null ? `#${order}` : String(step);
+  const position = step === null ? `#${session === undefined ? '' : `${session}.`}${order}` : String(step);
   return `${run}/${name}/${position}${canonical ? `/${stableHash(canonical)}` : ''}`;
 }

@@ -3,6 +3,7 @@ import { useMockServer } from '@trainwire/testing';
 import { getResponse, HttpResponse, http } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { createMetricsMock } from '../mocks/metrics.js';
+import { holdRequests } from '../test-support/hold-requests.js';
 import { clientEventId, stableHash } from './client-event-id.js';
 import { MetricsIngestorFullError } from './metrics-ingestor.js';
 import { SyvainMetricsApiClient } from './syvain-metrics-client.js';
@@ -36,7 +37,18 @@ describe('MetricsIngestor', () => {
     const ingestor = metrics.ingestor(experiment, { batchSize: 100 });
     for (let step = 0; step < 250; step++) ingestor.log('loss', 1 / (step + 1), { step, metadata: { split: 'train', rank: 0 } });
     const report = await ingestor.close();
-    expect(report).toEqual({ logged: 250, sent: 250, accepted: 250, duplicates: 0, failed: 0, dropped: 0, pending: 0, failures: [] });
+    expect(report).toEqual({
+      logged: 250,
+      recovered: 0,
+      sent: 250,
+      accepted: 250,
+      duplicates: 0,
+      failed: 0,
+      inSpool: 0,
+      dropped: 0,
+      pending: 0,
+      failures: [],
+    });
     const batches = await bodies();
     expect(batches.map((batch) => batch.length)).toEqual([100, 100, 50]);
     const first = batches[0]?.[0] as Record<string, unknown>;
@@ -81,12 +93,15 @@ describe('MetricsIngestor', () => {
     const report = await ingestor.close();
     expect(report).toMatchObject({ logged: 4, accepted: 3, duplicates: 1 });
     const [batch] = await bodies();
+    // Step-less values are numbered within this ingestor's session, so another process never reuses them.
+    const session = /^mamba-run-001\/grad_norm\/#([0-9a-f]{12})\.0$/.exec(batch?.[2]?.client_event_id as string)?.[1];
     expect(batch?.map((event) => event.client_event_id)).toEqual([
       `mamba-run-001/loss/3/${stableHash('{"shard":1,"split":"eval"}')}`,
       `mamba-run-001/loss/3/${stableHash('{"shard":1,"split":"eval"}')}`,
-      'mamba-run-001/grad_norm/#0',
-      'mamba-run-001/grad_norm/#1',
+      `mamba-run-001/grad_norm/#${session}.0`,
+      `mamba-run-001/grad_norm/#${session}.1`,
     ]);
+    expect(batch?.[3]?.client_event_id).toBe(clientEventId('mamba-run-001', 'grad_norm', null, undefined, 1, session));
     expect(batch?.[2]).toMatchObject({ step: null, value: 1.5 });
   });
 
@@ -212,16 +227,8 @@ describe('MetricsIngestor', () => {
 
   it('applies backpressure: saturated and drain() past highWaterMark, a typed error (or drops) at maxBufferedEvents', async () => {
     const experiment = await newExperiment();
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    server.use(
-      http.post(INGEST, async () => {
-        await gate;
-        return undefined;
-      }),
-    );
+    const { handler, release } = holdRequests(INGEST);
+    server.use(handler);
     const ingestor = client().ingestor(experiment, { batchSize: 50, concurrency: 1, highWaterMark: 100, maxBufferedEvents: 200 });
     for (let step = 0; step < 150; step++) ingestor.log('loss', step, { step });
     expect(ingestor.saturated).toBe(true);

@@ -1,6 +1,8 @@
-import { brand, InvalidRequestError, idempotencyKey, type RequestOptions } from '@trainwire/core';
+import { brand, InvalidRequestError, idempotencyKey, type Logger, type RequestOptions } from '@trainwire/core';
 import type { components } from '../generated/metrics.js';
 import { canonicalMetadata, stableHash } from './client-event-id.js';
+import { type ExitFlushTarget, watchExit } from './metrics-exit-flush.js';
+import type { IngestSpool, SpoolOpener } from './metrics-spool.js';
 import { MetricsApiError } from './syvain-metrics-errors.js';
 
 type Metadata = components['schemas']['Metadata'];
@@ -34,6 +36,43 @@ export interface MetricsIngestorOptions {
   maxRetries?: number | undefined;
   /** Send the time each value was logged as `timestamp`. @default true */
   timestamps?: boolean | undefined;
+  /**
+   * Continue this run's step-less series where an earlier process left them: `log('gpu_util', v)`
+   * then numbers its values `#<n>` after the last one the spool (or else the server) knows. Without
+   * it each ingestor numbers step-less values in a session of its own (`#<session>.<n>`), so a
+   * restarted process never reuses the ids of the one before. Resume one run from one process at a time.
+   * @default false
+   */
+  resume?: boolean | undefined;
+  /**
+   * Keep every batch in a local append-only file of this experiment before sending it, so a crash
+   * or an unreachable server loses nothing: the next ingestor of the experiment, or
+   * `client.syncSpool()` / `trainwire-metrics syvain sync`, sends what the server never acknowledged,
+   * once. `true` uses `$XDG_STATE_HOME/trainwire/metrics-spool` (else `~/.local/state/…`). Node,
+   * Bun and Deno only (loaded from `@trainwire/metrics/spool` when asked for).
+   * @default false
+   */
+  spool?: boolean | { dir?: string | undefined } | undefined;
+  /**
+   * When the process ends without `close()` (the event loop runs dry, SIGINT, SIGTERM), flush and
+   * wait at most this many milliseconds, then end as the process would have; what was not sent is
+   * logged (and stays in the spool, with one). 0 turns the exit hooks off.
+   * @default 5000
+   */
+  exitTimeout?: number | undefined;
+}
+
+/** What a {@link MetricsIngestor} is given besides its options (the client passes these). */
+export interface MetricsIngestorEnvironment {
+  /** Where a lost or unsent point is reported. @default console */
+  logger?: Logger | undefined;
+  /** Opens the spool. @default `openMetricsSpool` of `@trainwire/metrics/spool`, loaded on first use */
+  openSpool?: SpoolOpener | undefined;
+  /**
+   * The next step-less number of a resumed series according to the server (`prefix` + n + `suffix`
+   * is an id of it). @default none: a resumed series the spool does not know starts at 0
+   */
+  resumeFrom?: ((series: { name: string; prefix: string; suffix: string }) => Promise<number>) | undefined;
 }
 
 /** Events that did not make it, grouped by reason. */
@@ -44,10 +83,15 @@ export interface IngestFailure {
   client_event_ids: string[];
 }
 
-/** What happened to the events logged so far. `logged = accepted + duplicates + failed + pending` (+ `dropped`, never sent). */
+/**
+ * What happened to the events logged so far:
+ * `logged + recovered = accepted + duplicates + failed + pending` (+ `dropped`, never sent).
+ */
 export interface IngestReport {
   /** Events `log()` took. */
   logged: number;
+  /** Events earlier processes left in the spool unacknowledged, which this ingestor sends. */
+  recovered: number;
   /** Events sent at least once. */
   sent: number;
   /** Events the server stored for the first time. */
@@ -56,6 +100,8 @@ export interface IngestReport {
   duplicates: number;
   /** Events refused by the server or whose batch failed after every retry. */
   failed: number;
+  /** Of `failed`, events kept in the spool: the next ingestor of the experiment or `syncSpool()` sends them. */
+  inSpool: number;
   /** Events `log()` dropped at `maxBufferedEvents` with `onOverflow: 'drop'`. */
   dropped: number;
   /** Events logged but not settled yet. */
@@ -71,12 +117,29 @@ export class MetricsIngestorFullError extends MetricsApiError {
 }
 
 interface Series {
+  name: string;
   /** `{"client_event_id":"<run>/<name>/` */
   head: string;
   /** `<suffix>","name":…,"metadata":…,"value":` */
   tail: string;
+  /** `/<hash of the metadata>`, or ''. */
+  suffix: string;
+  /** How step-less ids go on after `<run>/<name>/`: `#<session>.`, or `#` in a resumed run. */
+  mark: string;
+  /** The number of this process's first step-less event (where a resumed run left off); NaN while looked up. */
+  base: number;
   /** Events without a step logged so far. */
   unstepped: number;
+}
+
+/** A batch waiting or in flight: its points (columns), or the encoded body once spooled. */
+interface Batch {
+  index: number;
+  events: number;
+  chunk?: Chunk | undefined;
+  body?: Uint8Array | undefined;
+  /** Its id in the spool. */
+  spooled?: string | undefined;
 }
 
 /** A step of the walk from a metric name through its metadata to a series. */
@@ -97,6 +160,15 @@ interface Chunk {
 
 const MAX_BATCH = 10_000;
 
+/** Refusals re-sending cannot fix (the batch itself is wrong): a spooled batch answered so is not kept. */
+const FINAL_STATUSES = new Set([400, 413, 422]);
+
+// A specifier in a variable keeps bundlers from pulling the Node-only spool into a browser build.
+const load = (specifier: string): Promise<unknown> => import(/* @vite-ignore */ specifier);
+/** `openMetricsSpool` of `@trainwire/metrics/spool`, imported on first use. */
+export const openSpoolLazily: SpoolOpener = async (experimentId, options) =>
+  ((await load('@trainwire/metrics/spool')) as { openMetricsSpool: SpoolOpener }).openMetricsSpool(experimentId, options);
+
 /**
  * A buffered metric writer for training loops, made by `client.ingestor(experimentId)`.
  *
@@ -110,11 +182,17 @@ const MAX_BATCH = 10_000;
  *   {@link MetricsIngestorFullError} (or drops and counts, with `onOverflow: 'drop'`).
  * - `flush()` sends what is buffered and resolves, once everything logged before it has settled, with
  *   an {@link IngestReport}; `close()` does the same and refuses further `log()` calls.
+ * - Durability: without `close()`, buffered points are flushed when the process ends (`exitTimeout`).
+ *   With `spool`, a batch is appended to a local file when it is cut, before it is sent: from then on
+ *   it survives the process being killed; `checkpoint()` also fsyncs without waiting for the server.
  */
-export class MetricsIngestor {
+export class MetricsIngestor implements ExitFlushTarget {
   readonly experimentId: string;
+  readonly exitTimeout: number;
   readonly #send: IngestBatchSender;
   readonly #run: string;
+  readonly #session: string;
+  readonly #resume: boolean;
   readonly #batchSize: number;
   readonly #flushInterval: number;
   readonly #concurrency: number;
@@ -124,14 +202,19 @@ export class MetricsIngestor {
   readonly #sync: boolean;
   readonly #maxRetries: number;
   readonly #timestamps: boolean;
+  readonly #logger: Logger | undefined;
+  readonly #resumeFrom: MetricsIngestorEnvironment['resumeFrom'];
+  readonly #unwatch: (() => void) | undefined;
+  readonly #abort = new AbortController();
 
   readonly #series: Series[] = [];
   readonly #tree = new Map<string, SeriesNode>();
-  readonly #queue: { chunk: Chunk; index: number }[] = [];
+  readonly #queue: Batch[] = [];
   readonly #free: Chunk[] = [];
   readonly #inflight = new Set<number>();
   readonly #flushWaiters: { through: number; resolve: () => void }[] = [];
   #drainWaiters: (() => void)[] = [];
+  #gateWaiters: (() => void)[] = [];
   readonly #failures = new Map<string, IngestFailure>();
   #current: Chunk | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -141,9 +224,21 @@ export class MetricsIngestor {
   #closing: Promise<IngestReport> | undefined;
   #lastTime = Number.NaN;
   #lastIso = '';
-  readonly #counts = { logged: 0, sent: 0, accepted: 0, duplicates: 0, failed: 0, dropped: 0 };
+  #spool: IngestSpool | undefined;
+  /** Until the spool is open, nothing is encoded or sent (it decides the order and what is recovered). */
+  #opening: Promise<void> | undefined;
+  /** Resumed series whose first number is being looked up; nothing is encoded meanwhile. */
+  #lookups = 0;
+  /** Unsettled events that are in the spool. */
+  #spooledPending = 0;
+  readonly #counts = { logged: 0, recovered: 0, sent: 0, accepted: 0, duplicates: 0, failed: 0, inSpool: 0, dropped: 0 };
 
-  constructor(experimentId: string, given: MetricsIngestorOptions | null | undefined, send: IngestBatchSender) {
+  constructor(
+    experimentId: string,
+    given: MetricsIngestorOptions | null | undefined,
+    send: IngestBatchSender,
+    environment: MetricsIngestorEnvironment = {},
+  ) {
     const options = given ?? {};
     if (typeof experimentId !== 'string' || experimentId === '') throw new InvalidRequestError('experimentId', 'is required');
     this.experimentId = experimentId;
@@ -151,6 +246,8 @@ export class MetricsIngestor {
     this.#run = options.runId ?? stableHash(experimentId).slice(0, 8);
     if (typeof this.#run !== 'string' || this.#run === '' || this.#run.length > 200)
       throw new InvalidRequestError('runId', 'must be a string of 1 to 200 characters');
+    this.#session = idempotencyKey().replace(/-/g, '').slice(0, 12);
+    this.#resume = options.resume === true;
     this.#batchSize = positive('batchSize', options.batchSize ?? 5_000, MAX_BATCH);
     this.#flushInterval = positive('flushInterval', options.flushInterval ?? 1_000);
     this.#concurrency = positive('concurrency', options.concurrency ?? 4);
@@ -160,6 +257,20 @@ export class MetricsIngestor {
     this.#sync = options.sync ?? true;
     this.#maxRetries = options.maxRetries ?? 10;
     this.#timestamps = options.timestamps ?? true;
+    this.#logger = environment.logger ?? (globalThis.console as Logger | undefined);
+    this.#resumeFrom = environment.resumeFrom;
+    this.exitTimeout = options.exitTimeout ?? 5_000;
+    if (!(this.exitTimeout >= 0 && this.exitTimeout < 2 ** 31))
+      throw new InvalidRequestError('exitTimeout', 'must be a number of milliseconds from 0 to 2147483647');
+    const spool = options.spool;
+    const dir = typeof spool === 'object' && spool !== null ? spool.dir : undefined;
+    if (
+      !(spool === undefined || typeof spool === 'boolean' || (typeof spool === 'object' && spool !== null)) ||
+      !(dir === undefined || (typeof dir === 'string' && dir !== ''))
+    )
+      throw new InvalidRequestError('spool', 'must be true, false or { dir: string }');
+    if (spool) this.#opening = this.#openSpool(environment.openSpool ?? openSpoolLazily, dir);
+    this.#unwatch = this.exitTimeout > 0 ? watchExit(this) : undefined;
   }
 
   /**
@@ -188,7 +299,11 @@ export class MetricsIngestor {
     const index = chunk.length++;
     chunk.series[index] = seriesIndex;
     chunk.values[index] = value;
-    chunk.steps[index] = step === undefined || step === null ? -++(this.#series[seriesIndex] as Series).unstepped : step;
+    if (step === undefined || step === null) {
+      const series = this.#series[seriesIndex] as Series;
+      if (series.unstepped === 0 && this.#resume) this.#lookUp(series);
+      chunk.steps[index] = -++series.unstepped;
+    } else chunk.steps[index] = step;
     if (this.#timestamps) chunk.times[index] = Date.now();
     this.#buffered++;
     this.#counts.logged++;
@@ -198,6 +313,11 @@ export class MetricsIngestor {
   /** True while more than `highWaterMark` events are unsettled: a loop that can wait should `await drain()`. */
   get saturated(): boolean {
     return this.#buffered > this.#highWaterMark;
+  }
+
+  /** Events logged (or recovered from the spool) and not settled yet. */
+  get pending(): number {
+    return this.#buffered;
   }
 
   /** Resolves at once when not `saturated`, else once the unsettled events are down to half of `highWaterMark`. */
@@ -210,14 +330,36 @@ export class MetricsIngestor {
   /** Send everything buffered now; resolves once every event logged before this call has settled. */
   async flush(): Promise<IngestReport> {
     this.#cut();
+    // The spool adds what earlier processes left: wait for it, so that is flushed too.
+    if (this.#opening) await this.#opening;
     const through = this.#batches - 1;
     if (this.#settledThrough() < through) await new Promise<void>((resolve) => this.#flushWaiters.push({ through, resolve }));
     return this.report();
   }
 
+  /**
+   * Resolves once every point logged before it is durable without waiting for the server: in the
+   * spool and fsynced, so it survives a crash or a power loss. Without a spool (or when it could
+   * not be opened) the server is the only durable place, and this is `flush()`.
+   */
+  async checkpoint(): Promise<IngestReport> {
+    this.#cut();
+    if (this.#opening) await this.#opening;
+    if (!this.#spool) return this.flush();
+    while (this.#lookups > 0) await new Promise<void>((resolve) => this.#gateWaiters.push(resolve));
+    await this.#spool?.sync();
+    return this.report();
+  }
+
   /** Flush, then refuse further `log()` calls; resolves with the final report. Calling it again returns the same. */
   close(): Promise<IngestReport> {
-    this.#closing ??= this.flush();
+    this.#closing ??= this.flush().then(async () => {
+      this.#unwatch?.();
+      const spool = this.#spool;
+      this.#spool = undefined;
+      await spool?.close(this.#counters());
+      return this.report();
+    });
     return this.#closing;
   }
 
@@ -232,6 +374,91 @@ export class MetricsIngestor {
       pending: this.#buffered,
       failures: [...this.#failures.values()].map((failure) => ({ ...failure, client_event_ids: [...failure.client_event_ids] })),
     };
+  }
+
+  /**
+   * Stop waiting for the server (the process is ending): spool what is buffered, abort what is in
+   * flight, and log what was not sent. Called by the exit hooks; the ingestor is unusable after it.
+   */
+  abandon(reason: string): void {
+    this.#cut();
+    this.#advance();
+    const unsent = this.#buffered;
+    const kept = this.#spooledPending;
+    this.#abort.abort(new MetricsApiError(reason));
+    if (unsent === 0) return;
+    const where = this.#spool?.path;
+    this.#logger?.warn(
+      `Syvain Metrics: ${unsent} metric events of experiment ${this.experimentId} were not sent (${reason}). ` +
+        (kept === unsent && where
+          ? `They are in the spool ${where}: the next ingestor of this experiment or \`trainwire-metrics syvain sync\` sends them.`
+          : kept > 0 && where
+            ? `${kept} of them are in the spool ${where}; the other ${unsent - kept} are lost.`
+            : 'They are lost; the `spool` option keeps them on disk for later.'),
+    );
+  }
+
+  #openSpool(open: SpoolOpener, dir: string | undefined): Promise<void> {
+    return open(this.experimentId, { dir })
+      .then(
+        (spool) => {
+          this.#spool = spool;
+          for (const batch of spool.recovered) {
+            this.#queue.push({ index: this.#batches++, events: batch.events, body: batch.body, spooled: batch.id });
+            this.#buffered += batch.events;
+            this.#spooledPending += batch.events;
+            this.#counts.recovered += batch.events;
+          }
+        },
+        (error: unknown) => {
+          this.#logger?.error(
+            `Syvain Metrics: the spool of experiment ${this.experimentId} could not be opened (${message(error)}); points are sent without it.`,
+          );
+        },
+      )
+      .finally(() => {
+        this.#opening = undefined;
+        this.#advance();
+      });
+  }
+
+  /** Find where a resumed step-less series left off: the spool, else the server, else a session of its own. */
+  #lookUp(series: Series): void {
+    series.base = Number.NaN;
+    this.#lookups++;
+    const prefix = `${this.#run}/${series.name}/#`;
+    const find = async () => {
+      if (this.#opening) await this.#opening;
+      const known = this.#spool?.counters.get(prefix + series.suffix);
+      if (known !== undefined) return known;
+      return this.#resumeFrom ? this.#resumeFrom({ name: series.name, prefix, suffix: series.suffix }) : 0;
+    };
+    find()
+      .then(
+        (base) => {
+          series.base = base;
+        },
+        (error: unknown) => {
+          series.mark = `#${this.#session}.`;
+          series.base = 0;
+          this.#logger?.warn(
+            `Syvain Metrics: could not find where step-less series ${JSON.stringify(series.name)} left off (${message(error)}); its new values are numbered in session ${this.#session}.`,
+          );
+        },
+      )
+      .finally(() => {
+        this.#lookups--;
+        this.#advance();
+      });
+  }
+
+  /** The next step-less number of each resumed series, for the spool to keep. */
+  #counters(): Map<string, number> {
+    const counters = new Map<string, number>();
+    for (const series of this.#series)
+      if (series.mark === '#' && series.unstepped > 0 && series.base >= 0)
+        counters.set(`${this.#run}/${series.name}/#${series.suffix}`, series.base + series.unstepped);
+    return counters;
   }
 
   #seriesOf(name: string, metadata: Metadata | null | undefined): number {
@@ -257,8 +484,12 @@ export class MetricsIngestor {
     const inJson = (text: string) => JSON.stringify(text).slice(1, -1);
     const suffix = canonical === '' ? '' : `/${stableHash(canonical)}`;
     const series: Series = {
+      name,
       head: `{"client_event_id":"${inJson(`${this.#run}/${name}/`)}`,
       tail: `${inJson(suffix)}","name":${JSON.stringify(name)}${canonical === '' ? '' : `,"metadata":${canonical}`},"value":`,
+      suffix,
+      mark: this.#resume ? '#' : `#${this.#session}.`,
+      base: 0,
       unstepped: 0,
     };
     const index = this.#series.push(series) - 1;
@@ -291,44 +522,108 @@ export class MetricsIngestor {
       this.#timer = undefined;
       this.#cut();
     }, this.#flushInterval);
-    // Do not keep the process alive for a timer: `close()` is what guarantees delivery.
+    // Do not keep the process alive for a timer: the exit hooks and `close()` flush what is left.
     (this.#timer as { unref?: () => void }).unref?.();
     return chunk;
   }
 
-  /** Queue the current batch and schedule sending. */
+  /** Queue the current batch (spooling it at once, with a spool) and schedule sending. */
   #cut(): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     const chunk = this.#current;
     this.#current = undefined;
-    if (chunk && chunk.length > 0) this.#queue.push({ chunk, index: this.#batches++ });
+    if (chunk && chunk.length > 0) {
+      this.#queue.push({ index: this.#batches++, events: chunk.length, chunk });
+      if (this.#spool) this.#spoolQueued();
+    }
     if (!this.#pumpScheduled && this.#queue.length > 0) {
       this.#pumpScheduled = true;
       // Encode and send after the caller's synchronous work, so `log()` stays cheap.
       queueMicrotask(() => {
         this.#pumpScheduled = false;
-        this.#pump();
+        this.#advance();
       });
     }
   }
 
-  #pump(): void {
-    while (this.#inflight.size < this.#concurrency && this.#queue.length > 0) {
-      const { chunk, index } = this.#queue.shift() as { chunk: Chunk; index: number };
-      const count = chunk.length;
-      const body = this.#encode(chunk);
-      chunk.length = 0;
-      if (this.#free.length <= this.#concurrency) this.#free.push(chunk);
-      this.#inflight.add(index);
-      this.#counts.sent += count;
-      this.#send(body, this.#sync, { maxRetries: this.#maxRetries, idempotencyKey: idempotencyKey() })
-        .then(
-          (result) => this.#record(result, count),
-          (error: unknown) => this.#fail(error instanceof Error ? error.message : String(error), count, []),
-        )
-        .finally(() => this.#settle(index, count));
+  /** Ids may still be unknown (spool opening, resumed series looked up): then nothing is encoded. */
+  #gated(): boolean {
+    return this.#opening !== undefined || this.#lookups > 0;
+  }
+
+  /** Encode and append every queued batch to the spool (synchronous: durable against a crash once done). */
+  #spoolQueued(): void {
+    const spool = this.#spool;
+    if (!spool || this.#gated()) return;
+    for (const batch of this.#queue) {
+      if (batch.body !== undefined) continue;
+      batch.body = this.#encode(batch.chunk as Chunk);
+      this.#recycle(batch);
+      try {
+        batch.spooled = spool.append(batch.body, batch.events);
+        this.#spooledPending += batch.events;
+      } catch (error) {
+        this.#spool = undefined;
+        this.#logger?.error(
+          `Syvain Metrics: writing the spool ${spool.path} failed (${message(error)}); points are sent without it from now on.`,
+        );
+        return;
+      }
     }
+  }
+
+  #advance(): void {
+    if (this.#gated()) return;
+    if (this.#gateWaiters.length > 0) {
+      const waiters = this.#gateWaiters;
+      this.#gateWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+    this.#spoolQueued();
+    while (this.#inflight.size < this.#concurrency && this.#queue.length > 0) {
+      const batch = this.#queue.shift() as Batch;
+      const { index, events, spooled } = batch;
+      const body = batch.body ?? this.#encode(batch.chunk as Chunk);
+      this.#recycle(batch);
+      this.#inflight.add(index);
+      this.#counts.sent += events;
+      this.#send(body, this.#sync, { maxRetries: this.#maxRetries, idempotencyKey: idempotencyKey(), signal: this.#abort.signal })
+        .then(
+          (result) => {
+            this.#record(result, events);
+            this.#release(spooled, events, true);
+          },
+          (error: unknown) => {
+            const status = (error as { status?: unknown } | null)?.status;
+            const final = typeof status === 'number' && FINAL_STATUSES.has(status);
+            this.#fail(message(error), events, []);
+            if (this.#release(spooled, events, final)) this.#counts.inSpool += events;
+          },
+        )
+        .finally(() => this.#settle(index, events));
+    }
+  }
+
+  /** A spooled batch settled: mark it done in the spool when `final`; true when it stays there. */
+  #release(spooled: string | undefined, events: number, final: boolean): boolean {
+    if (spooled === undefined) return false;
+    this.#spooledPending -= events;
+    if (!final) return true;
+    try {
+      this.#spool?.settle(spooled);
+    } catch {
+      // Not marked done: a later sync sends it again, and the server counts it as a duplicate.
+    }
+    return false;
+  }
+
+  #recycle(batch: Batch): void {
+    const chunk = batch.chunk;
+    batch.chunk = undefined;
+    if (!chunk) return;
+    chunk.length = 0;
+    if (this.#free.length <= this.#concurrency) this.#free.push(chunk);
   }
 
   /** The batch as `{"metrics":[…]}`: one string built from per-series parts (V8 joins them cheaply), then UTF-8. */
@@ -343,7 +638,7 @@ export class MetricsIngestor {
       text +=
         step >= 0
           ? `${item.head}${step}${item.tail}${values[index]},"step":${step}`
-          : `${item.head}#${-step - 1}${item.tail}${values[index]},"step":null`;
+          : `${item.head}${item.mark}${item.base - step - 1}${item.tail}${values[index]},"step":null`;
       text += this.#timestamps ? `,"timestamp":"${this.#iso(times[index] as number)}"}` : '}';
     }
     return encoder.encode(`${text}]}`);
@@ -409,7 +704,7 @@ export class MetricsIngestor {
         }
       }
     }
-    this.#pump();
+    this.#advance();
   }
 
   /** The highest batch index below which every batch has settled. */
@@ -445,3 +740,5 @@ function positive(name: string, value: number, max = Number.MAX_SAFE_INTEGER): n
   if (!Number.isFinite(value) || value < 1 || value > max) throw new InvalidRequestError(name, `must be a number from 1 to ${max}`);
   return Math.floor(value);
 }
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -5,6 +5,7 @@ import {
   createTransport,
   InvalidRequestError,
   idempotencyKey,
+  type Logger,
   normalizeBaseURL,
   type PageOptions,
   PagePromise,
@@ -17,10 +18,11 @@ import {
 } from '@trainwire/core';
 import { type components, type paths, service } from '../generated/metrics.js';
 import type { ComparisonMetricSeries } from './comparison-metric-series.js';
-import { MetricsIngestor, type MetricsIngestorOptions } from './metrics-ingestor.js';
+import { type IngestReport, MetricsIngestor, type MetricsIngestorOptions, openSpoolLazily } from './metrics-ingestor.js';
+import type { IngestSpool, SpoolOpenOptions } from './metrics-spool.js';
 import { type IngestionCredential, IngestionKeyCache } from './syvain-ingestion-keys.js';
 import { readSyvainLocalAuth } from './syvain-local-auth.js';
-import { asMetricsError } from './syvain-metrics-errors.js';
+import { asMetricsError, MetricsApiError } from './syvain-metrics-errors.js';
 
 type Schemas = components['schemas'];
 export type Folder = Schemas['Folder'];
@@ -80,6 +82,8 @@ export class SyvainMetricsApiClient {
   readonly #ingestTimeout: number;
   readonly #keys = new IngestionKeyCache();
   #transport: Promise<Transport<paths>> | undefined;
+  /** The transport's logger (levels and redaction applied), once there is a transport. */
+  #logger: Logger | undefined;
 
   /** @param apiKey an org API key, or 'local'. @default the SYVAIN_METRICS_API_KEY environment variable */
   constructor(apiKey?: string, options: SyvainMetricsClientOptions = {}) {
@@ -263,9 +267,30 @@ export class SyvainMetricsApiClient {
   /**
    * A buffered writer for training loops: `log()` is synchronous and cheap, events are batched,
    * sent concurrently with stable ids, and `flush()` / `close()` report what the server accepted.
+   * With `{ spool: true }` every batch is kept on disk until the server acknowledged it.
    */
   ingestor(experimentId: string, options: MetricsIngestorOptions = {}): MetricsIngestor {
-    return new MetricsIngestor(experimentId, options, (body, sync, requestOptions) =>
+    return this.#ingestor(experimentId, options, undefined);
+  }
+
+  /**
+   * Send what earlier ingestors of `experimentId` left in the spool (`{ spool: true }`): batches
+   * the server never acknowledged, each event once; resolves with the report (`recovered` events,
+   * and what is still `inSpool` if the server could not take them). Node, Bun and Deno only; a
+   * spool folder that is unsafe (a symlink, another user's, writable by others) is a `MetricsApiError`.
+   */
+  async syncSpool(experimentId: string, options: SpoolOpenOptions = {}): Promise<IngestReport> {
+    let spool: IngestSpool;
+    try {
+      spool = await openSpoolLazily(experimentId, options);
+    } catch (error) {
+      throw new MetricsApiError(`The spool of experiment ${experimentId} cannot be opened: ${(error as Error).message}`, { cause: error });
+    }
+    return this.#ingestor(experimentId, { spool: true, exitTimeout: 0 }, async () => spool).close();
+  }
+
+  #ingestor(experimentId: string, options: MetricsIngestorOptions, openSpool: (() => Promise<IngestSpool>) | undefined): MetricsIngestor {
+    const send = (body: Uint8Array, sync: boolean, requestOptions: RequestOptions) =>
       this.#withIngestionKey(
         experimentId,
         (transport, callOptions) =>
@@ -281,8 +306,30 @@ export class SyvainMetricsApiClient {
             callOptions,
           ),
         requestOptions,
-      ),
-    );
+      );
+    // What the ingestor reports goes through the client's logger (its level and redaction) once
+    // there is a transport; before that (a 'local' auth file that failed), to the configured logger.
+    const current = () => this.#logger ?? (this.#options.logLevel === 'off' ? undefined : (this.#options.logger ?? globalThis.console));
+    const logger = Object.fromEntries(
+      (['debug', 'info', 'warn', 'error'] as const).map((level) => [level, (text: string) => current()?.[level](text)]),
+    ) as unknown as Logger;
+    return new MetricsIngestor(experimentId, options, send, {
+      logger,
+      openSpool,
+      resumeFrom: (series) => this.#resumeFrom(experimentId, series),
+    });
+  }
+
+  /** Where a resumed step-less series left off on the server: one past the highest `#<n>` of its ids. */
+  async #resumeFrom(experimentId: string, series: { name: string; prefix: string; suffix: string }): Promise<number> {
+    let next = 0;
+    for await (const point of this.listMetrics(experimentId, { name: series.name, limit: 10_000 })) {
+      const id = point.client_event_id;
+      if (point.step !== null || !id.startsWith(series.prefix) || !id.endsWith(series.suffix)) continue;
+      const number = id.slice(series.prefix.length, id.length - series.suffix.length);
+      if (/^\d+$/.test(number)) next = Math.max(next, Number(number) + 1);
+    }
+    return next;
   }
 
   // Ingestion keys
@@ -371,7 +418,7 @@ export class SyvainMetricsApiClient {
   #build(apiKey: string, fileHost: string | undefined): Transport<paths> {
     const { host, baseURL, ingestTimeout: _ingest, authFile: _file, ...options } = this.#options;
     const chosen = host ?? baseURL ?? readEnv('SYVAIN_METRICS_HOST') ?? fileHost ?? (service.servers[0] as string);
-    return createTransport<paths>({
+    const transport = createTransport<paths>({
       ...options,
       definition: service,
       apiKey,
@@ -379,6 +426,8 @@ export class SyvainMetricsApiClient {
       baseURL: normalizeBaseURL(chosen, { service: 'Syvain Metrics', allowInsecureHTTP: options.allowInsecureHTTP }),
       userAgent: 'trainwire-metrics/0.1.0',
     });
+    this.#logger = transport.logger;
+    return transport;
   }
 
   #ready(): Promise<Transport<paths>> {

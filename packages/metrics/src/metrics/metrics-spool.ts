@@ -1,0 +1,48 @@
+/**
+ * What the ingestor needs of its durable spool (types only: the Node implementation is
+ * `@trainwire/metrics/spool`, loaded when `spool` is asked for, so browser bundles never carry it).
+ */
+
+/** A batch an earlier process wrote to the spool and the server never acknowledged. */
+export interface SpooledBatch {
+  /** The batch's id in the spool (`<session>.<n>` of the process that wrote it). */
+  id: string;
+  /** The request body, byte for byte as first written: `{"metrics":[…]}`. */
+  body: Uint8Array;
+  /** Events in it. */
+  events: number;
+}
+
+/** Where and how to open a spool. */
+export interface SpoolOpenOptions {
+  /** The spool folder. @default `$XDG_STATE_HOME/trainwire/metrics-spool`, else `~/.local/state/trainwire/metrics-spool` */
+  dir?: string | undefined;
+}
+
+/**
+ * One process's append-only spool file of one experiment. A batch is appended (one `write`) before
+ * it is sent and marked done once the server answered it for good, so a crash loses nothing that
+ * was appended and re-sends nothing that was acknowledged.
+ */
+export interface IngestSpool {
+  /** This process's spool file. */
+  readonly path: string;
+  /** Batches of earlier processes that were never acknowledged, now this spool's to send. */
+  readonly recovered: readonly SpooledBatch[];
+  /** The next step-less number of each resumed series (`<run>/<name>/#[/<hash>]`), as earlier processes left it. */
+  readonly counters: ReadonlyMap<string, number>;
+  /** Append a batch synchronously (it survives the process being killed once this returns); returns its id. */
+  append(body: Uint8Array, events: number): string;
+  /** The server answered the batch for good (stored, or refused for a reason re-sending cannot fix): never send it again. */
+  settle(id: string): void;
+  /** Make everything appended so far survive a power loss too (fsync). */
+  sync(): Promise<void>;
+  /**
+   * Stop writing. Batches not settled stay for the next ingestor of the experiment or `syncSpool()`;
+   * when none are left the file is removed (keeping `counters` for a later resumed run).
+   */
+  close(counters: ReadonlyMap<string, number>): Promise<void>;
+}
+
+/** Opens the spool of an experiment (what `@trainwire/metrics/spool` exports as `openMetricsSpool`). */
+export type SpoolOpener = (experimentId: string, options: SpoolOpenOptions) => Promise<IngestSpool>;
