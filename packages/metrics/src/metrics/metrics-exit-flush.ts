@@ -28,8 +28,8 @@ let ending: string | undefined;
  * Flush `target` when the process ends without its `close()`: at `beforeExit` (the event loop ran
  * dry), on SIGINT and SIGTERM, and what is left at `exit`. Each wait is bounded by the target's
  * `exitTimeout`; a signal nobody else listens to is raised again afterwards, so the process ends as
- * it would have (a user's own handlers decide instead). In a browser, a page being hidden starts a
- * flush (best effort: the page may be gone before it lands). Returns the function that stops watching.
+ * it would have (a user's own handlers decide instead). Returns the function that stops watching.
+ * Node, Bun and Deno (their `process`); elsewhere it does nothing.
  */
 export function watchExit(target: ExitFlushTarget): () => void {
   if (targets.size === 0) listen(true);
@@ -46,27 +46,11 @@ const runtime = (): ProcessLike | undefined => {
 
 function listen(on: boolean): void {
   const process = runtime();
-  if (process) {
-    const method = on ? 'on' : 'removeListener';
-    process[method]('beforeExit', onBeforeExit);
-    process[method]('exit', onExit);
-    for (const signal of SIGNALS) process[method](signal, onSignal);
-    return;
-  }
-  const page = globalThis as unknown as Page;
-  if (page.document && typeof page.addEventListener === 'function')
-    page[on ? 'addEventListener' : 'removeEventListener']('visibilitychange', onHidden);
-}
-
-interface Page {
-  document?: { visibilityState?: string };
-  addEventListener(type: string, listener: () => void): void;
-  removeEventListener(type: string, listener: () => void): void;
-}
-
-function onHidden(): void {
-  if ((globalThis as unknown as Page).document?.visibilityState === 'hidden')
-    for (const target of targets) void target.flush().catch(() => undefined);
+  if (!process) return;
+  const method = on ? 'on' : 'removeListener';
+  process[method]('beforeExit', onBeforeExit);
+  process[method]('exit', onExit);
+  for (const signal of SIGNALS) process[method](signal, onSignal);
 }
 
 /**

@@ -96,7 +96,7 @@ describe('an ingestor whose process ends without close()', () => {
     const ended = await run('idle', 1_000, { EXPERIMENT: id, EXIT_TIMEOUT: '1500' }, (child) => child.kill('SIGINT'));
     expect(ended).toMatchObject({ code: null, signal: 'SIGINT' });
     expect(ended.stderr).toContain(
-      `Syvain Metrics: 1000 metric events of experiment ${id} were not sent (the process received SIGINT, not sent within exitTimeout (1500 ms)). They are lost; the \`spool\` option keeps them on disk for later.`,
+      `Syvain Metrics: 1000 metric events of experiment ${id} were not sent (the process received SIGINT, not sent within exitTimeout (1500 ms)); they are lost (the spool option keeps them on disk).`,
     );
     // The transport alone would wait 60 s per attempt: the bound is what ended it (slack for a loaded machine).
     expect(ended.elapsed).toBeGreaterThanOrEqual(1_400);
@@ -112,7 +112,7 @@ describe('an ingestor whose process ends without close()', () => {
     expect(ended).toMatchObject({ code: 7, signal: null });
     expect(ended.stdout).toContain('user handler');
     expect(ended.stderr).toContain(
-      `700 metric events of experiment ${id} were not sent (the process exited). They are in the spool ${spool}/${id}/`,
+      `700 metric events of experiment ${id} were not sent (the process exited); 700 of them are in the spool ${spool}/${id}/`,
     );
     stall = undefined;
     const report = await client().syncSpool(id, { dir: spool });

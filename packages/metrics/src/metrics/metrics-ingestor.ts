@@ -1,8 +1,9 @@
 import { brand, InvalidRequestError, idempotencyKey, type Logger, type RequestOptions } from '@trainwire/core';
 import type { components } from '../generated/metrics.js';
 import { canonicalMetadata, stableHash } from './client-event-id.js';
-import { type ExitFlushTarget, watchExit } from './metrics-exit-flush.js';
-import type { IngestSpool, SpoolOpener } from './metrics-spool.js';
+import { IngestDurability } from './metrics-ingestor-durability.js';
+import type { Batch, Chunk, Durability, ListedPoint, Series } from './metrics-ingestor-port.js';
+import type { SpoolOpener } from './metrics-spool.js';
 import { MetricsApiError } from './syvain-metrics-errors.js';
 
 type Metadata = components['schemas']['Metadata'];
@@ -40,7 +41,8 @@ export interface MetricsIngestorOptions {
    * Continue this run's step-less series where an earlier process left them: `log('gpu_util', v)`
    * then numbers its values `#<n>` after the last one the spool (or else the server) knows. Without
    * it each ingestor numbers step-less values in a session of its own (`#<session>.<n>`), so a
-   * restarted process never reuses the ids of the one before. Resume one run from one process at a time.
+   * restarted process never reuses the ids of the one before. Resume one run from one process at a
+   * time. Node, Bun and Deno only.
    * @default false
    */
   resume?: boolean | undefined;
@@ -65,14 +67,13 @@ export interface MetricsIngestorOptions {
 /** What a {@link MetricsIngestor} is given besides its options (the client passes these). */
 export interface MetricsIngestorEnvironment {
   /** Where a lost or unsent point is reported. @default console */
-  logger?: Logger | undefined;
+  logger?: Pick<Logger, 'warn' | 'error'> | undefined;
   /** Opens the spool. @default `openMetricsSpool` of `@trainwire/metrics/spool`, loaded on first use */
   openSpool?: SpoolOpener | undefined;
-  /**
-   * The next step-less number of a resumed series according to the server (`prefix` + n + `suffix`
-   * is an id of it). @default none: a resumed series the spool does not know starts at 0
-   */
-  resumeFrom?: ((series: { name: string; prefix: string; suffix: string }) => Promise<number>) | undefined;
+  /** The experiment's points of one metric on the server (where a resumed series is looked up). @default none: it starts at 0 */
+  listPoints?: ((name: string) => AsyncIterable<ListedPoint>) | undefined;
+  /** A spool that cannot be opened fails `close()` (instead of being logged and done without). @default false */
+  strict?: boolean | undefined;
 }
 
 /** Events that did not make it, grouped by reason. */
@@ -116,58 +117,13 @@ export class MetricsIngestorFullError extends MetricsApiError {
   }
 }
 
-interface Series {
-  name: string;
-  /** `{"client_event_id":"<run>/<name>/` */
-  head: string;
-  /** `<suffix>","name":…,"metadata":…,"value":` */
-  tail: string;
-  /** `/<hash of the metadata>`, or ''. */
-  suffix: string;
-  /** How step-less ids go on after `<run>/<name>/`: `#<session>.`, or `#` in a resumed run. */
-  mark: string;
-  /** The number of this process's first step-less event (where a resumed run left off); NaN while looked up. */
-  base: number;
-  /** Events without a step logged so far. */
-  unstepped: number;
-}
-
-/** A batch waiting or in flight: its points (columns), or the encoded body once spooled. */
-interface Batch {
-  index: number;
-  events: number;
-  chunk?: Chunk | undefined;
-  body?: Uint8Array | undefined;
-  /** Its id in the spool. */
-  spooled?: string | undefined;
-}
-
 /** A step of the walk from a metric name through its metadata to a series. */
 interface SeriesNode {
   series?: number;
   children?: Map<unknown, SeriesNode>;
 }
 
-/** Columns of one batch: a point costs 32 bytes and no object. */
-interface Chunk {
-  series: Uint32Array;
-  values: Float64Array;
-  /** The step, or -(n + 1) for the n-th event of its series logged without one. */
-  steps: Float64Array;
-  times: Float64Array;
-  length: number;
-}
-
 const MAX_BATCH = 10_000;
-
-/** Refusals re-sending cannot fix (the batch itself is wrong): a spooled batch answered so is not kept. */
-const FINAL_STATUSES = new Set([400, 413, 422]);
-
-// A specifier in a variable keeps bundlers from pulling the Node-only spool into a browser build.
-const load = (specifier: string): Promise<unknown> => import(/* @vite-ignore */ specifier);
-/** `openMetricsSpool` of `@trainwire/metrics/spool`, imported on first use. */
-export const openSpoolLazily: SpoolOpener = async (experimentId, options) =>
-  ((await load('@trainwire/metrics/spool')) as { openMetricsSpool: SpoolOpener }).openMetricsSpool(experimentId, options);
 
 /**
  * A buffered metric writer for training loops, made by `client.ingestor(experimentId)`.
@@ -186,9 +142,8 @@ export const openSpoolLazily: SpoolOpener = async (experimentId, options) =>
  *   With `spool`, a batch is appended to a local file when it is cut, before it is sent: from then on
  *   it survives the process being killed; `checkpoint()` also fsyncs without waiting for the server.
  */
-export class MetricsIngestor implements ExitFlushTarget {
+export class MetricsIngestor {
   readonly experimentId: string;
-  readonly exitTimeout: number;
   readonly #send: IngestBatchSender;
   readonly #run: string;
   readonly #session: string;
@@ -202,10 +157,8 @@ export class MetricsIngestor implements ExitFlushTarget {
   readonly #sync: boolean;
   readonly #maxRetries: number;
   readonly #timestamps: boolean;
-  readonly #logger: Logger | undefined;
-  readonly #resumeFrom: MetricsIngestorEnvironment['resumeFrom'];
-  readonly #unwatch: (() => void) | undefined;
   readonly #abort = new AbortController();
+  readonly #durable: Durability;
 
   readonly #series: Series[] = [];
   readonly #tree = new Map<string, SeriesNode>();
@@ -214,7 +167,6 @@ export class MetricsIngestor implements ExitFlushTarget {
   readonly #inflight = new Set<number>();
   readonly #flushWaiters: { through: number; resolve: () => void }[] = [];
   #drainWaiters: (() => void)[] = [];
-  #gateWaiters: (() => void)[] = [];
   readonly #failures = new Map<string, IngestFailure>();
   #current: Chunk | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -224,13 +176,6 @@ export class MetricsIngestor implements ExitFlushTarget {
   #closing: Promise<IngestReport> | undefined;
   #lastTime = Number.NaN;
   #lastIso = '';
-  #spool: IngestSpool | undefined;
-  /** Until the spool is open, nothing is encoded or sent (it decides the order and what is recovered). */
-  #opening: Promise<void> | undefined;
-  /** Resumed series whose first number is being looked up; nothing is encoded meanwhile. */
-  #lookups = 0;
-  /** Unsettled events that are in the spool. */
-  #spooledPending = 0;
   readonly #counts = { logged: 0, recovered: 0, sent: 0, accepted: 0, duplicates: 0, failed: 0, inSpool: 0, dropped: 0 };
 
   constructor(
@@ -257,20 +202,34 @@ export class MetricsIngestor implements ExitFlushTarget {
     this.#sync = options.sync ?? true;
     this.#maxRetries = options.maxRetries ?? 10;
     this.#timestamps = options.timestamps ?? true;
-    this.#logger = environment.logger ?? (globalThis.console as Logger | undefined);
-    this.#resumeFrom = environment.resumeFrom;
-    this.exitTimeout = options.exitTimeout ?? 5_000;
-    if (!(this.exitTimeout >= 0 && this.exitTimeout < 2 ** 31))
-      throw new InvalidRequestError('exitTimeout', 'must be a number of milliseconds from 0 to 2147483647');
-    const spool = options.spool;
-    const dir = typeof spool === 'object' && spool !== null ? spool.dir : undefined;
-    if (
-      !(spool === undefined || typeof spool === 'boolean' || (typeof spool === 'object' && spool !== null)) ||
-      !(dir === undefined || (typeof dir === 'string' && dir !== ''))
-    )
-      throw new InvalidRequestError('spool', 'must be true, false or { dir: string }');
-    if (spool) this.#opening = this.#openSpool(environment.openSpool ?? openSpoolLazily, dir);
-    this.#unwatch = this.exitTimeout > 0 ? watchExit(this) : undefined;
+    // Exit hooks, the spool and resumed series live apart (browser bundles get a small stand-in).
+    this.#durable = new IngestDurability(
+      {
+        experimentId,
+        run: this.#run,
+        session: this.#session,
+        logger: environment.logger ?? globalThis.console,
+        queue: this.#queue,
+        series: this.#series,
+        counts: this.#counts,
+        pending: () => this.#buffered,
+        encode: (batch) => {
+          const body = this.#encode(batch.chunk as Chunk);
+          this.#recycle(batch);
+          return body;
+        },
+        enqueue: (body, events, spooled) => {
+          this.#queue.push({ index: this.#batches++, events, body, spooled });
+          this.#buffered += events;
+          this.#counts.recovered += events;
+        },
+        advance: () => this.#advance(),
+        cut: () => this.#cut(),
+        flush: () => this.flush(),
+        abort: (reason) => this.#abort.abort(new MetricsApiError(reason)),
+      },
+      { ...options, ...environment },
+    );
   }
 
   /**
@@ -301,7 +260,7 @@ export class MetricsIngestor implements ExitFlushTarget {
     chunk.values[index] = value;
     if (step === undefined || step === null) {
       const series = this.#series[seriesIndex] as Series;
-      if (series.unstepped === 0 && this.#resume) this.#lookUp(series);
+      if (series.unstepped === 0) this.#durable.stepless(series);
       chunk.steps[index] = -++series.unstepped;
     } else chunk.steps[index] = step;
     if (this.#timestamps) chunk.times[index] = Date.now();
@@ -315,11 +274,6 @@ export class MetricsIngestor implements ExitFlushTarget {
     return this.#buffered > this.#highWaterMark;
   }
 
-  /** Events logged (or recovered from the spool) and not settled yet. */
-  get pending(): number {
-    return this.#buffered;
-  }
-
   /** Resolves at once when not `saturated`, else once the unsettled events are down to half of `highWaterMark`. */
   drain(): Promise<void> {
     if (!this.saturated) return Promise.resolve();
@@ -331,7 +285,7 @@ export class MetricsIngestor implements ExitFlushTarget {
   async flush(): Promise<IngestReport> {
     this.#cut();
     // The spool adds what earlier processes left: wait for it, so that is flushed too.
-    if (this.#opening) await this.#opening;
+    await this.#durable.opened;
     const through = this.#batches - 1;
     if (this.#settledThrough() < through) await new Promise<void>((resolve) => this.#flushWaiters.push({ through, resolve }));
     return this.report();
@@ -344,20 +298,13 @@ export class MetricsIngestor implements ExitFlushTarget {
    */
   async checkpoint(): Promise<IngestReport> {
     this.#cut();
-    if (this.#opening) await this.#opening;
-    if (!this.#spool) return this.flush();
-    while (this.#lookups > 0) await new Promise<void>((resolve) => this.#gateWaiters.push(resolve));
-    await this.#spool?.sync();
-    return this.report();
+    return (await this.#durable.checkpoint()) ? this.report() : this.flush();
   }
 
   /** Flush, then refuse further `log()` calls; resolves with the final report. Calling it again returns the same. */
   close(): Promise<IngestReport> {
     this.#closing ??= this.flush().then(async () => {
-      this.#unwatch?.();
-      const spool = this.#spool;
-      this.#spool = undefined;
-      await spool?.close(this.#counters());
+      await this.#durable.close();
       return this.report();
     });
     return this.#closing;
@@ -374,91 +321,6 @@ export class MetricsIngestor implements ExitFlushTarget {
       pending: this.#buffered,
       failures: [...this.#failures.values()].map((failure) => ({ ...failure, client_event_ids: [...failure.client_event_ids] })),
     };
-  }
-
-  /**
-   * Stop waiting for the server (the process is ending): spool what is buffered, abort what is in
-   * flight, and log what was not sent. Called by the exit hooks; the ingestor is unusable after it.
-   */
-  abandon(reason: string): void {
-    this.#cut();
-    this.#advance();
-    const unsent = this.#buffered;
-    const kept = this.#spooledPending;
-    this.#abort.abort(new MetricsApiError(reason));
-    if (unsent === 0) return;
-    const where = this.#spool?.path;
-    this.#logger?.warn(
-      `Syvain Metrics: ${unsent} metric events of experiment ${this.experimentId} were not sent (${reason}). ` +
-        (kept === unsent && where
-          ? `They are in the spool ${where}: the next ingestor of this experiment or \`trainwire-metrics syvain sync\` sends them.`
-          : kept > 0 && where
-            ? `${kept} of them are in the spool ${where}; the other ${unsent - kept} are lost.`
-            : 'They are lost; the `spool` option keeps them on disk for later.'),
-    );
-  }
-
-  #openSpool(open: SpoolOpener, dir: string | undefined): Promise<void> {
-    return open(this.experimentId, { dir })
-      .then(
-        (spool) => {
-          this.#spool = spool;
-          for (const batch of spool.recovered) {
-            this.#queue.push({ index: this.#batches++, events: batch.events, body: batch.body, spooled: batch.id });
-            this.#buffered += batch.events;
-            this.#spooledPending += batch.events;
-            this.#counts.recovered += batch.events;
-          }
-        },
-        (error: unknown) => {
-          this.#logger?.error(
-            `Syvain Metrics: the spool of experiment ${this.experimentId} could not be opened (${message(error)}); points are sent without it.`,
-          );
-        },
-      )
-      .finally(() => {
-        this.#opening = undefined;
-        this.#advance();
-      });
-  }
-
-  /** Find where a resumed step-less series left off: the spool, else the server, else a session of its own. */
-  #lookUp(series: Series): void {
-    series.base = Number.NaN;
-    this.#lookups++;
-    const prefix = `${this.#run}/${series.name}/#`;
-    const find = async () => {
-      if (this.#opening) await this.#opening;
-      const known = this.#spool?.counters.get(prefix + series.suffix);
-      if (known !== undefined) return known;
-      return this.#resumeFrom ? this.#resumeFrom({ name: series.name, prefix, suffix: series.suffix }) : 0;
-    };
-    find()
-      .then(
-        (base) => {
-          series.base = base;
-        },
-        (error: unknown) => {
-          series.mark = `#${this.#session}.`;
-          series.base = 0;
-          this.#logger?.warn(
-            `Syvain Metrics: could not find where step-less series ${JSON.stringify(series.name)} left off (${message(error)}); its new values are numbered in session ${this.#session}.`,
-          );
-        },
-      )
-      .finally(() => {
-        this.#lookups--;
-        this.#advance();
-      });
-  }
-
-  /** The next step-less number of each resumed series, for the spool to keep. */
-  #counters(): Map<string, number> {
-    const counters = new Map<string, number>();
-    for (const series of this.#series)
-      if (series.mark === '#' && series.unstepped > 0 && series.base >= 0)
-        counters.set(`${this.#run}/${series.name}/#${series.suffix}`, series.base + series.unstepped);
-    return counters;
   }
 
   #seriesOf(name: string, metadata: Metadata | null | undefined): number {
@@ -535,7 +397,7 @@ export class MetricsIngestor implements ExitFlushTarget {
     this.#current = undefined;
     if (chunk && chunk.length > 0) {
       this.#queue.push({ index: this.#batches++, events: chunk.length, chunk });
-      if (this.#spool) this.#spoolQueued();
+      this.#durable.spoolQueued();
     }
     if (!this.#pumpScheduled && this.#queue.length > 0) {
       this.#pumpScheduled = true;
@@ -547,43 +409,13 @@ export class MetricsIngestor implements ExitFlushTarget {
     }
   }
 
-  /** Ids may still be unknown (spool opening, resumed series looked up): then nothing is encoded. */
-  #gated(): boolean {
-    return this.#opening !== undefined || this.#lookups > 0;
-  }
-
-  /** Encode and append every queued batch to the spool (synchronous: durable against a crash once done). */
-  #spoolQueued(): void {
-    const spool = this.#spool;
-    if (!spool || this.#gated()) return;
-    for (const batch of this.#queue) {
-      if (batch.body !== undefined) continue;
-      batch.body = this.#encode(batch.chunk as Chunk);
-      this.#recycle(batch);
-      try {
-        batch.spooled = spool.append(batch.body, batch.events);
-        this.#spooledPending += batch.events;
-      } catch (error) {
-        this.#spool = undefined;
-        this.#logger?.error(
-          `Syvain Metrics: writing the spool ${spool.path} failed (${message(error)}); points are sent without it from now on.`,
-        );
-        return;
-      }
-    }
-  }
-
   #advance(): void {
-    if (this.#gated()) return;
-    if (this.#gateWaiters.length > 0) {
-      const waiters = this.#gateWaiters;
-      this.#gateWaiters = [];
-      for (const resolve of waiters) resolve();
-    }
-    this.#spoolQueued();
+    // Ids may still be unknown (spool opening, resumed series looked up): then nothing is encoded.
+    if (this.#durable.waiting) return;
+    this.#durable.spoolQueued();
     while (this.#inflight.size < this.#concurrency && this.#queue.length > 0) {
       const batch = this.#queue.shift() as Batch;
-      const { index, events, spooled } = batch;
+      const { index, events } = batch;
       const body = batch.body ?? this.#encode(batch.chunk as Chunk);
       this.#recycle(batch);
       this.#inflight.add(index);
@@ -592,30 +424,15 @@ export class MetricsIngestor implements ExitFlushTarget {
         .then(
           (result) => {
             this.#record(result, events);
-            this.#release(spooled, events, true);
+            this.#durable.release(batch);
           },
           (error: unknown) => {
-            const status = (error as { status?: unknown } | null)?.status;
-            const final = typeof status === 'number' && FINAL_STATUSES.has(status);
-            this.#fail(message(error), events, []);
-            if (this.#release(spooled, events, final)) this.#counts.inSpool += events;
+            this.#fail(error instanceof Error ? error.message : String(error), events, []);
+            this.#durable.release(batch, error);
           },
         )
         .finally(() => this.#settle(index, events));
     }
-  }
-
-  /** A spooled batch settled: mark it done in the spool when `final`; true when it stays there. */
-  #release(spooled: string | undefined, events: number, final: boolean): boolean {
-    if (spooled === undefined) return false;
-    this.#spooledPending -= events;
-    if (!final) return true;
-    try {
-      this.#spool?.settle(spooled);
-    } catch {
-      // Not marked done: a later sync sends it again, and the server counts it as a duplicate.
-    }
-    return false;
   }
 
   #recycle(batch: Batch): void {
@@ -740,5 +557,3 @@ function positive(name: string, value: number, max = Number.MAX_SAFE_INTEGER): n
   if (!Number.isFinite(value) || value < 1 || value > max) throw new InvalidRequestError(name, `must be a number from 1 to ${max}`);
   return Math.floor(value);
 }
-
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -123,7 +123,7 @@ describe('the spool file', () => {
   it('compacts its file once settled batches pass the threshold, keeping the pending ones', async () => {
     const spool = MetricsSpoolFile.create(folder, EXPERIMENT, { compactBytes: 4096 });
     const ids: string[] = [];
-    for (let index = 0; index < 40; index++) ids.push(spool.append(body([`r/a/${index}`, index]), 1));
+    for (let index = 0; index < 40; index++) ids.push(spool.append(body([`r/a/${index}`, index]), 1) as string);
     for (const id of ids.slice(0, 39)) spool.settle(id);
     const kept = await readFile(spool.path, 'utf8');
     expect(kept.length).toBeLessThan(4096);

@@ -18,11 +18,15 @@ import {
 } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import type { Logger } from '@trainwire/core';
 import type { IngestSpool, SpooledBatch } from './metrics-spool.js';
 import { batchLine, parseSpool, raise, type SpoolContents, type SpoolHeader, spoolLine } from './metrics-spool-lines.js';
 
 /** Sessions of this process whose spool file is open: their files are not another ingestor's to take. */
 const live = new Set<string>();
+
+/** Refusals re-sending cannot fix (the batch itself is wrong): a batch answered so is not kept. */
+const FINAL_STATUSES = new Set([400, 413, 422]);
 
 /** Settled batches' bytes past which a spool file is rewritten with only what is still pending. */
 const COMPACT_BYTES = 64 * 1024 * 1024;
@@ -31,6 +35,8 @@ const COMPACT_BYTES = 64 * 1024 * 1024;
 export interface SpoolFileOptions {
   /** Settled bytes past which the file is compacted. @default 64 MiB */
   compactBytes?: number | undefined;
+  /** Where a write that failed is reported. @default console */
+  logger?: Pick<Logger, 'error'> | undefined;
 }
 
 const SEGMENT = /^([0-9a-f]{12})\.spool(?:\.adopt-([0-9a-f]{12}))?$/;
@@ -55,15 +61,18 @@ export class MetricsSpoolFile implements IngestSpool {
   readonly #header: SpoolHeader;
   readonly #pending = new Map<string, number>();
   readonly #compactBytes: number;
+  readonly #logger: Pick<Logger, 'error'>;
   #fd: number;
+  #broken = false;
   #next = 0;
   #written = 0;
   #pendingBytes = 0;
   #closed = false;
 
-  private constructor(folder: string, header: SpoolHeader, fd: number, written: number, compactBytes: number) {
+  private constructor(folder: string, header: SpoolHeader, fd: number, written: number, options: SpoolFileOptions) {
     this.#folder = folder;
-    this.#compactBytes = compactBytes;
+    this.#compactBytes = options.compactBytes ?? COMPACT_BYTES;
+    this.#logger = options.logger ?? console;
     this.#header = header;
     this.path = join(folder, `${header.session}.spool`);
     this.#fd = fd;
@@ -81,7 +90,7 @@ export class MetricsSpoolFile implements IngestSpool {
       started: new Date().toISOString(),
     };
     const { fd, written } = createFile(folder, header.session, [spoolLine(JSON.stringify(header))]);
-    const spool = new MetricsSpoolFile(folder, header, fd, written, options.compactBytes ?? COMPACT_BYTES);
+    const spool = new MetricsSpoolFile(folder, header, fd, written, options);
     live.add(header.session);
     try {
       spool.#adopt();
@@ -92,21 +101,38 @@ export class MetricsSpoolFile implements IngestSpool {
     return spool;
   }
 
-  append(body: Uint8Array, events: number): string {
+  append(body: Uint8Array, events: number): string | undefined {
+    if (this.#broken) return undefined;
     const id = `${this.#header.session}.${this.#next++}`;
-    const size = this.#write(batchLine(id, body, events));
-    this.#pending.set(id, size);
-    this.#pendingBytes += size;
-    return id;
+    try {
+      const size = this.#write(batchLine(id, body, events));
+      this.#pending.set(id, size);
+      this.#pendingBytes += size;
+      return id;
+    } catch (error) {
+      // A full disk, say: nothing may follow a torn line, and the points still go to the server.
+      this.#broken = true;
+      this.#logger.error(
+        `Syvain Metrics: writing the spool ${this.path} failed (${(error as Error).message}); points are sent without it.`,
+      );
+      return undefined;
+    }
   }
 
-  settle(id: string): void {
+  settle(id: string, error?: unknown): boolean {
+    const status = (error as { status?: unknown } | undefined)?.status;
+    if (error !== undefined && !(typeof status === 'number' && FINAL_STATUSES.has(status))) return true;
     const size = this.#pending.get(id);
-    if (size === undefined || this.#closed) return;
-    this.#write(spoolLine(JSON.stringify({ done: id })));
-    this.#pending.delete(id);
-    this.#pendingBytes -= size;
-    if (this.#written - this.#pendingBytes > this.#compactBytes) this.#compact();
+    if (size === undefined || this.#closed || this.#broken) return false;
+    try {
+      this.#write(spoolLine(JSON.stringify({ done: id })));
+      this.#pending.delete(id);
+      this.#pendingBytes -= size;
+      if (this.#written - this.#pendingBytes > this.#compactBytes) this.#compact();
+    } catch {
+      // Not marked done: a later sync sends it again, and the server counts it as a duplicate.
+    }
+    return false;
   }
 
   sync(): Promise<void> {
@@ -117,6 +143,8 @@ export class MetricsSpoolFile implements IngestSpool {
   async close(counters: ReadonlyMap<string, number>): Promise<void> {
     if (this.#closed) return;
     for (const [key, next] of counters) raise(this.counters, key, next);
+    // A file that could not be written is left as it is: its whole lines are still good.
+    if (this.#broken) return this.#closeFile();
     if (this.#pending.size === 0 && this.counters.size === 0) {
       this.#closeFile();
       unlinkSync(this.path);

@@ -29,7 +29,7 @@ export async function openMetricsSpool(experimentId: string, options: SpoolOpenO
   const folder = join(root, folderName(experimentId));
   await ensureSecureFolder(root);
   await ensureSecureFolder(folder);
-  return MetricsSpoolFile.create(folder, experimentId);
+  return MetricsSpoolFile.create(folder, experimentId, { logger: options.logger });
 }
 
 /** The experiments with a spool file in `dir` (what `trainwire-metrics syvain sync` goes through). */

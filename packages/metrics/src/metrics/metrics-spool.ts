@@ -1,3 +1,5 @@
+import type { Logger } from '@trainwire/core';
+
 /**
  * What the ingestor needs of its durable spool (types only: the Node implementation is
  * `@trainwire/metrics/spool`, loaded when `spool` is asked for, so browser bundles never carry it).
@@ -17,6 +19,8 @@ export interface SpooledBatch {
 export interface SpoolOpenOptions {
   /** The spool folder. @default `$XDG_STATE_HOME/trainwire/metrics-spool`, else `~/.local/state/trainwire/metrics-spool` */
   dir?: string | undefined;
+  /** Where a spool that can no longer be written says so. @default console */
+  logger?: Pick<Logger, 'error'> | undefined;
 }
 
 /**
@@ -31,10 +35,16 @@ export interface IngestSpool {
   readonly recovered: readonly SpooledBatch[];
   /** The next step-less number of each resumed series (`<run>/<name>/#[/<hash>]`), as earlier processes left it. */
   readonly counters: ReadonlyMap<string, number>;
-  /** Append a batch synchronously (it survives the process being killed once this returns); returns its id. */
-  append(body: Uint8Array, events: number): string;
-  /** The server answered the batch for good (stored, or refused for a reason re-sending cannot fix): never send it again. */
-  settle(id: string): void;
+  /**
+   * Append a batch synchronously (it survives the process being killed once this returns); returns
+   * its id, or undefined when the file cannot be written (then it logs why, once, and takes nothing more).
+   */
+  append(body: Uint8Array, events: number): string | undefined;
+  /**
+   * The sending of a batch ended, with `error` when it failed. An answer, or a refusal re-sending
+   * cannot fix (400, 413, 422), marks it done; otherwise it stays for a later sync: returns true then.
+   */
+  settle(id: string, error?: unknown): boolean;
   /** Make everything appended so far survive a power loss too (fsync). */
   sync(): Promise<void>;
   /**

@@ -18,11 +18,11 @@ import {
 } from '@trainwire/core';
 import { type components, type paths, service } from '../generated/metrics.js';
 import type { ComparisonMetricSeries } from './comparison-metric-series.js';
-import { type IngestReport, MetricsIngestor, type MetricsIngestorOptions, openSpoolLazily } from './metrics-ingestor.js';
-import type { IngestSpool, SpoolOpenOptions } from './metrics-spool.js';
+import { type IngestReport, MetricsIngestor, type MetricsIngestorOptions } from './metrics-ingestor.js';
+import type { SpoolOpenOptions } from './metrics-spool.js';
 import { type IngestionCredential, IngestionKeyCache } from './syvain-ingestion-keys.js';
 import { readSyvainLocalAuth } from './syvain-local-auth.js';
-import { asMetricsError, MetricsApiError } from './syvain-metrics-errors.js';
+import { asMetricsError } from './syvain-metrics-errors.js';
 
 type Schemas = components['schemas'];
 export type Folder = Schemas['Folder'];
@@ -270,7 +270,7 @@ export class SyvainMetricsApiClient {
    * With `{ spool: true }` every batch is kept on disk until the server acknowledged it.
    */
   ingestor(experimentId: string, options: MetricsIngestorOptions = {}): MetricsIngestor {
-    return this.#ingestor(experimentId, options, undefined);
+    return this.#ingestor(experimentId, options);
   }
 
   /**
@@ -279,17 +279,11 @@ export class SyvainMetricsApiClient {
    * and what is still `inSpool` if the server could not take them). Node, Bun and Deno only; a
    * spool folder that is unsafe (a symlink, another user's, writable by others) is a `MetricsApiError`.
    */
-  async syncSpool(experimentId: string, options: SpoolOpenOptions = {}): Promise<IngestReport> {
-    let spool: IngestSpool;
-    try {
-      spool = await openSpoolLazily(experimentId, options);
-    } catch (error) {
-      throw new MetricsApiError(`The spool of experiment ${experimentId} cannot be opened: ${(error as Error).message}`, { cause: error });
-    }
-    return this.#ingestor(experimentId, { spool: true, exitTimeout: 0 }, async () => spool).close();
+  syncSpool(experimentId: string, options: SpoolOpenOptions = {}): Promise<IngestReport> {
+    return this.#ingestor(experimentId, { spool: options, exitTimeout: 0 }, true).close();
   }
 
-  #ingestor(experimentId: string, options: MetricsIngestorOptions, openSpool: (() => Promise<IngestSpool>) | undefined): MetricsIngestor {
+  #ingestor(experimentId: string, options: MetricsIngestorOptions, strict?: boolean): MetricsIngestor {
     const send = (body: Uint8Array, sync: boolean, requestOptions: RequestOptions) =>
       this.#withIngestionKey(
         experimentId,
@@ -310,26 +304,12 @@ export class SyvainMetricsApiClient {
     // What the ingestor reports goes through the client's logger (its level and redaction) once
     // there is a transport; before that (a 'local' auth file that failed), to the configured logger.
     const current = () => this.#logger ?? (this.#options.logLevel === 'off' ? undefined : (this.#options.logger ?? globalThis.console));
-    const logger = Object.fromEntries(
-      (['debug', 'info', 'warn', 'error'] as const).map((level) => [level, (text: string) => current()?.[level](text)]),
-    ) as unknown as Logger;
+    const logger = { warn: (text: string) => current()?.warn(text), error: (text: string) => current()?.error(text) };
     return new MetricsIngestor(experimentId, options, send, {
       logger,
-      openSpool,
-      resumeFrom: (series) => this.#resumeFrom(experimentId, series),
+      strict,
+      listPoints: (name) => this.listMetrics(experimentId, { name, limit: 10_000 }),
     });
-  }
-
-  /** Where a resumed step-less series left off on the server: one past the highest `#<n>` of its ids. */
-  async #resumeFrom(experimentId: string, series: { name: string; prefix: string; suffix: string }): Promise<number> {
-    let next = 0;
-    for await (const point of this.listMetrics(experimentId, { name: series.name, limit: 10_000 })) {
-      const id = point.client_event_id;
-      if (point.step !== null || !id.startsWith(series.prefix) || !id.endsWith(series.suffix)) continue;
-      const number = id.slice(series.prefix.length, id.length - series.suffix.length);
-      if (/^\d+$/.test(number)) next = Math.max(next, Number(number) + 1);
-    }
-    return next;
   }
 
   // Ingestion keys
