@@ -156,6 +156,39 @@ describe('trainwire-metrics syvain', () => {
     const json = await run(['syvain', 'plot', running.slug, 'loss', '--json']);
     expect(JSON.parse(json.stdout).data.series[0].points).toHaveLength(before + 3);
   });
+
+  it("syncs the ingestor's spool: what the server could not take then is sent once; exit 1 while some is left", async () => {
+    const spool = join(home, 'spool');
+    const down = http.post(`${HOST}/api/v1/experiments/:id/metrics/ingest`, () =>
+      HttpResponse.json({ error: { code: 'unavailable', message: 'down' } }, { status: 503, headers: { 'retry-after-ms': '0' } }),
+    );
+    server.use(down);
+    const { experiment: created } = await new SyvainMetricsApiClient(KEY, { logLevel: 'off' }).createExperiment('spooled-run');
+    const ingestor = new SyvainMetricsApiClient(KEY, { logLevel: 'off' }).ingestor(created.id, {
+      spool: { dir: spool },
+      maxRetries: 0,
+      batchSize: 40,
+    });
+    for (let step = 0; step < 100; step++) ingestor.log('loss', 1 / (step + 1), { step });
+    expect(await ingestor.close()).toMatchObject({ inSpool: 100 });
+
+    const still = await run(['syvain', 'sync', '--dir', spool]);
+    expect(still.code).toBe(1);
+    expect(still.stderr).toBe(
+      '100 events are still in the spool: the server could not take them; run `trainwire-metrics syvain sync` again.\n',
+    );
+    server.resetHandlers();
+    const synced = await run(['syvain', 'sync', 'spooled-run', '--dir', spool, '--json']);
+    expect(synced).toMatchObject({ code: 0, stderr: '' });
+    const envelope = JSON.parse(synced.stdout);
+    expect(envelope).toMatchObject({ command: 'syvain sync', meta: { dir: spool } });
+    expect(envelope.data).toEqual([
+      expect.objectContaining({ experiment_id: created.id, recovered: 100, accepted: 100, duplicates: 0, inSpool: 0 }),
+    ]);
+    expect(metrics.state.events(created.id)).toHaveLength(100);
+    const empty = await run(['syvain', 'sync', '--dir', spool]);
+    expect(empty).toEqual({ code: 0, stdout: `Nothing in the spool (${spool}).\n`, stderr: '' });
+  });
 });
 
 describe('trainwire-metrics runicorn', () => {

@@ -9,9 +9,9 @@ import type { IngestSpool, SpoolOpenOptions } from './metrics-spool.js';
 import { MetricsSpoolFile, readHeader } from './metrics-spool-file.js';
 
 /** `$XDG_STATE_HOME/trainwire/metrics-spool`, or `~/.local/state/trainwire/metrics-spool` (state that must outlive a crash, per the XDG spec). */
-export function defaultSpoolDir(environment: Record<string, string | undefined> = process.env): string {
+export function defaultSpoolDir(environment: Record<string, string | undefined> = process.env, home: string = homedir()): string {
   const base = environment.XDG_STATE_HOME;
-  return join(base && isAbsolute(base) ? base : join(homedir(), '.local', 'state'), 'trainwire', 'metrics-spool');
+  return join(base && isAbsolute(base) ? base : join(home, '.local', 'state'), 'trainwire', 'metrics-spool');
 }
 
 /** An experiment's folder name: its id when that is a plain name (Syvain's are UUIDs), else a hash of it. */

@@ -1,5 +1,6 @@
-import { readHidden, readLine, SetupError, writeSecureFile } from '@trainwire/cli-kit';
+import { EXIT, readHidden, readLine, SetupError, writeSecureFile } from '@trainwire/cli-kit';
 import { NotFoundError } from '@trainwire/core';
+import { defaultSpoolDir, spooledExperiments } from '../../metrics/metrics-spool-open.js';
 import type { SyvainMetricsApiClient } from '../../metrics/syvain-metrics-client.js';
 import { PLOT_OPTIONS, type PlotOptions, type PlotSeries, plotSeries } from '../follow-chart.js';
 import type { MetricsCommand, MetricsContext } from '../metrics-cli-context.js';
@@ -155,4 +156,39 @@ const plot: MetricsCommand<PlotOptions> = {
   },
 };
 
-export const syvainCommands: MetricsCommand[] = [auth, whoami, experiments, metrics, plot];
+const sync: MetricsCommand<{ dir?: string }> = {
+  path: ['syvain', 'sync'],
+  summary: 'Send what ingestors left in the spool (ingestor({ spool: true })): each event the server never acknowledged, once',
+  args: ['[experiment]'],
+  options: [{ flags: '--dir <DIR>', description: 'The spool folder (default: $XDG_STATE_HOME/trainwire/metrics-spool)' }],
+  details: [
+    'Without EXPERIMENT (an id or a slug), every experiment in the spool. The spool files of processes that still run',
+    'are theirs and left alone. Exits 1 when some events are still in the spool (the server could not take them): run it again.',
+  ].join('\n'),
+  examples: ['trainwire-metrics syvain sync', 'trainwire-metrics syvain sync mamba-run-001 --json'],
+  async run(context) {
+    const client = context.syvain();
+    const dir = context.options.dir ?? defaultSpoolDir(context.io.env, context.io.home);
+    const given = context.positionals[0];
+    const ids = given === undefined ? spooledExperiments(dir) : [await experimentId(client, given, context.signal)];
+    const results = [];
+    for (const id of ids) results.push({ experiment_id: id, ...(await client.syncSpool(id, { dir })) });
+    const left = results.reduce((sum, result) => sum + result.inSpool, 0);
+    if (context.json) context.emit(results, { dir });
+    else if (results.length === 0) context.out.line(context.out.paint('dim', `Nothing in the spool (${dir}).`));
+    else
+      context.out.table(
+        ['EXPERIMENT', 'RECOVERED', 'ACCEPTED', 'DUPLICATES', 'FAILED', 'IN SPOOL'],
+        results.map((result) => [
+          result.experiment_id,
+          ...[result.recovered, result.accepted, result.duplicates, result.failed, result.inSpool].map(String),
+        ]),
+        { right: [1, 2, 3, 4, 5] },
+      );
+    if (left === 0) return EXIT.ok;
+    context.err.line(`${left} events are still in the spool: the server could not take them; run \`trainwire-metrics syvain sync\` again.`);
+    return EXIT.error;
+  },
+};
+
+export const syvainCommands: MetricsCommand[] = [auth, whoami, experiments, metrics, plot, sync];
