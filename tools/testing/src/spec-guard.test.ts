@@ -82,7 +82,12 @@ const service: ServiceDefinition = {
       pagination: null,
       longRunning: null,
       params: { path: null, query: null, header: null },
-      body: { required: true, contentType: 'application/json', schema: { $ref: '#/components/schemas/RunCreate' } },
+      body: {
+        required: true,
+        contentType: 'application/json',
+        otherContentTypes: ['application/x-protobuf'],
+        schema: { $ref: '#/components/schemas/RunCreate' },
+      },
       responses: { '201': { contentType: 'application/json', schema: null } },
     },
     'POST /v1/runs/{run_id}/cancel': {
@@ -218,6 +223,16 @@ describe('specGuard', () => {
       'POST /api/v1/runs: body: sent as "text/plain", the spec says application/json',
       'POST /api/v1/runs: body: is required',
       'POST /api/v1/runs/run-1/cancel: body: cancelRun takes no body',
+    ]);
+  });
+
+  it('lets through a body of another media type the operation declares, unchecked (its bytes are not JSON)', async () => {
+    await post('/v1/runs', '\u0000\u0001not json', 'application/x-protobuf');
+    expect(guard.violations).toEqual([]);
+    await post('/v1/runs', '\u0000\u0001not json', 'application/x-msgpack');
+    expect(guard.violations).toEqual([
+      'POST /api/v1/runs: body: sent as "application/x-msgpack", the spec says application/json',
+      'POST /api/v1/runs: body: is not valid JSON',
     ]);
   });
 

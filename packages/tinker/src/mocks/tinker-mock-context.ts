@@ -27,6 +27,7 @@ export function createTinkerMockContext(options: TinkerMockOptions) {
     owner,
     trainingRuns: options.trainingRuns ?? 5,
     checkpointsPerRun: options.checkpointsPerRun ?? 3,
+    clientConfig: options.clientConfig ?? {},
   });
   const random = seededRandom((options.seed ?? 1) * 31 + 7);
   let sampleSeed = options.seed ?? 1;

@@ -1,6 +1,7 @@
 import { HttpResponse, http, type RequestHandler } from 'msw';
 import type { components } from '../generated/tinker.js';
 import { detail, type TinkerMockContext, toResponse } from './tinker-mock-context.js';
+import { acceptsProtobuf, encodeResult, PROTOBUF_MEDIA_TYPE, readForwardBackward } from './tinker-mock-protobuf.js';
 import { addCheckpoint, addModel, SUPPORTED_MODELS, seededUuid } from './tinker-mock-state.js';
 import { batchProblem, forwardOutput, sampleOutput } from './tinker-mock-training.js';
 
@@ -86,19 +87,17 @@ export function tinkerOperationHandlers(context: TinkerMockContext): RequestHand
     ...(['forward_backward', 'forward'] as const).map((route) =>
       http.post(`${base}/${route}`, ({ request }) =>
         once(request, async () => {
-          const body = await json(request);
-          const input = (route === 'forward' ? body?.forward_input : body?.forward_backward_input) as
-            | Schemas['ForwardBackwardInput']
-            | undefined;
-          if (!body || !input || !Array.isArray(input.data)) return detail(400, `Invalid ${route} request`);
+          const read = await readForwardBackward(request, route, json);
+          if ('error' in read) return read.error;
+          const { body, input, forwardOnly } = read;
           const model = trainingModel(body);
           if (!model) return detail(404, `Model ${String(body.model_id)} not found`);
           const future = newFuture(
-            route === 'forward' ? 'Forward' : 'ForwardBackward',
+            forwardOnly ? 'Forward' : 'ForwardBackward',
             () => {
               const problem = batchProblem(input);
               if (problem) return userError(problem);
-              if (route === 'forward_backward') model.gradients = true;
+              if (!forwardOnly) model.gradients = true;
               return { result: forwardOutput(model, input) };
             },
             { model, seq_id: body.seq_id },
@@ -248,10 +247,13 @@ export function tinkerOperationHandlers(context: TinkerMockContext): RequestHand
       }
       const outcome = settle(future);
       if ('error' in outcome) return HttpResponse.json(outcome.error);
-      const size = JSON.stringify(outcome.result).length;
+      // SDK 0.25 asks for sample and forward(-backward) results as protobuf, and refuses them as JSON.
+      const protobuf = acceptsProtobuf(request) ? encodeResult(future.type, outcome.result) : undefined;
+      const size = protobuf ? protobuf.byteLength : JSON.stringify(outcome.result).length;
       if (size > inlineResultLimit && body?.allow_metadata_only !== false) {
         return HttpResponse.json({ status: 'complete_metadata', response_payload_size: size });
       }
+      if (protobuf) return new HttpResponse(protobuf, { headers: { 'Content-Type': PROTOBUF_MEDIA_TYPE } });
       return HttpResponse.json(outcome.result as never);
     }),
   ];

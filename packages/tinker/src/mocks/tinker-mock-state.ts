@@ -67,6 +67,29 @@ export const SUPPORTED_MODELS = [
   { model_name: 'Qwen/Qwen3-30B-A3B', max_context_length: 32768 },
 ];
 
+/**
+ * The flags the mock answers `client/config` with: every flag SDK 0.25 reads, at the SDK's
+ * defaults, except `use_pyqwest_transport` (off: pyqwest is an optional Rust transport, not needed
+ * to speak to a mock). JWT exchange and create-via-load-weights stay off: the mock serves neither.
+ */
+export const TINKER_MOCK_CLIENT_CONFIG: Required<Schemas['ClientConfigResponse']> = {
+  pjwt_auth_enabled: false,
+  credential_default_source: 'api_key',
+  sample_dispatch_bytes_semaphore_size: 10 * 1024 * 1024,
+  inflight_response_bytes_semaphore_size: 50 * 1024 * 1024,
+  parallel_fwdbwd_chunks: true,
+  proto_compress_fwdbwd: false,
+  fwdbwd_max_chunk_len: 1024,
+  fwdbwd_max_chunk_bytes_count: 5_000_000,
+  fwdbwd_dispatch_bytes_semaphore_size: 50_000_000,
+  billing_exception_max_pause_duration_sec: 3600,
+  sample_no_retries: false,
+  sample_enable_stuck_detection: true,
+  sample_max_concurrent_requests: 2000,
+  use_pyqwest_transport: false,
+  create_model_via_load_weights: false,
+};
+
 /** A UUID-shaped id drawn from `random`. */
 export function seededUuid(random: () => number): string {
   const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16)).join('');
@@ -89,6 +112,13 @@ export interface TinkerMockState {
   /** The queue state `try_again` answers report. */
   queueState: Schemas['QueueState'];
   queueStateReason: string | undefined;
+  /** What `client/config` answers (SDK 0.25 reads it before anything else); change it to try other flags. */
+  clientConfig: Schemas['ClientConfigResponse'];
+  /** What `client/dynamic_config` answers. */
+  clientDynamicConfig: Schemas['ClientDynamicConfigResponse'];
+  /** Telemetry batches accepted, and the last 1000 of their events. */
+  telemetryBatches: number;
+  telemetryEvents: Schemas['TelemetryEvent'][];
   /** Make every later poll of this future answer 410, as if the server forgot it. */
   expireFuture(requestId: string): void;
 }
@@ -99,6 +129,7 @@ export function seedTinkerState(options: {
   owner: string;
   trainingRuns: number;
   checkpointsPerRun: number;
+  clientConfig: Schemas['ClientConfigResponse'];
 }): TinkerMockState {
   const random = seededRandom(options.seed);
   const state: TinkerMockState = {
@@ -112,6 +143,10 @@ export function seedTinkerState(options: {
     archiveRequests: new Map(),
     queueState: 'active',
     queueStateReason: undefined,
+    clientConfig: { ...TINKER_MOCK_CLIENT_CONFIG, ...options.clientConfig },
+    clientDynamicConfig: { refresh_interval_sec: 300 },
+    telemetryBatches: 0,
+    telemetryEvents: [],
     expireFuture(requestId) {
       const future = state.futures.get(requestId);
       if (future) future.expired = true;

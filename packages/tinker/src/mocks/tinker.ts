@@ -1,4 +1,6 @@
 import { http, type RequestHandler } from 'msw';
+import type { components } from '../generated/tinker.js';
+import { tinkerClientHandlers } from './tinker-mock-client.js';
 import { createTinkerMockContext, detail, toResponse } from './tinker-mock-context.js';
 import { tinkerOperationHandlers } from './tinker-mock-operations.js';
 import { tinkerRestHandlers } from './tinker-mock-rest.js';
@@ -13,6 +15,7 @@ export type {
   TinkerMockSession,
   TinkerMockState,
 } from './tinker-mock-state.js';
+export { TINKER_MOCK_CLIENT_CONFIG } from './tinker-mock-state.js';
 
 /** Options of {@link createTinkerMock}. */
 export interface TinkerMockOptions {
@@ -36,16 +39,20 @@ export interface TinkerMockOptions {
   checkpointsPerRun?: number;
   /** Whether the caller has the tinker-admin role (needed for the audit log). @default true */
   admin?: boolean;
-  /** Results larger than this many JSON bytes answer `complete_metadata` first. @default 4096 */
+  /** Results larger than this many bytes (JSON, or protobuf when asked for) answer `complete_metadata` first. @default 4096 */
   inlineResultLimit?: number;
+  /** Flags `client/config` answers, over {@link TINKER_MOCK_CLIENT_CONFIG} (the SDK's defaults, pyqwest off). */
+  clientConfig?: components['schemas']['ClientConfigResponse'];
 }
 
 /**
- * A stateful mock of Tinker's HTTP API for msw: seeded sessions, training runs and checkpoints
- * (paged), futures that answer `try_again` / 408 with a `queue_state` for a few polls, archive URLs
- * that answer 503 while being built, publishing, TTLs, an audit log, samplers. It checks
- * `X-API-Key` (default `tml-mock-key`), answers errors as `{ detail }` and replays writes that
- * repeat an `X-Idempotency-Key`.
+ * A stateful mock of Tinker's HTTP API for msw, speaking what SDK 0.25 speaks: client config,
+ * dynamic config and telemetry; seeded sessions, training runs and checkpoints (paged); futures
+ * that answer `try_again` / 408 with a `queue_state` for a few polls; forward_backward requests as
+ * protobuf or JSON, and sample and forward(-backward) results as protobuf when a poll asks with
+ * `Accept: application/x-protobuf` (JSON otherwise); archive URLs that answer 503 while being
+ * built, publishing, TTLs, an audit log, samplers. It checks `X-API-Key` (default `tml-mock-key`),
+ * answers errors as `{ detail }` and replays writes that repeat an `X-Idempotency-Key`.
  */
 export function createTinkerMock(options: TinkerMockOptions = {}): { handlers: RequestHandler[]; state: TinkerMockState } {
   const context = createTinkerMockContext(options);
@@ -53,6 +60,7 @@ export function createTinkerMock(options: TinkerMockOptions = {}): { handlers: R
     http.all(`${context.base}/*`, ({ request }) =>
       request.headers.get('x-api-key') === context.apiKey ? undefined : toResponse(detail(401, 'Invalid or missing API key')),
     ),
+    ...tinkerClientHandlers(context),
     ...tinkerRestHandlers(context),
     ...tinkerOperationHandlers(context),
   ];

@@ -4,6 +4,7 @@ import {
   Future,
   type FutureOptions,
   InternalServerError,
+  InvalidRequestError,
   longPoll,
   type PollResult,
   RateLimitError,
@@ -14,6 +15,7 @@ import {
 } from '@trainwire/core';
 import { type components, type paths, service } from '../generated/tinker.js';
 import { FutureExpiredError, RequestFailedError, type RequestFailureCategory } from './tinker-errors.js';
+import type { ForwardBackwardRequestFields } from './tinker-proto-request.js';
 
 type Schemas = components['schemas'];
 
@@ -39,7 +41,7 @@ export interface TinkerFutureProgress {
   queue_state_reason?: string | undefined;
 }
 
-/** The operations that answer with `{ request_id }`. */
+/** The operations that answer with `{ request_id }` (`forward` only in futures resumed from older tokens). */
 export type TinkerFuturePath =
   | '/api/v1/create_model'
   | '/api/v1/forward_backward'
@@ -73,6 +75,10 @@ const MAX_BARE_400 = 3;
 /** Each poll is held open by the server; the SDK waits up to 45 s for it. */
 const POLL_TIMEOUT = 45_000;
 const KIND = 'tinker.future';
+/** The media type of protobuf bodies (forward_backward requests, sample and forward(-backward) results). */
+const PROTOBUF = 'application/x-protobuf';
+/** The results SDK 0.25 asks for as protobuf (`Accept: application/x-protobuf`); the server may drop their JSON form. */
+const PROTOBUF_RESULTS: ReadonlySet<TinkerRequestType> = new Set(['ForwardBackward', 'Forward', 'Sample']);
 /**
  * The schema of each request type's result. `retrieve_future` declares the union of them all, and
  * some have no required field, so any object passes it: the result is checked against its own.
@@ -122,11 +128,73 @@ export function resumeTinkerFuture<T = unknown>(transport: Transport<paths>, tok
   });
 }
 
-function sendRequest(transport: Transport<paths>, request: TinkerFutureRequest, options?: RequestOptions) {
+/**
+ * Submit a request. A forward_backward goes as SDK 0.25 sends it: its JSON form checked against the
+ * spec (so bad input is an InvalidRequestError naming the field), then encoded as a protobuf
+ * `ForwardBackwardRequest`; the codec is loaded only then.
+ */
+async function sendRequest(transport: Transport<paths>, request: TinkerFutureRequest, options?: RequestOptions) {
   const headers = { ...options?.headers, ...request.headers };
-  return transport.request('post', request.path, { body: request.body } as never, { ...options, headers }) as Promise<
-    Schemas['UntypedAPIFuture']
-  >;
+  let body: unknown = request.body;
+  if (request.path === '/api/v1/forward_backward') {
+    const { forward_only, ...json } = request.body;
+    const issue = validate(transport.operation('post', request.path)?.body?.schema, json, service.schemas, JSON_BODY, 'body');
+    if (issue) throw new InvalidRequestError(issue.path, issue.reason);
+    const { encodeForwardBackwardRequest } = await import('./tinker-proto-request.js');
+    body = encodeForwardBackwardRequest({
+      ...(json as Omit<ForwardBackwardRequestFields, 'forward_only'>),
+      forward_only: forward_only === true,
+    });
+    headers['Content-Type'] = PROTOBUF;
+  }
+  return transport.request('post', request.path, { body } as never, { ...options, headers }) as Promise<Schemas['UntypedAPIFuture']>;
+}
+
+/** How a request body is checked before it is sent (as core checks JSON bodies). */
+const JSON_BODY = { rejectAdditional: true, json: true };
+
+/**
+ * One poll of `retrieve_future`. For a sample or forward(-backward) future it asks for protobuf as
+ * SDK 0.25 does, and decodes a protobuf answer into the JSON shape; every other answer is JSON.
+ */
+async function retrieve(
+  transport: Transport<paths>,
+  type: TinkerRequestType | undefined,
+  init: { params: { header: Record<string, string> }; body: { request_id: string; allow_metadata_only: boolean } },
+  options: RequestOptions,
+): Promise<Schemas['FutureRetrieveResponse']> {
+  if (!type || !PROTOBUF_RESULTS.has(type)) {
+    return (await transport.request('post', '/api/v1/retrieve_future', init, options)) as Schemas['FutureRetrieveResponse'];
+  }
+  const response = await transport.requestRaw('post', '/api/v1/retrieve_future', init, {
+    ...options,
+    headers: { ...options.headers, Accept: PROTOBUF },
+  });
+  const contentType = response.headers.get('content-type') ?? '';
+  const operation = `Tinker retrieveFuture (${type})`;
+  const invalid = (reason: string, body: unknown, cause?: unknown) =>
+    new ResponseValidationError({ status: response.status, path: '$', reason, body, headers: response.headers, operation, cause });
+  if (contentType.toLowerCase().startsWith(PROTOBUF)) {
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const codec = await import('./tinker-proto-results.js');
+    try {
+      return type === 'Sample' ? codec.decodeSampleResponse(bytes) : codec.decodeForwardBackwardOutput(bytes);
+    } catch (error) {
+      throw invalid(
+        `not a valid protobuf ${type === 'Sample' ? 'SampleResponse' : 'ForwardBackwardOutput'} (${(error as Error).message})`,
+        undefined,
+        error,
+      );
+    }
+  }
+  const text = await response.text();
+  if (!/json/i.test(contentType))
+    throw invalid(`expected a JSON or protobuf body, got content-type ${contentType || '(none)'}`, text.slice(0, 500));
+  try {
+    return JSON.parse(text) as Schemas['FutureRetrieveResponse'];
+  } catch (error) {
+    throw invalid(`body is not valid JSON (${(error as Error).message})`, text.slice(0, 500), error);
+  }
 }
 
 /** `roundtrip`: seconds the submission took, reported on the first poll as the SDK does. */
@@ -150,20 +218,21 @@ function futureOptions<T>(
     poll: async ({ signal, attempt }): Promise<PollResult<T>> => {
       let answer: Schemas['FutureRetrieveResponse'];
       try {
-        answer = await transport.request(
-          'post',
-          '/api/v1/retrieve_future',
+        const header: Record<string, string> = { 'X-Tinker-Request-Iteration': String(attempt) };
+        if (type) header['X-Tinker-Request-Type'] = type;
+        // In full, as the SDK sends Python's str(float) (`4.291534423828125e-06`).
+        if (attempt === 0 && roundtrip !== undefined) header['X-Tinker-Create-Promise-Roundtrip-Time'] = String(roundtrip);
+        const body = { request_id: data.request_id, allow_metadata_only: data.allow_metadata_only };
+        answer = await retrieve(
+          transport,
+          type,
+          { params: { header }, body },
           {
-            params: {
-              header: {
-                'X-Tinker-Request-Iteration': String(attempt),
-                ...(type ? { 'X-Tinker-Request-Type': type } : {}),
-                ...(attempt === 0 && roundtrip !== undefined ? { 'X-Tinker-Create-Promise-Roundtrip-Time': roundtrip.toFixed(3) } : {}),
-              },
-            },
-            body: { request_id: data.request_id, allow_metadata_only: data.allow_metadata_only },
+            ...pollOptions,
+            signal,
+            maxRetries: 0,
+            timeout: pollOptions.timeout ?? POLL_TIMEOUT,
           },
-          { ...pollOptions, signal, maxRetries: 0, timeout: pollOptions.timeout ?? POLL_TIMEOUT },
         );
       } catch (error) {
         if (error instanceof APIError && error.status === 408) return tryAgain(data.request_id, error.body);
