@@ -1,3 +1,4 @@
+import { validate } from '@trainwire/core';
 import { getResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { encodeForwardBackwardRequest, type ForwardBackwardRequestFields } from '../tinker/tinker-proto-request.js';
@@ -42,6 +43,15 @@ describe('createTinkerMock', () => {
       style: 'offset',
       total: 'cursor.total_count',
     });
+  });
+
+  it("takes the SDK's X-Tinker-Create-Promise-Roundtrip-Time, Python's str(float), and refuses what is not a number", () => {
+    const header = tinkerService.operations['POST /api/v1/retrieve_future']?.params.header;
+    const check = (value: string) =>
+      validate(header, { 'x-tinker-create-promise-roundtrip-time': value }, tinkerService.schemas, {}, 'header');
+    for (const value of ['4.291534423828125e-06', '1e-05', '0.25', '12', '-0.001', '1.5E+16']) expect(check(value)).toBeUndefined();
+    for (const value of ['fast', '1e', '.5', '0x10', '1,5'])
+      expect(check(value)?.path).toBe('header.x-tinker-create-promise-roundtrip-time');
   });
 
   it('replays a write that repeats its X-Idempotency-Key', async () => {
