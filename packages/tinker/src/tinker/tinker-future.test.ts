@@ -102,6 +102,24 @@ describe('Tinker futures (retrieve_future)', () => {
     expect(future.state).toBe('done');
   });
 
+  it('reports queue_state from try_again and 408 on the protobuf path too (a forward pass asks for protobuf)', async () => {
+    mock.state.queueState = 'paused_rate_limit';
+    mock.state.queueStateReason = 'concurrent training clients rate limit hit';
+    const training = await trainingClient();
+    const future = training.forwardBackward(batch, 'cross_entropy');
+    const progress: TinkerFutureProgress[] = [];
+    future.onProgress((value) => progress.push(value as TinkerFutureProgress));
+    const output = await future;
+    expect(output.loss_fn_outputs[0]?.logprobs?.data).toHaveLength(3);
+    expect(polls().map((poll) => poll.headers.get('accept'))).toEqual(Array(3).fill('application/x-protobuf'));
+    const reported = {
+      request_id: future.id,
+      queue_state: 'paused_rate_limit',
+      queue_state_reason: 'concurrent training clients rate limit hit',
+    };
+    expect(progress).toEqual([reported, reported]);
+  });
+
   it('maps an error answer to RequestFailedError with its category', async () => {
     const training = await trainingClient();
     interceptPolls(1, () => HttpResponse.json({ error: 'CUDA out of memory', category: 'server' }));

@@ -220,8 +220,8 @@ function futureOptions<T>(
       try {
         const header: Record<string, string> = { 'X-Tinker-Request-Iteration': String(attempt) };
         if (type) header['X-Tinker-Request-Type'] = type;
-        // In full, as the SDK sends Python's str(float) (`4.291534423828125e-06`).
-        if (attempt === 0 && roundtrip !== undefined) header['X-Tinker-Create-Promise-Roundtrip-Time'] = String(roundtrip);
+        // Seconds to the millisecond Date.now() measures (the SDK sends Python's str(float), e.g. 4.291534423828125e-06).
+        if (attempt === 0 && roundtrip !== undefined) header['X-Tinker-Create-Promise-Roundtrip-Time'] = roundtrip.toFixed(3);
         const body = { request_id: data.request_id, allow_metadata_only: data.allow_metadata_only };
         answer = await retrieve(
           transport,
