@@ -116,6 +116,8 @@ export interface TinkerMockState {
   clientConfig: Schemas['ClientConfigResponse'];
   /** What `client/dynamic_config` answers. */
   clientDynamicConfig: Schemas['ClientDynamicConfigResponse'];
+  /** JWTs `auth/token` issued (with `pjwt_auth_enabled`), and when each expires (ms since the epoch). */
+  jwts: Map<string, number>;
   /** Telemetry batches accepted, and the last 1000 of their events. */
   telemetryBatches: number;
   telemetryEvents: Schemas['TelemetryEvent'][];
@@ -145,6 +147,7 @@ export function seedTinkerState(options: {
     queueStateReason: undefined,
     clientConfig: { ...TINKER_MOCK_CLIENT_CONFIG, ...options.clientConfig },
     clientDynamicConfig: { refresh_interval_sec: 300 },
+    jwts: new Map(),
     telemetryBatches: 0,
     telemetryEvents: [],
     expireFuture(requestId) {

@@ -176,4 +176,28 @@ describe('createTinkerMock', () => {
     expect(((await badLoss.json()) as { detail: string }).detail).toMatch(/forward_backward_input\.loss_fn/);
     expect((await post('/forward', { headers: protobuf, body: unknownLoss as BodyInit })).status).toBe(415);
   });
+
+  it('exchanges the key for a JWT at auth/token (pjwt_auth_enabled) and takes that JWT as X-API-Key until it expires', async () => {
+    const mock = createTinkerMock({ clientConfig: { pjwt_auth_enabled: true } });
+    const config = (await (await call(mock, '/client/config', { method: 'POST', body: '{"sdk_version":"0.25.0"}' })).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(config.pjwt_auth_enabled).toBe(true);
+    const { jwt } = (await (await call(mock, '/auth/token', { method: 'POST', body: '{}' })).json()) as { jwt: string };
+    const [, payload] = jwt.split('.');
+    const claims = JSON.parse(atob((payload ?? '').replace(/-/g, '+').replace(/_/g, '/'))) as { sub: string; exp: number };
+    expect(claims.sub).toBe(mock.state.owner);
+    expect(claims.exp * 1000).toBeGreaterThan(Date.now() + 3_000_000);
+    const withJwt = await call(mock, '/training_runs?limit=1', { headers: { 'X-API-Key': jwt } });
+    expect(withJwt.status).toBe(200);
+    mock.state.jwts.set(jwt, Date.now() - 1);
+    const expired = await call(mock, '/training_runs?limit=1', { headers: { 'X-API-Key': jwt } });
+    expect(expired.status).toBe(401);
+    expect(await expired.json()).toEqual({ detail: 'Invalid JWT: expired' });
+    const forged = await call(mock, '/training_runs?limit=1', {
+      headers: { 'X-API-Key': `${jwt.slice(0, -1)}${jwt.endsWith('0') ? '1' : '0'}` },
+    });
+    expect(forged.status).toBe(401);
+  });
 });

@@ -47,7 +47,7 @@ export interface TinkerMockOptions {
 
 /**
  * A stateful mock of Tinker's HTTP API for msw, speaking what SDK 0.25 speaks: client config,
- * dynamic config and telemetry; seeded sessions, training runs and checkpoints (paged); futures
+ * dynamic config, telemetry and the JWT exchange (`auth/token`, with `pjwt_auth_enabled`); seeded sessions, training runs and checkpoints (paged); futures
  * that answer `try_again` / 408 with a `queue_state` for a few polls; forward_backward requests as
  * protobuf or JSON, and sample and forward(-backward) results as protobuf when a poll asks with
  * `Accept: application/x-protobuf` (JSON otherwise); archive URLs that answer 503 while being
@@ -57,9 +57,14 @@ export interface TinkerMockOptions {
 export function createTinkerMock(options: TinkerMockOptions = {}): { handlers: RequestHandler[]; state: TinkerMockState } {
   const context = createTinkerMockContext(options);
   const handlers: RequestHandler[] = [
-    http.all(`${context.base}/*`, ({ request }) =>
-      request.headers.get('x-api-key') === context.apiKey ? undefined : toResponse(detail(401, 'Invalid or missing API key')),
-    ),
+    http.all(`${context.base}/*`, ({ request }) => {
+      const key = request.headers.get('x-api-key');
+      if (key === context.apiKey) return undefined;
+      // A JWT from auth/token stands for the key until it expires.
+      const expires = key === null ? undefined : context.state.jwts.get(key);
+      if (expires !== undefined) return expires > Date.now() ? undefined : toResponse(detail(401, 'Invalid JWT: expired'));
+      return toResponse(detail(401, 'Invalid or missing API key'));
+    }),
     ...tinkerClientHandlers(context),
     ...tinkerRestHandlers(context),
     ...tinkerOperationHandlers(context),
