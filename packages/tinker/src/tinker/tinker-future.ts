@@ -4,7 +4,6 @@ import {
   Future,
   type FutureOptions,
   InternalServerError,
-  InvalidRequestError,
   longPoll,
   type PollResult,
   RateLimitError,
@@ -15,7 +14,7 @@ import {
 } from '@trainwire/core';
 import { type components, type paths, service } from '../generated/tinker.js';
 import { FutureExpiredError, RequestFailedError, type RequestFailureCategory } from './tinker-errors.js';
-import type { ForwardBackwardRequestFields } from './tinker-proto-request.js';
+import { retrieveTinkerFuture, sendTinkerRequest } from './tinker-future-wire.js';
 
 type Schemas = components['schemas'];
 
@@ -75,10 +74,6 @@ const MAX_BARE_400 = 3;
 /** Each poll is held open by the server; the SDK waits up to 45 s for it. */
 const POLL_TIMEOUT = 45_000;
 const KIND = 'tinker.future';
-/** The media type of protobuf bodies (forward_backward requests, sample and forward(-backward) results). */
-const PROTOBUF = 'application/x-protobuf';
-/** The results SDK 0.25 asks for as protobuf (`Accept: application/x-protobuf`); the server may drop their JSON form. */
-const PROTOBUF_RESULTS: ReadonlySet<TinkerRequestType> = new Set(['ForwardBackward', 'Forward', 'Sample']);
 /**
  * The schema of each request type's result. `retrieve_future` declares the union of them all, and
  * some have no required field, so any object passes it: the result is checked against its own.
@@ -105,7 +100,7 @@ export function submitTinkerFuture<Type extends TinkerRequestType>(
 ): Future<TinkerFutureResults[Type]> {
   return Future.submit(async () => {
     const started = Date.now();
-    const handle = await sendRequest(transport, request, options);
+    const handle = await sendTinkerRequest(transport, request, options);
     const data = { request_id: handle.request_id, allow_metadata_only: true, request, resubmissions: 0 };
     return futureOptions<TinkerFutureResults[Type]>(transport, data, options, (Date.now() - started) / 1000);
   });
@@ -126,75 +121,6 @@ export function resumeTinkerFuture<T = unknown>(transport: Transport<paths>, tok
       options,
     );
   });
-}
-
-/**
- * Submit a request. A forward_backward goes as SDK 0.25 sends it: its JSON form checked against the
- * spec (so bad input is an InvalidRequestError naming the field), then encoded as a protobuf
- * `ForwardBackwardRequest`; the codec is loaded only then.
- */
-async function sendRequest(transport: Transport<paths>, request: TinkerFutureRequest, options?: RequestOptions) {
-  const headers = { ...options?.headers, ...request.headers };
-  let body: unknown = request.body;
-  if (request.path === '/api/v1/forward_backward') {
-    const { forward_only, ...json } = request.body;
-    const issue = validate(transport.operation('post', request.path)?.body?.schema, json, service.schemas, JSON_BODY, 'body');
-    if (issue) throw new InvalidRequestError(issue.path, issue.reason);
-    const { encodeForwardBackwardRequest } = await import('./tinker-proto-request.js');
-    body = encodeForwardBackwardRequest({
-      ...(json as Omit<ForwardBackwardRequestFields, 'forward_only'>),
-      forward_only: forward_only === true,
-    });
-    headers['Content-Type'] = PROTOBUF;
-  }
-  return transport.request('post', request.path, { body } as never, { ...options, headers }) as Promise<Schemas['UntypedAPIFuture']>;
-}
-
-/** How a request body is checked before it is sent (as core checks JSON bodies). */
-const JSON_BODY = { rejectAdditional: true, json: true };
-
-/**
- * One poll of `retrieve_future`. For a sample or forward(-backward) future it asks for protobuf as
- * SDK 0.25 does, and decodes a protobuf answer into the JSON shape; every other answer is JSON.
- */
-async function retrieve(
-  transport: Transport<paths>,
-  type: TinkerRequestType | undefined,
-  init: { params: { header: Record<string, string> }; body: { request_id: string; allow_metadata_only: boolean } },
-  options: RequestOptions,
-): Promise<Schemas['FutureRetrieveResponse']> {
-  if (!type || !PROTOBUF_RESULTS.has(type)) {
-    return (await transport.request('post', '/api/v1/retrieve_future', init, options)) as Schemas['FutureRetrieveResponse'];
-  }
-  const response = await transport.requestRaw('post', '/api/v1/retrieve_future', init, {
-    ...options,
-    headers: { ...options.headers, Accept: PROTOBUF },
-  });
-  const contentType = response.headers.get('content-type') ?? '';
-  const operation = `Tinker retrieveFuture (${type})`;
-  const invalid = (reason: string, body: unknown, cause?: unknown) =>
-    new ResponseValidationError({ status: response.status, path: '$', reason, body, headers: response.headers, operation, cause });
-  if (contentType.toLowerCase().startsWith(PROTOBUF)) {
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    const codec = await import('./tinker-proto-results.js');
-    try {
-      return type === 'Sample' ? codec.decodeSampleResponse(bytes) : codec.decodeForwardBackwardOutput(bytes);
-    } catch (error) {
-      throw invalid(
-        `not a valid protobuf ${type === 'Sample' ? 'SampleResponse' : 'ForwardBackwardOutput'} (${(error as Error).message})`,
-        undefined,
-        error,
-      );
-    }
-  }
-  const text = await response.text();
-  if (!/json/i.test(contentType))
-    throw invalid(`expected a JSON or protobuf body, got content-type ${contentType || '(none)'}`, text.slice(0, 500));
-  try {
-    return JSON.parse(text) as Schemas['FutureRetrieveResponse'];
-  } catch (error) {
-    throw invalid(`body is not valid JSON (${(error as Error).message})`, text.slice(0, 500), error);
-  }
 }
 
 /** `roundtrip`: seconds the submission took, reported on the first poll as the SDK does. */
@@ -223,7 +149,7 @@ function futureOptions<T>(
         // Seconds to the millisecond Date.now() measures (the SDK sends Python's str(float), e.g. 4.291534423828125e-06).
         if (attempt === 0 && roundtrip !== undefined) header['X-Tinker-Create-Promise-Roundtrip-Time'] = roundtrip.toFixed(3);
         const body = { request_id: data.request_id, allow_metadata_only: data.allow_metadata_only };
-        answer = await retrieve(
+        answer = await retrieveTinkerFuture(
           transport,
           type,
           { params: { header }, body },
@@ -289,7 +215,7 @@ async function resubmit<T>(
     const message = `the server forgot this request (410) ${data.resubmissions + 1} times; giving up`;
     return { state: 'failed', error: new FutureExpiredError({ futureId: data.request_id, message, cause }) };
   }
-  const handle = await sendRequest(transport, data.request, options);
+  const handle = await sendTinkerRequest(transport, data.request, options);
   data.request_id = handle.request_id;
   data.allow_metadata_only = true;
   data.resubmissions += 1;
