@@ -1,6 +1,7 @@
-import { HttpResponse, http, type RequestHandler } from 'msw';
+import { detail } from '@trainwire/core/mock-kit';
+import { HttpResponse, type RequestHandler } from 'msw';
 import type { components } from '../generated/tinker.js';
-import { detail, type TinkerMockContext, toResponse } from './tinker-mock-context.js';
+import type { TinkerMockContext } from './tinker-mock-context.js';
 
 type Schemas = components['schemas'];
 
@@ -18,14 +19,14 @@ const base64url = (text: string) => btoa(text).replace(/\+/g, '-').replace(/\//g
  * telemetry, and the JWT exchange it makes when `pjwt_auth_enabled` is on.
  */
 export function tinkerClientHandlers(context: TinkerMockContext): RequestHandler[] {
-  const { base, state, json, random } = context;
+  const { http, base, state, json, random } = context;
   const sdkVersion = async (request: Request) => {
     const body = await json(request);
     return typeof body?.sdk_version === 'string' ? body.sdk_version : undefined;
   };
   return [
     http.post(`${base}/client/config`, async ({ request }) => {
-      if ((await sdkVersion(request)) === undefined) return toResponse(detail(400, 'sdk_version is required'));
+      if ((await sdkVersion(request)) === undefined) return detail(400, 'sdk_version is required');
       return HttpResponse.json(state.clientConfig);
     }),
     http.post(`${base}/auth/token`, () => {
@@ -40,12 +41,12 @@ export function tinkerClientHandlers(context: TinkerMockContext): RequestHandler
       return HttpResponse.json({ jwt });
     }),
     http.post(`${base}/client/dynamic_config`, async ({ request }) => {
-      if ((await sdkVersion(request)) === undefined) return toResponse(detail(400, 'sdk_version is required'));
+      if ((await sdkVersion(request)) === undefined) return detail(400, 'sdk_version is required');
       return HttpResponse.json(state.clientDynamicConfig);
     }),
     http.post(`${base}/telemetry`, async ({ request }) => {
       const body = await json(request);
-      if (!Array.isArray(body?.events) || typeof body.session_id !== 'string') return toResponse(detail(400, 'Invalid telemetry batch'));
+      if (!Array.isArray(body?.events) || typeof body.session_id !== 'string') return detail(400, 'Invalid telemetry batch');
       state.telemetryBatches += 1;
       state.telemetryEvents.push(...(body.events as Schemas['TelemetryEvent'][]));
       state.telemetryEvents.splice(0, Math.max(0, state.telemetryEvents.length - KEPT_EVENTS));

@@ -1,8 +1,8 @@
 import { validate } from '@trainwire/core';
+import { detail } from '@trainwire/core/mock-kit';
 import { type components, service } from '../generated/tinker.js';
 import { decodeForwardBackwardRequest } from '../tinker/tinker-proto-request.js';
 import { encodeForwardBackwardOutput, encodeSampleResponse, PROTOBUF_MEDIA_TYPE } from '../tinker/tinker-proto-results.js';
-import { detail, type Reply } from './tinker-mock-context.js';
 
 type Schemas = components['schemas'];
 
@@ -37,7 +37,7 @@ export async function readForwardBackward(
   request: Request,
   route: 'forward_backward' | 'forward',
   json: (request: Request) => Promise<Record<string, unknown> | undefined>,
-): Promise<ForwardBackwardCall | { error: Reply }> {
+): Promise<ForwardBackwardCall | { error: Response }> {
   const mediaType = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
   if (mediaType !== PROTOBUF_MEDIA_TYPE) {
     const body = await json(request);

@@ -1,4 +1,5 @@
 import { seededRandom } from '@trainwire/core';
+import { IdempotencyReplay, RequestIds, seededUuid } from '@trainwire/core/mock-kit';
 import type { components } from '../generated/tinker.js';
 
 type Schemas = components['schemas'];
@@ -90,12 +91,6 @@ export const TINKER_MOCK_CLIENT_CONFIG: Required<Schemas['ClientConfigResponse']
   create_model_via_load_weights: false,
 };
 
-/** A UUID-shaped id drawn from `random`. */
-export function seededUuid(random: () => number): string {
-  const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16)).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20)}`;
-}
-
 /** Everything the Tinker mock knows; tests may read it and change it. */
 export interface TinkerMockState {
   /** The caller's identity (owner of its runs). */
@@ -105,8 +100,10 @@ export interface TinkerMockState {
   samplers: Map<string, TinkerMockSampler>;
   futures: Map<string, TinkerMockFuture>;
   auditLog: Schemas['AuditLogEntry'][];
-  /** Answers to writes, by `X-Idempotency-Key`. */
-  idempotentReplies: Map<string, { status: number; body?: unknown; headers?: Record<string, string> }>;
+  /** Answers to writes, replayed for a repeated `X-Idempotency-Key`. */
+  idempotency: IdempotencyReplay;
+  /** The `x-request-id` of every answer (a seeded stream of its own). */
+  requestIds: RequestIds;
   /** Archive requests seen per checkpoint (`<run>/<checkpoint_id>`). */
   archiveRequests: Map<string, number>;
   /** The queue state `try_again` answers report. */
@@ -141,7 +138,8 @@ export function seedTinkerState(options: {
     samplers: new Map(),
     futures: new Map(),
     auditLog: [],
-    idempotentReplies: new Map(),
+    idempotency: new IdempotencyReplay({ header: 'x-idempotency-key' }),
+    requestIds: new RequestIds({ seed: options.seed }),
     archiveRequests: new Map(),
     queueState: 'active',
     queueStateReason: undefined,

@@ -24,6 +24,26 @@ describe('createTinkerMock', () => {
     expect(await denied?.json()).toEqual({ detail: 'Invalid or missing API key' });
   });
 
+  it('answers a bad page window with 400 naming the parameter, and stamps every answer with a seeded x-request-id', async () => {
+    const mock = createTinkerMock();
+    const zero = await call(mock, '/training_runs?limit=0');
+    expect(zero.status).toBe(400);
+    expect(await zero.json()).toEqual({ detail: 'query.limit: Input should be greater than or equal to 1' });
+    expect((await call(mock, '/sessions?limit=1001')).status).toBe(400);
+    expect(((await (await call(mock, '/checkpoints?offset=-1')).json()) as { detail: string }).detail).toMatch(/^query\.offset: /);
+    const ids = async (seed: number) => {
+      const fresh = createTinkerMock({ seed });
+      return [
+        (await call(fresh, '/training_runs')).headers.get('x-request-id'),
+        (await call(fresh, '/sessions')).headers.get('x-request-id'),
+      ];
+    };
+    const first = await ids(4);
+    expect(first[0]).toMatch(/^req_[0-9a-f]{24}$/);
+    expect(first[1]).not.toBe(first[0]);
+    expect(await ids(4)).toEqual(first);
+  });
+
   it('seeds the same data for the same seed, and other data for another', async () => {
     const ids = (seed: number) => [...createTinkerMock({ seed }).state.models.keys()];
     expect(ids(5)).toEqual(ids(5));

@@ -1,7 +1,8 @@
-import { http, type RequestHandler } from 'msw';
+import { detail } from '@trainwire/core/mock-kit';
+import type { RequestHandler } from 'msw';
 import type { components } from '../generated/tinker.js';
 import { tinkerClientHandlers } from './tinker-mock-client.js';
-import { createTinkerMockContext, detail, toResponse } from './tinker-mock-context.js';
+import { createTinkerMockContext } from './tinker-mock-context.js';
 import { tinkerOperationHandlers } from './tinker-mock-operations.js';
 import { tinkerRestHandlers } from './tinker-mock-rest.js';
 import type { TinkerMockState } from './tinker-mock-state.js';
@@ -57,13 +58,13 @@ export interface TinkerMockOptions {
 export function createTinkerMock(options: TinkerMockOptions = {}): { handlers: RequestHandler[]; state: TinkerMockState } {
   const context = createTinkerMockContext(options);
   const handlers: RequestHandler[] = [
-    http.all(`${context.base}/*`, ({ request }) => {
+    context.http.all(`${context.base}/*`, ({ request }) => {
       const key = request.headers.get('x-api-key');
       if (key === context.apiKey) return undefined;
       // A JWT from auth/token stands for the key until it expires.
       const expires = key === null ? undefined : context.state.jwts.get(key);
-      if (expires !== undefined) return expires > Date.now() ? undefined : toResponse(detail(401, 'Invalid JWT: expired'));
-      return toResponse(detail(401, 'Invalid or missing API key'));
+      if (expires !== undefined) return expires > Date.now() ? undefined : detail(401, 'Invalid JWT: expired');
+      return detail(401, 'Invalid or missing API key');
     }),
     ...tinkerClientHandlers(context),
     ...tinkerRestHandlers(context),
