@@ -57,15 +57,15 @@ function need<T>(value: T | undefined, what: string): T {
   return value;
 }
 
-function tsRunicorn({ servers, defects }: Context): Promise<Row[]> {
+function tsRunicorn({ environment, servers, defects }: Context): Promise<Row[]> {
   const { server, seed } = need(servers.runicorn, 'the Runicorn viewer');
-  const checks: Check[] = runicornChecks({ origin: server.origin, seed, closedPort: servers.closedPort });
+  const checks: Check[] = runicornChecks({ origin: server.origin, seed, closedPort: servers.closedPort, scratch: environment.workDir });
   return runChecks('runicorn', checks, defects);
 }
 
-function tsTenSafe({ servers, defects }: Context): Promise<Row[]> {
+function tsTenSafe({ environment, servers, defects }: Context): Promise<Row[]> {
   const { server, seed } = need(servers.tensafe, 'the TenSafe server');
-  return runChecks('tensafe', tensafeChecks({ origin: server.origin, seed }), defects);
+  return runChecks('tensafe', tensafeChecks({ origin: server.origin, seed, scratch: environment.workDir }), defects);
 }
 
 async function pyTinker({ environment, servers, defects }: Context): Promise<Row[]> {
