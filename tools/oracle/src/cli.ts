@@ -73,7 +73,7 @@ async function main(): Promise<number> {
   process.once('exit', killAllOwnedNow);
 
   try {
-    environment = await prepareEnvironment({ repoRoot, pythonDir: join(packageRoot, 'python'), log });
+    environment = await prepareEnvironment({ repoRoot, toolDir: packageRoot, log });
     const prepared = performance.now();
     log(`prepared in ${seconds(prepared - started)} (cache ${environment.cacheRoot})`);
     servers = await startServers(environment, selection);

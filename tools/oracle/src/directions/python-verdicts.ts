@@ -4,10 +4,15 @@ import type { Row, ServiceName } from '../report/outcome.js';
 import { defectsFor, showsSymptom, type UpstreamDefect } from '../report/upstream-defects.js';
 import type { DriverRecord, DriverRun } from './python-driver.js';
 
+/** Whether the driver did not make the call because one it depends on failed. */
+function notReached(record: DriverRecord): boolean {
+  return record.skipped === true || record.error?.type === 'NotReached';
+}
+
 /** What a call ended with, in one line: `ok`, or the error, its last HTTP status and the sandbox's reason. */
 export function describeRecord(record: DriverRecord): string {
   if (record.ok) return 'ok';
-  if (record.skipped) return 'not reached (an earlier call it needs failed)';
+  if (notReached(record)) return 'not reached (an earlier call it needs failed)';
   const status = lastStatus(record);
   const problem = record.sandbox?.find((entry) => typeof entry.status === 'number' && entry.status >= 400);
   const sandbox = problem
@@ -107,7 +112,7 @@ function compareRecords(real: DriverRecord, sandbox: DriverRecord, userData: Rea
   if (!real.ok && sandbox.ok) return `fails against the real server (${describeRecord(real)}), works against the sandbox`;
   if (!real.ok) {
     const [left, right] = [observed(real), observed(sandbox)];
-    if (real.skipped && sandbox.skipped) return undefined;
+    if (notReached(real) && notReached(sandbox)) return undefined;
     if (left.errorNames[0] !== right.errorNames[0] || left.status !== right.status)
       return `real: ${describeRecord(real)}; sandbox: ${describeRecord(sandbox)}`;
     return undefined;
