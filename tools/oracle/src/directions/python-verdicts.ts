@@ -21,10 +21,13 @@ export function describeRecord(record: DriverRecord): string {
   return `${record.error?.type}${status === undefined ? '' : ` (${status})`}: ${record.error?.message ?? ''}`.slice(0, 220) + sandbox;
 }
 
+/**
+ * The last HTTP status the driver saw the SDK receive. Only what the driver itself saw: against the
+ * real server there is no server log, so the sandbox's log must not decide a comparison (an SDK that
+ * retries inside urllib3 shows the driver no status on either side).
+ */
 function lastStatus(record: DriverRecord): number | undefined {
-  const http = record.http.filter(([, , status]) => typeof status === 'number');
-  const sandbox = record.sandbox?.filter((entry) => typeof entry.status === 'number') ?? [];
-  const last = http.at(-1)?.[2] ?? sandbox.at(-1)?.status;
+  const last = record.http.filter(([, , status]) => typeof status === 'number').at(-1)?.[2];
   return typeof last === 'number' ? last : undefined;
 }
 

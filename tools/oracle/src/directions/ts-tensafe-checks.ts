@@ -186,8 +186,10 @@ export function tensafeChecks(target: TenSafeTarget): Check[] {
     {
       call: 'pullArtifact(artifact_id)',
       run: async ({ signal }) => {
-        const artifact = await service.pullArtifact(seed.artifact_id, {}, { signal });
-        assertThat(artifact.data.byteLength > 16, `${artifact.data.byteLength} bytes`);
+        // Seed 000: without a destination, pull_artifact returns the bytes.
+        const answer: unknown = await service.pullArtifact(seed.artifact_id, {}, { signal });
+        assertThat(answer instanceof Uint8Array, `seed 000 says the bytes; got ${Object.prototype.toString.call(answer)}`);
+        assertThat(answer.byteLength > 16, `${answer.byteLength} bytes`);
       },
     },
     {
