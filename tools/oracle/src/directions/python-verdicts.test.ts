@@ -74,9 +74,17 @@ describe('judgePythonCalls', () => {
     expect(rows['sdk start']?.verdict).toBe('fail');
   });
 
-  it('takes a listed server bug seen on the real side as upstream, whatever the sandbox did', () => {
-    const rows = judge([failed('broken', 'sdk.ServerError', 500)], [ok('broken')]);
-    expect(rows['sdk broken']?.verdict).toBe('upstream');
+  it('takes a listed server bug seen on the real side as upstream, unless the sandbox answers what the SDK refuses', () => {
+    expect(judge([failed('broken', 'sdk.ServerError', 500)], [ok('broken')])['sdk broken']?.verdict).toBe('upstream');
+    expect(judge([failed('broken', 'sdk.ServerError', 500)], [failed('broken', 'sdk.ServerError', 503)])['sdk broken']?.verdict).toBe(
+      'upstream',
+    );
+    // The mock "does what was meant" with a 200 the SDK's own model rejects (status "loaded"): still ours to fix.
+    const refused = judge([failed('broken', 'sdk.ServerError', 500)], [failed('broken', 'pydantic_core.ValidationError', 200)])[
+      'sdk broken'
+    ];
+    expect(refused?.verdict).toBe('fail');
+    expect(refused?.reason).toMatch(/^the real server meets server-bug; the sandbox answers 200 with what the SDK refuses/);
   });
 
   it('takes a listed SDK bug as upstream only when the sandbox shows it too', () => {

@@ -31,6 +31,12 @@ function lastStatus(record: DriverRecord): number | undefined {
   return typeof last === 'number' ? last : undefined;
 }
 
+/** The call got a 2xx and still failed: the SDK refused what it was given. */
+function refusedAnswer(record: DriverRecord): boolean {
+  const status = lastStatus(record);
+  return !record.ok && !notReached(record) && status !== undefined && status >= 200 && status < 300;
+}
+
 function observed(record: DriverRecord) {
   const type = record.error?.type ?? '';
   return { status: lastStatus(record), errorNames: [type, type.split('.').pop() ?? type], message: record.error?.message };
@@ -65,7 +71,11 @@ export function judgePythonCalls(
     if (!sandbox) {
       row.verdict = 'fail';
       row.reason = `never reached against the sandbox${runs.sandbox.crashed ? ` (${runs.sandbox.crashed})` : ''}`;
-    } else if (met && (met.defect.side === 'server' || (sandbox && !sandbox.ok && sandbox.error?.type === reference?.error?.type))) {
+    } else if (met && met.defect.side === 'server' && refusedAnswer(sandbox)) {
+      // The real server is broken here, so the mock may do what was meant; but not answer a 2xx the SDK cannot read.
+      row.verdict = 'fail';
+      row.reason = `the real server meets ${met.defect.id}; the sandbox answers ${lastStatus(sandbox)} with what the SDK refuses: ${describeRecord(sandbox)}`;
+    } else if (met && (met.defect.side === 'server' || (!sandbox.ok && sandbox.error?.type === reference?.error?.type))) {
       row.verdict = 'upstream';
       row.reason = `${met.defect.id}; sandbox: ${describeRecord(sandbox)}`;
     } else if (met) {
