@@ -82,8 +82,9 @@ export class RunicornMockState {
     this.random = seededRandom(options.seed);
     this.runs = seedRuns(this.random, options.storage, Date.now());
     this.artifacts = seedArtifacts(this.runs, this.random);
+    // Started with `--storage`: no user_root_dir is configured, which the viewer reports as "".
     this.config = {
-      user_root_dir: options.storage,
+      user_root_dir: '',
       storage: options.storage,
       config_file: '/home/runicorn/.config/runicorn/config.json',
     };

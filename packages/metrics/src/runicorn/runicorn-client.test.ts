@@ -214,9 +214,9 @@ describe('getMetrics', () => {
 });
 
 describe('config', () => {
-  it('reads the configuration', async () => {
+  it('reads the configuration (user_root_dir is empty until one is set: the viewer was started with --storage)', async () => {
     expect(await client().getConfig()).toEqual({
-      user_root_dir: '/data/runicorn',
+      user_root_dir: '',
       storage: '/data/runicorn',
       config_file: '/home/runicorn/.config/runicorn/config.json',
     });
