@@ -149,7 +149,7 @@ function sshProfile(payload: Record<string, unknown>): MockSshProfile {
 async function alertId(request: Request): Promise<string | Response> {
   const body = await readBody(request, ['alert_id']);
   if ('response' in body) return body.response;
-  const { values, problems } = checkModel(body.value, { alert_id: { type: 'str', required: true } });
+  const { values, problems } = checkModel(body.value, { alert_id: { type: 'str', required: true } }, { embedded: true });
   return problems.length > 0 ? invalid(problems) : (values.alert_id as string);
 }
 

@@ -181,27 +181,29 @@ export interface ModelField {
 /**
  * Validate a JSON body against a pydantic 1 model as FastAPI does (lax: `"22"` is a fine int, `5` a
  * fine str; extra fields ignored). Returns the coerced fields and every problem, located in `['body', field]`.
+ * `embedded`: the fields are `Body(..., embed=True)` parameters, for which FastAPI reads `null` as absent.
  */
 export function checkModel(
   body: unknown,
   fields: Record<string, ModelField>,
+  options: { embedded?: boolean } = {},
 ): { values: Record<string, unknown>; problems: ValidationProblem[] } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return { values: {}, problems: [problem.dict(['body'])] };
   const values: Record<string, unknown> = {};
   const problems: ValidationProblem[] = [];
   for (const [name, field] of Object.entries(fields)) {
     const loc = ['body', name];
-    if (!(name in body)) {
+    const given = (body as Record<string, unknown>)[name];
+    if (!(name in body) || (options.embedded && given === null)) {
       if (field.required) problems.push(problem.missing(loc));
       continue;
     }
-    const value = (body as Record<string, unknown>)[name];
-    if (value === null) {
+    if (given === null) {
       if (field.nullable) values[name] = null;
       else problems.push(problem.none(loc));
       continue;
     }
-    const coerced = coerce(value, field.type);
+    const coerced = coerce(given, field.type);
     if ('problem' in coerced) problems.push(coerced.problem(loc));
     else values[name] = coerced.value;
   }

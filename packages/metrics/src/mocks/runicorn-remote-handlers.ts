@@ -63,11 +63,11 @@ export const remoteHandlers: HandlerGroup = ({ base, state, connectRateLimit }) 
   http.post(`${base}/api/remote/disconnect`, async ({ request }) => {
     const body = await readBody(request, ['host', 'username']);
     if ('response' in body) return body.response;
-    const { values, problems } = checkModel(body.value, {
-      host: { type: 'str', required: true },
-      port: { type: 'int' },
-      username: { type: 'str', required: true },
-    });
+    const { values, problems } = checkModel(
+      body.value,
+      { host: { type: 'str', required: true }, port: { type: 'int' }, username: { type: 'str', required: true } },
+      { embedded: true },
+    );
     if (problems.length > 0) return invalid(problems);
     const removed = state.connections.delete(`${values.username}@${values.host}:${values.port ?? 22}`);
     return HttpResponse.json(removed ? { ok: true, message: 'Connection removed' } : { ok: false, message: 'Connection not found' });
@@ -125,7 +125,7 @@ export const remoteHandlers: HandlerGroup = ({ base, state, connectRateLimit }) 
   http.post(`${base}/api/remote/viewer/stop`, async ({ request }) => {
     const body = await readBody(request, ['session_id']);
     if ('response' in body) return body.response;
-    const { values, problems } = checkModel(body.value, { session_id: { type: 'str', required: true } });
+    const { values, problems } = checkModel(body.value, { session_id: { type: 'str', required: true } }, { embedded: true });
     if (problems.length > 0) return invalid(problems);
     const id = values.session_id as string;
     // The manager forgets a stopped session.

@@ -100,6 +100,14 @@ describe('createRunicornMock', () => {
       loc: ['body', 'username'],
       type: 'type_error.none.not_allowed',
     });
+    // An embedded body field (`Body(..., embed=True)`) that is null counts as absent: its default, or "field required".
+    expect((await ask(mock, 'POST', '/api/remote/disconnect', { host: 'gpu-01.lab', username: 'ml', port: null })).body).toEqual({
+      ok: true,
+      message: 'Connection removed',
+    });
+    expect((await ask(mock, 'POST', '/api/remote/viewer/stop', { session_id: null })).body.detail).toEqual([
+      { loc: ['body', 'session_id'], msg: 'field required', type: 'value_error.missing' },
+    ]);
     // The viewer's own machine has no SSH server: it refuses, as the real viewer's connect does.
     expect(await ask(mock, 'POST', '/api/remote/connect', { host: '127.0.0.1', port: 1, username: 'u' })).toMatchObject({
       status: 500,
