@@ -105,6 +105,13 @@ describe('the Runicorn viewer in the sandbox', () => {
       status: 422,
       body: { detail: [{ loc: ['path', 'version'], msg: 'value is not a valid integer', type: 'type_error.integer' }] },
     });
+    // Every location with a problem is listed, as FastAPI lists them.
+    expect(
+      (await call('GET', '/api/artifacts/my-model/vx/lineage?max_depth=deep')).body.detail.map((item: { loc: unknown }) => item.loc),
+    ).toEqual([
+      ['path', 'version'],
+      ['query', 'max_depth'],
+    ]);
     expect((await call('POST', '/api/remote/connect', { host: 'h' })).body).toEqual({
       detail: [{ loc: ['body', 'username'], msg: 'field required', type: 'value_error.missing' }],
     });

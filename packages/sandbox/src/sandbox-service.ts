@@ -25,8 +25,8 @@ export interface SandboxMock {
  * parameter, and `{"detail": "Not Found"}` for an unknown path). Each answer is sent as it is.
  */
 export interface ServiceRejection {
-  /** A path, query, header or body value that breaks the spec, named by location (`query.limit`). */
-  invalid(issue: { path: string; reason: string }): Response;
+  /** The path, query, header or body values that break the spec, each named by location (`query.limit`). */
+  invalid(issues: { path: string; reason: string }[]): Response;
   /** No operation has this path. */
   notFound?(): Response;
   /** The path is served under other methods. */

@@ -69,15 +69,16 @@ export async function serveServiceRequest(
   scope.entry.operationId = operation.operationId;
   const schemas = mounted.service.definition.schemas;
   const described = `${operation.operationId} (${method} ${path})`;
-  const invalid = (where: string, reason: string) => {
-    const message = `${described}: ${where} ${reason}`;
-    const answer = rejection?.invalid({ path: where, reason });
+  const invalid = (issues: { path: string; reason: string }[]) => {
+    const [first] = issues as [{ path: string; reason: string }];
+    const message = `${described}: ${first.path} ${first.reason}`;
+    const answer = rejection?.invalid(issues);
     return answer ? scope.rejectAs(answer, 'sandbox_invalid_request', message) : scope.reject(400, 'sandbox_invalid_request', message);
   };
 
   // Lenient (not `strict`): real SDKs send what a server tolerates, such as extra query parameters.
-  const [paramIssue] = checkParams(operation, pathParams, url, incomingHeaders(incoming, [FAULT_HEADER]), schemas);
-  if (paramIssue) return invalid(paramIssue.path, paramIssue.reason);
+  const paramIssues = checkParams(operation, pathParams, url, incomingHeaders(incoming, [FAULT_HEADER]), schemas);
+  if (paramIssues.length > 0) return invalid(paramIssues);
 
   if (!operation.body || !isJsonMedia(operation.body.contentType)) {
     return answerWithMock(scope, mounted, { ...target, operation }, hasBody(incoming) ? 'stream' : undefined);
@@ -95,6 +96,6 @@ export async function serveServiceRequest(
     throw error;
   }
   const bodyIssue = checkJsonBody(operation, body ? Buffer.from(body).toString('utf8') : '', schemas);
-  if (bodyIssue) return invalid(bodyIssue.path, bodyIssue.reason);
+  if (bodyIssue) return invalid([bodyIssue]);
   return answerWithMock(scope, mounted, { ...target, operation }, body);
 }

@@ -1,14 +1,14 @@
-import { HttpResponse, http } from 'msw';
+import { HttpResponse } from 'msw';
 import type { components } from '../generated/runicorn.js';
 import { buildLineage } from './runicorn-lineage.js';
 import type { MockArtifact, MockArtifactVersion } from './runicorn-mock-data.js';
-import { detail, type HandlerGroup, QueryReader, versionSegment } from './runicorn-mock-http.js';
+import { detail, type HandlerGroup, ParamReader } from './runicorn-mock-http.js';
 import type { RunicornMockState } from './runicorn-state.js';
 
 type Schemas = components['schemas'];
 
 /** The artifact routes: list, stats, versions, one version, its files and lineage, delete, and a run's artifacts. */
-export const artifactHandlers: HandlerGroup = ({ base, state }) => [
+export const artifactHandlers: HandlerGroup = ({ base, state, http }) => [
   http.get(`${base}/api/artifacts`, ({ request }) => {
     const type = new URL(request.url).searchParams.get('type');
     const items: Schemas['ArtifactListItem'][] = [];
@@ -85,21 +85,21 @@ export const artifactHandlers: HandlerGroup = ({ base, state }) => [
   }),
   http.get(`${base}/api/artifacts/:name/:version/lineage`, ({ params, request }) => {
     if (!isVersionSegment(params.version)) return undefined;
-    const number = versionSegment(params.version);
-    const query = new QueryReader(request);
+    const query = new ParamReader(request);
+    const number = query.version(params.version) as number;
     const maxDepth = query.int('max_depth', { default: 3 }) ?? 3;
-    const rejection = number instanceof Response ? number : query.rejection();
+    const rejection = query.rejection();
     if (rejection) return rejection;
     const artifact = state.artifact(params.name, query.text('type'));
     if (!artifact) return detail(404, `Artifact not found: ${String(params.name)}`);
-    return HttpResponse.json(buildLineage(state, artifact, number as number, maxDepth));
+    return HttpResponse.json(buildLineage(state, artifact, number, maxDepth));
   }),
   http.delete(`${base}/api/artifacts/:name/:version`, ({ params, request }) => {
     if (!isVersionSegment(params.version)) return undefined;
-    const number = versionSegment(params.version);
-    const query = new QueryReader(request);
+    const query = new ParamReader(request);
+    const number = query.version(params.version);
     const permanent = query.bool('permanent', false);
-    const rejection = number instanceof Response ? number : query.rejection();
+    const rejection = query.rejection();
     if (rejection) return rejection;
     const artifact = state.artifact(params.name, query.text('type'));
     if (!artifact) return detail(404, `Artifact not found: ${String(params.name)}`);
@@ -135,9 +135,11 @@ export function loadVersion(
   request: Request,
 ): { artifact: MockArtifact; version: MockArtifactVersion } | Response | undefined {
   if (!isVersionSegment(segment)) return undefined;
-  const number = versionSegment(segment);
-  if (number instanceof Response) return number;
-  const type = new URL(request.url).searchParams.get('type');
+  const params = new ParamReader(request);
+  const number = params.version(segment) as number;
+  const rejection = params.rejection();
+  if (rejection) return rejection;
+  const type = params.text('type');
   const artifact = state.artifact(name, type);
   if (!artifact) return detail(404, `Artifact not found: ${String(name)}${type ? ` (type=${type})` : ''}`);
   if (number <= 0) return detail(500, `Invalid version number: ${number}`);

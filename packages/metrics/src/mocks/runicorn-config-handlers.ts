@@ -1,11 +1,11 @@
-import { HttpResponse, http } from 'msw';
-import { checkModel, detail, type HandlerGroup, invalid, problem, QueryReader, readBody } from './runicorn-mock-http.js';
+import { HttpResponse } from 'msw';
+import { checkModel, detail, type HandlerGroup, invalid, ParamReader, problem, readBody } from './runicorn-mock-http.js';
 import type { MockSshProfile, RunicornMockState } from './runicorn-state.js';
 
 const SECRETS = ['password', 'private_key', 'private_key_path', 'passphrase'] as const;
 
 /** Configuration, saved SSH profiles, UI preferences, and the host's GPU and system readings. */
-export const configHandlers: HandlerGroup = ({ base, state }) => [
+export const configHandlers: HandlerGroup = ({ base, state, http }) => [
   http.get(`${base}/api/config`, () => HttpResponse.json(state.config)),
   http.post(`${base}/api/config/user_root_dir`, async ({ request }) => {
     const body = await readBody(request);
@@ -44,7 +44,7 @@ export const configHandlers: HandlerGroup = ({ base, state }) => [
   }),
 
   http.get(`${base}/api/config/column-widths`, ({ request }) => {
-    const query = new QueryReader(request);
+    const query = new ParamReader(request);
     const table = query.text('table', { required: true });
     const size = query.text('size', { required: true });
     const rejection = query.rejection();
@@ -76,7 +76,7 @@ export const configHandlers: HandlerGroup = ({ base, state }) => [
   }),
   ...(['delete', 'post'] as const).map((method) =>
     http[method](`${base}/api/config/column-widths${method === 'post' ? '/reset' : ''}`, ({ request }) => {
-      const query = new QueryReader(request);
+      const query = new ParamReader(request);
       const table = query.text('table', { required: true });
       const size = query.text('size');
       const rejection = query.rejection();

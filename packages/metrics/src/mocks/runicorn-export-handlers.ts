@@ -1,8 +1,8 @@
-import { HttpResponse, http } from 'msw';
+import { HttpResponse } from 'msw';
 import type { components } from '../generated/runicorn.js';
 import { readArchive } from './runicorn-archive.js';
 import type { MockRun } from './runicorn-mock-data.js';
-import { detail, type HandlerGroup, invalid, problem, QueryReader, readBody } from './runicorn-mock-http.js';
+import { detail, type HandlerGroup, invalid, ParamReader, problem, readBody } from './runicorn-mock-http.js';
 import type { RunicornMockState } from './runicorn-state.js';
 
 type MetricRow = components['schemas']['MetricRow'];
@@ -14,13 +14,13 @@ const EXPORT_MISSING = 'Export functionality not available';
  * What the released viewer cannot do (its exporter and experiment manager fail to import: 501 after
  * FastAPI's own validation), the CSV export when a test turns it on, and the archive import.
  */
-export const exportHandlers: HandlerGroup = ({ base, state }) => [
+export const exportHandlers: HandlerGroup = ({ base, state, http }) => [
   http.post(`${base}/api/experiments/tag`, async ({ request }) => {
     const body = await readBody(request);
     return 'response' in body ? body.response : detail(501, EXPERIMENTS_MISSING);
   }),
   http.get(`${base}/api/experiments/search`, ({ request }) => {
-    const query = new QueryReader(request);
+    const query = new ParamReader(request);
     query.bool('archived', false);
     return query.rejection() ?? detail(501, EXPERIMENTS_MISSING);
   }),

@@ -1,15 +1,15 @@
-import { HttpResponse, http } from 'msw';
+import { HttpResponse } from 'msw';
 import type { components } from '../generated/runicorn.js';
 import type { MockArtifact, MockRun } from './runicorn-mock-data.js';
-import { checkModel, detail, type HandlerGroup, invalid, problem, QueryReader, readBody, versionSegment } from './runicorn-mock-http.js';
+import { checkModel, detail, type HandlerGroup, ParamReader, problem, readBody } from './runicorn-mock-http.js';
 import { LIFECYCLE, type RunicornMockState } from './runicorn-state.js';
 
 type Schemas = components['schemas'];
 
 /** Model lifecycle: training metrics of the producing runs, promotion between stages, evaluations. */
-export const lifecycleHandlers: HandlerGroup = ({ base, state }) => [
+export const lifecycleHandlers: HandlerGroup = ({ base, state, http }) => [
   http.get(`${base}/api/artifacts/:name/training-metrics`, ({ params, request }) => {
-    const query = new QueryReader(request);
+    const query = new ParamReader(request);
     const version = query.int('version');
     const rejection = query.rejection();
     if (rejection) return rejection;
@@ -20,7 +20,7 @@ export const lifecycleHandlers: HandlerGroup = ({ base, state }) => [
     return HttpResponse.json(trainingMetrics(state, artifact, number));
   }),
   http.get(`${base}/api/artifacts/:name/performance-history`, ({ params, request }) => {
-    const query = new QueryReader(request);
+    const query = new ParamReader(request);
     const artifact = state.artifact(params.name, query.text('type'));
     if (!artifact) return detail(404, `Artifact not found: ${String(params.name)}`);
     const metricName = query.text('metric_name');
@@ -46,7 +46,8 @@ export const lifecycleHandlers: HandlerGroup = ({ base, state }) => [
   }),
   http.post(`${base}/api/artifacts/:name/:version/promote`, async ({ params, request }) => {
     if (!String(params.version).startsWith('v')) return undefined;
-    const number = versionSegment(params.version);
+    const path = new ParamReader(request);
+    const number = path.version(params.version) as number;
     const body = await readBody(request);
     if ('response' in body) return body.response;
     const { values, problems } = checkModel(body.value, {
@@ -54,8 +55,8 @@ export const lifecycleHandlers: HandlerGroup = ({ base, state }) => [
       notes: { type: 'str', nullable: true },
       evaluator_run_id: { type: 'str', nullable: true },
     });
-    if (number instanceof Response) return number;
-    if (problems.length > 0) return invalid(problems);
+    const rejection = path.rejection(problems);
+    if (rejection) return rejection;
     const stage = values.to_stage as string;
     if (!(stage in LIFECYCLE)) {
       const stages = Object.keys(LIFECYCLE)
@@ -90,7 +91,8 @@ export const lifecycleHandlers: HandlerGroup = ({ base, state }) => [
   }),
   http.post(`${base}/api/artifacts/:name/:version/evaluate`, async ({ params, request }) => {
     if (!String(params.version).startsWith('v')) return undefined;
-    const number = versionSegment(params.version);
+    const path = new ParamReader(request);
+    const number = path.version(params.version) as number;
     const body = await readBody(request);
     if ('response' in body) return body.response;
     const { values, problems } = checkModel(body.value, {
@@ -109,8 +111,8 @@ export const lifecycleHandlers: HandlerGroup = ({ base, state }) => [
       if (Number.isNaN(parsed)) problems.push(problem.float(['body', 'metrics', key]));
       else metrics[key] = parsed;
     }
-    if (number instanceof Response) return number;
-    if (problems.length > 0) return invalid(problems);
+    const rejection = path.rejection(problems);
+    if (rejection) return rejection;
     const now = Date.now();
     const evaluation: Schemas['StoredEvaluation'] = {
       id: `${String(params.name)}_v${number}_${now}`,
@@ -127,7 +129,7 @@ export const lifecycleHandlers: HandlerGroup = ({ base, state }) => [
     return HttpResponse.json({ ok: true, eval_id: evaluation.id, message: 'Evaluation recorded successfully' });
   }),
   http.get(`${base}/api/artifacts/:name/evaluations`, ({ params, request }) => {
-    const query = new QueryReader(request);
+    const query = new ParamReader(request);
     const version = query.int('version');
     const rejection = query.rejection();
     if (rejection) return rejection;

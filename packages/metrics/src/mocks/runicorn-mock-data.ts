@@ -1,3 +1,4 @@
+import { seededHex } from '@trainwire/core/mock-kit';
 import type { components } from '../generated/runicorn.js';
 
 type MetricRow = components['schemas']['MetricRow'];
@@ -82,17 +83,6 @@ export interface MockArtifact {
 }
 
 const round = (value: number, digits = 4) => Math.round(value * 10 ** digits) / 10 ** digits;
-
-/** Random lower-case hex of `length` digits. */
-export function randomHex(random: () => number, length: number): string {
-  let hex = '';
-  while (hex.length < length) {
-    hex += Math.floor(random() * 0x100000000)
-      .toString(16)
-      .padStart(8, '0');
-  }
-  return hex.slice(0, length);
-}
 
 /** The metric row a run logs at `step`: loss falls, accuracy rises, validation every 10 steps. */
 export function metricRow(run: Pick<MockRun, 'project' | 'created_time'>, step: number, random: () => number): MetricRow {
@@ -183,7 +173,7 @@ const SEEDED_RUNS: { project: string; name: string; status: string; steps: numbe
 /** The id the logging SDK gives a run: `YYYYmmdd_HHMMSS_` and six hex digits. */
 export function runId(created: number, random: () => number): string {
   const stamp = new Date(created * 1000).toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
-  return `${stamp}_${randomHex(random, 6)}`;
+  return `${stamp}_${seededHex(random, 6)}`;
 }
 
 /** The seeded runs: a realistic handful across two projects, one still running. */
@@ -322,8 +312,8 @@ export function logVersion(artifact: MockArtifact, seed: VersionSeed, random: ()
     description: seed.description ?? `v${number} from ${seed.run.name}`,
     metadata: seed.metadata ?? { framework: 'pytorch', run_name: seed.run.name },
     tags: [seed.run.project],
-    files: seed.files.map(([path, size]) => ({ path, size, digest: `sha256:${randomHex(random, 64)}`, modified_at: created - 60 })),
-    manifest_digest: randomHex(random, 64),
+    files: seed.files.map(([path, size]) => ({ path, size, digest: `sha256:${seededHex(random, 64)}`, modified_at: created - 60 })),
+    manifest_digest: seededHex(random, 64),
     soft_deleted: false,
   };
   artifact.versions.push(version);

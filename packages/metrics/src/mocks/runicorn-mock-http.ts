@@ -1,31 +1,22 @@
-import { HttpResponse, type RequestHandler } from 'msw';
+import { type HandlerGroup as KitHandlerGroup, type mockHttp, type ValidationProblem, validationError } from '@trainwire/core/mock-kit';
 import type { RunicornMockState } from './runicorn-state.js';
 
-/** What every group of handlers shares: where it is served and the state. */
+export { detail, type ValidationProblem } from '@trainwire/core/mock-kit';
+
+/** What every group of handlers shares: where it is served, the state, and msw's `http` that stamps request ids. */
 export interface RunicornMockContext {
   base: string;
   state: RunicornMockState;
   /** `/api/remote/connect` calls allowed per 60 s. */
   connectRateLimit: number;
+  http: ReturnType<typeof mockHttp>;
 }
 
 /** A group of handlers of the Runicorn mock. */
-export type HandlerGroup = (context: RunicornMockContext) => RequestHandler[];
-
-/** One entry of a FastAPI 422, as pydantic 1.10 words it. */
-export interface ValidationProblem {
-  loc: (string | number)[];
-  msg: string;
-  type: string;
-  ctx?: Record<string, unknown>;
-}
-
-/** A FastAPI error: `{"detail": message}`. */
-export const detail = (status: number, message: string, headers?: Record<string, string>) =>
-  HttpResponse.json({ detail: message }, { status, ...(headers ? { headers } : {}) });
+export type HandlerGroup = KitHandlerGroup<RunicornMockContext>;
 
 /** FastAPI's 422 for what its request validation refused (every problem, as it lists them all). */
-export const invalid = (problems: ValidationProblem[]) => HttpResponse.json({ detail: problems }, { status: 422 });
+export const invalid = (problems: ValidationProblem[]) => validationError(problems);
 
 /** pydantic 1's words for each way a value fails. */
 export const problem = {
@@ -64,15 +55,25 @@ const FALSE = new Set(['0', 'off', 'f', 'false', 'n', 'no']);
 const INTEGER = /^[+-]?\d+$/;
 
 /**
- * Reads query parameters the way FastAPI does, collecting every problem: `query.int('page', { ge: 1 })`
- * returns the value (or the default), and `query.rejection()` the 422 when anything failed.
+ * Reads path and query parameters the way FastAPI does, collecting every problem in its order (path,
+ * then query): `params.int('page', { ge: 1 })` returns the value (or the default), and
+ * `params.rejection()` the 422 when anything failed.
  */
-export class QueryReader {
+export class ParamReader {
   readonly problems: ValidationProblem[] = [];
   readonly #params: URLSearchParams;
 
   constructor(request: Request) {
     this.#params = new URL(request.url).searchParams;
+  }
+
+  /** The `v{version}` path segment as FastAPI parses `version: int`. */
+  version(segment: unknown): number | undefined {
+    const text = String(segment);
+    const digits = text.startsWith('v') ? text.slice(1) : text;
+    if (INTEGER.test(digits.trim())) return Number(digits);
+    this.problems.push(problem.integer(['path', 'version']));
+    return undefined;
   }
 
   /** A string; `required` ones missing are a problem. */
@@ -124,18 +125,11 @@ export class QueryReader {
     return fallback;
   }
 
-  /** The 422 when a parameter failed, else undefined. */
-  rejection(): Response | undefined {
-    return this.problems.length > 0 ? invalid(this.problems) : undefined;
+  /** The 422 when a parameter (or one of the body's `more` problems) failed, else undefined. */
+  rejection(more: ValidationProblem[] = []): Response | undefined {
+    const problems = [...this.problems, ...more];
+    return problems.length > 0 ? invalid(problems) : undefined;
   }
-}
-
-/** The path segment `v<version>` as FastAPI parses `v{version}` with `version: int`, or its 422. */
-export function versionSegment(segment: unknown): number | Response {
-  const text = String(segment);
-  const digits = text.startsWith('v') ? text.slice(1) : text;
-  if (!INTEGER.test(digits.trim())) return invalid([problem.integer(['path', 'version'])]);
-  return Number(digits);
 }
 
 /**

@@ -14,8 +14,8 @@ export interface RejectedRequest {
  * a known path with another method a 405, both `{"detail": "..."}`.
  */
 export const runicornRejection = {
-  invalid(issue: RejectedRequest): Response {
-    return invalid([validationProblem(issue)]);
+  invalid(issues: RejectedRequest[]): Response {
+    return invalid(issues.map(validationProblem));
   },
   notFound(): Response {
     return detail(404, 'Not Found');

@@ -1,6 +1,6 @@
-import { HttpResponse, http } from 'msw';
-import { randomHex } from './runicorn-mock-data.js';
-import { checkModel, detail, type HandlerGroup, invalid, type ModelField, problem, QueryReader, readBody } from './runicorn-mock-http.js';
+import { seededHex } from '@trainwire/core/mock-kit';
+import { HttpResponse } from 'msw';
+import { checkModel, detail, type HandlerGroup, invalid, type ModelField, ParamReader, problem, readBody } from './runicorn-mock-http.js';
 import type { MockViewerSession, RunicornMockConnection, RunicornMockState } from './runicorn-state.js';
 
 /** `SSHConnectRequest` of the viewer (pydantic 1): the credentials are `Optional[str] = None`. */
@@ -40,7 +40,7 @@ function remoteTree(username: string): Record<string, { name: string; is_dir: bo
 }
 
 /** SSH connections through the viewer, remote viewers over tunnels, the remote host's files and Python environments. */
-export const remoteHandlers: HandlerGroup = ({ base, state, connectRateLimit }) => [
+export const remoteHandlers: HandlerGroup = ({ base, state, connectRateLimit, http }) => [
   http.post(`${base}/api/remote/connect`, async ({ request }) => {
     const limited = rateLimit(state, connectRateLimit);
     if (limited) return limited;
@@ -103,7 +103,7 @@ export const remoteHandlers: HandlerGroup = ({ base, state, connectRateLimit }) 
       );
     const now = Date.now();
     const session: MockViewerSession = {
-      sessionId: randomHex(state.random, 8),
+      sessionId: seededHex(state.random, 8),
       // The tunnel's far end: the remote viewer listens on the remote host's loopback.
       host: '127.0.0.1',
       sshPort: connection.port,
@@ -184,7 +184,7 @@ export const remoteHandlers: HandlerGroup = ({ base, state, connectRateLimit }) 
     return HttpResponse.json({ path, items: sorted.map((item) => ({ ...item, mtime: 1_737_720_000 })) });
   }),
   http.get(`${base}/api/remote/fs/exists`, ({ request }) => {
-    const query = new QueryReader(request);
+    const query = new ParamReader(request);
     query.text('connection_id', { required: true });
     const path = query.text('path', { required: true });
     const rejection = query.rejection();
@@ -236,7 +236,8 @@ function rateLimit(state: RunicornMockState, limit: number): Response | undefine
         'Retry-After': String(retryAfter),
         'X-RateLimit-Limit': String(limit),
         'X-RateLimit-Remaining': '0',
-        'X-RateLimit-Reset': String(Math.ceil(now / 1000) + retryAfter),
+        // Seconds until the window frees a slot, as the viewer's middleware sends it (not an epoch time).
+        'X-RateLimit-Reset': String(retryAfter),
       },
     },
   );
@@ -269,8 +270,8 @@ function open(state: RunicornMockState, values: Record<string, unknown>): Runico
 function connectionOf(
   state: RunicornMockState,
   request: Request,
-): { id: string; connection: RunicornMockConnection; query: QueryReader } | Response {
-  const query = new QueryReader(request);
+): { id: string; connection: RunicornMockConnection; query: ParamReader } | Response {
+  const query = new ParamReader(request);
   const id = query.text('connection_id', { required: true });
   const rejection = query.rejection();
   if (rejection) return rejection;

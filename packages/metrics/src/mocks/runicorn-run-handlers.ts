@@ -1,12 +1,12 @@
-import { HttpResponse, http } from 'msw';
+import { HttpResponse } from 'msw';
 import { downsample } from './runicorn-mock-data.js';
-import { detail, type HandlerGroup, invalid, problem, QueryReader, readBody } from './runicorn-mock-http.js';
+import { detail, type HandlerGroup, invalid, ParamReader, problem, readBody } from './runicorn-mock-http.js';
 
 // The run ids the viewer accepts in batch operations (utils/validation.py::validate_run_id).
 const RUN_ID = /^[0-9]{8}_[0-9]{6}_[a-f0-9]{6}$/;
 
 /** Health, runs, the recycle bin, metric rows, projects and the run's environment. */
-export const runHandlers: HandlerGroup = ({ base, state }) => [
+export const runHandlers: HandlerGroup = ({ base, state, http }) => [
   http.get(`${base}/api/health`, () => {
     const { hits, misses } = state.cache;
     return HttpResponse.json({
@@ -57,7 +57,7 @@ export const runHandlers: HandlerGroup = ({ base, state }) => [
   }),
   ...['metrics', 'metrics_step'].map((route) =>
     http.get(`${base}/api/runs/:runId/${route}`, ({ params, request }) => {
-      const query = new QueryReader(request);
+      const query = new ParamReader(request);
       const target = query.int('downsample', { ge: 100, le: 50_000 });
       const rejection = query.rejection();
       if (rejection) return rejection;

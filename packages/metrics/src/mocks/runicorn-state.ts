@@ -1,4 +1,5 @@
 import { seededRandom } from '@trainwire/core';
+import { RequestIds } from '@trainwire/core/mock-kit';
 import type { components } from '../generated/runicorn.js';
 import {
   type MockArtifact,
@@ -52,6 +53,8 @@ export const LIFECYCLE: Record<string, string[]> = {
 export class RunicornMockState {
   readonly options: RunicornStateOptions;
   readonly random: () => number;
+  /** The `x-request-id` of every answer (a stream of its own, so answering never shifts the seeded data). */
+  readonly requestIds: RequestIds;
   /** The runs of the current storage root (the seeded ones live in the first root). */
   runs: MockRun[];
   /** The artifacts of the current storage root. */
@@ -80,6 +83,7 @@ export class RunicornMockState {
   constructor(options: RunicornStateOptions) {
     this.options = options;
     this.random = seededRandom(options.seed);
+    this.requestIds = new RequestIds({ seed: options.seed });
     this.runs = seedRuns(this.random, options.storage, Date.now());
     this.artifacts = seedArtifacts(this.runs, this.random);
     // Started with `--storage`: no user_root_dir is configured, which the viewer reports as "".

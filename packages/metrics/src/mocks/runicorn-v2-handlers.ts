@@ -1,6 +1,6 @@
-import { HttpResponse, http } from 'msw';
+import { HttpResponse } from 'msw';
 import type { MockRun } from './runicorn-mock-data.js';
-import { detail, type HandlerGroup, invalid, problem, QueryReader, readBody } from './runicorn-mock-http.js';
+import { detail, type HandlerGroup, invalid, ParamReader, problem, readBody } from './runicorn-mock-http.js';
 import type { RunicornMockState } from './runicorn-state.js';
 
 // The size of the viewer's SQLite index file for a small storage.
@@ -11,9 +11,9 @@ const DB_BYTES = 139_264;
  * "fast" metrics (empty: the logging SDK writes no metrics into the index), batch delete (in the index
  * only: the file routes still list those runs) and the analytics, which report zeros.
  */
-export const v2Handlers: HandlerGroup = ({ base, state }) => [
+export const v2Handlers: HandlerGroup = ({ base, state, http }) => [
   http.get(`${base}/api/v2/experiments`, ({ request }) => {
-    const query = new QueryReader(request);
+    const query = new ParamReader(request);
     const filters = {
       project: query.text('project'),
       name: query.text('name'),
@@ -66,7 +66,7 @@ export const v2Handlers: HandlerGroup = ({ base, state }) => [
     });
   }),
   http.get(`${base}/api/v2/experiments/:expId/metrics/fast`, ({ request }) => {
-    const query = new QueryReader(request);
+    const query = new ParamReader(request);
     const names = query.text('metric_names')?.split(',');
     const range = query.text('step_range');
     const downsample = query.int('downsample');
@@ -124,12 +124,12 @@ export const v2Handlers: HandlerGroup = ({ base, state }) => [
     });
   }),
   http.get(`${base}/api/v2/analytics/projects`, ({ request }) => {
-    const query = new QueryReader(request);
+    const query = new ParamReader(request);
     const days = query.int('days', { default: 30 });
     return query.rejection() ?? HttpResponse.json({ projects: [], analysis_period_days: days, generated_at: Date.now() / 1000 });
   }),
   http.get(`${base}/api/v2/analytics/performance-trends`, ({ request }) => {
-    const query = new QueryReader(request);
+    const query = new ParamReader(request);
     const metricName = query.text('metric_name', { required: true });
     const project = query.text('project') ?? null;
     const days = query.int('days', { default: 30 });

@@ -74,6 +74,16 @@ describe('createRunicornMock', () => {
       status: 422,
       body: { detail: [{ loc: ['path', 'version'], msg: 'value is not a valid integer', type: 'type_error.integer' }] },
     });
+    const lineage = await ask(mock, 'GET', '/api/artifacts/my-model/vx/lineage?max_depth=deep');
+    expect(lineage.body.detail.map((item: { loc: string[] }) => item.loc)).toEqual([
+      ['path', 'version'],
+      ['query', 'max_depth'],
+    ]);
+    const promote = await ask(mock, 'POST', '/api/artifacts/my-model/vx/promote', {});
+    expect(promote.body.detail.map((item: { loc: string[] }) => item.loc)).toEqual([
+      ['path', 'version'],
+      ['body', 'to_stage'],
+    ]);
     expect((await ask(mock, 'GET', '/api/config/column-widths')).body.detail.map((item: { loc: string[] }) => item.loc)).toEqual([
       ['query', 'table'],
       ['query', 'size'],
@@ -135,6 +145,24 @@ describe('createRunicornMock', () => {
     expect(await answer('GET', '/api/projects')).toEqual({ status: 200, body: { projects: ['nlp', 'vision'] } });
     expect(await answer('PUT', '/api/config')).toEqual({ status: 405, body: { detail: 'Method Not Allowed' } });
     expect(await answer('GET', '/api/nothing')).toEqual({ status: 404, body: { detail: 'Not Found' } });
+  });
+
+  it('stamps every answer with an x-request-id, the same under the same seed, and a 405 with the methods allowed', async () => {
+    const ids = async (seed: number) => {
+      const mock = createRunicornMock({ seed });
+      const answers = [
+        await ask(mock, 'GET', '/api/health'),
+        await ask(mock, 'GET', '/api/nothing'),
+        await ask(mock, 'PUT', '/api/config'),
+      ];
+      expect(answers[2]?.headers.get('allow')).toBe('GET');
+      return answers.map((answer) => answer.headers.get('x-request-id'));
+    };
+    const first = await ids(4);
+    expect(first).toEqual([expect.stringMatching(/^req_[0-9a-f]{24}$/), expect.any(String), expect.any(String)]);
+    expect(new Set(first).size).toBe(3);
+    expect(await ids(4)).toEqual(first);
+    expect(await ids(5)).not.toEqual(first);
   });
 
   it('exports the operation table for request validation', () => {

@@ -1,5 +1,5 @@
-import { splitOperationKey } from '@trainwire/core';
-import { http, type RequestHandler } from 'msw';
+import { createOperationMatcher, mockHttp } from '@trainwire/core/mock-kit';
+import type { RequestHandler } from 'msw';
 import { service } from '../generated/runicorn.js';
 import { artifactHandlers } from './runicorn-artifact-handlers.js';
 import { configHandlers } from './runicorn-config-handlers.js';
@@ -67,13 +67,12 @@ export function createRunicornMock(options: RunicornMockOptions = {}): { handler
     exportAvailable: options.exportAvailable ?? false,
     viewerVersion: options.viewerVersion ?? '0.5.3',
   });
-  const context: RunicornMockContext = { base, state, connectRateLimit: options.connectRateLimit ?? 10 };
+  const http = mockHttp(state.requestIds);
+  const context: RunicornMockContext = { base, state, connectRateLimit: options.connectRateLimit ?? 10, http };
 
   // Every route the viewer serves, to tell a wrong method (405) from an unknown path (404).
   const basePath = new URL(base).pathname.replace(/\/+$/, '');
-  const routes = Object.keys(service.operations)
-    .map(splitOperationKey)
-    .map(({ method, path }) => ({ method, pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`) }));
+  const routes = createOperationMatcher(service);
 
   const handlers: RequestHandler[] = [
     http.all(`${base}/*`, ({ request }) => {
@@ -95,11 +94,8 @@ export function createRunicornMock(options: RunicornMockOptions = {}): { handler
     ...exportHandlers(context),
     // What no handler above answered: 405 for a served path with another method (PUT /api/config), else FastAPI's 404.
     http.all(`${base}/*`, ({ request }) => {
-      const path = new URL(request.url).pathname.slice(basePath.length);
-      const matching = routes.filter((route) => route.pattern.test(path));
-      if (matching.length === 0) return detail(404, 'Not Found');
-      if (!matching.some((route) => route.method === request.method)) return detail(405, 'Method Not Allowed');
-      return detail(404, 'Not Found');
+      const found = routes(request.method, new URL(request.url).pathname.slice(basePath.length));
+      return 'allowed' in found ? detail(405, 'Method Not Allowed', { allow: found.allowed.join(', ') }) : detail(404, 'Not Found');
     }),
   ];
   return { handlers, state };
