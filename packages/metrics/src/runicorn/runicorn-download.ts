@@ -52,9 +52,15 @@ export async function copyArtifactFiles(listing: ArtifactFiles, location: Artifa
     checked.push(await checkFile(fs, path, { file, folder, realFolder, root, refuse }));
   }
   const written: string[] = [];
-  for (const file of checked) {
-    await copyChecked(fs, path, file, refuse);
-    written.push(file.target);
+  try {
+    for (const file of checked) {
+      await copyChecked(fs, path, file, refuse);
+      written.push(file.target);
+    }
+  } catch (error) {
+    // A file swapped under us mid-way leaves no half download behind either.
+    await Promise.all(written.map((target) => fs.rm(target, { force: true })));
+    throw error;
   }
   return written;
 }
@@ -112,7 +118,10 @@ async function copyChecked(
   refuse: (file: string, reason: string) => UnsafeArtifactFileError,
 ): Promise<void> {
   const noFollow = fs.constants.O_NOFOLLOW ?? 0;
-  const source = await fs.open(file.source, fs.constants.O_RDONLY | noFollow);
+  const source = await fs.open(file.source, fs.constants.O_RDONLY | noFollow).catch((error: unknown) => {
+    if ((error as { code?: unknown }).code === 'ELOOP') throw refuse(file.listed, 'it became a symlink after it was checked');
+    throw error;
+  });
   try {
     const stats = await source.stat();
     if (!stats.isFile() || stats.dev !== file.identity.dev || stats.ino !== file.identity.ino) {
