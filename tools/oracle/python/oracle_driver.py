@@ -141,5 +141,18 @@ class Driver:
 
 
 def arguments() -> dict:
-    """The driver's one argument: a JSON object (base URL, key, what the suite seeded)."""
+    """The driver's one argument: a JSON object (base URL, key, what the suite seeded).
+
+    Also starts the watch on stdin: the suite holds it open, so EOF means the suite is gone and the
+    driver leaves at once instead of finishing its calls against servers that are stopping.
+    """
+    threading.Thread(target=_exit_on_stdin_eof, daemon=True).start()
     return json.loads(sys.argv[1])
+
+
+def _exit_on_stdin_eof() -> None:
+    try:
+        while sys.stdin.buffer.read(4096):
+            pass
+    finally:
+        os._exit(3)

@@ -58,10 +58,11 @@ async function main(): Promise<number> {
   const started = performance.now();
   let environment: OracleEnvironment | undefined;
   let servers: Servers | undefined;
+  // --keep leaves the servers and their scratch folder until Ctrl-C, which removes both.
   const cleanUp = async () => {
     await servers?.stop();
     await stopAllOwned();
-    if (environment && !values.keep) await rm(environment.workDir, { recursive: true, force: true });
+    if (environment) await rm(environment.workDir, { recursive: true, force: true });
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
@@ -72,7 +73,7 @@ async function main(): Promise<number> {
   process.once('exit', killAllOwnedNow);
 
   try {
-    environment = await prepareEnvironment({ repoRoot, pythonDir: join(packageRoot, 'python'), log });
+    environment = await prepareEnvironment({ repoRoot, toolDir: packageRoot, log });
     const prepared = performance.now();
     log(`prepared in ${seconds(prepared - started)} (cache ${environment.cacheRoot})`);
     servers = await startServers(environment, selection);
@@ -98,7 +99,8 @@ async function main(): Promise<number> {
     }
     return rows.some((row) => row.verdict === 'fail') ? 1 : 0;
   } finally {
-    if (!values.keep) await cleanUp();
+    // Reached with --keep only when the run failed before the servers were handed over.
+    await cleanUp();
   }
 }
 

@@ -57,21 +57,21 @@ function need<T>(value: T | undefined, what: string): T {
   return value;
 }
 
-function tsRunicorn({ servers, defects }: Context): Promise<Row[]> {
+function tsRunicorn({ environment, servers, defects }: Context): Promise<Row[]> {
   const { server, seed } = need(servers.runicorn, 'the Runicorn viewer');
-  const checks: Check[] = runicornChecks({ origin: server.origin, seed, closedPort: servers.closedPort });
+  const checks: Check[] = runicornChecks({ origin: server.origin, seed, closedPort: servers.closedPort, scratch: environment.workDir });
   return runChecks('runicorn', checks, defects);
 }
 
-function tsTenSafe({ servers, defects }: Context): Promise<Row[]> {
+function tsTenSafe({ environment, servers, defects }: Context): Promise<Row[]> {
   const { server, seed } = need(servers.tensafe, 'the TenSafe server');
-  return runChecks('tensafe', tensafeChecks({ origin: server.origin, seed }), defects);
+  return runChecks('tensafe', tensafeChecks({ origin: server.origin, seed, scratch: environment.workDir }), defects);
 }
 
 async function pyTinker({ environment, servers, defects }: Context): Promise<Row[]> {
   const { sandbox, requests } = need(servers.sandbox, 'trainwire-sandbox');
   const config = { base_url: sandbox.urls.tinker, api_key: sandbox.env.TINKER_API_KEY, deadline: PY_DEADLINE_SECONDS };
-  const run = await runDriver(chrootPython(environment, 'drive_tinker.py', [JSON.stringify(config)]), {
+  const run = await runDriver(chrootPython(environment, 'drivers/tinker_sdk_driver.py', [JSON.stringify(config)]), {
     entries: requests,
     service: 'tinker',
   });
@@ -82,7 +82,7 @@ async function pyTenSafe({ environment, servers, defects }: Context): Promise<Ro
   const { sandbox, requests } = need(servers.sandbox, 'trainwire-sandbox');
   const real = need(servers.tensafe, 'the TenSafe server');
   const driver = (config: Record<string, unknown>, log?: Parameters<typeof runDriver>[1]): Promise<DriverRun> =>
-    runDriver(chrootPython(environment, 'drive_tg_tinker.py', [JSON.stringify({ ...config, deadline: PY_DEADLINE_SECONDS })]), log);
+    runDriver(chrootPython(environment, 'python/drive_tg_tinker.py', [JSON.stringify({ ...config, deadline: PY_DEADLINE_SECONDS })]), log);
   const [realRun, sandboxRun] = await Promise.all([
     driver({ base_url: `${real.server.origin}/api`, api_key: TENSAFE_KEY }),
     driver({ base_url: sandbox.urls.tensafe, api_key: sandbox.env.TS_API_KEY }, { entries: requests, service: 'tensafe' }),
@@ -98,7 +98,7 @@ async function pyRunicorn({ environment, servers, defects }: Context): Promise<R
     const mock = await firstIds(sandbox.urls.runicorn);
     const driver = (config: Record<string, unknown>, log?: Parameters<typeof runDriver>[1]): Promise<DriverRun> =>
       runDriver(
-        hostPython(environment, 'drive_runicorn_api.py', [
+        hostPython(environment, 'python/drive_runicorn_api.py', [
           JSON.stringify({ ...config, closed_port: servers.closedPort, deadline: PY_DEADLINE_SECONDS }),
         ]),
         log,

@@ -4,10 +4,15 @@ import type { Row, ServiceName } from '../report/outcome.js';
 import { defectsFor, showsSymptom, type UpstreamDefect } from '../report/upstream-defects.js';
 import type { DriverRecord, DriverRun } from './python-driver.js';
 
+/** Whether the driver did not make the call because one it depends on failed. */
+function notReached(record: DriverRecord): boolean {
+  return record.skipped === true || record.error?.type === 'NotReached';
+}
+
 /** What a call ended with, in one line: `ok`, or the error, its last HTTP status and the sandbox's reason. */
 export function describeRecord(record: DriverRecord): string {
   if (record.ok) return 'ok';
-  if (record.skipped) return 'not reached (an earlier call it needs failed)';
+  if (notReached(record)) return 'not reached (an earlier call it needs failed)';
   const status = lastStatus(record);
   const problem = record.sandbox?.find((entry) => typeof entry.status === 'number' && entry.status >= 400);
   const sandbox = problem
@@ -16,11 +21,20 @@ export function describeRecord(record: DriverRecord): string {
   return `${record.error?.type}${status === undefined ? '' : ` (${status})`}: ${record.error?.message ?? ''}`.slice(0, 220) + sandbox;
 }
 
+/**
+ * The last HTTP status the driver saw the SDK receive. Only what the driver itself saw: against the
+ * real server there is no server log, so the sandbox's log must not decide a comparison (an SDK that
+ * retries inside urllib3 shows the driver no status on either side).
+ */
 function lastStatus(record: DriverRecord): number | undefined {
-  const http = record.http.filter(([, , status]) => typeof status === 'number');
-  const sandbox = record.sandbox?.filter((entry) => typeof entry.status === 'number') ?? [];
-  const last = http.at(-1)?.[2] ?? sandbox.at(-1)?.status;
+  const last = record.http.filter(([, , status]) => typeof status === 'number').at(-1)?.[2];
   return typeof last === 'number' ? last : undefined;
+}
+
+/** The call got a 2xx and still failed: the SDK refused what it was given. */
+function refusedAnswer(record: DriverRecord): boolean {
+  const status = lastStatus(record);
+  return !record.ok && !notReached(record) && status !== undefined && status >= 200 && status < 300;
 }
 
 function observed(record: DriverRecord) {
@@ -57,7 +71,11 @@ export function judgePythonCalls(
     if (!sandbox) {
       row.verdict = 'fail';
       row.reason = `never reached against the sandbox${runs.sandbox.crashed ? ` (${runs.sandbox.crashed})` : ''}`;
-    } else if (met && (met.defect.side === 'server' || (sandbox && !sandbox.ok && sandbox.error?.type === reference?.error?.type))) {
+    } else if (met && met.defect.side === 'server' && refusedAnswer(sandbox)) {
+      // The real server is broken here, so the mock may do what was meant; but not answer a 2xx the SDK cannot read.
+      row.verdict = 'fail';
+      row.reason = `the real server meets ${met.defect.id}; the sandbox answers ${lastStatus(sandbox)} with what the SDK refuses: ${describeRecord(sandbox)}`;
+    } else if (met && (met.defect.side === 'server' || (!sandbox.ok && sandbox.error?.type === reference?.error?.type))) {
       row.verdict = 'upstream';
       row.reason = `${met.defect.id}; sandbox: ${describeRecord(sandbox)}`;
     } else if (met) {
@@ -107,7 +125,7 @@ function compareRecords(real: DriverRecord, sandbox: DriverRecord, userData: Rea
   if (!real.ok && sandbox.ok) return `fails against the real server (${describeRecord(real)}), works against the sandbox`;
   if (!real.ok) {
     const [left, right] = [observed(real), observed(sandbox)];
-    if (real.skipped && sandbox.skipped) return undefined;
+    if (notReached(real) && notReached(sandbox)) return undefined;
     if (left.errorNames[0] !== right.errorNames[0] || left.status !== right.status)
       return `real: ${describeRecord(real)}; sandbox: ${describeRecord(sandbox)}`;
     return undefined;

@@ -1,5 +1,4 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ConnectionError,
@@ -19,6 +18,8 @@ export interface RunicornTarget {
   seed: RunicornSeed;
   /** A loopback port nothing listens on: the SSH host `remote.connect` is sent to. */
   closedPort: number;
+  /** The run's scratch folder (downloads go below it). */
+  scratch: string;
 }
 
 /**
@@ -220,7 +221,7 @@ export function runicornChecks(target: RunicornTarget): Check[] {
     {
       call: 'artifacts.downloadArtifact("demo-model:v2")',
       run: async ({ signal }) => {
-        const folder = await mkdtemp(join(tmpdir(), 'trainwire-conformance-download-'));
+        const folder = await mkdtemp(join(target.scratch, 'download-'));
         const written = await viewer().artifacts.downloadArtifact('demo-model:v2', folder, {}, { signal });
         assertThat(written.length === 2, `${written.length} files written`);
         const weights = await readFile(join(folder, 'weights.bin'), 'utf8');

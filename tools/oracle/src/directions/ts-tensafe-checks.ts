@@ -1,5 +1,4 @@
 import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   FutureNotFoundError,
@@ -16,6 +15,8 @@ import { assertThat, type Check, expectError } from './check-runner.js';
 export interface TenSafeTarget {
   origin: string;
   seed: TenSafeSeed;
+  /** The run's scratch folder (downloads go below it). */
+  scratch: string;
 }
 
 const CONFIG: TrainingConfig = { model_ref: 'meta-llama/Llama-3-8B', lora_config: { rank: 16 } } as TrainingConfig;
@@ -185,14 +186,16 @@ export function tensafeChecks(target: TenSafeTarget): Check[] {
     {
       call: 'pullArtifact(artifact_id)',
       run: async ({ signal }) => {
-        const artifact = await service.pullArtifact(seed.artifact_id, {}, { signal });
-        assertThat(artifact.data.byteLength > 16, `${artifact.data.byteLength} bytes`);
+        // Seed 000: without a destination, pull_artifact returns the bytes.
+        const answer: unknown = await service.pullArtifact(seed.artifact_id, {}, { signal });
+        assertThat(answer instanceof Uint8Array, `seed 000 says the bytes; got ${Object.prototype.toString.call(answer)}`);
+        assertThat(answer.byteLength > 16, `${answer.byteLength} bytes`);
       },
     },
     {
       call: 'pullArtifact(artifact_id, { destination })',
       run: async ({ signal }) => {
-        const folder = await mkdtemp(join(tmpdir(), 'trainwire-conformance-artifact-'));
+        const folder = await mkdtemp(join(target.scratch, 'artifact-'));
         const file = await service.pullArtifact(seed.artifact_id, { destination: join(folder, 'checkpoint.bin') }, { signal });
         assertThat(file.bytesWritten > 16, `${file.bytesWritten} bytes written`);
       },

@@ -10,8 +10,8 @@ import { prepareTrixieChroot } from './trixie-chroot.js';
 /** Options of {@link prepareEnvironment}. */
 export interface PrepareOptions {
   repoRoot: string;
-  /** tools/oracle/python. */
-  pythonDir: string;
+  /** tools/oracle: its python/ and drivers/ hold the Python scripts. */
+  toolDir: string;
   log: (line: string) => void;
   env?: NodeJS.ProcessEnv;
 }
@@ -33,5 +33,5 @@ export async function prepareEnvironment(options: PrepareOptions): Promise<Oracl
   ]);
   const workDir = await mkdtemp(join(tmpdir(), 'trainwire-conformance-'));
   await mkdir(join(workDir, 'home'));
-  return { cacheRoot, chrootRoot, sources, pythonDir: options.pythonDir, workDir };
+  return { cacheRoot, chrootRoot, sources, toolDir: options.toolDir, workDir };
 }

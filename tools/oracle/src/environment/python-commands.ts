@@ -7,8 +7,8 @@ export interface OracleEnvironment {
   cacheRoot: string;
   chrootRoot: string;
   sources: OracleSources;
-  /** tools/oracle/python on the host. */
-  pythonDir: string;
+  /** tools/oracle on the host: scripts are named below it (`python/serve.py`, `drivers/tinker_sdk_driver.py`). */
+  toolDir: string;
   /** Scratch folder of this run (deleted at the end unless --keep). */
   workDir: string;
 }
@@ -36,12 +36,12 @@ export function hostPython(
   return {
     cwd: environment.workDir,
     command: '/usr/bin/python3',
-    args: [join(environment.pythonDir, script), ...args],
+    args: [join(environment.toolDir, script), ...args],
     env: {
       ...BASE_ENV,
       PATH: '/usr/bin:/bin',
       HOME: join(environment.workDir, 'home'),
-      PYTHONPATH: [environment.pythonDir, join(environment.sources.runicorn, 'src')].join(':'),
+      PYTHONPATH: [join(environment.toolDir, 'python'), join(environment.sources.runicorn, 'src')].join(':'),
       ...env,
     },
   };
@@ -56,7 +56,7 @@ export function chrootPython(
 ): PythonCommand {
   const { chrootRoot, sources } = environment;
   const inside = (path: string) => `${MOUNT}/sources/${relative(sources.root, path)}`;
-  for (const folder of ['sources', 'python', 'work']) mkdirSync(join(chrootRoot, MOUNT, folder), { recursive: true });
+  for (const folder of ['sources', 'tool', 'work']) mkdirSync(join(chrootRoot, MOUNT, folder), { recursive: true });
   // A private mount namespace: /proc, a fresh /tmp and the bind mounts vanish with the process,
   // and two runs never see each other's /tmp (the TenSafe server keeps artifacts there).
   const setup = [
@@ -65,13 +65,18 @@ export function chrootPython(
     'mount -t proc proc "$root/proc"',
     'mount -t tmpfs -o mode=1777 tmpfs "$root/tmp"',
     `mount --bind "$1" "$root${MOUNT}/sources"`,
-    `mount --bind "$2" "$root${MOUNT}/python"`,
+    `mount --bind "$2" "$root${MOUNT}/tool"`,
     `mount --bind "$3" "$root${MOUNT}/work"`,
     'shift 3',
     'cd /',
     'exec chroot "$root" "$@"',
   ].join('\n');
-  const pythonPath = [`${MOUNT}/python`, inside(join(sources.tinker, 'src')), inside(join(sources.tensafe, 'src')), inside(sources.site)];
+  const pythonPath = [
+    `${MOUNT}/tool/python`,
+    inside(join(sources.tinker, 'src')),
+    inside(join(sources.tensafe, 'src')),
+    inside(sources.site),
+  ];
   const childEnv = { ...BASE_ENV, PATH: '/usr/bin:/bin', HOME: '/tmp', PYTHONPATH: pythonPath.join(':'), ...env };
   return {
     cwd: environment.workDir,
@@ -88,13 +93,13 @@ export function chrootPython(
       'sh',
       chrootRoot,
       sources.root,
-      environment.pythonDir,
+      environment.toolDir,
       environment.workDir,
       '/usr/bin/env',
       '-i',
       ...Object.entries(childEnv).map(([name, value]) => `${name}=${value}`),
       '/usr/bin/python3',
-      `${MOUNT}/python/${script}`,
+      `${MOUNT}/tool/${script}`,
       ...args,
     ],
     env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' },

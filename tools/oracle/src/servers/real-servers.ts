@@ -32,10 +32,10 @@ export async function startRunicornViewer(environment: OracleEnvironment): Promi
   const storage = join(environment.workDir, 'runicorn', 'storage');
   await mkdir(join(environment.workDir, 'runicorn'), { recursive: true });
   const made = await runJson<Omit<RunicornSeed, 'storage'>>(
-    hostPython(environment, 'seed_runicorn.py', [storage, join(environment.workDir, 'runicorn', 'files')]),
+    hostPython(environment, 'python/seed_runicorn.py', [storage, join(environment.workDir, 'runicorn', 'files')]),
   );
   // Run from the storage root itself: `POST /api/config/user_root_dir` with no path moves the viewer to its working folder.
-  const viewer = hostPython(environment, 'serve.py', ['runicorn.viewer:create_app', '--factory', '--kwarg', `storage=${storage}`]);
+  const viewer = hostPython(environment, 'python/serve.py', ['runicorn.viewer:create_app', '--factory', '--kwarg', `storage=${storage}`]);
   const server = await startPythonServer('the Runicorn viewer', { ...viewer, cwd: storage }, { healthPath: '/api/health' });
   return { server, seed: { ...made, storage } };
 }
@@ -44,7 +44,7 @@ export async function startRunicornViewer(environment: OracleEnvironment): Promi
 export async function startTenSafeServer(environment: OracleEnvironment): Promise<{ server: RunningServer; seed: TenSafeSeed }> {
   const server = await startPythonServer(
     'the TenSafe server',
-    chrootPython(environment, 'serve.py', ['tensorguard.platform.main:app'], {
+    chrootPython(environment, 'python/serve.py', ['tensorguard.platform.main:app'], {
       TENSAFE_ENV: 'local',
       TENSAFE_USE_MOCK: '1',
       DATABASE_URL: 'sqlite:////tmp/tensafe.db',
@@ -56,7 +56,7 @@ export async function startTenSafeServer(environment: OracleEnvironment): Promis
     { healthPath: '/api/v1/health' },
   );
   try {
-    const seed = await runJson<TenSafeSeed>(chrootPython(environment, 'seed_tensafe.py', [`${server.origin}/api`, TENSAFE_KEY]));
+    const seed = await runJson<TenSafeSeed>(chrootPython(environment, 'python/seed_tensafe.py', [`${server.origin}/api`, TENSAFE_KEY]));
     return { server, seed };
   } catch (error) {
     await server.stop();
