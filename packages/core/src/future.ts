@@ -1,12 +1,11 @@
 import { POLL_BACKOFF, retryWait } from './backoff.js';
-import { errorCode } from './connection-error.js';
-import { APIError, APIUserAbortError, InvalidRequestError } from './errors.js';
+import { APIUserAbortError, InvalidRequestError } from './errors.js';
 import { FutureCancelledError, FuturePollingError, FutureTimeoutError, InvalidFutureTokenError } from './future-errors.js';
 import { parseFutureToken, type SavedFuture, serializeFuture } from './future-token.js';
 import { isTransientPollError } from './future-transient.js';
 import type { Logger } from './logger.js';
 import { exponentialBackoff, type PollStrategy } from './poll-strategy.js';
-import { announceWait, type RetryWait } from './retry-wait.js';
+import { announceWait, waitAfterFailure } from './retry-wait.js';
 import { sleep } from './sleep.js';
 import { TrainwireError } from './trainwire-error.js';
 
@@ -341,17 +340,11 @@ export class Future<T> implements PromiseLike<T> {
       if (failures >= this.#maxFailures) {
         return this.#settle('failed', { ok: false, error: new FuturePollingError({ futureId: this.#label, failures, cause: error }) });
       }
-      const requested = error instanceof APIError ? error.retryAfter : undefined;
-      const wait: RetryWait = {
-        type: 'wait',
+      const wait = waitAfterFailure(error, failures, {
         target: `future ${this.#label}`,
-        delay: retryWait(failures - 1, requested, POLL_BACKOFF),
-        retryAfter: requested !== undefined,
-        status: error instanceof APIError ? error.status : undefined,
-        reason: failureReason(error),
-        attempt: failures + 1,
         maxAttempts: this.#maxFailures,
-      };
+        backoff: POLL_BACKOFF,
+      });
       announceWait(wait, this.#options?.logger, (value) => this.#emit(value));
       return { settled: false, delay: wait.delay };
     }
@@ -430,13 +423,6 @@ export class Future<T> implements PromiseLike<T> {
 
 /** Failed polls in a row before a future gives up (1 s, 2 s, 4 s ... 30 s apart: about 2.5 minutes). */
 const DEFAULT_MAX_FAILURES = 10;
-
-/** What failed, for a wait's `reason`: the status, else the error's code or message. */
-function failureReason(error: unknown): string {
-  if (error instanceof APIError) return String(error.status);
-  if (error instanceof Error) return errorCode(error.cause) ?? error.message;
-  return String(error);
-}
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (

@@ -51,7 +51,7 @@ export {
 export type { Fetch, RequestOptions } from './request-options.js';
 export { type RetryContext, withRetry } from './retry.js';
 export { isTransientStatus, type RetryAdvice, retryAdvice } from './retry-advice.js';
-export { describeWait, isRetryWait, type RetryWait } from './retry-wait.js';
+export { announceWait, describeWait, isRetryWait, type RetryWait, waitAfterFailure } from './retry-wait.js';
 export { seededRandom } from './seeded-random.js';
 export type {
   AuthDefinition,

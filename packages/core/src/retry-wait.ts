@@ -1,3 +1,6 @@
+import { type BackoffOptions, retryWait } from './backoff.js';
+import { errorCode } from './connection-error.js';
+import { APIError } from './errors.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -32,6 +35,31 @@ export function describeWait(wait: RetryWait): string {
   const of = wait.maxAttempts === undefined ? '' : ` of ${wait.maxAttempts}`;
   const asked = wait.retryAfter ? ', as the server asked (Retry-After)' : '';
   return `Retrying ${wait.target} in ${wait.delay} ms (attempt ${wait.attempt}${of}): ${wait.reason}${asked}`;
+}
+
+/**
+ * The wait of a poller (a future, `waitForJob`) after failure number `failures` in a row (1 for the
+ * first): what the failed answer's `Retry-After` asks (at most 60 s), else {@link retryWait}'s
+ * backoff; with what failed (the status, else the error's code or message) for the report.
+ */
+export function waitAfterFailure(
+  error: unknown,
+  failures: number,
+  options: { target: string; maxAttempts?: number | undefined; backoff?: BackoffOptions | undefined },
+): RetryWait {
+  const requested = error instanceof APIError ? error.retryAfter : undefined;
+  const status = error instanceof APIError ? error.status : undefined;
+  const reason = status !== undefined ? String(status) : error instanceof Error ? (errorCode(error.cause) ?? error.message) : String(error);
+  return {
+    type: 'wait',
+    target: options.target,
+    delay: retryWait(failures - 1, requested, options.backoff),
+    retryAfter: requested !== undefined,
+    status,
+    reason,
+    attempt: failures + 1,
+    maxAttempts: options.maxAttempts,
+  };
 }
 
 /** Tell the logger (at `info`) and `listener` about a wait; a listener that throws does not stop the retry. */
