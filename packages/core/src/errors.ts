@@ -1,5 +1,5 @@
 import { retryAfterFrom } from './backoff.js';
-import { clipRedacted, isSecretHeader, redact, redactValue } from './redact.js';
+import { clipRedacted, isSecretHeader, redact, redactSecrets, redactValue } from './redact.js';
 import { retryAdvice } from './retry-advice.js';
 import { brand, TrainwireError } from './trainwire-error.js';
 
@@ -229,11 +229,14 @@ export class ConfigError extends TrainwireError {
   }
 }
 
-/** A copy of `headers` without credential headers, every other value redacted (a server may echo a key in any header). */
+/**
+ * A copy of `headers` without credential headers, and secrets redacted from the others (a server
+ * may echo a key in any header). URLs keep their query: a redirect's `Location` is read from here.
+ */
 function safeHeaders(headers: Headers | undefined, secrets?: readonly string[]): Headers {
   const result = new Headers();
   headers?.forEach((value, name) => {
-    if (!isSecretHeader(name)) result.append(name, redact(value, secrets));
+    if (!isSecretHeader(name)) result.append(name, redactSecrets(value, secrets));
   });
   return result;
 }

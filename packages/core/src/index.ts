@@ -28,6 +28,7 @@ export {
   FutureTimeoutError,
   InvalidFutureTokenError,
 } from './future-errors.js';
+export type { SavedFuture } from './future-token.js';
 export { isTransientPollError } from './future-transient.js';
 export { idempotencyKey } from './idempotency-key.js';
 export type { Logger, LogLevel } from './logger.js';

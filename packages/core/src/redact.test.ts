@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clipRedacted, credentialsInURL, REDACTED, redact, redactValue, registerSecret } from './redact.js';
+import { clipRedacted, credentialsInURL, REDACTED, redact, redactSecrets, redactValue, registerSecret } from './redact.js';
 
 const KEY = 'tw-live_7Qx9LmR2vK8pN4sT6wY1zB3cD5fG0hJ2kL';
 registerSecret(KEY);
@@ -113,5 +113,14 @@ describe('redactValue', () => {
       a: [REDACTED, { b: REDACTED }],
       authorization: REDACTED,
     });
+  });
+});
+
+describe('redactSecrets: what a response header keeps', () => {
+  it('redacts keys but keeps a signed URL readable (a redirect Location the caller asked for)', () => {
+    const location = 'https://storage.test/a.tar?expires=1&signature=0123456789abcdef';
+    expect(redactSecrets(location)).toBe(location);
+    expect(redactSecrets(`${location}&k=${KEY}`)).toBe(`${location}&k=${REDACTED}`);
+    expect(redact(location)).toBe('https://storage.test/a.tar?expires=1&signature=[redacted]');
   });
 });

@@ -143,12 +143,20 @@ function replaceSecrets(text: string, matcher: Matcher): string {
  * redacted too, for this call only (e.g. the signature of the presigned URL an upload just used).
  */
 export function redact(text: string, extra?: readonly string[]): string {
+  return redactSecrets(text, extra).replace(URL_CREDENTIAL, `$1${REDACTED}`);
+}
+
+/**
+ * {@link redact} but for URL credentials: what a response header keeps, so that a redirect's
+ * `Location` (a signed download URL the caller asked for) can still be read from an error.
+ */
+export function redactSecrets(text: string, extra?: readonly string[]): string {
   let result = text;
   const matcher = registryMatcher();
   if (matcher) result = replaceSecrets(result, matcher);
   const once = extra && extra.length > 0 ? buildMatcher(extra) : undefined;
   if (once) result = replaceSecrets(result, once);
-  return result.replace(BEARER, `$1 ${REDACTED}`).replace(URL_CREDENTIAL, `$1${REDACTED}`);
+  return result.replace(BEARER, `$1 ${REDACTED}`);
 }
 
 /** `text` redacted, then cut to `length` characters (redacting first, so a cut never leaves part of a secret). */

@@ -2,22 +2,12 @@
 // server that answers 500 for ever, a state conflict, and a storage host that echoes the URL's
 // signature. Each test fails without the policy it checks.
 import { inspect } from 'node:util';
-import { sendJson, startLoopbackServer } from '@trainwire/testing/loopback-server';
-import { afterEach, describe, expect, it } from 'vitest';
+import { sendJson, useLoopbackServers } from '@trainwire/testing/loopback-server';
+import { describe, expect, it } from 'vitest';
 import { APIUserAbortError, ConflictError, InternalServerError, JobPollingError, MiddlemanClient, PermissionDeniedError } from './index.js';
 
 const KEY = 'mdlm_waiting_0123456789abcdef';
-let servers: { close: () => Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((server) => server.close()));
-  servers = [];
-});
-
-async function serve(answer: Parameters<typeof startLoopbackServer>[0]) {
-  const server = await startLoopbackServer(answer);
-  servers.push(server);
-  return server;
-}
+const serve = useLoopbackServers();
 
 const client = (url: string, options: Partial<ConstructorParameters<typeof MiddlemanClient>[0]> = {}) =>
   new MiddlemanClient({ apiKey: KEY, baseURL: `${url}/api/v1`, logLevel: 'off', ...options });

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
 
 /** One request a {@link startLoopbackServer} received, with its body read. */
 export interface ArrivedRequest {
@@ -55,4 +56,20 @@ export async function startLoopbackServer(
 /** Answer with a JSON body. */
 export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+}
+
+/** A started {@link startLoopbackServer}. */
+export type LoopbackServer = Awaited<ReturnType<typeof startLoopbackServer>>;
+
+/** For a test file: `serve(answer)` starts a loopback server that is closed after each test. */
+export function useLoopbackServers(): (answer: Parameters<typeof startLoopbackServer>[0]) => Promise<LoopbackServer> {
+  const open: LoopbackServer[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((server) => server.close()));
+  });
+  return async (answer) => {
+    const server = await startLoopbackServer(answer);
+    open.push(server);
+    return server;
+  };
 }
