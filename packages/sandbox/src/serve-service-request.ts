@@ -11,7 +11,8 @@ const FAULT_STATUS: Partial<Record<FaultKind, number>> = { '429': 429, '500': 50
 
 /**
  * Serve one request addressed to a mounted service: inject the faults asked for, find the operation
- * in the spec, check its params and JSON body, then let the mock answer (see `answerWithMock`).
+ * in the spec, check its params and JSON body (a body of another media type the operation declares
+ * goes to the mock unchecked), then let the mock answer (see `answerWithMock`).
  */
 export async function serveServiceRequest(
   mounted: MountedService,
@@ -72,7 +73,12 @@ export async function serveServiceRequest(
   }
   const given = incoming.headers['content-type'];
   if (hasBody(incoming) && given && !isJsonMedia(given)) {
-    const message = `${described}: body must be ${operation.body.contentType}, got ${given}`;
+    // Another media type the spec declares (Tinker's protobuf): the mock reads it; its JSON schema does not apply.
+    const others = operation.body.otherContentTypes ?? [];
+    if (others.includes((given.split(';')[0] ?? '').trim().toLowerCase())) {
+      return answerWithMock(scope, mounted, { ...target, operation }, 'stream');
+    }
+    const message = `${described}: body must be ${[operation.body.contentType, ...others].join(' or ')}, got ${given}`;
     return scope.reject(415, 'sandbox_unsupported_media_type', message);
   }
   let body: Uint8Array<ArrayBuffer> | undefined;
