@@ -50,23 +50,36 @@ export async function serveServiceRequest(
   if (mounted.service.outsideSpec?.some((prefix) => path.startsWith(prefix))) {
     return answerWithMock(scope, mounted, target, hasBody(incoming) ? 'stream' : undefined);
   }
-  const title = mounted.service.title;
+  const { title, rejection } = mounted.service;
   const result = mounted.match(method, path);
-  if ('none' in result) return scope.reject(404, 'sandbox_no_route', `No operation ${method} ${path} in the ${title} spec.`);
+  if ('none' in result) {
+    const message = `No operation ${method} ${path} in the ${title} spec.`;
+    const answer = rejection?.notFound?.();
+    return answer ? scope.rejectAs(answer, 'sandbox_no_route', message) : scope.reject(404, 'sandbox_no_route', message);
+  }
   if ('allowed' in result) {
     const allowed = result.allowed.join(', ');
     const message = `${method} ${path} is not in the ${title} spec (it allows ${allowed}).`;
-    return scope.reject(405, 'sandbox_method_not_allowed', message, { allow: allowed });
+    const answer = rejection?.methodNotAllowed?.(result.allowed);
+    if (answer) answer.headers.set('allow', allowed);
+    return answer
+      ? scope.rejectAs(answer, 'sandbox_method_not_allowed', message)
+      : scope.reject(405, 'sandbox_method_not_allowed', message, { allow: allowed });
   }
   const { operation, pathParams } = result.found;
   scope.entry.operationId = operation.operationId;
   const schemas = mounted.service.definition.schemas;
   const described = `${operation.operationId} (${method} ${path})`;
-  const invalid = (where: string, reason: string) => scope.reject(400, 'sandbox_invalid_request', `${described}: ${where} ${reason}`);
+  const invalid = (issues: { path: string; reason: string }[]) => {
+    const [first] = issues as [{ path: string; reason: string }];
+    const message = `${described}: ${first.path} ${first.reason}`;
+    const answer = rejection?.invalid(issues);
+    return answer ? scope.rejectAs(answer, 'sandbox_invalid_request', message) : scope.reject(400, 'sandbox_invalid_request', message);
+  };
 
   // Lenient (not `strict`): real SDKs send what a server tolerates, such as extra query parameters.
-  const [paramIssue] = checkParams(operation, pathParams, url, incomingHeaders(incoming, [FAULT_HEADER]), schemas);
-  if (paramIssue) return invalid(paramIssue.path, paramIssue.reason);
+  const paramIssues = checkParams(operation, pathParams, url, incomingHeaders(incoming, [FAULT_HEADER]), schemas);
+  if (paramIssues.length > 0) return invalid(paramIssues);
 
   if (!operation.body || !isJsonMedia(operation.body.contentType)) {
     return answerWithMock(scope, mounted, { ...target, operation }, hasBody(incoming) ? 'stream' : undefined);
@@ -89,6 +102,6 @@ export async function serveServiceRequest(
     throw error;
   }
   const bodyIssue = checkJsonBody(operation, body ? Buffer.from(body).toString('utf8') : '', schemas);
-  if (bodyIssue) return invalid(bodyIssue.path, bodyIssue.reason);
+  if (bodyIssue) return invalid([bodyIssue]);
   return answerWithMock(scope, mounted, { ...target, operation }, body);
 }
