@@ -47,6 +47,13 @@ describe('extractSnippets', () => {
     ]);
   });
 
+  it('reads a reason that holds a semicolon', () => {
+    expect(parseDirectives('continues; typecheck-only (it needs a key; a real one)', 'README.md:3')).toEqual({
+      continues: true,
+      typecheckOnly: 'it needs a key; a real one',
+    });
+  });
+
   it('refuses a directive it does not know, a typecheck-only without a reason, and an unclosed fence', () => {
     expect(() => parseDirectives(' skip ', 'README.md:3')).toThrow(/README\.md:3: unknown snippet directive "skip"/);
     expect(() => parseDirectives('typecheck-only', 'README.md:3')).toThrow(/unknown snippet directive "typecheck-only"/);

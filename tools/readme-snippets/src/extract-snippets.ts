@@ -33,10 +33,22 @@ const OPENING = /^(\s*)```(?:ts|typescript)\s*$/;
 const CLOSING = /^\s*```\s*$/;
 const MARKER = /^\s*<!--\s*snippet:(.*?)-->\s*$/;
 
+/** `text` split at each `;` that is not inside parentheses (a reason may hold one). */
+function splitDirectives(text: string): string[] {
+  const parts = [''];
+  let depth = 0;
+  for (const character of text) {
+    depth += character === '(' ? 1 : character === ')' ? -1 : 0;
+    if (character === ';' && depth === 0) parts.push('');
+    else parts[parts.length - 1] += character;
+  }
+  return parts.map((part) => part.trim());
+}
+
 /** The directives of a marker's text, or an error naming what is not understood. */
 export function parseDirectives(text: string, where: string): SnippetDirectives {
   const directives: SnippetDirectives = { continues: false };
-  for (const part of text.split(';').map((piece) => piece.trim())) {
+  for (const part of splitDirectives(text)) {
     const typecheckOnly = /^typecheck-only\s*\((.+)\)$/.exec(part);
     const beside = /^beside\s+(\S+)$/.exec(part);
     if (part === 'continues') directives.continues = true;
