@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { MiddlemanClient } from '@trainwire/jobs';
 import { MIDDLEMAN_MOCK_API_KEY } from '@trainwire/jobs/msw';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sandboxServices } from './sandbox-services.js';
 import { driveServices } from './test-support/drive-services.js';
 import { portIsFree, processIsGone, type RunningBin, runBin, runNode, startBin } from './test-support/run-bin.js';
@@ -56,20 +56,25 @@ describe('trainwire-sandbox (the built bin, as a child process)', () => {
     expect(running.stderr()).not.toMatch(/signature=(?!\[redacted\])/);
     expect(running.stderr()).toContain('[fault 503]');
     expect(running.stderr()).toContain('trainwire-sandbox: stopped on SIGINT; faults injected: 503×1, reset×1');
-  }, 60_000);
+  });
 
   it('stops on SIGTERM with exit code 0, even with a request in flight', async () => {
     running = await startBin(['--quiet', '--fault', 'rate=0.05,kinds=503,slow=10,services=jobs,metrics']);
     expect(running.stdout()).toContain('# Random faults: 5% of requests to jobs, metrics get one of 503, slow=10 (seed 1).');
     const port = Number(new URL(running.env.MIDDLEMAN_API_URL ?? '').port);
-    const pending = fetch(`${running.urls.jobs}/billing/balance`, { headers: { 'x-sandbox-fault': 'slow=20000' } }).catch(() => 'dropped');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const pending = fetch(`${running.urls.jobs}/billing/balance`, { headers: { 'x-sandbox-fault': 'slow=120000' } }).catch(() => 'dropped');
+    // Wait until the sandbox has the request (its index counts requests as they arrive), not for a fixed time.
+    const index = new URL('/', running.urls.jobs);
+    await vi.waitFor(
+      async () => expect(((await (await fetch(index)).json()) as { requests: Record<string, number> }).requests.jobs).toBe(1),
+      { timeout: 30_000, interval: 20 },
+    );
     running.child.kill('SIGTERM');
     expect(await running.exited).toBe(0);
     expect(await pending).toBe('dropped');
     expect(await portIsFree(port)).toBe(true);
     expect(running.stderr()).toBe('');
-  }, 30_000);
+  });
 
   it('listens on the --port given, applies --fault to every request, and prints JSON with --json', async () => {
     const probe = await startBin(['--json']);
@@ -88,7 +93,7 @@ describe('trainwire-sandbox (the built bin, as a child process)', () => {
     expect(response.status).toBe(502);
     running.child.kill('SIGINT');
     expect(await running.exited).toBe(0);
-  }, 30_000);
+  });
 
   it('exits 1 naming the port when it is taken', async () => {
     running = await startBin(['--quiet']);
@@ -96,7 +101,7 @@ describe('trainwire-sandbox (the built bin, as a child process)', () => {
     const second = await runBin(['--port', port]);
     expect(second.code).toBe(1);
     expect(second.stderr).toBe(`trainwire-sandbox: cannot start: port ${port} is already in use\n`);
-  }, 30_000);
+  });
 
   it('exits 2 with the usage for bad flags, and 0 for --help', async () => {
     const results = await Promise.all([
@@ -112,5 +117,5 @@ describe('trainwire-sandbox (the built bin, as a child process)', () => {
     expect(results[2]?.stderr).toContain('trainwire-sandbox: unknown service nope; the sandbox serves');
     expect(results[3]?.stderr).toContain("Unknown option '--colour'");
     expect(results[4]?.stdout).toContain('Usage: trainwire-sandbox [options]');
-  }, 30_000);
+  });
 });

@@ -215,5 +215,5 @@ describe('random faults', () => {
     }
     const injected = Object.values(sandbox.faults()).reduce((sum, count) => sum + count, 0);
     expect(injected).toBeGreaterThan(0);
-  }, 30_000);
+  });
 });

@@ -1,6 +1,6 @@
 import { createConnection } from 'node:net';
 import { BadRequestError, InternalServerError, NotFoundError } from '@trainwire/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SandboxMockOptions } from './sandbox-service.js';
 import { type Sandbox, startSandbox } from './start-sandbox.js';
 import { conformanceClient, conformanceSandboxService } from './test-support/conformance-sandbox-service.js';
@@ -87,11 +87,13 @@ describe('startSandbox', () => {
 
   it('close drops open keep-alive connections and in-flight requests', async () => {
     await start();
-    const pending = fetch(`${sandbox.urls.conformance}/v1/runs`, { headers: { ...key, 'x-sandbox-fault': 'slow=10000' } });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const pending = fetch(`${sandbox.urls.conformance}/v1/runs`, { headers: { ...key, 'x-sandbox-fault': 'slow=120000' } });
+    // Wait until the request is in flight (the sandbox counts it as it arrives), not for a fixed time.
+    await vi.waitFor(() => expect(sandbox.requests().conformance).toBe(1), { timeout: 30_000, interval: 10 });
     const started = Date.now();
     await sandbox.close();
-    expect(Date.now() - started).toBeLessThan(2000);
+    // Far less than the 120 s the answer would take: close did not wait for it.
+    expect(Date.now() - started).toBeLessThan(20_000);
     await expect(pending).rejects.toThrow(TypeError);
   });
 

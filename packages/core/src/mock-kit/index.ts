@@ -9,6 +9,7 @@ export type { HandlerGroup } from './handler-group.js';
 export { IdempotencyReplay, type IdempotencyReplayOptions } from './idempotency-replay.js';
 export { isJsonMedia } from './json-media.js';
 export { mockHttp } from './mock-http.js';
+export { type MockedService, mockedService } from './mocked-service.js';
 export { cursorPage, decodeOffsetCursor, encodeOffsetCursor } from './offset-cursor.js';
 export { type OffsetPage, type OffsetPageOptions, pageOf, readOffsetPage } from './offset-page.js';
 export { createOperationMatcher, type MatchResult, type OperationMatch, type OperationMatcher } from './operation-matcher.js';

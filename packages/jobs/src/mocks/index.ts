@@ -8,3 +8,4 @@ export {
   type MockJob,
   type MockUpload,
 } from './jobs.js';
+export { type MockedMiddleman, mockMiddleman } from './jobs-mocked-client.js';

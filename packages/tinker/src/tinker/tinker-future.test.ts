@@ -177,7 +177,7 @@ describe('Tinker futures (retrieve_future)', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
     // Each poll is sent once (maxRetries 0): the future owns the retrying.
     expect(polls().length).toBe(5);
-  }, 10_000);
+  });
 
   it('retries a bare 400 (a proxy hiccup) but fails at once on 404', async () => {
     const training = await trainingClient();
@@ -186,14 +186,14 @@ describe('Tinker futures (retrieve_future)', () => {
     server.use(http.post(`${API}/retrieve_future`, () => HttpResponse.json({ detail: 'Future not found' }, { status: 404 })));
     const error = await rejection(training.optimStep());
     expect(error).toBeInstanceOf(NotFoundError);
-  }, 10_000);
+  });
 
   it('keeps polling through a connection error', async () => {
     const training = await trainingClient();
     interceptPolls(1, () => HttpResponse.error());
     await expect(training.optimStep()).resolves.toHaveProperty('metrics');
     expect(polls().length).toBe(4);
-  }, 10_000);
+  });
 
   it('times out a wait with FutureTimeoutError, leaving the future running', async () => {
     const training = await trainingClient();

@@ -111,7 +111,7 @@ describe('ServiceClient configuration', () => {
   it('sends heartbeats while the session lives, and stops on close()', async () => {
     const client = service({ heartbeatInterval: 20 });
     const id = await client.sessionId();
-    await vi.waitFor(() => expect(sent('session_heartbeat').length).toBeGreaterThanOrEqual(2), { timeout: 2000 });
+    await vi.waitFor(() => expect(sent('session_heartbeat').length).toBeGreaterThanOrEqual(2), { timeout: 30_000 });
     expect(await bodyOf('session_heartbeat')).toEqual({ session_id: id, type: 'session_heartbeat' });
     client.close();
     const count = sent('session_heartbeat').length;
