@@ -21,9 +21,16 @@ export interface TenSafeMockFuture {
   polls: number;
   createdAt: number;
   request: Record<string, unknown>;
+  /** What the server hashes for the audit entry: the request with the client's DP config. */
+  payload: Record<string, unknown>;
   result: Schemas['FutureResultResponse']['result'];
   error: string | null;
 }
+
+/** The server's defaults for the parts of a config (its pydantic models, echoed back in full). */
+const LORA_DEFAULTS = { rank: 16, alpha: 32, dropout: 0.05, target_modules: ['q_proj', 'v_proj', 'k_proj', 'o_proj'], bias: 'none' };
+const OPTIMIZER_DEFAULTS = { name: 'adamw', learning_rate: 0.0001, weight_decay: 0.01, betas: [0.9, 0.999], eps: 1e-8 };
+const DP_DEFAULTS = { enabled: true, noise_multiplier: 1, max_grad_norm: 1, target_epsilon: 8, target_delta: 1e-5, accountant_type: 'rdp' };
 
 /** An encrypted artifact: the ciphertext and everything needed to decrypt it (for tests). */
 export interface TenSafeMockArtifact {
@@ -87,17 +94,22 @@ export class TenSafeMockState {
     return { keyId: `dek-${sha256Hex(hex).slice(0, 16)}`, key: hexBytes(hex) as Uint8Array<ArrayBuffer> };
   }
 
+  /**
+   * A training client of `tenantId`. Its config is echoed with every default filled in, as the
+   * server's models dump it; a DP client reports `dp_metrics` from the start (its accountant exists).
+   */
   createTrainingClient(tenantId: string, config: Schemas['TrainingConfig'], at = this.#world.now()): TenSafeMockTrainingClient {
     const echo = {
       model_ref: config.model_ref,
-      lora_config: config.lora_config === undefined ? null : config.lora_config,
-      optimizer: config.optimizer ?? { name: 'adamw', learning_rate: 0.0001, weight_decay: 0.01, betas: [0.9, 0.999], eps: 1e-8 },
-      dp_config: config.dp_config === undefined ? null : config.dp_config,
+      lora_config: config.lora_config ? { ...LORA_DEFAULTS, ...config.lora_config } : null,
+      optimizer: { ...OPTIMIZER_DEFAULTS, ...config.optimizer },
+      dp_config: config.dp_config ? { ...DP_DEFAULTS, ...config.dp_config } : null,
       batch_size: config.batch_size ?? 8,
       gradient_accumulation_steps: config.gradient_accumulation_steps ?? 1,
       max_steps: config.max_steps ?? null,
       metadata: config.metadata ?? {},
     };
+    const dp = echo.dp_config?.enabled ? { total_epsilon: 0, delta: echo.dp_config.target_delta ?? 1e-5, num_steps: 0 } : null;
     const client: TenSafeMockTrainingClient = {
       info: {
         training_client_id: this.id('tc'),
@@ -107,12 +119,12 @@ export class TenSafeMockState {
         step: 0,
         created_at: this.timestamp(at),
         config: echo,
-        dp_metrics: null,
+        dp_metrics: dp,
       },
       epsilon: 0,
     };
     this.trainingClients.set(client.info.training_client_id, client);
-    this.audit(tenantId, client.info.training_client_id, 'create_training_client', config, { at });
+    this.audit(tenantId, client.info.training_client_id, 'create_training_client', echo, { at });
     return client;
   }
 
@@ -137,6 +149,10 @@ export class TenSafeMockState {
       polls: 0,
       createdAt: now,
       request,
+      payload:
+        operation === 'forward_backward'
+          ? { batch: { labels: null, ...(request.batch as object) }, dp_config: client.info.config.dp_config ?? null }
+          : { apply_dp_noise: request.apply_dp_noise ?? true, dp_config: client.info.config.dp_config ?? null },
       result: null,
       error: null,
     };
@@ -222,6 +238,25 @@ export class TenSafeMockState {
     return artifact;
   }
 
+  /**
+   * The entry the server writes when a finished future's result is read (`GET .../result`, every
+   * read): the only place its forward_backward and optim_step entries are made. Nothing for a
+   * future that has not finished.
+   */
+  auditResult(future: TenSafeMockFuture): AuditLogEntry | undefined {
+    const { response } = future;
+    if (response.status !== 'completed' && response.status !== 'failed') return undefined;
+    const dp = (future.result as { dp_metrics?: Record<string, unknown> } | null)?.dp_metrics;
+    const completed = response.completed_at ? timeOf(response.completed_at) : this.#world.now();
+    return this.audit(future.tenantId, response.training_client_id, response.operation, future.payload, {
+      at: response.started_at ? timeOf(response.started_at) : this.#world.now(),
+      completedAt: completed,
+      success: response.status === 'completed',
+      errorMessage: future.error,
+      dp,
+    });
+  }
+
   /** Append a hash-chained entry, as the server's `AuditLogger` does. */
   audit(
     tenantId: string,
@@ -230,14 +265,16 @@ export class TenSafeMockState {
     request: unknown,
     extra: {
       at?: number;
+      completedAt?: number;
       success?: boolean;
-      error?: string;
+      errorMessage?: string | null;
       produced?: string[];
       consumed?: string[];
       dp?: Record<string, unknown> | undefined;
     } = {},
   ): AuditLogEntry {
     const started = extra.at ?? this.#world.now();
+    const completed = extra.completedAt ?? started;
     const canonical = canonicalJson(request ?? {});
     const success = extra.success ?? true;
     const entry: AuditLogEntry = {
@@ -250,11 +287,12 @@ export class TenSafeMockState {
       artifact_ids_produced: extra.produced ?? [],
       artifact_ids_consumed: extra.consumed ?? [],
       started_at: this.timestamp(started),
-      completed_at: this.timestamp(started + 12),
-      duration_ms: 12,
+      completed_at: this.timestamp(completed),
+      duration_ms: Math.max(0, Math.round(completed - started)),
       success,
-      error_code: success ? null : (extra.error?.split(':')[0] ?? 'INTERNAL_ERROR'),
-      error_message: success ? null : (extra.error ?? null),
+      // The server's routes never pass an error code, only the future's error message.
+      error_code: null,
+      error_message: extra.errorMessage ?? null,
       prev_hash: this.auditLog.at(-1)?.record_hash ?? GENESIS_HASH,
       record_hash: '',
       dp_metrics: extra.dp ?? null,
@@ -291,13 +329,11 @@ export class TenSafeMockState {
         loss: Math.max(0.1, 2.5 - 0.01 * client.info.step),
         grad_norm: gradNorm,
         tokens_processed: tokens,
+        // The server's orchestrator reports clipping only; the budget moves on optimizer steps.
         ...(dpOn
           ? {
               dp_metrics: {
                 noise_applied: false,
-                epsilon_spent: 0,
-                total_epsilon: client.epsilon,
-                delta: dp?.target_delta ?? 1e-5,
                 grad_norm_before_clip: gradNorm,
                 grad_norm_after_clip: Math.min(gradNorm, maxNorm),
                 num_clipped: gradNorm > maxNorm ? batch.input_ids.length : 0,
@@ -305,7 +341,7 @@ export class TenSafeMockState {
             }
           : {}),
       };
-      this.#complete(future, client, result, result.dp_metrics);
+      this.#complete(future, result);
       return;
     }
     const applyNoise = dpOn && future.request.apply_dp_noise !== false;
@@ -322,33 +358,27 @@ export class TenSafeMockState {
       ? { noise_applied: true, epsilon_spent: spent, total_epsilon: client.epsilon, delta: dp?.target_delta ?? 1e-5 }
       : undefined;
     if (dpOn) client.info.dp_metrics = { total_epsilon: client.epsilon, delta: dp?.target_delta ?? 1e-5, num_steps: client.info.step };
-    this.#complete(
-      future,
-      client,
-      { step: client.info.step, learning_rate: optimizer.learning_rate ?? 0.0001, ...(dpMetrics ? { dp_metrics: dpMetrics } : {}) },
-      dpMetrics,
-    );
+    this.#complete(future, {
+      step: client.info.step,
+      learning_rate: optimizer.learning_rate ?? 0.0001,
+      ...(dpMetrics ? { dp_metrics: dpMetrics } : {}),
+    });
   }
 
-  #complete(
-    future: TenSafeMockFuture,
-    client: TenSafeMockTrainingClient,
-    result: NonNullable<TenSafeMockFuture['result']>,
-    dp: Record<string, unknown> | undefined,
-  ): void {
+  #complete(future: TenSafeMockFuture, result: NonNullable<TenSafeMockFuture['result']>): void {
     future.response.status = 'completed';
     future.result = result;
-    this.audit(client.info.tenant_id, client.info.training_client_id, future.response.operation, future.request, { dp });
   }
 
   #fail(future: TenSafeMockFuture, message: string): void {
     future.response.status = 'failed';
     future.error = message;
-    this.audit(future.tenantId, future.response.training_client_id, future.response.operation, future.request, {
-      success: false,
-      error: message,
-    });
   }
+}
+
+/** Milliseconds of one of the mock's naive UTC timestamps. */
+function timeOf(timestamp: string): number {
+  return Date.parse(`${timestamp}Z`);
 }
 
 function round(value: number): number {

@@ -14,10 +14,11 @@ type Schemas = components['schemas'];
 export interface TenSafeMockOptions {
   /** @default 'https://api.tensafe.dev' (a self-hosted server is `http://host:8000/api`) */
   baseURL?: string;
-  /** The key accepted as `Authorization: Bearer <key>`. @default 'ts-test-key' */
+  /**
+   * The key whose tenant holds the seeded data. Any `Authorization: Bearer <key>` is accepted, each
+   * key its own tenant, as the server does. @default 'ts-test-key'
+   */
   apiKey?: string;
-  /** Accept any bearer token, each its own tenant, like the reference server's demo auth. @default false */
-  acceptAnyKey?: boolean;
   /** Tenant of `apiKey`. @default 'tenant-' + the first 8 hex of sha256(apiKey), as the server derives it */
   tenantId?: string;
   /** Seeds ids, losses, keys and bytes. @default 1 */
@@ -38,15 +39,17 @@ export interface TenSafeMockOptions {
   trainingClients?: number;
 }
 
-const routeError = (status: number, code: string, message: string, requestId: string) =>
-  HttpResponse.json(
-    { detail: { error: { code, message, details: {}, request_id: requestId } } },
-    { status, headers: { 'x-request-id': requestId } },
-  );
+/** The body of a route error as the server raises it: `HTTPException(detail={"error": {...}})`. */
+const routeErrorBody = (code: string, message: string, details?: Record<string, unknown>) => ({
+  detail: { error: { code, message, ...(details ? { details } : {}) } },
+});
+
+const routeError = (status: number, code: string, message: string) => HttpResponse.json(routeErrorBody(code, message), { status });
 
 /**
- * A stateful mock of the TenSafe API: bearer auth (a missing header is FastAPI's 422, a bad one a
- * 401), training clients, futures that go pending → running → completed/failed over polls, DP
+ * A stateful mock of the TenSafe API: bearer auth as the server's demo auth (a missing header is
+ * FastAPI's 422, one without `Bearer ` a 401, any key its own tenant, another tenant's objects
+ * 404), training clients, futures that go pending → running → completed/failed over polls, DP
  * budgets, AES-256-GCM encrypted artifacts streamed in chunks, and a hash-chained audit log.
  * Route errors use the `{"detail": {"error": ...}}` envelope; the rate limiter's 429 the bare
  * `{"error": ...}` one. Writes honour `Idempotency-Key`.
@@ -83,12 +86,8 @@ export function createTenSafeMock(options: TenSafeMockOptions = {}): { handlers:
         ),
       };
     }
-    if (!header.startsWith('Bearer '))
-      return { response: routeError(401, 'AUTHENTICATION_REQUIRED', 'Invalid authorization header', nextRequestId()) };
-    const key = header.slice('Bearer '.length);
-    if (key !== apiKey && !options.acceptAnyKey)
-      return { response: routeError(401, 'AUTHENTICATION_REQUIRED', 'Invalid API key', nextRequestId()) };
-    return { tenantId: tenantOf(key) };
+    if (!header.startsWith('Bearer ')) return { response: routeError(401, 'AUTHENTICATION_REQUIRED', 'Invalid authorization header') };
+    return { tenantId: tenantOf(header.slice('Bearer '.length)) };
   };
 
   /** A sliding one-minute window per tenant, like the server's rate-limit middleware. */
@@ -118,9 +117,15 @@ export function createTenSafeMock(options: TenSafeMockOptions = {}): { handlers:
 
   /** Check a JSON body against the spec as pydantic would, answering FastAPI's 422 on a mismatch. */
   const readBody = async <T>(request: Request, operation: string): Promise<{ body: T } | { response: Response }> => {
+    const text = await request.text();
+    if (text === '') {
+      return {
+        response: HttpResponse.json({ detail: [{ type: 'missing', loc: ['body'], msg: 'Field required', input: null }] }, { status: 422 }),
+      };
+    }
     let body: unknown;
     try {
-      body = await request.json();
+      body = JSON.parse(text);
     } catch {
       return {
         response: HttpResponse.json(
@@ -155,9 +160,9 @@ export function createTenSafeMock(options: TenSafeMockOptions = {}): { handlers:
       : HttpResponse.json(reply.body as never, { status: reply.status });
   };
 
-  const notFound = (code: string, what: string) => ({
+  const notFound = (code: string, what: string, details?: Record<string, unknown>) => ({
     status: 404,
-    body: { detail: { error: { code, message: `${what} not found`, details: {}, request_id: nextRequestId() } } },
+    body: routeErrorBody(code, `${what} not found`, details),
   });
 
   const ownClient = (tenantId: string, id: unknown): TenSafeMockTrainingClient | undefined => {
@@ -191,42 +196,18 @@ export function createTenSafeMock(options: TenSafeMockOptions = {}): { handlers:
         once(request, tenantId, async () => {
           const read = await readBody<Schemas['TrainingConfig']>(request, 'POST /v1/training_clients');
           if ('response' in read) return { status: read.response.status, body: await read.response.json() };
-          return { status: 201, body: state.createTrainingClient(tenantId, read.body).info };
+          // The create answer carries no DP metrics, even for a DP client.
+          return { status: 201, body: { ...state.createTrainingClient(tenantId, read.body).info, dp_metrics: null } };
         }),
       ),
     ),
     http.get(
       `${v1}/training_clients`,
-      route(({ request, tenantId }) => {
-        const query = new URL(request.url).searchParams;
-        const groups: Record<string, string[]> = {
-          active: ['initializing', 'ready', 'busy'],
-          completed: ['terminated'],
-          failed: ['error'],
-        };
-        const status = query.get('status');
-        const limit = Number(query.get('limit') ?? 100);
-        if (status !== null && !groups[status]) {
-          return HttpResponse.json(
-            {
-              detail: [{ type: 'enum', loc: ['query', 'status'], msg: "Input should be 'active', 'completed' or 'failed'", input: status }],
-            },
-            { status: 422 },
-          );
-        }
-        if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-          return HttpResponse.json(
-            {
-              detail: [
-                { type: 'less_than_equal', loc: ['query', 'limit'], msg: 'Input should be between 1 and 1000', input: query.get('limit') },
-              ],
-            },
-            { status: 422 },
-          );
-        }
+      // Every client of the tenant, oldest first: the server reads neither `status` nor `limit`
+      // (the client applies them), and lists no DP metrics.
+      route(({ tenantId }) => {
         const clients = [...state.trainingClients.values()]
-          .filter((client) => client.info.tenant_id === tenantId && (status === null || groups[status]?.includes(client.info.status)))
-          .slice(0, limit)
+          .filter((client) => client.info.tenant_id === tenantId)
           .map((client) => ({ ...client.info, dp_metrics: null }));
         return HttpResponse.json(clients);
       }),
@@ -234,8 +215,9 @@ export function createTenSafeMock(options: TenSafeMockOptions = {}): { handlers:
     http.get(
       `${v1}/training_clients/:trainingClientId`,
       route(({ params, tenantId }) => {
-        const client = ownClient(tenantId, params.trainingClientId);
-        if (!client) return reply(notFound('TRAINING_CLIENT_NOT_FOUND', `Training client ${String(params.trainingClientId)}`));
+        const id = String(params.trainingClientId);
+        const client = ownClient(tenantId, id);
+        if (!client) return reply(notFound('TRAINING_CLIENT_NOT_FOUND', `Training client '${id}'`, { training_client_id: id }));
         return HttpResponse.json(client.info);
       }),
     ),
@@ -244,7 +226,7 @@ export function createTenSafeMock(options: TenSafeMockOptions = {}): { handlers:
       route(({ request, params, tenantId }) =>
         once(request, tenantId, async () => {
           const client = ownClient(tenantId, params.trainingClientId);
-          if (!client) return notFound('TRAINING_CLIENT_NOT_FOUND', `Training client ${String(params.trainingClientId)}`);
+          if (!client) return notFound('TRAINING_CLIENT_NOT_FOUND', `Training client '${String(params.trainingClientId)}'`);
           state.trainingClients.delete(client.info.training_client_id);
           for (const future of state.futures.values()) {
             if (future.response.training_client_id === client.info.training_client_id) state.cancel(future);
@@ -260,22 +242,13 @@ export function createTenSafeMock(options: TenSafeMockOptions = {}): { handlers:
         route(({ request, params, tenantId }) =>
           once(request, tenantId, async () => {
             const client = ownClient(tenantId, params.trainingClientId);
-            if (!client) return notFound('TRAINING_CLIENT_NOT_FOUND', `Training client ${String(params.trainingClientId)}`);
+            if (!client) return notFound('TRAINING_CLIENT_NOT_FOUND', `Training client '${String(params.trainingClientId)}'`);
             const read = await readBody<Record<string, unknown>>(request, `POST /v1/training_clients/{training_client_id}/${operation}`);
             if ('response' in read) return { status: read.response.status, body: await read.response.json() };
             if (state.queued(tenantId) >= queueCapacity) {
               return {
                 status: 503,
-                body: {
-                  detail: {
-                    error: {
-                      code: 'QUEUE_FULL',
-                      message: `Job queue is full (${queueCapacity} unfinished jobs)`,
-                      details: {},
-                      request_id: nextRequestId(),
-                    },
-                  },
-                },
+                body: routeErrorBody('QUEUE_FULL', `Job queue is full (${queueCapacity} unfinished jobs)`),
               };
             }
             return { status: 202, body: state.submit(client, operation, read.body).response };
@@ -288,7 +261,7 @@ export function createTenSafeMock(options: TenSafeMockOptions = {}): { handlers:
       route(({ request, params, tenantId }) =>
         once(request, tenantId, async () => {
           const client = ownClient(tenantId, params.trainingClientId);
-          if (!client) return notFound('TRAINING_CLIENT_NOT_FOUND', `Training client ${String(params.trainingClientId)}`);
+          if (!client) return notFound('TRAINING_CLIENT_NOT_FOUND', `Training client '${String(params.trainingClientId)}'`);
           const read = await readBody<Schemas['SampleRequest']>(request, 'POST /v1/training_clients/{training_client_id}/sample');
           if ('response' in read) return { status: read.response.status, body: await read.response.json() };
           const body = read.body;
@@ -316,11 +289,10 @@ export function createTenSafeMock(options: TenSafeMockOptions = {}): { handlers:
       route(({ request, params, tenantId }) =>
         once(request, tenantId, async () => {
           const client = ownClient(tenantId, params.trainingClientId);
-          if (!client) return notFound('TRAINING_CLIENT_NOT_FOUND', `Training client ${String(params.trainingClientId)}`);
+          if (!client) return notFound('TRAINING_CLIENT_NOT_FOUND', `Training client '${String(params.trainingClientId)}'`);
           const read = await readBody<Schemas['SaveStateRequest']>(request, 'POST /v1/training_clients/{training_client_id}/save_state');
           if ('response' in read) return { status: read.response.status, body: await read.response.json() };
           const artifact = await state.saveState(client, read.body);
-          const metadata = { ...(read.body.metadata ?? {}), step: artifact.step, include_optimizer: read.body.include_optimizer ?? true };
           return {
             status: 200,
             body: {
@@ -329,7 +301,7 @@ export function createTenSafeMock(options: TenSafeMockOptions = {}): { handlers:
               size_bytes: artifact.size_bytes,
               encryption: { algorithm: 'AES-256-GCM', key_id: artifact.key_id },
               content_hash: artifact.content_hash,
-              metadata: client.info.dp_metrics ? { ...metadata, dp_metrics: client.info.dp_metrics } : metadata,
+              metadata: { ...read.body.metadata, ...(client.info.dp_metrics ? { dp_metrics: client.info.dp_metrics } : {}) },
               created_at: artifact.created_at,
               dp_metrics: client.info.dp_metrics ?? null,
             },
@@ -342,11 +314,11 @@ export function createTenSafeMock(options: TenSafeMockOptions = {}): { handlers:
       route(({ request, params, tenantId }) =>
         once(request, tenantId, async () => {
           const client = ownClient(tenantId, params.trainingClientId);
-          if (!client) return notFound('TRAINING_CLIENT_NOT_FOUND', `Training client ${String(params.trainingClientId)}`);
+          if (!client) return notFound('TRAINING_CLIENT_NOT_FOUND', `Training client '${String(params.trainingClientId)}'`);
           const read = await readBody<Schemas['LoadStateRequest']>(request, 'POST /v1/training_clients/{training_client_id}/load_state');
           if ('response' in read) return { status: read.response.status, body: await read.response.json() };
           const artifact = state.artifacts.get(read.body.artifact_id);
-          if (!artifact || artifact.tenant_id !== tenantId) return notFound('ARTIFACT_NOT_FOUND', `Artifact ${read.body.artifact_id}`);
+          if (!artifact || artifact.tenant_id !== tenantId) return notFound('ARTIFACT_NOT_FOUND', `Artifact '${read.body.artifact_id}'`);
           // Really decrypt: GCM authenticates the ciphertext and the AAD (artifact|tenant|client).
           await decryptArtifact(artifact.key, artifact.nonce, artifact.aad, artifact.ciphertext);
           client.info.step = artifact.step;
@@ -357,7 +329,8 @@ export function createTenSafeMock(options: TenSafeMockOptions = {}): { handlers:
               training_client_id: client.info.training_client_id,
               loaded_artifact_id: artifact.artifact_id,
               step: artifact.step,
-              status: 'loaded',
+              // The training client's own status, as the server answers.
+              status: client.info.status,
             },
           };
         }),
@@ -367,7 +340,7 @@ export function createTenSafeMock(options: TenSafeMockOptions = {}): { handlers:
       `${v1}/futures/:futureId`,
       route(({ params, tenantId }) => {
         const future = state.futures.get(String(params.futureId));
-        if (!future || future.tenantId !== tenantId) return reply(notFound('FUTURE_NOT_FOUND', `Future ${String(params.futureId)}`));
+        if (!future || future.tenantId !== tenantId) return reply(notFound('FUTURE_NOT_FOUND', `Future '${String(params.futureId)}'`));
         state.advance(future, pollsUntilDone);
         return HttpResponse.json(future.response);
       }),
@@ -376,7 +349,9 @@ export function createTenSafeMock(options: TenSafeMockOptions = {}): { handlers:
       `${v1}/futures/:futureId/result`,
       route(({ params, tenantId }) => {
         const future = state.futures.get(String(params.futureId));
-        if (!future || future.tenantId !== tenantId) return reply(notFound('FUTURE_NOT_FOUND', `Future ${String(params.futureId)}`));
+        if (!future || future.tenantId !== tenantId) return reply(notFound('FUTURE_NOT_FOUND', `Future '${String(params.futureId)}'`));
+        // The server writes a finished future's audit entry here, on every read of its result.
+        state.auditResult(future);
         return HttpResponse.json({
           future_id: future.response.future_id,
           status: future.response.status,
@@ -389,7 +364,9 @@ export function createTenSafeMock(options: TenSafeMockOptions = {}): { handlers:
       `${v1}/futures/:futureId/cancel`,
       route(({ params, tenantId }) => {
         const future = state.futures.get(String(params.futureId));
-        if (!future || future.tenantId !== tenantId) return reply(notFound('FUTURE_NOT_FOUND', `Future ${String(params.futureId)}`));
+        if (!future || future.tenantId !== tenantId) return reply(notFound('FUTURE_NOT_FOUND', `Future '${String(params.futureId)}'`));
+        // The server writes a finished future's audit entry here, on every read of its result.
+        state.auditResult(future);
         return HttpResponse.json({ success: state.cancel(future) });
       }),
     ),
@@ -397,28 +374,13 @@ export function createTenSafeMock(options: TenSafeMockOptions = {}): { handlers:
       `${v1}/audit_logs`,
       route(({ request, tenantId }) => {
         const query = new URL(request.url).searchParams;
-        const limit = Number(query.get('limit') ?? 100);
-        const offset = Number(query.get('offset') ?? 0);
-        if (!Number.isInteger(limit) || limit < 1 || limit > 1000 || !Number.isInteger(offset) || offset < 0) {
-          const field = !Number.isInteger(offset) || offset < 0 ? 'offset' : 'limit';
-          return HttpResponse.json(
-            { detail: [{ type: 'value_error', loc: ['query', field], msg: `Invalid ${field}`, input: query.get(field) }] },
-            { status: 422 },
-          );
-        }
+        const issues = [boundedQuery(query, 'limit', 100, 1, 1000), boundedQuery(query, 'offset', 0, 0)];
+        const invalid = issues.flatMap((issue) => ('issue' in issue ? [issue.issue] : []));
+        if (invalid.length > 0) return HttpResponse.json({ detail: invalid }, { status: 422 });
+        const [limit, offset] = issues.map((issue) => ('value' in issue ? issue.value : 0)) as [number, number];
+        // The documented time window; the server does not read it, so a value it cannot parse is ignored too.
         const start = timeOf(query.get('start_time'));
         const end = timeOf(query.get('end_time'));
-        if (Number.isNaN(start) || Number.isNaN(end)) {
-          const field = Number.isNaN(start) ? 'start_time' : 'end_time';
-          return HttpResponse.json(
-            {
-              detail: [
-                { type: 'datetime_parsing', loc: ['query', field], msg: 'Input should be a valid datetime', input: query.get(field) },
-              ],
-            },
-            { status: 422 },
-          );
-        }
         const clientId = query.get('training_client_id');
         const operation = query.get('operation');
         const entries = state.auditLog.filter(
@@ -426,8 +388,8 @@ export function createTenSafeMock(options: TenSafeMockOptions = {}): { handlers:
             entry.tenant_id === tenantId &&
             (clientId === null || entry.training_client_id === clientId) &&
             (operation === null || entry.operation === operation) &&
-            (start === undefined || (timeOf(entry.started_at) ?? 0) >= start) &&
-            (end === undefined || (timeOf(entry.started_at) ?? 0) <= end),
+            (start === undefined || Number.isNaN(start) || (timeOf(entry.started_at) ?? 0) >= start) &&
+            (end === undefined || Number.isNaN(end) || (timeOf(entry.started_at) ?? 0) <= end),
         );
         return HttpResponse.json(entries.slice(offset, offset + limit));
       }),
@@ -437,7 +399,7 @@ export function createTenSafeMock(options: TenSafeMockOptions = {}): { handlers:
       route(({ params, tenantId }) => {
         const artifact = state.artifacts.get(String(params.artifactId));
         if (!artifact || artifact.tenant_id !== tenantId)
-          return reply(notFound('ARTIFACT_NOT_FOUND', `Artifact ${String(params.artifactId)}`));
+          return reply(notFound('ARTIFACT_NOT_FOUND', `Artifact '${String(params.artifactId)}'`));
         const bytes = artifact.ciphertext;
         let offset = 0;
         const body = new ReadableStream<Uint8Array>({
@@ -467,6 +429,42 @@ export function createTenSafeMock(options: TenSafeMockOptions = {}): { handlers:
 
 function reply(answer: { status: number; body: unknown }): Response {
   return HttpResponse.json(answer.body as never, { status: answer.status });
+}
+
+/** An integer query parameter as FastAPI's `Query(default, ge=, le=)` reads it, or its 422 issue. */
+function boundedQuery(
+  query: URLSearchParams,
+  name: string,
+  fallback: number,
+  minimum: number,
+  maximum?: number,
+): { value: number } | { issue: Record<string, unknown> } {
+  const text = query.get(name);
+  if (text === null) return { value: fallback };
+  const loc = ['query', name];
+  if (!/^\s*[+-]?\d+\s*$/.test(text)) {
+    return {
+      issue: { type: 'int_parsing', loc, msg: 'Input should be a valid integer, unable to parse string as an integer', input: text },
+    };
+  }
+  const value = Number(text);
+  if (value < minimum) {
+    return {
+      issue: {
+        type: 'greater_than_equal',
+        loc,
+        msg: `Input should be greater than or equal to ${minimum}`,
+        input: text,
+        ctx: { ge: minimum },
+      },
+    };
+  }
+  if (maximum !== undefined && value > maximum) {
+    return {
+      issue: { type: 'less_than_equal', loc, msg: `Input should be less than or equal to ${maximum}`, input: text, ctx: { le: maximum } },
+    };
+  }
+  return { value };
 }
 
 /** A timestamp as milliseconds; naive ones (the server's) are UTC. `undefined` when absent, NaN when invalid. */

@@ -183,7 +183,8 @@ export class BadRequestError extends CoreBadRequestError {
   declare readonly details: Record<string, unknown>;
   declare readonly request_id: string | undefined;
   constructor(init: APIErrorInit) {
-    const { init: adjusted, fields } = fromResponse(init, 'BAD_REQUEST');
+    // A 405 is what the reference server answers for the documented DELETE it does not serve.
+    const { init: adjusted, fields } = fromResponse(init, init.status === 405 ? 'METHOD_NOT_ALLOWED' : 'BAD_REQUEST');
     super(adjusted);
     adopt(this, fields);
   }
