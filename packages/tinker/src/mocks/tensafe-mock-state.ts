@@ -4,6 +4,7 @@ import { sha256Hex } from '../tensafe/sha256.js';
 import { type AuditLogEntry, auditRecordHash, GENESIS_HASH } from '../tensafe/tensafe-audit.js';
 import { canonicalJson } from '../tensafe/tensafe-canonical-json.js';
 import { checkpointBytes, contentHash, encryptArtifact, hexBytes, seededUUID } from './tensafe-mock-crypto.js';
+import { runJob } from './tensafe-mock-orchestrator.js';
 
 type Schemas = components['schemas'];
 
@@ -67,7 +68,7 @@ export class TenSafeMockState {
   /** The audit log, one hash chain across tenants, in insertion order (as the server keeps it). */
   readonly auditLog: AuditLogEntry[] = [];
   /** Answers replayed for a repeated `Idempotency-Key` (tenant, method, path, key). */
-  readonly idempotency = new Map<string, { status: number; body: unknown }>();
+  readonly idempotency = new Map<string, { status: number; headers: [string, string][]; body: ArrayBuffer | null }>();
   /** Resolves once the seeded data (whose checkpoint is encrypted asynchronously) is in place. */
   ready: Promise<void> = Promise.resolve();
   readonly #random: () => number;
@@ -126,6 +127,36 @@ export class TenSafeMockState {
     this.trainingClients.set(client.info.training_client_id, client);
     this.audit(tenantId, client.info.training_client_id, 'create_training_client', echo, { at });
     return client;
+  }
+
+  /** Delete a training client (the documented route the server lacks): its unfinished futures are cancelled. */
+  deleteTrainingClient(client: TenSafeMockTrainingClient): void {
+    const id = client.info.training_client_id;
+    this.trainingClients.delete(id);
+    for (const future of this.futures.values()) {
+      if (future.response.training_client_id === id) this.cancel(future);
+    }
+    this.audit(client.info.tenant_id, id, 'delete_training_client', {});
+  }
+
+  /** Sample from the client's current weights, at once, as the server's mock orchestrator does (and audit it). */
+  sample(client: TenSafeMockTrainingClient, request: Schemas['SampleRequest']): Schemas['SampleResult'] {
+    const config = {
+      max_tokens: request.max_tokens ?? 128,
+      temperature: request.temperature ?? 0.7,
+      top_p: request.top_p ?? 0.9,
+      top_k: request.top_k ?? 50,
+      stop_sequences: request.stop_sequences ?? [],
+    };
+    const tokens = Math.min(10, config.max_tokens);
+    const samples = request.prompts.map((prompt) => ({
+      prompt,
+      completion: ` [Generated response at step ${client.info.step}]`,
+      tokens_generated: tokens,
+      finish_reason: tokens < config.max_tokens ? ('stop' as const) : ('length' as const),
+    }));
+    this.audit(client.info.tenant_id, client.info.training_client_id, 'sample', { prompts: request.prompts, ...config });
+    return { samples, model_step: client.info.step, sampling_config: config };
   }
 
   /** Queue an operation; it runs when a poll finds it due (see {@link TenSafeMockState.advance}). */
@@ -310,77 +341,25 @@ export class TenSafeMockState {
     return false;
   }
 
-  /** What the server's worker (the mock orchestrator) does when the job runs. */
+  /** Run the job (the server's worker); a future whose client was deleted fails. */
   #run(future: TenSafeMockFuture): void {
     const { response } = future;
     const client = this.trainingClients.get(response.training_client_id);
-    if (!client) {
-      this.#fail(future, `TRAINING_CLIENT_NOT_FOUND: training client ${response.training_client_id} was deleted`);
-      return;
+    const operation = response.operation as 'forward_backward' | 'optim_step';
+    const outcome = client
+      ? runJob(client, operation, future.request, this.#random)
+      : { error: `TRAINING_CLIENT_NOT_FOUND: training client ${response.training_client_id} was deleted` };
+    if ('result' in outcome) {
+      response.status = 'completed';
+      future.result = outcome.result;
+    } else {
+      response.status = 'failed';
+      future.error = outcome.error;
     }
-    const dp = client.info.config.dp_config as Schemas['DPConfig'] | null;
-    const dpOn = Boolean(dp && dp.enabled !== false);
-    if (response.operation === 'forward_backward') {
-      const batch = (future.request.batch ?? {}) as Schemas['Batch'];
-      const tokens = batch.attention_mask.flat().reduce((sum, value) => sum + value, 0);
-      const gradNorm = Math.round((0.5 + this.#random()) * 10_000) / 10_000;
-      const maxNorm = dp?.max_grad_norm ?? 1;
-      const result: Schemas['ForwardBackwardResult'] = {
-        loss: Math.max(0.1, 2.5 - 0.01 * client.info.step),
-        grad_norm: gradNorm,
-        tokens_processed: tokens,
-        // The server's orchestrator reports clipping only; the budget moves on optimizer steps.
-        ...(dpOn
-          ? {
-              dp_metrics: {
-                noise_applied: false,
-                grad_norm_before_clip: gradNorm,
-                grad_norm_after_clip: Math.min(gradNorm, maxNorm),
-                num_clipped: gradNorm > maxNorm ? batch.input_ids.length : 0,
-              },
-            }
-          : {}),
-      };
-      this.#complete(future, result);
-      return;
-    }
-    const applyNoise = dpOn && future.request.apply_dp_noise !== false;
-    const spent = applyNoise ? Math.round((0.5 / Math.max(dp?.noise_multiplier ?? 1, 0.1)) * 1e6) / 1e6 : 0;
-    const target = dp?.target_epsilon;
-    if (applyNoise && target !== null && target !== undefined && client.epsilon + spent > target) {
-      this.#fail(future, `DP_BUDGET_EXCEEDED: privacy budget exhausted (epsilon ${round(client.epsilon + spent)} > target ${target})`);
-      return;
-    }
-    client.epsilon = round(client.epsilon + spent);
-    client.info.step += 1;
-    const optimizer = client.info.config.optimizer as Schemas['OptimizerConfig'];
-    const dpMetrics = applyNoise
-      ? { noise_applied: true, epsilon_spent: spent, total_epsilon: client.epsilon, delta: dp?.target_delta ?? 1e-5 }
-      : undefined;
-    if (dpOn) client.info.dp_metrics = { total_epsilon: client.epsilon, delta: dp?.target_delta ?? 1e-5, num_steps: client.info.step };
-    this.#complete(future, {
-      step: client.info.step,
-      learning_rate: optimizer.learning_rate ?? 0.0001,
-      ...(dpMetrics ? { dp_metrics: dpMetrics } : {}),
-    });
-  }
-
-  #complete(future: TenSafeMockFuture, result: NonNullable<TenSafeMockFuture['result']>): void {
-    future.response.status = 'completed';
-    future.result = result;
-  }
-
-  #fail(future: TenSafeMockFuture, message: string): void {
-    future.response.status = 'failed';
-    future.error = message;
   }
 }
 
 /** Milliseconds of one of the mock's naive UTC timestamps. */
 function timeOf(timestamp: string): number {
   return Date.parse(`${timestamp}Z`);
-}
-
-function round(value: number): number {
-  return Math.round(value * 1e6) / 1e6;
 }

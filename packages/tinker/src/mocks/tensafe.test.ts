@@ -244,6 +244,32 @@ describe('createTenSafeMock', () => {
     expect(await unreadable.json()).toEqual(all);
   });
 
+  it('answers in the order FastAPI runs a route: JSON parse, auth dependency, body check, then the route', async () => {
+    const { handlers } = createTenSafeMock({ baseURL: BASE });
+    const post = (headers: Record<string, string>, body: string) =>
+      getResponse(
+        handlers,
+        new Request(`${BASE}/v1/training_clients/tc-unknown/forward_backward`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body,
+        }),
+      ) as Promise<Response>;
+    const badJson = await post({ authorization: 'Token x' }, '{bad');
+    expect(badJson.status).toBe(422);
+    expect(await badJson.json()).toMatchObject({
+      detail: [{ type: 'json_invalid', loc: ['body', 0], msg: 'JSON decode error', input: {} }],
+    });
+    const both = await post({}, '{"batch": {"input_ids": [[1]]}}');
+    expect(((await both.json()) as { detail: { loc: unknown[] }[] }).detail.map((problem) => problem.loc)).toEqual([
+      ['header', 'authorization'],
+      ['body', 'batch', 'attention_mask'],
+    ]);
+    expect((await post({ authorization: 'Token x' }, '{"batch": {}}')).status).toBe(401);
+    expect((await post({ authorization: `Bearer ${KEY}` }, '{"batch": {}}')).status).toBe(422);
+    expect((await post({ authorization: `Bearer ${KEY}` }, '{"batch": {"input_ids": [[1]], "attention_mask": [[1]]}}')).status).toBe(404);
+  });
+
   it('answers a write without a body as FastAPI does', async () => {
     const { handlers, state } = createTenSafeMock({ baseURL: BASE });
     const [client] = state.trainingClients.keys();
