@@ -1,8 +1,8 @@
 import type { OperationDefinition } from '@trainwire/core';
+import { isJsonMedia } from '@trainwire/core/mock-kit';
 import { getResponse, RequestHandler } from 'msw';
 import { checkResponse, declaredResponse } from './check-response.js';
 import { FAULT_HEADER } from './fault-plan.js';
-import { isJsonMedia } from './json-media.js';
 import type { MountedService } from './mounted-service.js';
 import { incomingHeaders, toFetchRequest } from './node-request.js';
 import { sendResponse, writeHead } from './node-response.js';

@@ -1,5 +1,5 @@
 import { type JsonSchema, type OperationDefinition, type ResponseDefinition, validate } from '@trainwire/core';
-import { isJsonMedia } from './json-media.js';
+import { isJsonMedia } from '@trainwire/core/mock-kit';
 
 /** How a mock's answer departs from its spec. */
 export interface ResponseProblem {

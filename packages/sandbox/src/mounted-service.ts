@@ -1,4 +1,4 @@
-import type { MatchResult } from './operation-matcher.js';
+import type { OperationMatcher } from '@trainwire/core/mock-kit';
 import type { SandboxMock, SandboxService } from './sandbox-service.js';
 
 /** A service as mounted in a running sandbox. */
@@ -8,5 +8,5 @@ export interface MountedService {
   mock: SandboxMock;
   /** `http://127.0.0.1:PORT/<name>`: the mock's base URL. */
   baseURL: string;
-  match: (method: string, path: string) => MatchResult;
+  match: OperationMatcher;
 }

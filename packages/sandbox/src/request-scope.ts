@@ -24,6 +24,8 @@ export interface SandboxRequestEntry {
   /** The status sent, or `'reset'` when the connection was dropped. */
   status: number | 'reset';
   operationId?: string;
+  /** The `x-request-id` the answer carried (the mock's, or the sandbox's for its own answers). */
+  requestId?: string;
   faults: FaultKind[];
   durationMs: number;
   /** Why the sandbox answered instead of the mock, or how the mock broke its spec. */
@@ -103,6 +105,8 @@ export class RequestScope {
   /** Log the request as done. */
   finish(status: number | 'reset', problem?: string): void {
     this.entry.status = status;
+    const requestId = this.outgoing.getHeader('x-request-id');
+    if (status !== 'reset' && typeof requestId === 'string') this.entry.requestId = requestId;
     if (problem) this.entry.problem = redact(problem);
     this.entry.durationMs = Math.round(performance.now() - this.#started);
     this.context.log(this.entry);

@@ -1,10 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { checkJsonBody, checkParams, isJsonMedia } from '@trainwire/core/mock-kit';
 import { answerWithMock } from './answer-with-mock.js';
-import { checkJsonBody } from './check-json-body.js';
-import { checkParams } from './check-params.js';
 import type { FaultKind } from './fault.js';
 import { FAULT_HEADER } from './fault-plan.js';
-import { isJsonMedia } from './json-media.js';
 import type { MountedService } from './mounted-service.js';
 import { BodyTooLargeError, hasBody, incomingHeaders, readBody } from './node-request.js';
 import { RequestScope, type ServeContext } from './request-scope.js';
@@ -65,7 +63,8 @@ export async function serveServiceRequest(
   const described = `${operation.operationId} (${method} ${path})`;
   const invalid = (where: string, reason: string) => scope.reject(400, 'sandbox_invalid_request', `${described}: ${where} ${reason}`);
 
-  const paramIssue = checkParams(operation, pathParams, url, incomingHeaders(incoming, [FAULT_HEADER]), schemas);
+  // Lenient (not `strict`): real SDKs send what a server tolerates, such as extra query parameters.
+  const [paramIssue] = checkParams(operation, pathParams, url, incomingHeaders(incoming, [FAULT_HEADER]), schemas);
   if (paramIssue) return invalid(paramIssue.path, paramIssue.reason);
 
   if (!operation.body || !isJsonMedia(operation.body.contentType)) {

@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createOperationMatcher, REQUEST_ID_HEADER, RequestIds } from '@trainwire/core/mock-kit';
 import { answerPreflight, CORS_HEADERS } from './cors.js';
 import type { FaultKind } from './fault.js';
 import type { FaultOptions } from './fault-options.js';
 import { createFaultPlan } from './fault-plan.js';
 import type { MountedService } from './mounted-service.js';
-import { createOperationMatcher } from './operation-matcher.js';
 import type { SandboxRequestEntry, SpecViolation } from './request-scope.js';
 import type { SandboxService } from './sandbox-service.js';
 import { type SandboxServices, sandboxServices } from './sandbox-services.js';
@@ -82,6 +82,9 @@ export async function startSandbox<Services extends Record<string, SandboxServic
     return faults;
   };
   const plan = createFaultPlan(checkFaults(options.faults), seed);
+  // Every answer carries an x-request-id: the mock's own when it sends one, else this one (the sandbox's
+  // own errors, and mocks that send none), deterministic under the seed like the mocks' ids.
+  const requestIds = new RequestIds({ seed, prefix: 'req_sandbox_', length: 16 });
   const violations: SpecViolation[] = [];
   const mounted = new Map<string, MountedService>();
   const requests = new Map<string, number>();
@@ -105,6 +108,7 @@ export async function startSandbox<Services extends Record<string, SandboxServic
   const handle = async (incoming: IncomingMessage, outgoing: ServerResponse) => {
     if (answerPreflight(incoming, outgoing)) return;
     for (const [name, value] of Object.entries(CORS_HEADERS)) outgoing.setHeader(name, value);
+    outgoing.setHeader(REQUEST_ID_HEADER, requestIds.next());
     const url = new URL(incoming.url ?? '/', origin);
     const name = url.pathname.split('/')[1] ?? '';
     const target = mounted.get(name);

@@ -1,9 +1,9 @@
-import { HttpResponse, http } from 'msw';
+import { HttpResponse } from 'msw';
 import { type HandlerGroup, pageQuery } from './jobs-mock-http.js';
 
 /** Billing: balance, packages and paged transactions. */
 export const billingHandlers: HandlerGroup = (context) => {
-  const { base, state } = context;
+  const { base, state, http } = context;
   return [
     http.get(`${base}/billing/balance`, () => {
       for (const entry of state.jobs.values()) state.advance(entry);

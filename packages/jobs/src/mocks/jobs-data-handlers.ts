@@ -1,21 +1,23 @@
-import { HttpResponse, http } from 'msw';
+import { seededToken } from '@trainwire/core/mock-kit';
+import { HttpResponse } from 'msw';
 import type { components } from '../generated/jobs.js';
-import { detail, type HandlerGroup, invalid, jobNotFound, once, parseJson } from './jobs-mock-http.js';
-import { seededToken } from './jobs-random.js';
+import { detail, type HandlerGroup, jobNotFound, once, readJson, validationError } from './jobs-mock-http.js';
 import type { MockJob } from './jobs-state.js';
 
 type Schemas = components['schemas'];
 
 /** Data: presigned upload URLs and the PUT they accept; download URLs and the bytes they serve. */
 export const dataHandlers: HandlerGroup = (context) => {
-  const { base, storage, state } = context;
+  const { base, storage, state, http } = context;
   return [
     http.post(`${base}/data/upload-url`, ({ request }) =>
       once(context, request, (text) => {
-        const body = parseJson(text) as Partial<Schemas['UploadUrlRequest']> | undefined;
+        const parsed = readJson(text);
+        if ('response' in parsed) return parsed.response;
+        const body = parsed.value as Partial<Schemas['UploadUrlRequest']> | undefined;
         const jobId = new URL(request.url).searchParams.get('job_id');
         if (!body?.filename || !body.content_type || !Number.isInteger(body.size_bytes) || (body.size_bytes ?? -1) < 0) {
-          return invalid([{ loc: ['body'], msg: 'filename, content_type and size_bytes are required', type: 'missing' }]);
+          return validationError([{ loc: ['body'], msg: 'filename, content_type and size_bytes are required', type: 'missing' }]);
         }
         if (jobId && !state.jobs.has(jobId)) return jobNotFound(jobId);
         if ((body.size_bytes ?? 0) > 50 * 1024 ** 3) return detail(413, 'Files are limited to 50 GiB');
@@ -61,7 +63,9 @@ export const dataHandlers: HandlerGroup = (context) => {
       return new HttpResponse(null, { status: 200, headers: { ETag: `"${params.token}"` } });
     }),
     http.post(`${base}/data/download-url`, async ({ request }) => {
-      const body = (await request.json().catch(() => undefined)) as Partial<Schemas['DownloadUrlRequest']> | undefined;
+      const parsed = readJson(await request.text());
+      if ('response' in parsed) return parsed.response;
+      const body = parsed.value as Partial<Schemas['DownloadUrlRequest']> | undefined;
       const entry = body?.job_id ? state.jobs.get(body.job_id) : undefined;
       if (!entry) return jobNotFound(body?.job_id);
       const path = body?.path ?? 'outputs.tar.gz';

@@ -1,13 +1,13 @@
-import { HttpResponse, http } from 'msw';
+import { HttpResponse } from 'msw';
 import type { components } from '../generated/jobs.js';
-import { detail, findJob, type HandlerGroup, invalid, jobNotFound, once, pageQuery, parseJson } from './jobs-mock-http.js';
+import { detail, findJob, type HandlerGroup, jobNotFound, once, pageQuery, readJson, validationError } from './jobs-mock-http.js';
 import type { MockJob } from './jobs-state.js';
 
 type Schemas = components['schemas'];
 
 /** Jobs: list, create (credits reserved), get (advances the job), cancel, pause, resume, logs. */
 export const jobHandlers: HandlerGroup = (context) => {
-  const { base, state, stepsPerPoll } = context;
+  const { base, state, stepsPerPoll, http } = context;
   const view = (entry: MockJob) => structuredClone(entry.job);
   return [
     http.get(`${base}/jobs`, ({ request }) => {
@@ -32,9 +32,11 @@ export const jobHandlers: HandlerGroup = (context) => {
     }),
     http.post(`${base}/jobs`, ({ request }) =>
       once(context, request, (text) => {
-        const body = parseJson(text) as Schemas['JobCreateRequest'] | undefined;
+        const parsed = readJson(text);
+        if ('response' in parsed) return parsed.response;
+        const body = parsed.value as Schemas['JobCreateRequest'] | undefined;
         const problems = checkJobCreate(body);
-        if (problems.length > 0 || !body) return invalid(problems);
+        if (problems.length > 0 || !body) return validationError(problems);
         const estimate = { t4: 10, v100: 25, a100: 50 }[body.gpu_type ?? 't4'] * (body.gpu_count ?? 1) * (body.max_runtime_hours ?? 4);
         if (estimate > state.available) {
           return detail(402, `Insufficient credits: this job reserves ${estimate} credits and ${state.available} are available`);
@@ -91,7 +93,7 @@ export const jobHandlers: HandlerGroup = (context) => {
       const since = new URL(request.url).searchParams.get('since');
       const after = since ? Date.parse(since) : Number.NEGATIVE_INFINITY;
       if (Number.isNaN(after))
-        return invalid([{ loc: ['query', 'since'], msg: 'Input should be a valid datetime', type: 'datetime_parsing' }]);
+        return validationError([{ loc: ['query', 'since'], msg: 'Input should be a valid datetime', type: 'datetime_parsing' }]);
       return HttpResponse.json(entry.logs.filter((line) => Date.parse(line.timestamp) > after));
     }),
   ];

@@ -1,6 +1,6 @@
 import { seededRandom } from '@trainwire/core';
+import { detail, IdempotencyReplay, RequestIds, seededToken, seededUuid } from '@trainwire/core/mock-kit';
 import type { components } from '../generated/jobs.js';
-import { seededToken, seededUuid } from './jobs-random.js';
 
 type Schemas = components['schemas'];
 type JobDetail = Schemas['JobDetail'];
@@ -68,8 +68,11 @@ export class MiddlemanMockState {
   readonly apiKeys: MockApiKey[] = [];
   readonly uploads = new Map<string, MockUpload>();
   readonly webhooks = new Map<string, { webhook: Schemas['Webhook']; secret: string; deliveries: Schemas['WebhookDelivery'][] }>();
-  /** Replies by idempotency key. */
-  readonly idempotency = new Map<string, { fingerprint: string; status: number; body: unknown }>();
+  /** Answers kept by `Idempotency-Key`; a key reused for another request is a 422. */
+  readonly replay = new IdempotencyReplay({
+    conflict: () => detail(422, 'Idempotency-Key was already used for a different request'),
+    replayedHeader: 'Idempotent-Replayed',
+  });
   readonly packages: Schemas['CreditPackage'][] = [
     { name: 'Starter', credits: 1_000, price_cents: 1_000, price_dollars: 10 },
     { name: 'Pro', credits: 10_000, price_cents: 9_000, price_dollars: 90 },
@@ -77,12 +80,15 @@ export class MiddlemanMockState {
     { name: 'Enterprise', credits: 250_000, price_cents: 175_000, price_dollars: 1_750 },
   ];
   readonly random: () => number;
+  /** The `x-request-id` of every answer, deterministic under the seed. */
+  readonly requestIds: RequestIds;
   readonly options: MiddlemanStateOptions;
   #clock = Date.UTC(2026, 9, 1, 8);
 
   constructor(options: MiddlemanStateOptions) {
     this.options = options;
     this.random = seededRandom(options.seed);
+    this.requestIds = new RequestIds({ seed: options.seed });
     this.addApiKey({ name: 'Default', scopes: ['read', 'write', 'admin'], key: options.apiKey, expires_in_days: null });
     this.record(50_000, 'purchase', 'Team package');
     this.record(5_000, 'bonus', 'Welcome bonus');

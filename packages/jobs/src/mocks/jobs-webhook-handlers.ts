@@ -1,7 +1,7 @@
-import { HttpResponse, http } from 'msw';
+import { seededToken, seededUuid } from '@trainwire/core/mock-kit';
+import { HttpResponse } from 'msw';
 import type { components } from '../generated/jobs.js';
-import { detail, type HandlerGroup, invalid, once, pageQuery, parseJson } from './jobs-mock-http.js';
-import { seededToken, seededUuid } from './jobs-random.js';
+import { detail, type HandlerGroup, once, pageQuery, readJson, validationError } from './jobs-mock-http.js';
 
 type Schemas = components['schemas'];
 
@@ -22,15 +22,17 @@ const WEBHOOK_EVENTS: Schemas['WebhookEvent'][] = [
 
 /** Webhooks: CRUD, secrets, test deliveries and their pages. */
 export const webhookHandlers: HandlerGroup = (context) => {
-  const { base, state } = context;
+  const { base, state, http } = context;
   return [
     http.get(`${base}/webhooks`, () => HttpResponse.json([...state.webhooks.values()].map((entry) => entry.webhook))),
     http.get(`${base}/webhooks/events`, () => HttpResponse.json({ events: WEBHOOK_EVENTS })),
     http.post(`${base}/webhooks`, ({ request }) =>
       once(context, request, (text) => {
-        const body = parseJson(text) as Partial<Schemas['WebhookCreateRequest']> | undefined;
+        const parsed = readJson(text);
+        if ('response' in parsed) return parsed.response;
+        const body = parsed.value as Partial<Schemas['WebhookCreateRequest']> | undefined;
         const problems = checkWebhook(body, true);
-        if (problems.length > 0 || !body) return invalid(problems);
+        if (problems.length > 0 || !body) return validationError(problems);
         const webhook: Schemas['Webhook'] = {
           id: seededUuid(state.random),
           name: body.name as string,
@@ -51,9 +53,11 @@ export const webhookHandlers: HandlerGroup = (context) => {
     http.patch(`${base}/webhooks/:webhookId`, async ({ request, params }) => {
       const entry = state.webhooks.get(String(params.webhookId));
       if (!entry) return detail(404, `Webhook ${String(params.webhookId)} not found`);
-      const body = (await request.json().catch(() => undefined)) as Schemas['WebhookUpdateRequest'] | undefined;
+      const parsed = readJson(await request.text());
+      if ('response' in parsed) return parsed.response;
+      const body = parsed.value as Schemas['WebhookUpdateRequest'] | undefined;
       const problems = checkWebhook(body, false);
-      if (problems.length > 0 || !body) return invalid(problems);
+      if (problems.length > 0 || !body) return validationError(problems);
       Object.assign(entry.webhook, body);
       return HttpResponse.json(entry.webhook);
     }),

@@ -145,6 +145,32 @@ describe('createMiddlemanMock', () => {
     expect((await send(handlers, '/billing/balance', { key })).status).toBe(401);
   });
 
+  it('puts an x-request-id on every answer, errors and presigned storage included, the same ids for the same seed', async () => {
+    const ids = async (seed: number) => {
+      const { handlers } = createMiddlemanMock({ seed, speed: 0 });
+      const answers = [
+        await send(handlers, '/billing/balance'),
+        await send(handlers, '/billing/balance', { key: null }),
+        await send(handlers, '/jobs', { method: 'POST', body: '{}' }),
+        await send(handlers, '/jobs/nope'),
+        await send(handlers, `${BASE}/_storage/upload/nope?signature=x`, { method: 'PUT', body: 'a', key: null }),
+      ];
+      expect(answers.map((answer) => answer.status)).toEqual([200, 401, 422, 404, 403]);
+      return answers.map((answer) => answer.headers.get('x-request-id'));
+    };
+    const first = await ids(3);
+    for (const id of first) expect(id).toMatch(/^req_[0-9a-f]{24}$/);
+    expect(new Set(first).size).toBe(first.length);
+    expect(await ids(3)).toEqual(first);
+    expect(await ids(4)).not.toEqual(first);
+  });
+
+  it("answers a body that is not JSON with FastAPI's 422 json_invalid", async () => {
+    const { handlers } = createMiddlemanMock({ speed: 0 });
+    const answer = await send(handlers, '/jobs', { method: 'POST', body: '{"script_path":' });
+    expect(answer).toMatchObject({ status: 422, body: { detail: [{ type: 'json_invalid', loc: ['body', 0], msg: 'JSON decode error' }] } });
+  });
+
   it('serves under another base URL', async () => {
     const { handlers } = createMiddlemanMock({ baseURL: 'http://127.0.0.1:4010/middleman/api/v1/', speed: 0 });
     const response = await getResponse(

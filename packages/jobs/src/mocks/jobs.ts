@@ -1,4 +1,5 @@
-import { http, type RequestHandler } from 'msw';
+import { mockHttp } from '@trainwire/core/mock-kit';
+import type { RequestHandler } from 'msw';
 import { billingHandlers } from './jobs-billing-handlers.js';
 import { dataHandlers } from './jobs-data-handlers.js';
 import { jobHandlers } from './jobs-job-handlers.js';
@@ -34,7 +35,7 @@ export const MIDDLEMAN_MOCK_API_KEY = 'mdlm_test_0123456789abcdef';
 
 /**
  * A stateful mock of the Middleman API (FastAPI-style `{detail}` errors, `X-API-Key` auth with
- * scopes, `Idempotency-Key` replay). Jobs advance queued → provisioning → running (epochs, falling
+ * scopes, `Idempotency-Key` replay, an `x-request-id` on every answer, seeded like the data). Jobs advance queued → provisioning → running (epochs, falling
  * loss, rising cost) → completed on a clock scaled by `speed` and on every poll; pause, resume and
  * cancel change that course and refund credits; uploads go to a presigned URL this mock serves.
  */
@@ -66,7 +67,8 @@ export function createMiddlemanMock(options: MiddlemanMockOptions = {}): { handl
     return undefined;
   };
 
-  const context = { base, storage, state, stepsPerPoll };
+  const http = mockHttp(state.requestIds);
+  const context = { base, storage, state, stepsPerPoll, http };
   const handlers: RequestHandler[] = [
     http.all(`${base}/*`, ({ request }) => authorize(request)),
     ...jobHandlers(context),

@@ -71,7 +71,9 @@ describe('createMetricsMock', () => {
     const mock = createMetricsMock();
     const first = await send(mock, 'POST', '/folders', { body: { name: 'a' }, key: 'key-1' });
     const replay = await send(mock, 'POST', '/folders', { body: { name: 'a' }, key: 'key-1' });
-    expect(replay).toEqual(first);
+    expect({ status: replay.status, body: replay.body }).toEqual({ status: first.status, body: first.body });
+    // A replay is another exchange: its own request id.
+    expect(replay.headers.get('x-request-id')).not.toBe(first.headers.get('x-request-id'));
     expect([...mock.state.folders.values()].filter((folder) => folder.name === 'a')).toHaveLength(1);
     const reused = await send(mock, 'POST', '/folders', { body: { name: 'b' }, key: 'key-1' });
     expect(reused).toMatchObject({ status: 422, body: { error: { code: 'idempotency_key_reused' } } });
@@ -115,6 +117,41 @@ describe('createMetricsMock', () => {
     const many = Array.from({ length: 10_001 }, (_, index) => ({ client_event_id: `e${index}`, name: 'loss', value: index }));
     expect((await ingest(many)).status).toBe(413);
     expect(mock.state.events(experiment).some((event) => event.client_event_id === 'a')).toBe(false);
+  });
+
+  it('puts an x-request-id on every answer, errors and empty bodies included, the same ids for the same seed', async () => {
+    const ids = async (seed: number) => {
+      const mock = createMetricsMock({ seed });
+      const experiment = [...mock.state.experiments.keys()][0] as string;
+      const minted = await send(mock, 'POST', `/experiments/${experiment}/ingestion-keys`, { body: {} });
+      const answers = [
+        minted,
+        await send(mock, 'GET', '/folders', { token: 'ak_org_nope' }),
+        await send(mock, 'GET', `/experiments/${experiment}/metrics?cursor=nope`),
+        await send(mock, 'DELETE', `/experiments/${experiment}/ingestion-keys/${minted.body.ingestion_key.id}`),
+        await send(mock, 'GET', '/auth/status'),
+      ];
+      expect(answers.map((answer) => answer.status)).toEqual([201, 401, 400, 204, 200]);
+      return answers.map((answer) => answer.headers.get('x-request-id'));
+    };
+    const first = await ids(5);
+    for (const id of first) expect(id).toMatch(/^req_[0-9a-f]{24}$/);
+    expect(new Set(first).size).toBe(first.length);
+    expect(await ids(5)).toEqual(first);
+    expect(await ids(6)).not.toEqual(first);
+  });
+
+  it('answers a write whose body is not JSON with 400 invalid_json, and keeps nothing for its key', async () => {
+    const mock = createMetricsMock();
+    const request = new Request(`${BASE}/folders`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', 'idempotency-key': 'k' },
+      body: '{"name":',
+    });
+    const response = await getResponse(mock.handlers, request);
+    expect(response?.status).toBe(400);
+    expect(await response?.json()).toEqual({ error: { code: 'invalid_json', message: 'The body is not valid JSON.' } });
+    expect((await send(mock, 'POST', '/folders', { body: { name: 'k' }, key: 'k' })).status).toBe(201);
   });
 
   it('expires ingestion keys on the simulated clock', async () => {

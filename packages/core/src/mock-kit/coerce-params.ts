@@ -1,4 +1,4 @@
-import type { JsonSchema } from '@trainwire/core';
+import type { JsonSchema } from '../service-definition.js';
 
 const REF_PREFIX = '#/components/schemas/';
 
@@ -22,9 +22,9 @@ export function coerceParams(
       continue;
     }
     const resolved = resolve(property, schemas);
-    if (typesOf(resolved, schemas).has('array')) {
+    if (schemaTypes(resolved, schemas).has('array')) {
       // A comma-joined list (`style: form, explode: false`) can only be told apart when items are not strings.
-      const itemTypes = typesOf(resolve(resolved.items ?? {}, schemas), schemas);
+      const itemTypes = schemaTypes(resolved.items ?? {}, schemas);
       const joined = given.length === 1 && !itemTypes.has('string') && itemTypes.size > 0;
       const items = joined ? (given[0] ?? '').split(',') : given;
       result[name] = items.map((item) => coerce(resolved.items ?? {}, item, schemas));
@@ -36,7 +36,7 @@ export function coerceParams(
 }
 
 function coerce(schema: JsonSchema, text: string, schemas: Record<string, JsonSchema>): unknown {
-  const types = typesOf(resolve(schema, schemas), schemas);
+  const types = schemaTypes(schema, schemas);
   if ((types.has('integer') || types.has('number')) && text.trim() !== '' && Number.isFinite(Number(text))) return Number(text);
   if (types.has('boolean') && (text === 'true' || text === 'false')) return text === 'true';
   if (types.has('null') && text === 'null') return null;
@@ -50,17 +50,18 @@ function resolve(schema: JsonSchema, schemas: Record<string, JsonSchema>, depth 
   return target ? resolve(target, schemas, depth + 1) : schema;
 }
 
-/** Every JSON type a schema admits, looking through refs and alternatives. */
-function typesOf(schema: JsonSchema, schemas: Record<string, JsonSchema>, depth = 0): Set<string> {
+/** Every JSON type a schema admits, looking through refs, `enum`, `const` and alternatives. */
+export function schemaTypes(schema: JsonSchema, schemas: Record<string, JsonSchema>, depth = 0): Set<string> {
   const types = new Set<string>();
   if (depth > 16) return types;
-  const own = schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
+  const resolved = resolve(schema, schemas);
+  const own = resolved.type === undefined ? [] : Array.isArray(resolved.type) ? resolved.type : [resolved.type];
   for (const type of own) types.add(type);
-  for (const value of [...(schema.enum ?? []), ...(schema.const === undefined ? [] : [schema.const])]) {
+  for (const value of [...(resolved.enum ?? []), ...(resolved.const === undefined ? [] : [resolved.const])]) {
     types.add(value === null ? 'null' : typeof value);
   }
-  for (const part of [...(schema.anyOf ?? []), ...(schema.oneOf ?? []), ...(schema.allOf ?? [])]) {
-    for (const type of typesOf(resolve(part, schemas), schemas, depth + 1)) types.add(type);
+  for (const part of [...(resolved.anyOf ?? []), ...(resolved.oneOf ?? []), ...(resolved.allOf ?? [])]) {
+    for (const type of schemaTypes(part, schemas, depth + 1)) types.add(type);
   }
   return types;
 }

@@ -1,4 +1,5 @@
-import { type JsonSchema, type OperationDefinition, type ValidationIssue, validate } from '@trainwire/core';
+import type { JsonSchema, OperationDefinition } from '../service-definition.js';
+import { type ValidationIssue, validate } from '../validate.js';
 
 /**
  * Check the text of a JSON request body against its operation: present when required, valid

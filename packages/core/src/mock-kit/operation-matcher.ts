@@ -1,15 +1,24 @@
-import { type HttpMethod, type OperationDefinition, type ServiceDefinition, splitOperationKey } from '@trainwire/core';
+import { splitOperationKey } from '../operation-key.js';
+import type { HttpMethod, OperationDefinition, ServiceDefinition } from '../service-definition.js';
 
 /** The operation a request addresses, with its path parameters decoded. */
 export interface OperationMatch {
+  /** The operation key, `'GET /v1/runs/{run_id}'`. */
+  key: string;
   operation: OperationDefinition;
   pathParams: Record<string, string>;
+  /** Path segments that are not valid percent-encoding (kept as sent in `pathParams`). */
+  undecodable: string[];
 }
 
-/** What {@link createOperationMatcher} answers: a match, a path served under other methods, or nothing. */
+/** What an {@link OperationMatcher} answers: a match, a path served under other methods only, or nothing. */
 export type MatchResult = { found: OperationMatch } | { allowed: string[] } | { none: true };
 
+/** Finds the operation of a method and a path below the service's base URL. */
+export type OperationMatcher = (method: string, path: string) => MatchResult;
+
 interface Route {
+  key: string;
   operation: OperationDefinition;
   method: HttpMethod;
   pattern: RegExp;
@@ -19,10 +28,10 @@ interface Route {
 
 /**
  * Index a service's operations by path template, so a request's method and path (below the
- * service's base URL) find their operation. A literal segment beats a parameter
- * (`/runs/latest` before `/runs/{id}`).
+ * service's base URL) find their operation. A literal segment beats a parameter (`/runs/latest`
+ * before `/runs/{id}`); a parameter never matches an empty segment or a raw `/`.
  */
-export function createOperationMatcher(definition: ServiceDefinition): (method: string, path: string) => MatchResult {
+export function createOperationMatcher(definition: ServiceDefinition): OperationMatcher {
   const routes: Route[] = Object.entries(definition.operations)
     .map(([key, operation]) => {
       const { method, path } = splitOperationKey(key);
@@ -37,7 +46,7 @@ export function createOperationMatcher(definition: ServiceDefinition): (method: 
         })
         .join('');
       const literals = path.split('/').filter((segment) => segment && !segment.includes('{')).length;
-      return { operation, method, pattern: new RegExp(`^${source}$`), names, literals };
+      return { key, operation, method, pattern: new RegExp(`^${source}$`), names, literals };
     })
     .sort((left, right) => right.literals - left.literals || left.names.length - right.names.length);
 
@@ -50,17 +59,19 @@ export function createOperationMatcher(definition: ServiceDefinition): (method: 
         allowed.push(route.method);
         continue;
       }
-      const pathParams = Object.fromEntries(route.names.map((name, index) => [name, safeDecode(values[index + 1] ?? '')]));
-      return { found: { operation: route.operation, pathParams } };
+      const undecodable: string[] = [];
+      const pathParams: Record<string, string> = {};
+      route.names.forEach((name, index) => {
+        const raw = values[index + 1] ?? '';
+        try {
+          pathParams[name] = decodeURIComponent(raw);
+        } catch {
+          undecodable.push(raw);
+          pathParams[name] = raw;
+        }
+      });
+      return { found: { key: route.key, operation: route.operation, pathParams, undecodable } };
     }
     return allowed.length > 0 ? { allowed: [...new Set(allowed)] } : { none: true };
   };
-}
-
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }
