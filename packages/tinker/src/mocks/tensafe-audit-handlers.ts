@@ -1,5 +1,6 @@
+import { pageOf, readOffsetPage, validationError } from '@trainwire/core/mock-kit';
 import { HttpResponse, http } from 'msw';
-import { boundedQuery, type HandlerGroup, timeOf, validationError } from './tensafe-mock-http.js';
+import { type HandlerGroup, timeOf } from './tensafe-mock-http.js';
 
 /**
  * The audit log of the caller's tenant, oldest first: filters (training client, operation, and the
@@ -10,11 +11,8 @@ export const auditHandlers: HandlerGroup = ({ v1, state, route }) => [
     `${v1}/audit_logs`,
     route(({ request, tenantId }) => {
       const query = new URL(request.url).searchParams;
-      const limit = boundedQuery(query, 'limit', 100, 1, 1000);
-      const offset = boundedQuery(query, 'offset', 0, 0);
-      if ('problem' in limit || 'problem' in offset) {
-        return validationError([limit, offset].flatMap((read) => ('problem' in read ? [read.problem] : [])));
-      }
+      const page = readOffsetPage(query, { defaultLimit: 100, maxLimit: 1000 });
+      if ('problem' in page) return validationError([page.problem]);
       // The server does not read the window, so a time it could not parse is ignored too.
       const bound = (name: string) => {
         const time = timeOf(query.get(name));
@@ -33,7 +31,7 @@ export const auditHandlers: HandlerGroup = ({ v1, state, route }) => [
           (end === undefined || time <= end)
         );
       });
-      return HttpResponse.json(entries.slice(offset.value, offset.value + limit.value));
+      return HttpResponse.json(pageOf(entries, page));
     }),
   ),
 ];

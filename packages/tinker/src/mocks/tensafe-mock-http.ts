@@ -1,5 +1,5 @@
 import { type JsonSchema, validate } from '@trainwire/core';
-import { HttpResponse, type RequestHandler } from 'msw';
+import { detail, type HandlerGroup as KitHandlerGroup, type ValidationProblem } from '@trainwire/core/mock-kit';
 import { service } from '../generated/tensafe.js';
 import type { TenSafeMockState, TenSafeMockTrainingClient } from './tensafe-mock-state.js';
 
@@ -32,21 +32,14 @@ export interface RouteInfo {
 export type RouteHandler<Body = undefined> = (call: RouteInfo & { tenantId: string; body: Body }) => Promise<Response> | Response;
 
 /** A group of the TenSafe mock's handlers. */
-export type HandlerGroup = (context: TenSafeMockContext) => RequestHandler[];
+export type HandlerGroup = KitHandlerGroup<TenSafeMockContext>;
 
-/** The body of a route error as the server raises it: `HTTPException(detail={"error": {...}})`. */
-export function routeErrorBody(code: string, message: string, details?: Record<string, unknown>) {
-  return { detail: { error: { code, message, ...(details ? { details } : {}) } } };
-}
-
-/** A route error (`{"detail": {"error": {code, message}}}`), `details` only where the server sends them. */
+/**
+ * A route error as the server raises it, `HTTPException(detail={"error": {code, message}})`, with
+ * `details` only where the server sends them.
+ */
 export function routeError(status: number, code: string, message: string, details?: Record<string, unknown>): Response {
-  return HttpResponse.json(routeErrorBody(code, message, details), { status });
-}
-
-/** FastAPI's 422: `{"detail": [{type, loc, msg, input, ctx?}]}`. */
-export function validationError(problems: Record<string, unknown>[]): Response {
-  return HttpResponse.json({ detail: problems } as never, { status: 422 });
+  return detail(status, { error: { code, message, ...(details ? { details } : {}) } });
 }
 
 /** The training client `id` of `tenantId`; another tenant's is not found, as the server's lookups scope by tenant. */
@@ -66,28 +59,8 @@ export function clientNotFound(id: unknown, withDetails = false): Response {
   );
 }
 
-/**
- * A request body as FastAPI parses it before anything else runs: `{ value }`, or its 422 for text
- * that is not JSON (pydantic's `json_invalid`, with the parser's message in `ctx.error`).
- */
-export function parseBody(text: string): { value: unknown } | { response: Response } {
-  if (text === '') return { value: undefined };
-  try {
-    return { value: JSON.parse(text) };
-  } catch (error) {
-    const problem = {
-      type: 'json_invalid',
-      loc: ['body', 0],
-      msg: 'JSON decode error',
-      input: {},
-      ctx: { error: (error as Error).message },
-    };
-    return { response: validationError([problem]) };
-  }
-}
-
 /** The problem pydantic reports for `body` against the operation's spec schema (a missing body too), if any. */
-export function bodyProblem(body: unknown, operation: string): Record<string, unknown> | undefined {
+export function bodyProblem(body: unknown, operation: string): ValidationProblem | undefined {
   if (body === undefined) return { type: 'missing', loc: ['body'], msg: 'Field required', input: null };
   const schema = service.operations[operation]?.body?.schema as JsonSchema | undefined;
   const issue = validate(schema, body, service.schemas, { rejectAdditional: true });
@@ -101,57 +74,6 @@ export function bodyProblem(body: unknown, operation: string): Record<string, un
       .map((part) => (/^\d+$/.test(part) ? Number(part) : part)),
   ];
   return { type: 'value_error', loc, msg: issue.reason, input: null };
-}
-
-/**
- * Answer a write once per `Idempotency-Key` (scoped by `scope`, the tenant): a repeat replays the
- * first answer without `handle` running. Server errors are not kept.
- */
-export async function once(
-  state: TenSafeMockState,
-  request: Request,
-  handle: () => Promise<Response> | Response,
-  scope: string,
-): Promise<Response> {
-  const key = request.headers.get('idempotency-key');
-  if (!key) return handle();
-  const slot = `${scope} ${request.method} ${new URL(request.url).pathname} ${key}`;
-  const known = state.idempotency.get(slot);
-  if (known) return new Response(known.body === null ? null : known.body.slice(0), { status: known.status, headers: known.headers });
-  const response = await handle();
-  if (response.status < 500) {
-    const body = response.body === null ? null : await response.clone().arrayBuffer();
-    state.idempotency.set(slot, { status: response.status, headers: [...response.headers], body });
-  }
-  return response;
-}
-
-/** An integer query parameter as FastAPI's `Query(default, ge=, le=)` reads it, or pydantic's problem. */
-export function boundedQuery(
-  query: URLSearchParams,
-  name: string,
-  fallback: number,
-  minimum: number,
-  maximum?: number,
-): { value: number } | { problem: Record<string, unknown> } {
-  const text = query.get(name);
-  if (text === null) return { value: fallback };
-  const loc = ['query', name];
-  if (!/^\s*[+-]?\d+\s*$/.test(text)) {
-    return {
-      problem: { type: 'int_parsing', loc, msg: 'Input should be a valid integer, unable to parse string as an integer', input: text },
-    };
-  }
-  const value = Number(text);
-  if (value < minimum) {
-    const msg = `Input should be greater than or equal to ${minimum}`;
-    return { problem: { type: 'greater_than_equal', loc, msg, input: text, ctx: { ge: minimum } } };
-  }
-  if (maximum !== undefined && value > maximum) {
-    const msg = `Input should be less than or equal to ${maximum}`;
-    return { problem: { type: 'less_than_equal', loc, msg, input: text, ctx: { le: maximum } } };
-  }
-  return { value };
 }
 
 /** A timestamp as milliseconds; naive ones (the server's) are UTC. `undefined` when absent, NaN when unreadable. */

@@ -1,15 +1,7 @@
+import { jsonInvalid, parseJsonBody, validationError } from '@trainwire/core/mock-kit';
 import { HttpResponse } from 'msw';
 import { sha256Hex } from '../tensafe/sha256.js';
-import {
-  bodyProblem,
-  once,
-  parseBody,
-  type RouteHandler,
-  type RouteInfo,
-  routeError,
-  type TenSafeMockContext,
-  validationError,
-} from './tensafe-mock-http.js';
+import { bodyProblem, type RouteHandler, type RouteInfo, routeError, type TenSafeMockContext } from './tensafe-mock-http.js';
 import type { TenSafeMockState } from './tensafe-mock-state.js';
 
 /** What {@link createRoute} needs: who is who, the rate limit, and the state (seeded data, replays). */
@@ -22,6 +14,9 @@ export interface RouteOptions {
 }
 
 const MISSING_AUTHORIZATION = { type: 'missing', loc: ['header', 'authorization'], msg: 'Field required', input: null };
+
+/** FastAPI's 422 for a body that is not JSON, at the position the parser stopped (V8 says it in its message). */
+const badJson = (message: string) => jsonInvalid(message, Number(/at position (\d+)/.exec(message)?.[1] ?? 0));
 
 /**
  * The wrapper every route of the mock goes through, in the order the server's stack answers:
@@ -62,7 +57,7 @@ export function createRoute(options: RouteOptions): TenSafeMockContext['route'] 
     async ({ request, params }: RouteInfo) => {
       const refused = rateLimited(request);
       if (refused) return refused;
-      const parsed = write?.body ? parseBody(await request.clone().text()) : { value: undefined };
+      const parsed = write?.body ? parseJsonBody(await request.clone().text(), badJson) : { value: undefined };
       if ('response' in parsed) return parsed.response;
       const header = request.headers.get('authorization');
       if (header !== null && !header.startsWith('Bearer ')) {
@@ -76,6 +71,6 @@ export function createRoute(options: RouteOptions): TenSafeMockContext['route'] 
       const caller = tenantOf((header as string).slice('Bearer '.length));
       await state.ready;
       const run = () => handle({ request, params, tenantId: caller, body: parsed.value as Body });
-      return write ? once(state, request, run, caller) : run();
+      return write ? state.replay.once(request, run, caller) : run();
     };
 }

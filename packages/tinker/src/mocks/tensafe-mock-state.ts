@@ -1,9 +1,10 @@
 import { seededRandom } from '@trainwire/core';
+import { IdempotencyReplay, seededUuid } from '@trainwire/core/mock-kit';
 import type { components } from '../generated/tensafe.js';
 import { sha256Hex } from '../tensafe/sha256.js';
 import { type AuditLogEntry, auditRecordHash, GENESIS_HASH } from '../tensafe/tensafe-audit.js';
 import { canonicalJson } from '../tensafe/tensafe-canonical-json.js';
-import { checkpointBytes, contentHash, encryptArtifact, hexBytes, seededUUID } from './tensafe-mock-crypto.js';
+import { checkpointBytes, contentHash, encryptArtifact, hexBytes } from './tensafe-mock-crypto.js';
 import { runJob } from './tensafe-mock-orchestrator.js';
 
 type Schemas = components['schemas'];
@@ -67,8 +68,8 @@ export class TenSafeMockState {
   readonly artifacts = new Map<string, TenSafeMockArtifact>();
   /** The audit log, one hash chain across tenants, in insertion order (as the server keeps it). */
   readonly auditLog: AuditLogEntry[] = [];
-  /** Answers replayed for a repeated `Idempotency-Key` (tenant, method, path, key). */
-  readonly idempotency = new Map<string, { status: number; headers: [string, string][]; body: ArrayBuffer | null }>();
+  /** Answers replayed for a repeated `Idempotency-Key`, per tenant (the server ignores the key; the mock honours it). */
+  readonly replay = new IdempotencyReplay();
   /** Resolves once the seeded data (whose checkpoint is encrypted asynchronously) is in place. */
   ready: Promise<void> = Promise.resolve();
   readonly #random: () => number;
@@ -81,7 +82,7 @@ export class TenSafeMockState {
 
   /** A fresh `<prefix>-<uuid>` id drawn from the seed. */
   id(prefix: string): string {
-    return `${prefix}-${seededUUID(this.#random)}`;
+    return `${prefix}-${seededUuid(this.#random)}`;
   }
 
   /** A naive ISO timestamp (no offset), as the server's `datetime.utcnow().isoformat()` writes it. */
