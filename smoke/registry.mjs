@@ -215,6 +215,24 @@ async function registrySteps(report, context) {
   } else {
     report.skip('npx middleman --help', '@trainwire/jobs is not published from this checkout yet');
   }
+
+  if (names.includes('@trainwire/metrics')) {
+    await report.step('npx trainwire-metrics --help (its CLI on @trainwire/cli-kit)', async () => {
+      const { stdout, stderr } = await run('npx', ['--no-install', 'trainwire-metrics', '--help'], {
+        cwd: project,
+        env: npmEnv,
+        timeout: 60_000,
+      });
+      const text = `${stdout}${stderr}`;
+      if (!/usage/i.test(text) || !/syvain/i.test(text)) throw new Error(`unexpected help text:\n${text}`);
+      const lock = JSON.parse(await readFile(join(project, 'package-lock.json'), 'utf8'));
+      const kit = lock.packages['node_modules/@trainwire/cli-kit'];
+      if (!String(kit?.resolved ?? '').startsWith(verdaccio.url)) throw new Error('@trainwire/cli-kit was not installed from Verdaccio');
+      return `${text.trim().split('\n')[0]}; @trainwire/cli-kit@${kit.version}`;
+    });
+  } else {
+    report.skip('npx trainwire-metrics --help', '@trainwire/metrics is not published from this checkout yet');
+  }
 }
 
 if (resolve(process.argv[1] ?? '') === fileURLToPath(import.meta.url)) await runChecks([registry]);

@@ -7,7 +7,7 @@ import { repoRoot, startServer } from './harness.mjs';
 
 /** The sandbox bin built in this repository, when the sandbox package exists and is built. */
 export function repositorySandboxBin() {
-  const bin = join(repoRoot, 'packages', 'sandbox', 'dist', 'cli.js');
+  const bin = join(repoRoot, 'packages', 'sandbox', 'bin', 'trainwire-sandbox.js');
   return existsSync(bin) ? bin : undefined;
 }
 

@@ -6,8 +6,8 @@ import { sandboxServices } from './sandbox-services.js';
 import { driveServices } from './test-support/drive-services.js';
 import { portIsFree, processIsGone, type RunningBin, runBin, runNode, startBin } from './test-support/run-bin.js';
 
-/** The built `middleman` CLI of @trainwire/jobs. */
-const MIDDLEMAN_BIN = fileURLToPath(new URL('../../jobs/dist/cli/main.js', import.meta.url));
+/** The `middleman` bin of @trainwire/jobs: its committed shim, which runs the built CLI. */
+const MIDDLEMAN_BIN = fileURLToPath(new URL('../../jobs/bin/middleman.js', import.meta.url));
 
 let running: RunningBin | undefined;
 

@@ -1,50 +1,112 @@
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+/// <reference types="node" />
 import { join } from 'node:path';
+import { type CliIo, configFolder, readSecureFile, SetupError, writeSecureFile } from '@trainwire/cli-kit';
 import { registerSecret } from '@trainwire/core';
-import { SetupError } from './cli-errors.js';
-import type { CliIo } from './cli-io.js';
 
-/** Where `middleman auth` keeps the key: `~/.middleman/config` (plain text, mode 0600), as the Python CLI does. */
-export function configPath(io: CliIo): string {
+/** One named set of settings in the config file. */
+export interface MiddlemanProfile {
+  api_key?: string;
+  base_url?: string;
+}
+
+/** `$XDG_CONFIG_HOME/middleman/config.json`. */
+export interface MiddlemanConfig {
+  /** The profile used when none is named (`--profile`, `MIDDLEMAN_PROFILE`). @default 'default' */
+  profile?: string;
+  profiles: Record<string, MiddlemanProfile>;
+}
+
+/** Where `middleman auth` saves keys and base URLs: `$XDG_CONFIG_HOME/middleman/config.json` (else `~/.config/...`). */
+export function configPath(io: Pick<CliIo, 'env' | 'home'>): string {
+  return join(configFolder(io, 'middleman'), 'config.json');
+}
+
+/** The Python CLI's key file, `~/.middleman/config` (the key alone): still read, never written. */
+export function legacyConfigPath(io: Pick<CliIo, 'home'>): string {
   return join(io.home, '.middleman', 'config');
 }
 
 /** Where the key in use came from. */
-export type KeySource = '--api-key' | 'MIDDLEMAN_API_KEY' | 'config';
+export type KeySource = '--api-key' | 'MIDDLEMAN_API_KEY' | `profile ${string}` | '~/.middleman/config';
 
-/** The key: `--api-key`, then `MIDDLEMAN_API_KEY`, then the config file; each is registered as a secret. */
-export async function resolveApiKey(io: CliIo, flag: string | undefined): Promise<{ key: string; source: KeySource }> {
-  if (flag) return secret(flag, '--api-key');
-  if (io.env.MIDDLEMAN_API_KEY) return secret(io.env.MIDDLEMAN_API_KEY, 'MIDDLEMAN_API_KEY');
-  const key = await readConfig(io);
-  if (key) return secret(key, 'config');
-  throw new SetupError('No API key configured: run `middleman auth`, set MIDDLEMAN_API_KEY, or pass --api-key.');
+/** The settings a command runs with, and where each came from. */
+export interface MiddlemanSettings {
+  apiKey: string | undefined;
+  keySource: KeySource | undefined;
+  baseURL: string | undefined;
+  /** The profile read (or to write, for `auth`). */
+  profile: string;
+  /** The config file, read or not. */
+  path: string;
 }
 
-function secret(key: string, source: KeySource) {
-  registerSecret(key);
-  return { key: key.trim(), source };
+/** What the command line says (commander's names). */
+export interface SettingFlags {
+  apiKey?: string | undefined;
+  baseUrl?: string | undefined;
+  profile?: string | undefined;
 }
 
-/** The saved key, or undefined when there is no config file. A file others can read is refused. */
-export async function readConfig(io: CliIo): Promise<string | undefined> {
+/**
+ * The key and base URL, each from the first of: the flag (`--api-key`, `--base-url`); with
+ * `--profile`, that profile; `MIDDLEMAN_API_KEY` / `MIDDLEMAN_API_URL`; the profile of
+ * `MIDDLEMAN_PROFILE`, else the config's default one; for the key, the Python CLI's
+ * `~/.middleman/config`. Every key found is registered as a secret. A profile named but not saved
+ * is a setup error, unless `newProfile` (`auth` creates it).
+ */
+export async function resolveSettings(io: CliIo, flags: SettingFlags, options: { newProfile?: boolean } = {}): Promise<MiddlemanSettings> {
   const path = configPath(io);
-  const info = await stat(path).catch(() => undefined);
-  if (!info) return undefined;
-  if (process.platform !== 'win32' && (info.mode & 0o077) !== 0) {
-    const mode = (info.mode & 0o777).toString(8).padStart(3, '0');
-    throw new SetupError(`${path} holds an API key but can be read by other users (mode ${mode}); run \`chmod 600 ${path}\`.`);
+  const config = await readConfig(io);
+  const named = flags.profile ?? io.env.MIDDLEMAN_PROFILE;
+  const profile = named || config?.profile || 'default';
+  const saved = config?.profiles[profile];
+  if (named && !saved && !flags.apiKey && !options.newProfile)
+    throw new SetupError(`No profile "${profile}" in ${path}: run \`middleman auth --profile ${profile}\` to create it.`);
+  const fromProfile = flags.profile ? saved : undefined;
+  const fromDefault = flags.profile ? undefined : saved;
+  const candidates: [string | undefined, KeySource][] = [
+    [flags.apiKey, '--api-key'],
+    [fromProfile?.api_key, `profile ${profile}`],
+    [io.env.MIDDLEMAN_API_KEY, 'MIDDLEMAN_API_KEY'],
+    [fromDefault?.api_key, `profile ${profile}`],
+  ];
+  let found = candidates.find(([key]) => key?.trim());
+  if (!found) {
+    const legacy = await readSecureFile(legacyConfigPath(io));
+    if (legacy?.trim()) found = [legacy.trim(), '~/.middleman/config'];
   }
-  const key = (await readFile(path, 'utf8')).trim();
-  registerSecret(key);
-  return key || undefined;
+  const apiKey = found?.[0]?.trim();
+  registerSecret(apiKey);
+  const baseURL = flags.baseUrl || fromProfile?.base_url || io.env.MIDDLEMAN_API_URL || fromDefault?.base_url || undefined;
+  return { apiKey, keySource: found?.[1], baseURL, profile, path };
 }
 
-/** Save the key with mode 0600 in a 0700 directory. */
-export async function writeConfig(io: CliIo, key: string): Promise<string> {
+/** The config file, or undefined when there is none; refused when unsafe (a symlink, someone else's, readable by others). */
+export async function readConfig(io: CliIo): Promise<MiddlemanConfig | undefined> {
   const path = configPath(io);
-  await mkdir(join(io.home, '.middleman'), { recursive: true, mode: 0o700 });
-  await writeFile(path, `${key}\n`, { mode: 0o600 });
-  await chmod(path, 0o600); // writeFile keeps the mode of a file that already existed
+  const text = await readSecureFile(path);
+  if (text === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new SetupError(`${path} is not valid JSON; fix it or remove it and run \`middleman auth\` again.`);
+  }
+  const profiles = (parsed as MiddlemanConfig | null)?.profiles;
+  if (!profiles || typeof profiles !== 'object' || Array.isArray(profiles)) throw new SetupError(`${path} has no "profiles" object.`);
+  for (const [name, profile] of Object.entries(profiles)) {
+    if (!profile || typeof profile !== 'object') throw new SetupError(`${path}: profile "${name}" is not an object.`);
+    registerSecret(profile.api_key);
+  }
+  return parsed as MiddlemanConfig;
+}
+
+/** Save `settings` under `profile` (atomically, mode 0600, in a 0700 folder); the first profile saved becomes the default. */
+export async function saveProfile(io: CliIo, profile: string, settings: MiddlemanProfile): Promise<string> {
+  const path = configPath(io);
+  const config = (await readConfig(io)) ?? { profiles: {} };
+  config.profiles[profile] = { ...config.profiles[profile], ...settings };
+  config.profile ??= profile;
+  await writeSecureFile(path, `${JSON.stringify(config, null, 2)}\n`);
   return path;
 }

@@ -1,8 +1,12 @@
+import type { Output, Style } from '@trainwire/cli-kit';
+import { UsageError } from '@trainwire/cli-kit';
 import type { MiddlemanClient } from '../middleman-client.js';
 import type { Job, JobStatus } from '../middleman-job.js';
-import { UsageError } from './cli-errors.js';
-import type { Output, Style } from './cli-output.js';
-import { credits } from './cli-output.js';
+
+/** `1234567` → `1,234,567`. */
+export function credits(value: number): string {
+  return value.toLocaleString('en-US');
+}
 
 const STATUS_STYLES: Record<JobStatus, Style> = {
   queued: 'dim',

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-import { processIo } from './cli-io.js';
+/// <reference types="node" />
+import { exitQuietlyOnBrokenPipe, processIo } from '@trainwire/cli-kit';
 import { runCli } from './run-cli.js';
 
+exitQuietlyOnBrokenPipe();
 process.exitCode = await runCli(process.argv.slice(2), await processIo());

@@ -1,12 +1,14 @@
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Output } from '@trainwire/cli-kit';
 import { useMockServer } from '@trainwire/testing';
+import { captureIo } from '@trainwire/testing/cli';
 import { HttpResponse, http } from 'msw';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMiddlemanMock, MIDDLEMAN_MOCK_API_KEY } from '../mocks/index.js';
+import { uploadProgressLine } from './commands/data-commands.js';
 import { COMMANDS, runCli } from './run-cli.js';
-import { captureIo } from './test-support/capture-io.js';
 
 const BASE = 'https://api.middleman.run/api/v1';
 const KEY = MIDDLEMAN_MOCK_API_KEY;
@@ -55,7 +57,7 @@ describe('middleman jobs', () => {
 
   it('prints JSON with --json, every page with --all, and filters by --status', async () => {
     const page = JSON.parse((await run(['jobs', 'list', '--json', '-l', '2'])).stdout);
-    expect(page.total).toBe(10);
+    expect(page).toMatchObject({ command: 'jobs list', meta: { total: 10 } });
     expect(page.data).toHaveLength(2);
     expect(page.data[0]).toMatchObject({ name: 'mnist-baseline', is_terminal: false });
     const all = JSON.parse((await run(['--json', 'jobs', 'list', '--all', '--limit', '3'])).stdout);
@@ -153,11 +155,13 @@ describe('middleman jobs', () => {
 
   it('asks on a terminal and does nothing on "n"', async () => {
     const id = jobId('diffusion-xl');
-    const answer = await run(['jobs', 'cancel', id], { stdinTTY: true, stdin: ['n\n'] });
+    const answer = await run(['jobs', 'cancel', id], { stdinTTY: true, stdin: ['n\r'] });
     expect(answer.code).toBe(2);
-    expect(answer.stderr).toContain(`Cancel job ${id.slice(0, 8)}? [y/N] `);
+    expect(answer.stderr).toContain(`Cancel job ${id.slice(0, 8)}?`);
+    expect(answer.stderr).toContain('(y/N)'); // @inquirer/confirm's prompt, on stderr
+    expect(answer.stderr).toContain('error: Not confirmed; nothing was changed.');
     expect(mock.state.jobs.get(id)!.job.status).toBe('running');
-    const yes = await run(['jobs', 'cancel', id], { stdinTTY: true, stdin: ['y\n'] });
+    const yes = await run(['jobs', 'cancel', id], { stdinTTY: true, stdin: ['y\r'] });
     expect(yes.code).toBe(0);
     expect(mock.state.jobs.get(id)!.job.status).toBe('cancelled');
   });
@@ -181,8 +185,9 @@ describe('middleman jobs', () => {
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line));
-    expect(lines.at(-1).message).toBe('Training complete; outputs written to outputs/');
-    expect(new Set(lines.map((line) => `${line.timestamp}${line.message}`)).size).toBe(lines.length);
+    expect(lines.every((line) => line.command === 'jobs logs')).toBe(true);
+    expect(lines.at(-1).data.message).toBe('Training complete; outputs written to outputs/');
+    expect(new Set(lines.map((line) => `${line.data.timestamp}${line.data.message}`)).size).toBe(lines.length);
   });
 });
 
@@ -206,14 +211,21 @@ describe('middleman jobs watch', () => {
     expect(stdout.startsWith('\x1b[?25l')).toBe(true);
     // log-update erases the 4-line block (and the line under it) before drawing the next one.
     expect(stdout).toContain(`${'\x1b[2K\x1b[1A'.repeat(4)}\x1b[2K\x1b[GJob `);
-    expect(stdout).toMatch(/Epoch {4}10\/10 {3}█{30} 100%/);
-    expect(stdout).toMatch(/Loss {5}\d\.\d{4} {2}[▁▂▃▄▅▆▇█]{10}/);
-    expect(stdout).toMatch(/Elapsed {2}\d\d:\d\d:\d\d {3}Credits 32 used, 0 reserved/);
+    const last = stdout.slice(stdout.lastIndexOf('\x1b[GJob '));
+    expect(last).toMatch(/Epoch {4}10\/10 {3}█{30} 100%/);
+    expect(last).toMatch(/Loss {5}\d\.\d{4}\n/);
+    expect(last).toMatch(/Elapsed {2}\d\d:\d\d:\d\d {3}Credits 32 used, 0 reserved/);
+    // The loss curve by epoch: a y axis with labels, an x axis named epoch, a legend; no colour with NO_COLOR.
+    expect(last).toMatch(/\n +\d\.\d+┤/);
+    expect(last).toMatch(/└[─┬]+▶/);
+    expect(last).toContain('epoch');
+    expect(last).toContain('█ loss');
+    expect(last).not.toContain('\x1b[3');
     expect(stdout).toContain('\x1b[?25h✓ Job finished with status: completed');
   });
 
   it('exits 3 when the job fails and 4 when it is cancelled', async () => {
-    const created = JSON.parse((await run(['jobs', 'create', '/scripts/fail.py', '/d', '--json'])).stdout);
+    const created = JSON.parse((await run(['jobs', 'create', '/scripts/fail.py', '/d', '--json'])).stdout).data;
     const failed = await run(['jobs', 'watch', created.id, '-i', '0']);
     expect(failed.code).toBe(3);
     expect(failed.stdout).toContain('✗ Job finished with status: failed\n  Training script exited with code 1');
@@ -237,7 +249,7 @@ describe('middleman billing, data and keys', () => {
     const balance = await run(['billing', 'balance']);
     const { balance: total, reserved } = mock.state.account;
     expect(balance.stdout).toContain(`Available  ${(total - reserved).toLocaleString('en-US').padStart(10)}`);
-    expect(JSON.parse((await run(['billing', 'balance', '--json'])).stdout)).toEqual({
+    expect(JSON.parse((await run(['billing', 'balance', '--json'])).stdout).data).toEqual({
       balance: total,
       reserved,
       available: total - reserved,
@@ -270,6 +282,15 @@ describe('middleman billing, data and keys', () => {
     expect(missing.stderr).toMatch(/^error: Invalid path: cannot read .*missing\.zip.* \(ENOENT\)\n$/);
   });
 
+  it('shows upload speed and time left', () => {
+    const err = new Output({ write: () => true, isTTY: true }, false);
+    expect(uploadProgressLine(err, 420 * 1024 ** 2, 1024 ** 3, 5_000)).toBe(
+      `${'█'.repeat(12)}${'░'.repeat(18)}  41% 420.0 MiB / 1.0 GiB  84.0 MiB/s  8s left`,
+    );
+    expect(uploadProgressLine(err, 10 * 1024 ** 2, 100 * 1024 ** 3, 1_000)).toMatch(/ 10\.0 MiB\/s {2}2h50m left$/);
+    expect(uploadProgressLine(err, 1024, 1024, 100)).toMatch(/100% 1\.0 KiB \/ 1\.0 KiB {2}10\.0 KiB\/s$/);
+  });
+
   it('creates a key and shows it once, lists and revokes keys', async () => {
     const created = await run(['keys', 'create', 'CI/CD Pipeline', '--expires', '90']);
     expect(created.code).toBe(0);
@@ -287,35 +308,111 @@ describe('middleman billing, data and keys', () => {
 });
 
 describe('keys, config and errors', () => {
-  it('takes the key from --api-key, then MIDDLEMAN_API_KEY, then the config file', async () => {
+  const configFile = (dir: string) => join(dir, '.config', 'middleman', 'config.json');
+
+  it('saves the key to a profile of the XDG config (0600 in a 0700 folder) and reads it back', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'middleman-home-'));
     const saved = await run(['auth', KEY], { home: dir, env: {} });
     expect(saved.code).toBe(0);
-    expect(saved.stdout).toMatch(/✓ API key configured \(saved to .*\.middleman\/config\)\.\n {2}Balance: [\d,]+ credits available\n/);
-    const path = join(dir, '.middleman', 'config');
+    expect(saved.stdout).toMatch(
+      /✓ API key configured \(profile default, saved to .*\.config\/middleman\/config\.json\)\.\n {2}Balance: [\d,]+ credits available\n/,
+    );
+    const path = configFile(dir);
     expect((await stat(path)).mode & 0o777).toBe(0o600);
-    expect((await readFile(path, 'utf8')).trim()).toBe(KEY);
-    expect((await run(['whoami'], { home: dir, env: {} })).stdout).toMatch(/Key from: +.*\.middleman\/config/);
+    expect((await stat(join(dir, '.config', 'middleman'))).mode & 0o777).toBe(0o700);
+    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({ profile: 'default', profiles: { default: { api_key: KEY } } });
+    expect((await run(['whoami'], { home: dir, env: {} })).stdout).toMatch(/Key from: +profile default \(.*config\.json\)/);
     const fromEnv = await run(['whoami', '--json'], { home: dir, env: { MIDDLEMAN_API_KEY: 'mdlm_wrong_env_key_1' } });
     expect(fromEnv.code).toBe(1);
     expect(requests.at(-1)?.headers.get('x-api-key')).toBe('mdlm_wrong_env_key_1');
     const fromFlag = await run(['whoami', '--api-key', KEY], { home: dir, env: { MIDDLEMAN_API_KEY: 'mdlm_wrong_env_key_1' } });
     expect(fromFlag.stdout).toMatch(/Key from: +--api-key/);
     expect(fromFlag.stdout + fromFlag.stderr + saved.stdout).not.toContain(KEY);
+    // XDG_CONFIG_HOME moves the file.
+    const xdg = join(dir, 'xdg');
+    await run(['auth', KEY], { home: dir, env: { XDG_CONFIG_HOME: xdg } });
+    expect((await stat(join(xdg, 'middleman', 'config.json'))).mode & 0o777).toBe(0o600);
     await rm(dir, { recursive: true });
   });
 
-  it('refuses a config file others can read, with a chmod 600 hint', async () => {
+  it('keeps named profiles with their base URL, chosen by --profile or MIDDLEMAN_PROFILE', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'middleman-home-'));
+    const other = 'https://staging.middleman.test/api/v1';
+    server.use(http.get(`${other}/billing/balance`, () => HttpResponse.json({ balance: 7, reserved: 0, available: 7 })));
     await run(['auth', KEY], { home: dir, env: {} });
-    const path = join(dir, '.middleman', 'config');
-    await chmod(path, 0o644);
+    const staging = await run(['auth', 'mdlm_staging_key_123', '--profile', 'staging', '--base-url', other], { home: dir, env: {} });
+    expect(staging.stderr).toBe('');
+    expect(staging.code).toBe(0);
+    const config = JSON.parse(await readFile(configFile(dir), 'utf8'));
+    expect(config).toEqual({
+      profile: 'default',
+      profiles: { default: { api_key: KEY }, staging: { api_key: 'mdlm_staging_key_123', base_url: other } },
+    });
+    const byFlag = JSON.parse((await run(['whoami', '--json', '--profile', 'staging'], { home: dir, env: {} })).stdout);
+    expect(byFlag.data).toMatchObject({ profile: 'staging', base_url: other, available: 7 });
+    const byEnv = JSON.parse((await run(['whoami', '--json'], { home: dir, env: { MIDDLEMAN_PROFILE: 'staging' } })).stdout);
+    expect(byEnv.data).toMatchObject({ profile: 'staging', base_url: other });
+    const byDefault = JSON.parse((await run(['whoami', '--json'], { home: dir, env: {} })).stdout);
+    expect(byDefault.data).toMatchObject({ profile: 'default', base_url: BASE });
+    const missing = await run(['whoami', '--profile', 'prod'], { home: dir, env: {} });
+    expect(missing).toMatchObject({ code: 1, stderr: expect.stringContaining('No profile "prod" in ') });
+    await rm(dir, { recursive: true });
+  });
+
+  it("still reads the Python CLI's ~/.middleman/config, and refuses it when others can read it", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'middleman-home-'));
+    await mkdir(join(dir, '.middleman'), { mode: 0o700 });
+    const legacy = join(dir, '.middleman', 'config');
+    await writeFile(legacy, `${KEY}\n`, { mode: 0o600 });
+    const whoami = await run(['whoami'], { home: dir, env: {} });
+    expect(whoami.stdout).toMatch(/Key from: +~\/\.middleman\/config/);
+    await chmod(legacy, 0o644);
     const result = await run(['jobs', 'list'], { home: dir, env: {} });
     expect(result).toEqual({
       code: 1,
       stdout: '',
-      stderr: `error: ${path} holds an API key but can be read by other users (mode 644); run \`chmod 600 ${path}\`.\n`,
+      stderr: `error: ${legacy} can be read by other users (mode 644); run \`chmod 600 ${legacy}\`.\n`,
     });
+    await rm(dir, { recursive: true });
+  });
+
+  it('refuses hostile config files: a symlink to an attacker file, a folder others can write, a file of another user', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'middleman-home-'));
+    const folder = join(dir, '.config', 'middleman');
+    await mkdir(folder, { recursive: true, mode: 0o700 });
+    const attacker = join(dir, 'attacker.json');
+    await writeFile(attacker, JSON.stringify({ profiles: { default: { api_key: 'mdlm_attacker', base_url: 'https://evil.test' } } }), {
+      mode: 0o600,
+    });
+    await symlink(attacker, configFile(dir));
+    const read = await run(['whoami'], { home: dir, env: {} });
+    expect(read).toMatchObject({
+      code: 1,
+      stderr: `error: ${configFile(dir)} is a symbolic link; refusing to read it. Replace it with a regular file.\n`,
+    });
+    const write = await run(['auth', KEY], { home: dir, env: {} });
+    expect(write.code).toBe(1);
+    expect(write.stderr).toContain('is a symbolic link');
+    expect(JSON.parse(await readFile(attacker, 'utf8')).profiles.default.api_key).toBe('mdlm_attacker'); // nothing written through it
+    await rm(configFile(dir));
+
+    await chmod(folder, 0o777);
+    const open = await run(['auth', KEY], { home: dir, env: {} });
+    expect(open).toMatchObject({
+      code: 1,
+      stderr: `error: ${folder} can be written by other users (mode 777); run \`chmod 700 ${folder}\`.\n`,
+    });
+    await expect(stat(configFile(dir))).rejects.toThrow();
+    await chmod(folder, 0o700);
+
+    await run(['auth', KEY], { home: dir, env: {} });
+    await chown(configFile(dir), 4242, 4242);
+    const foreign = await run(['whoami'], { home: dir, env: {} });
+    expect(foreign).toMatchObject({
+      code: 1,
+      stderr: `error: ${configFile(dir)} belongs to another user (uid 4242); refusing to use it.\n`,
+    });
+    expect((await run(['auth', KEY], { home: dir, env: {} })).stderr).toContain('belongs to another user');
     await rm(dir, { recursive: true });
   });
 
@@ -325,22 +422,27 @@ describe('keys, config and errors', () => {
     expect(piped.code).toBe(0);
     const other = await mkdtemp(join(tmpdir(), 'middleman-home-'));
     const refused = await run(['auth', 'mdlm_not_a_real_key_9'], { home: other, env: {} });
+    // `auth` itself does not send you to `middleman auth`.
     expect(refused).toEqual({
       code: 1,
       stdout: '',
-      stderr: 'error: Authentication failed (401): Invalid API key. Run `middleman auth` or set MIDDLEMAN_API_KEY.\n',
+      stderr: 'error: Authentication failed (401): Invalid API key. Nothing was saved; check the key and try again.\n',
     });
-    await expect(stat(join(other, '.middleman', 'config'))).rejects.toThrow();
+    await expect(stat(configFile(other))).rejects.toThrow();
+    const elsewhere = await run(['billing', 'balance'], { home: other, env: { MIDDLEMAN_API_KEY: 'mdlm_not_a_real_key_9' } });
+    expect(elsewhere.stderr).toBe('error: Authentication failed (401): Invalid API key. Run `middleman auth` or set MIDDLEMAN_API_KEY.\n');
     await rm(dir, { recursive: true });
     await rm(other, { recursive: true });
   });
 
-  it('asks for the key on a terminal without echoing it', async () => {
+  it('asks for the key on a terminal without echoing it (@inquirer/password)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'middleman-home-'));
     const typed = await run(['auth'], { home: dir, env: {}, stdinTTY: true, stdin: [`${KEY}\r`] });
     expect(typed.code).toBe(0);
-    expect(typed.stderr).toBe('Enter your API key: \n');
-    expect((await readFile(join(dir, '.middleman', 'config'), 'utf8')).trim()).toBe(KEY);
+    expect(typed.stderr).toContain('Enter your API key:');
+    expect(typed.stderr).not.toContain(KEY);
+    expect(typed.stdout).not.toContain(KEY);
+    expect(JSON.parse(await readFile(configFile(dir), 'utf8')).profiles.default.api_key).toBe(KEY);
     await rm(dir, { recursive: true });
   });
 
@@ -350,53 +452,128 @@ describe('keys, config and errors', () => {
     expect(result.code).toBe(1);
   });
 
-  it('reports an unreachable server in one line, and errors as JSON with --json', async () => {
+  it('reports an unreachable server in one line, and errors in the JSON error envelope with --json', async () => {
     server.use(http.all('http://127.0.0.1:9/*', () => HttpResponse.error()));
     const result = await run(['billing', 'balance', '--base-url', 'http://127.0.0.1:9/api/v1']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^error: Could not reach the Middleman API \(.*\)\. Check --base-url \/ MIDDLEMAN_API_URL\.\n$/);
     const json = await run(['jobs', 'status', 'nope-nope', '--json']);
     expect(JSON.parse(json.stderr)).toEqual({
+      command: 'jobs status',
       error: { type: 'NotFoundError', message: 'API error (404): Job nope-nope not found', exit_code: 1 },
     });
   });
 
-  it('reports what commander finds wrong in one line with exit code 2, before any request', async () => {
+  it('strips control characters from server text before it reaches the terminal', async () => {
+    const hostile = 'quota\x1b]0;pwned\x07 exceeded\x1b[2J\r\nerror: fake \x9b31mline\u202e';
+    server.use(http.get(`${BASE}/billing/balance`, () => HttpResponse.json({ detail: hostile }, { status: 403 })));
+    const human = await run(['billing', 'balance'], { tty: true });
+    expect(human.code).toBe(1);
+    expect(human.stderr).toBe('\x1b[31merror:\x1b[39m API error (403): quota exceeded error: fake line\n');
+    const json = await run(['billing', 'balance', '--json']);
+    expect(JSON.parse(json.stderr).error.message).toBe('API error (403): quota exceeded error: fake line');
+    const controls = [...json.stderr.trimEnd()].filter((character) => {
+      const code = character.charCodeAt(0);
+      return code < 0x20 || (code >= 0x7f && code <= 0x9f);
+    });
+    expect(controls).toEqual([]);
+    server.use(
+      http.get(`${BASE}/jobs`, () =>
+        HttpResponse.json({
+          data: [{ ...mock.state.jobs.values().next().value!.job, name: 'ok\x1b[2J\x1b]8;;http://evil\x07name\r' }],
+          total: 1,
+        }),
+      ),
+    );
+    const listed = await run(['jobs', 'list']);
+    expect(listed.stdout).toContain('okname');
+    expect(listed.stdout).not.toContain('\x1b');
+  });
+
+  it('shows each HTTP exchange on stderr with --verbose, keys redacted', async () => {
+    const { code, stdout, stderr } = await run(['billing', 'balance', '--verbose', '--json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).command).toBe('billing balance');
+    expect(stderr).toMatch(/^\* GET https:\/\/api\.middleman\.run\/api\/v1\/billing\/balance attempt 1: 200 \(\d+ ms\)/m);
+    expect(stderr).not.toContain(KEY);
+    expect((await run(['billing', 'balance'])).stderr).toBe('');
+  });
+
+  it('takes durations wherever a time is taken: --since 1h, --interval 500ms', async () => {
+    const id = jobId('gpt-small-pretrain');
+    const all = (await run(['jobs', 'logs', id, '--json'])).stdout.trim().split('\n');
+    const recent = await run(['jobs', 'logs', id, '--since', '1h', '--json']);
+    expect(recent.code).toBe(0);
+    const since = new URL(requests.filter((request) => String(request.url).includes('/logs')).at(-1)!.url).searchParams.get('since')!;
+    expect(Math.abs(Date.parse(since) - (Date.now() - 3_600_000))).toBeLessThan(60_000);
+    expect(recent.stdout.trim().split('\n').length).toBeLessThanOrEqual(all.length);
+    expect((await run(['jobs', 'logs', id, '--since', 'yesterday'])).stderr).toBe(
+      'error: --since must be a duration ago like 30m, 1h or 2d, or an ISO date-time (got "yesterday"). See --help.\n',
+    );
+    expect((await run(['jobs', 'watch', 'x', '-i', 'soon'])).stderr).toBe(
+      'error: --interval must be seconds or a duration like 500ms, 30s or 2m (got "soon"). See --help.\n',
+    );
+  });
+
+  it('reports what commander finds wrong in one line with exit code 2, with suggestions at every level', async () => {
     expect(await run(['jobs', 'status'])).toEqual({ code: 2, stdout: '', stderr: 'error: jobs status needs <job-id>. See --help.\n' });
     expect((await run(['jobs', 'status', 'a', 'b'])).stderr).toBe(
       "error: Too many arguments for 'status'. Expected 1 argument but got 2. See --help.\n",
     );
     expect((await run(['jobs', 'list', '--jsn'])).stderr).toBe("error: Unknown option '--jsn' (did you mean --json?). See --help.\n");
-    expect((await run(['jobs', 'watch', 'x', '-i', 'soon'])).stderr).toBe(
-      'error: --interval must be a number of seconds (got "soon"). See --help.\n',
+    expect(await run(['jbos'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: "error: Unknown command 'jbos' (did you mean jobs?). See --help.\n",
+    });
+    expect((await run(['jobs', 'lst'])).stderr).toBe("error: Unknown command 'jobs lst' (did you mean list?). See --help.\n");
+    expect((await run(['billing', 'balanse'])).stderr).toBe(
+      "error: Unknown command 'billing balanse' (did you mean balance?). See --help.\n",
     );
     const group = await run(['jobs']);
     expect([group.code, group.stdout]).toEqual([2, '']);
     expect(group.stderr).toMatch(/^error: `jobs` needs a command\.\nUsage: middleman jobs <command>/);
     expect(group.stderr).toMatch(/\n {2}watch <job-id> +Watch a job until it ends/);
-    expect((await run(['jobs', 'launch'])).stderr).toMatch(/^error: unknown command `jobs launch`\.\n/);
     expect(JSON.parse((await run(['--json', 'keys'])).stderr)).toEqual({
+      command: 'keys',
       error: { type: 'UsageError', message: '`keys` needs a command.', exit_code: 2 },
     });
-    expect(await run(['--version'])).toEqual({ code: 0, stdout: '0.1.0\n', stderr: '' });
+    const version = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')).version;
+    expect(await run(['--version'])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    expect(await run(['-V'])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
     expect(await run([])).toMatchObject({ code: 0, stdout: expect.stringContaining('Usage: middleman <command> [options]') });
     expect(requests).toHaveLength(0);
   });
 
-  it('has --help with usage and examples for every command, and for each group', async () => {
+  it('has --help and `help <command>` with usage and examples for every command, and for each group', async () => {
     for (const command of COMMANDS) {
       const { code, stdout } = await run([...command.path, '--help']);
       expect(code).toBe(0);
       expect(stdout).toContain(`Usage: middleman ${command.path.join(' ')}`);
       expect(stdout).toMatch(/Examples:\n {2}\$ middleman /);
+      expect((await run(['help', ...command.path])).stdout).toBe(stdout);
     }
-    for (const group of ['jobs', 'billing', 'data', 'keys'])
+    for (const group of ['jobs', 'billing', 'data', 'keys']) {
       expect((await run([group, '--help'])).stdout).toContain(`Usage: middleman ${group} <command>`);
+      expect((await run(['help', group])).stdout).toContain(`Usage: middleman ${group} <command>`);
+    }
     const main = await run(['--help']);
     expect(main.stdout).toContain('Exit codes: 0 success, 1 API or setup error, 2 usage error');
+    expect(main.stdout).toContain('help [command...]');
     expect((await run(['jobs', 'create', '--help'])).stdout).toContain('-h, --max-hours N');
-    const unknown = await run(['train']);
-    expect(unknown).toMatchObject({ code: 2, stderr: 'error: unknown command "train". Run `middleman --help` for the commands.\n' });
+    expect((await run(['help', 'jbos'])).stderr).toBe("error: Unknown command 'jbos' (did you mean jobs?). See --help.\n");
     expect(requests).toHaveLength(0);
+  });
+
+  it('prints completion scripts for bash, zsh and fish', async () => {
+    const bash = await run(['completion', 'bash']);
+    expect(bash.code).toBe(0);
+    expect(bash.stdout).toContain('complete -F _middleman_complete middleman');
+    expect(bash.stdout).toContain("'jobs') words=\"list create status cancel pause resume logs watch");
+    expect((await run(['completion', 'zsh'])).stdout).toContain('#compdef middleman');
+    expect((await run(['completion', 'fish'])).stdout).toContain(
+      "complete -c middleman -n '__fish_use_subcommand' -a 'auth whoami jobs billing data keys completion help'",
+    );
+    expect((await run(['completion', 'tcsh'])).stderr).toBe('error: completion needs one of bash, zsh, fish (got "tcsh"). See --help.\n');
   });
 });

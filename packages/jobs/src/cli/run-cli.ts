@@ -1,21 +1,22 @@
 import {
-  APIConnectionError,
-  APIError,
-  APIUserAbortError,
-  AuthenticationError,
-  ConfigError,
-  InvalidRequestError,
-  redact,
-} from '@trainwire/core';
-import { type Command, CommanderError } from 'commander';
-import { MiddlemanClient } from '../middleman-client.js';
+  baseContext,
+  buildProgram,
+  type CliIo,
+  type Command,
+  type ErrorDescription,
+  EXIT,
+  readPackageVersion,
+  runProgram,
+  runSpec,
+  SetupError,
+  terminalSafeFetch,
+  verboseLogger,
+} from '@trainwire/cli-kit';
+import { APIConnectionError, APIError, AuthenticationError } from '@trainwire/core';
+import { DEFAULT_BASE_URL, MiddlemanClient } from '../middleman-client.js';
 import { errorDetail, JobTimeoutError } from '../middleman-errors.js';
-import type { CommandContext, CommandSpec, GlobalOptions } from './cli-command.js';
-import { resolveApiKey } from './cli-config.js';
-import { EXIT, SetupError, UsageError } from './cli-errors.js';
-import type { CliIo } from './cli-io.js';
-import { colorEnabled, Output } from './cli-output.js';
-import { buildProgram } from './cli-program.js';
+import { resolveSettings } from './cli-config.js';
+import type { MiddlemanCommand, MiddlemanContext, MiddlemanGlobalOptions } from './cli-context.js';
 import { authCommands } from './commands/auth-commands.js';
 import { billingCommands } from './commands/billing-commands.js';
 import { dataCommands } from './commands/data-commands.js';
@@ -23,10 +24,11 @@ import { jobsCommands } from './commands/jobs-commands.js';
 import { keysCommands } from './commands/keys-commands.js';
 import { watchCommands } from './commands/watch-job.js';
 
-export { VERSION } from './cli-program.js';
+/** The CLI's version: the package's. */
+export const VERSION = readPackageVersion(new URL('../../package.json', import.meta.url));
 
 /** Every command of `middleman`. */
-export const COMMANDS: CommandSpec[] = [
+export const COMMANDS: MiddlemanCommand[] = [
   ...authCommands,
   ...jobsCommands,
   ...watchCommands,
@@ -34,6 +36,27 @@ export const COMMANDS: CommandSpec[] = [
   ...dataCommands,
   ...keysCommands,
 ];
+
+const GROUPS: Record<string, string> = {
+  jobs: 'Manage training jobs',
+  billing: 'Credits, packages and transactions',
+  data: 'Upload and download data',
+  keys: 'Manage API keys',
+};
+
+const FOOTER = `
+Settings: --api-key / --base-url, else --profile, else MIDDLEMAN_API_KEY / MIDDLEMAN_API_URL, else the
+profile of MIDDLEMAN_PROFILE (or the default one) in $XDG_CONFIG_HOME/middleman/config.json, else the
+key in ~/.middleman/config (the Python CLI's). NO_COLOR turns colours off.
+Exit codes: 0 success, 1 API or setup error, 2 usage error; \`jobs watch\`: 3 job failed, 4 job cancelled, 130 Ctrl-C.
+
+Examples:
+  $ middleman auth
+  $ middleman jobs create /scripts/train.py /data/dataset --gpu a100 --gpu-count 2 --max-hours 8
+  $ middleman jobs watch 1a2b3c4d
+  $ middleman billing balance --json
+  $ source <(middleman completion bash)
+`;
 
 /** Options of {@link runCli} that tests use. */
 export interface RunOptions {
@@ -44,68 +67,67 @@ export interface RunOptions {
 /** Run `middleman` with `argv` (without `node` and the script) and return the exit code. */
 export async function runCli(argv: string[], io: CliIo, options: RunOptions = {}): Promise<number> {
   let code: number = EXIT.ok;
-  const program = buildProgram(io, COMMANDS, async (spec, command) => {
-    const controller = new AbortController();
-    const removeInterrupt = io.onInterrupt(() => controller.abort(new Error('Interrupted')));
-    try {
-      code = (await spec.run(buildContext(io, command, controller.signal, options))) ?? EXIT.ok;
-    } finally {
-      removeInterrupt();
-    }
+  let command = '';
+  const program = buildProgram(io, {
+    name: 'middleman',
+    version: VERSION,
+    description: 'the Middleman ML training platform from your terminal.',
+    groups: GROUPS,
+    footer: FOOTER,
+    globalOptions: [
+      { flags: '--api-key <KEY>', description: 'API key (see Settings below)' },
+      { flags: '--base-url <URL>', description: `API URL (default ${DEFAULT_BASE_URL})` },
+      { flags: '--profile <NAME>', description: 'Profile of the config file to use (also MIDDLEMAN_PROFILE)' },
+    ],
+    commands: COMMANDS,
+    async run(spec, parsed) {
+      code = await runSpec(io, spec, (signal) => buildContext(io, parsed, signal, options));
+    },
   });
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-    return code;
-  } catch (error) {
-    if (error instanceof CommanderError && error.exitCode === 0) return EXIT.ok; // help or --version
-    const globals = program.opts<GlobalOptions>();
-    return reportError(error, new Output(io.stderr, colorEnabled(io.stderr, io.env, !globals.color)), Boolean(globals.json));
-  }
+  program.hook('preAction', (_program, action) => {
+    command = action.name();
+  });
+  const result = await runProgram(program, argv, io, (error) => describeError(error, command));
+  return result === EXIT.ok ? code : result;
 }
 
-function buildContext(io: CliIo, command: Command, signal: AbortSignal, options: RunOptions): CommandContext {
-  const values = command.optsWithGlobals<GlobalOptions>();
-  const baseURL = values.baseUrl || io.env.MIDDLEMAN_API_URL || undefined;
-  const make = (apiKey: string) => new MiddlemanClient({ apiKey, baseURL, logLevel: 'off', fetch: options.fetch });
+function buildContext(io: CliIo, command: Command, signal: AbortSignal, options: RunOptions): MiddlemanContext {
+  const context = baseContext<MiddlemanGlobalOptions>(io, command, signal);
+  const settings = resolveSettings(io, context.options, { newProfile: command.name() === 'auth' });
+  settings.catch(() => undefined); // reported when a command awaits it
+  const make = async (apiKey: string) => {
+    const { baseURL } = await settings;
+    const fetch = options.fetch ?? ((request: Request, init?: RequestInit) => globalThis.fetch(request, init));
+    return new MiddlemanClient({
+      apiKey,
+      baseURL: baseURL ?? DEFAULT_BASE_URL,
+      fetch: terminalSafeFetch(fetch),
+      ...(context.options.verbose ? { logLevel: 'debug', logger: verboseLogger(context.err) } : { logLevel: 'off' }),
+    });
+  };
   let client: Promise<MiddlemanClient> | undefined;
   return {
-    io,
-    out: new Output(io.stdout, colorEnabled(io.stdout, io.env, !values.color)),
-    err: new Output(io.stderr, colorEnabled(io.stderr, io.env, !values.color)),
-    json: Boolean(values.json),
-    options: values,
-    positionals: command.processedArgs.filter((value): value is string => typeof value === 'string'),
-    signal,
+    ...context,
+    settings: () => settings,
     clientFor: make,
     client() {
-      client ??= resolveApiKey(io, values.apiKey).then(({ key }) => make(key));
+      client ??= settings.then(({ apiKey }) => {
+        if (!apiKey) throw new SetupError('No API key configured: run `middleman auth`, set MIDDLEMAN_API_KEY, or pass --api-key.');
+        return make(apiKey);
+      });
       return client;
     },
   };
 }
 
-/** One line on stderr (JSON with --json), never a stack trace or a key; returns the exit code. */
-export function reportError(error: unknown, err: Output, json: boolean): number {
-  const { message, code } = describeError(error);
-  if (json) err.line(JSON.stringify({ error: { type: (error as Error)?.name ?? 'Error', message: redact(message), exit_code: code } }));
-  else err.line(`${err.paint('red', 'error:')} ${message}`);
-  if (!json && error instanceof UsageError && error.help) err.raw(error.help);
-  return code;
-}
-
-function describeError(error: unknown): { message: string; code: number } {
-  if (error instanceof UsageError)
-    return { message: error.help === undefined ? `${error.message} See --help.` : error.message, code: EXIT.usage };
-  if (error instanceof InvalidRequestError) return { message: error.message, code: EXIT.usage };
+/** Middleman's errors as one line; the common ones are left to cli-kit. */
+function describeError(error: unknown, command: string): ErrorDescription | undefined {
   if (error instanceof AuthenticationError) {
-    return {
-      message: `Authentication failed (401): ${errorDetail(error) ?? error.message}. Run \`middleman auth\` or set MIDDLEMAN_API_KEY.`,
-      code: EXIT.error,
-    };
+    const hint = command === 'auth' ? 'Nothing was saved; check the key and try again.' : 'Run `middleman auth` or set MIDDLEMAN_API_KEY.';
+    return { message: `Authentication failed (401): ${errorDetail(error) ?? error.message}. ${hint}`, code: EXIT.error };
   }
   if (error instanceof APIError)
     return { message: `API error (${error.status}): ${errorDetail(error) ?? error.message}`, code: EXIT.error };
-  if (error instanceof APIUserAbortError) return { message: 'Interrupted.', code: EXIT.interrupted };
   if (error instanceof APIConnectionError) {
     const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
     return {
@@ -113,7 +135,6 @@ function describeError(error: unknown): { message: string; code: number } {
       code: EXIT.error,
     };
   }
-  if (error instanceof SetupError || error instanceof ConfigError || error instanceof JobTimeoutError)
-    return { message: error.message, code: EXIT.error };
-  return { message: error instanceof Error ? error.message : String(error), code: EXIT.error };
+  if (error instanceof JobTimeoutError) return { message: error.message, code: EXIT.error };
+  return undefined;
 }

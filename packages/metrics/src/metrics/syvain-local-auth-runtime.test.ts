@@ -3,8 +3,8 @@ import { SyvainMetricsApiClient } from './syvain-metrics-client.js';
 import { MetricsApiAuthError } from './syvain-metrics-errors.js';
 
 // A runtime without Node's built-ins (a browser): importing them fails.
-vi.mock('node:fs/promises', () => {
-  throw new Error('Cannot find module node:fs/promises');
+vi.mock('node:os', () => {
+  throw new Error('Cannot find module node:os');
 });
 
 describe("SyvainMetricsApiClient('local') without Node", () => {

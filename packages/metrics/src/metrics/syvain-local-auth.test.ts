@@ -1,4 +1,4 @@
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@trainwire/core';
@@ -20,7 +20,7 @@ let file: string;
 beforeEach(async () => {
   home = await mkdtemp(join(tmpdir(), 'syvain-home-'));
   file = join(home, '.config', 'syvain-metrics', 'auth.json');
-  await mkdir(join(home, '.config', 'syvain-metrics'), { recursive: true });
+  await mkdir(join(home, '.config', 'syvain-metrics'), { recursive: true, mode: 0o700 });
   vi.stubEnv('HOME', home);
   vi.stubEnv('USERPROFILE', home);
 });
@@ -87,7 +87,9 @@ describe("SyvainMetricsApiClient('local')", () => {
     await writeAuth(JSON.stringify({ api_key: KEY }), 0o644);
     const client = new SyvainMetricsApiClient('local', { logLevel: 'off' });
     const error = await failure(client.authStatus());
-    expect(error.message).toBe(`Syvain local auth file ${file} is readable by group or others (mode 0644); run \`chmod 600 ${file}\`.`);
+    expect(error.message).toBe(
+      `Syvain local auth file ${file} is unsafe: ${file} can be read by other users (mode 644); run \`chmod 600 ${file}\`.`,
+    );
     await chmod(file, 0o600);
     expect((await client.authStatus()).authenticated).toBe(true);
   });
@@ -99,7 +101,24 @@ describe("SyvainMetricsApiClient('local')", () => {
 
   it('fails when the path cannot be read as a file', async () => {
     await mkdir(join(home, 'auth-dir'), { mode: 0o700 });
-    expect((await failure(readSyvainLocalAuth(join(home, 'auth-dir')))).message).toMatch(/cannot be read: EISDIR/);
+    expect((await failure(readSyvainLocalAuth(join(home, 'auth-dir')))).message).toMatch(/is not a regular file/);
+  });
+
+  it('refuses a symlink to an attacker file, a file of another user, and a folder others can write, sending nothing', async () => {
+    const attacker = join(home, 'attacker.json');
+    await writeFile(attacker, JSON.stringify({ api_key: 'ak_org_attacker_99999', base_url: 'https://evil.test' }), { mode: 0o600 });
+    await symlink(attacker, file);
+    expect((await failure(new SyvainMetricsApiClient('local').authStatus())).message).toBe(
+      `Syvain local auth file ${file} is unsafe: ${file} is a symbolic link; refusing to read it. Replace it with a regular file.`,
+    );
+    await rm(file);
+    await writeAuth(JSON.stringify({ api_key: KEY }));
+    await chown(file, 4242, 4242);
+    expect((await failure(readSyvainLocalAuth())).message).toMatch(/belongs to another user \(uid 4242\)/);
+    await chown(file, process.getuid?.() ?? 0, process.getgid?.() ?? 0);
+    await chmod(join(home, '.config', 'syvain-metrics'), 0o777);
+    expect((await failure(readSyvainLocalAuth())).message).toMatch(/can be written by other users \(mode 777\)/);
+    expect(requests).toHaveLength(0);
   });
 
   it('reads another file with authFile', async () => {

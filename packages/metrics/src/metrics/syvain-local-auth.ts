@@ -15,39 +15,29 @@ export interface SyvainLocalAuth {
 export const SYVAIN_AUTH_FILE = '.config/syvain-metrics/auth.json';
 
 /**
- * Read the Syvain CLI's auth file (Node, Bun and Deno only). Throws {@link MetricsApiAuthError} when
- * the file is missing, unreadable, malformed, or readable by group or others.
+ * Read the Syvain CLI's auth file (Node, Bun and Deno only) with the checks of
+ * `@trainwire/cli-kit/secure-file`: opened without following a symlink, and refused with
+ * {@link MetricsApiAuthError} when it is missing, unreadable, malformed, a symlink, another user's,
+ * readable by group or others, or in a folder others can write.
  */
 export async function readSyvainLocalAuth(path?: string): Promise<SyvainLocalAuth> {
-  const { fs, os } = await nodeModules();
+  const { secure, os } = await nodeModules();
   const file = path ?? `${os.homedir()}/${SYVAIN_AUTH_FILE}`;
-  let stats: { mode: number };
+  let text: string | undefined;
   try {
-    stats = await fs.stat(file);
+    text = await secure.readSecureFile(file);
   } catch (error) {
-    const reason = (error as { code?: string }).code === 'ENOENT' ? 'does not exist' : 'cannot be read';
-    throw new MetricsApiAuthError(
-      `Syvain local auth file ${file} ${reason}: sign in with the Syvain CLI, or pass an API key instead of 'local'.`,
-      { path: file, cause: error },
-    );
+    const unsafe = (error as Error)?.name === 'UnsafeFileError';
+    const reason = unsafe
+      ? `is unsafe: ${(error as Error).message}`
+      : `cannot be read: ${(error as { code?: string }).code ?? (error as Error).message}`;
+    throw new MetricsApiAuthError(`Syvain local auth file ${file} ${reason}`, { path: file, cause: error });
   }
-  // The file holds an org API key; refuse it when others can read it, as ssh does with private keys.
-  const platform = (globalThis as { process?: { platform?: string } }).process?.platform;
-  if (platform !== 'win32' && (stats.mode & 0o077) !== 0) {
-    const mode = (stats.mode & 0o777).toString(8).padStart(4, '0');
+  if (text === undefined) {
     throw new MetricsApiAuthError(
-      `Syvain local auth file ${file} is readable by group or others (mode ${mode}); run \`chmod 600 ${file}\`.`,
+      `Syvain local auth file ${file} does not exist: sign in with the Syvain CLI, or pass an API key instead of 'local'.`,
       { path: file },
     );
-  }
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (error) {
-    throw new MetricsApiAuthError(`Syvain local auth file ${file} cannot be read: ${(error as Error).message}`, {
-      path: file,
-      cause: error,
-    });
   }
   return parseAuth(text, file);
 }
@@ -75,9 +65,9 @@ function parseAuth(text: string, file: string): SyvainLocalAuth {
   return { apiKey: apiKey.trim(), host: host ?? undefined, path: file };
 }
 
-/** The parts of `node:fs/promises` and `node:os` used here (typed locally: the package builds without Node's types). */
+/** The parts of `@trainwire/cli-kit/secure-file` and `node:os` used here (typed locally: the package builds without Node's types). */
 interface NodeModules {
-  fs: { stat(path: string): Promise<{ mode: number }>; readFile(path: string, encoding: 'utf8'): Promise<string> };
+  secure: { readSecureFile(path: string): Promise<string | undefined> };
   os: { homedir(): string };
 }
 
@@ -86,8 +76,11 @@ const load = (specifier: string): Promise<unknown> => import(/* @vite-ignore */ 
 
 async function nodeModules(): Promise<NodeModules> {
   try {
-    const [fs, os] = (await Promise.all([load('node:fs/promises'), load('node:os')])) as [NodeModules['fs'], NodeModules['os']];
-    return { fs, os };
+    const [secure, os] = (await Promise.all([load('@trainwire/cli-kit/secure-file'), load('node:os')])) as [
+      NodeModules['secure'],
+      NodeModules['os'],
+    ];
+    return { secure, os };
   } catch (error) {
     throw new MetricsApiAuthError(
       "Syvain local auth ('local') reads ~/.config/syvain-metrics/auth.json and needs Node.js, Bun or Deno; pass an API key in this runtime.",

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The built bin, as `npm i -g @trainwire/sandbox` installs it. */
-export const BIN = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+/** The bin as `npm i -g @trainwire/sandbox` links it: the committed shim, which runs the built `dist/cli.js`. */
+export const BIN = fileURLToPath(new URL('../../bin/trainwire-sandbox.js', import.meta.url));
 
 /** A running `trainwire-sandbox` child process and what it printed. */
 export interface RunningBin {

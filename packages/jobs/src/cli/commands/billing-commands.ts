@@ -1,10 +1,10 @@
-import type { CommandSpec } from '../cli-command.js';
-import { credits } from '../cli-output.js';
+import type { MiddlemanCommand } from '../cli-context.js';
+import { credits } from '../cli-jobs-format.js';
 
 /** Where credits are bought (the Python CLI's link). */
 export const BILLING_URL = 'https://middleman.cloud/dashboard/billing';
 
-const balance: CommandSpec = {
+const balance: MiddlemanCommand = {
   path: ['billing', 'balance'],
   summary: 'Show your credit balance',
   args: [],
@@ -13,7 +13,7 @@ const balance: CommandSpec = {
   async run(context) {
     const client = await context.client();
     const result = await client.getBalance({ signal: context.signal });
-    if (context.json) return void context.out.json(result);
+    if (context.json) return void context.emit(result);
     const { out } = context;
     const rows = [
       ['Total', credits(result.balance)],
@@ -26,7 +26,7 @@ const balance: CommandSpec = {
   },
 };
 
-const packages: CommandSpec = {
+const packages: MiddlemanCommand = {
   path: ['billing', 'packages'],
   summary: 'Show the credit packages for sale',
   args: [],
@@ -35,7 +35,7 @@ const packages: CommandSpec = {
   async run(context) {
     const client = await context.client();
     const result = await client.getPackages({ signal: context.signal });
-    if (context.json) return void context.out.json(result);
+    if (context.json) return void context.emit(result);
     const { out } = context;
     out.table(
       ['PACKAGE', 'CREDITS', 'PRICE', '$/CREDIT'],
@@ -53,7 +53,7 @@ const packages: CommandSpec = {
   },
 };
 
-const history: CommandSpec<{ limit: number; offset: number; all?: boolean }> = {
+const history: MiddlemanCommand<{ limit: number; offset: number; all?: boolean }> = {
   path: ['billing', 'history'],
   summary: 'Show your credit transactions, newest first',
   args: [],
@@ -69,7 +69,7 @@ const history: CommandSpec<{ limit: number; offset: number; all?: boolean }> = {
     const listing = client.getTransactions({ limit, offset }, { signal: context.signal });
     const [transactions, total] = all ? [await listing.toArray(), undefined] : await listing;
     const shownTotal = total ?? transactions.length;
-    if (context.json) return void context.out.json({ data: transactions, total: shownTotal });
+    if (context.json) return void context.emit(transactions, { total: shownTotal });
     const { out } = context;
     if (transactions.length === 0) return void out.line(out.paint('dim', 'No transactions found.'));
     out.table(
@@ -86,4 +86,4 @@ const history: CommandSpec<{ limit: number; offset: number; all?: boolean }> = {
   },
 };
 
-export const billingCommands: CommandSpec[] = [balance, packages, history];
+export const billingCommands: MiddlemanCommand[] = [balance, packages, history];

@@ -1,10 +1,9 @@
-import type { CommandSpec } from '../cli-command.js';
+import { bytes, liveBlock, type Output, progressBar } from '@trainwire/cli-kit';
+import type { MiddlemanCommand } from '../cli-context.js';
 import { resolveJobId } from '../cli-jobs-format.js';
-import { liveBlock } from '../cli-live.js';
-import { bytes, progressBar } from '../cli-output.js';
 import { idArgument } from './jobs-commands.js';
 
-const upload: CommandSpec<{ job?: string; contentType?: string }> = {
+const upload: MiddlemanCommand<{ job?: string; contentType?: string }> = {
   path: ['data', 'upload'],
   summary: 'Upload a file to Middleman storage (streamed, with a progress bar)',
   args: ['<file>'],
@@ -20,6 +19,7 @@ const upload: CommandSpec<{ job?: string; contentType?: string }> = {
     const jobId = job ? await resolveJobId(client, job, context.signal) : undefined;
     const bar = context.err.isTTY && !context.json ? liveBlock(context.err) : undefined;
     let lastDrawn = 0;
+    const started = Date.now();
     const blobPath = await client
       .uploadFile(file, {
         jobId,
@@ -30,23 +30,36 @@ const upload: CommandSpec<{ job?: string; contentType?: string }> = {
           const now = Date.now();
           if (now - lastDrawn < 100 && loaded < total) return;
           lastDrawn = now;
-          const fraction = total > 0 ? loaded / total : 1;
-          const percent = String(Math.round(fraction * 100)).padStart(3);
-          bar.render([`${context.err.paint('green', progressBar(fraction, 30))} ${percent}% ${bytes(loaded)} / ${bytes(total)}`]);
+          bar.render([uploadProgressLine(context.err, loaded, total, now - started)]);
         },
       })
       .finally(() => {
         bar?.clear();
         bar?.done();
       });
-    if (context.json) return void context.out.json({ blob_path: blobPath });
+    if (context.json) return void context.emit({ blob_path: blobPath });
     context.out.line(`${context.out.paint('green', '✓')} Uploaded ${file}`);
     context.out.line(`  Path: ${context.out.paint('cyan', blobPath)}`);
     return undefined;
   },
 };
 
-const downloadUrl: CommandSpec<{ path?: string }> = {
+/** `███░░  42% 420.0 MiB / 1.0 GiB  85.3 MiB/s  7s left`: the bar, the bytes, the speed so far and the time left at that speed. */
+export function uploadProgressLine(err: Output, loaded: number, total: number, elapsedMs: number): string {
+  const fraction = total > 0 ? loaded / total : 1;
+  const percent = String(Math.round(fraction * 100)).padStart(3);
+  const speed = elapsedMs > 0 ? (loaded / elapsedMs) * 1000 : 0;
+  const left = speed > 0 && loaded < total ? `  ${remaining((total - loaded) / speed)} left` : '';
+  return `${err.paint('green', progressBar(fraction, 30))} ${percent}% ${bytes(loaded)} / ${bytes(total)}  ${bytes(Math.round(speed))}/s${left}`;
+}
+
+function remaining(seconds: number): string {
+  if (seconds < 60) return `${Math.ceil(seconds)}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m${String(Math.ceil(seconds % 60)).padStart(2, '0')}s`;
+  return `${Math.floor(seconds / 3600)}h${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+const downloadUrl: MiddlemanCommand<{ path?: string }> = {
   path: ['data', 'download-url'],
   summary: "Get a download URL for a job's outputs",
   args: ['<job-id>'],
@@ -54,13 +67,13 @@ const downloadUrl: CommandSpec<{ path?: string }> = {
   examples: [
     'middleman data download-url 1a2b3c4d',
     'middleman data download-url 1a2b3c4d --path outputs/model.pt',
-    'curl -o model.pt "$(middleman data download-url 1a2b3c4d -p outputs/model.pt --json | jq -r .download_url)"',
+    'curl -o model.pt "$(middleman data download-url 1a2b3c4d -p outputs/model.pt --json | jq -r .data.download_url)"',
   ],
   async run(context) {
     const client = await context.client();
     const jobId = await resolveJobId(client, idArgument(context), context.signal);
     const download = await client.getDownloadUrl(jobId, { path: context.options.path }, { signal: context.signal });
-    if (context.json) return void context.out.json(download);
+    if (context.json) return void context.emit(download);
     if (!context.out.isTTY) return void context.out.line(download.download_url);
     context.out.line(`${context.out.paint('green', 'Download URL')} (expires ${download.expires_at}):`);
     context.out.line(download.download_url);
@@ -69,4 +82,4 @@ const downloadUrl: CommandSpec<{ path?: string }> = {
   },
 };
 
-export const dataCommands: CommandSpec[] = [upload, downloadUrl];
+export const dataCommands: MiddlemanCommand[] = [upload, downloadUrl];

@@ -1,13 +1,12 @@
-import { InvalidRequestError, sleep } from '@trainwire/core';
+import { confirm, UsageError } from '@trainwire/cli-kit';
+import { APIError, InvalidRequestError, sleep } from '@trainwire/core';
 import type { LogEntry } from '../../middleman-client.js';
 import type { Framework, GpuType, JobStatus } from '../../middleman-job.js';
-import type { CommandContext, CommandSpec } from '../cli-command.js';
-import { UsageError } from '../cli-errors.js';
-import { epochText, jobRow, paintStatus, resolveJobId, statusSymbol } from '../cli-jobs-format.js';
-import { credits } from '../cli-output.js';
-import { confirm } from '../cli-prompt.js';
+import type { MiddlemanCommand, MiddlemanContext } from '../cli-context.js';
+import { credits, epochText, jobRow, paintStatus, resolveJobId, statusSymbol } from '../cli-jobs-format.js';
+import { beginPending, endPending, requestFingerprint } from '../pending-operations.js';
 
-const list: CommandSpec<{ status?: JobStatus; limit: number; offset: number; all?: boolean }> = {
+const list: MiddlemanCommand<{ status?: JobStatus; limit: number; offset: number; all?: boolean }> = {
   path: ['jobs', 'list'],
   summary: 'List your training jobs, newest first',
   args: [],
@@ -24,7 +23,7 @@ const list: CommandSpec<{ status?: JobStatus; limit: number; offset: number; all
     const listing = client.listJobs({ status, limit, offset }, { signal: context.signal });
     const [jobs, total] = all ? [await listing.toArray(), undefined] : await listing;
     const shownTotal = total ?? jobs.length;
-    if (context.json) return void context.out.json({ data: jobs, total: shownTotal });
+    if (context.json) return void context.emit(jobs, { total: shownTotal });
     if (jobs.length === 0) return void context.out.line(context.out.paint('dim', 'No jobs found.'));
     context.out.table(
       ['ID', 'NAME', 'STATUS', 'GPU', 'PROGRESS', 'COST'],
@@ -44,9 +43,10 @@ interface CreateOptions {
   requirements?: string;
   checkpointFrequency: number;
   env?: string[];
+  idempotencyKey?: string;
 }
 
-const create: CommandSpec<CreateOptions> = {
+const create: MiddlemanCommand<CreateOptions> = {
   path: ['jobs', 'create'],
   summary: 'Create a training job (its estimated cost is reserved)',
   args: ['<script>', '<data>'],
@@ -63,8 +63,17 @@ const create: CommandSpec<CreateOptions> = {
       description: 'Environment variable (repeatable; values are never printed)',
       kind: 'repeatable',
     },
+    {
+      flags: '--idempotency-key <KEY>',
+      description: 'Key that makes re-sending this create safe (default: a new one, kept until it finishes)',
+    },
   ],
-  details: 'In this command -h is --max-hours, as in the Python CLI; use --help for help.',
+  details: [
+    'In this command -h is --max-hours, as in the Python CLI; use --help for help.',
+    'The Idempotency-Key of a create is saved (in the config folder, pending.json) before it is sent and forgotten once the',
+    'server answers: running the same command again after a crash, a kill or a lost connection re-sends it with the same key,',
+    'so the server creates one job and reserves its credits once.',
+  ].join('\n'),
   examples: [
     'middleman jobs create /scripts/train.py /data/dataset --name "My Training Run" --gpu a100 --gpu-count 2 --framework pytorch --max-hours 8',
     'middleman jobs create train.py /data/imagenet -g v100 -e WANDB_API_KEY=$WANDB_API_KEY',
@@ -73,22 +82,43 @@ const create: CommandSpec<CreateOptions> = {
     const [script, data] = context.positionals as [string, string];
     const { options } = context;
     const client = await context.client();
-    const created = await client.createJob(
-      {
-        script_path: script,
-        input_data_path: data,
-        name: options.name,
-        gpu_type: options.gpu,
-        gpu_count: options.gpuCount,
-        framework: options.framework,
-        max_runtime_hours: options.maxHours,
-        requirements_file: options.requirements,
-        checkpoint_frequency: options.checkpointFrequency,
-        environment_variables: environment(options.env ?? []),
-      },
-      { signal: context.signal },
-    );
-    if (context.json) return void context.out.json(created);
+    const body = {
+      script_path: script,
+      input_data_path: data,
+      name: options.name,
+      gpu_type: options.gpu,
+      gpu_count: options.gpuCount,
+      framework: options.framework,
+      max_runtime_hours: options.maxHours,
+      requirements_file: options.requirements,
+      checkpoint_frequency: options.checkpointFrequency,
+      environment_variables: environment(options.env ?? []),
+    };
+    const { apiKey, baseURL } = await context.settings();
+    const fingerprint = requestFingerprint(['jobs create', client.baseURL ?? baseURL, requestFingerprint([apiKey]), body]);
+    const { operation, resumed } = await beginPending(context.io, 'jobs create', fingerprint, options.idempotencyKey);
+    if (resumed)
+      context.err.line(
+        context.err.paint(
+          'yellow',
+          `Re-sending an unfinished create from ${operation.started_at} with its idempotency key: no second job is made.`,
+        ),
+      );
+    let created: Awaited<ReturnType<typeof client.createJob>>;
+    try {
+      created = await client.createJob(body, { signal: context.signal, idempotencyKey: operation.idempotency_key });
+    } catch (error) {
+      // A refusal (a bad request, no credits) is final; anything else may have reached the server.
+      if (
+        error instanceof InvalidRequestError ||
+        (error instanceof APIError && error.status >= 400 && error.status < 500 && ![408, 409, 429].includes(error.status))
+      )
+        await endPending(context.io, operation);
+      else context.err.line(`The create may have reached the server: run the same command again to finish it without a second job.`);
+      throw error;
+    }
+    await endPending(context.io, operation);
+    if (context.json) return void context.emit(created);
     const { out } = context;
     out.line(out.paint('green', '✓ Job created'));
     out.fields([
@@ -115,7 +145,7 @@ function environment(pairs: string[]): Record<string, string> {
   return result;
 }
 
-const status: CommandSpec = {
+const status: MiddlemanCommand = {
   path: ['jobs', 'status'],
   summary: 'Show a job: status, progress, paths, cost and timing',
   args: ['<job-id>'],
@@ -125,7 +155,7 @@ const status: CommandSpec = {
   async run(context) {
     const client = await context.client();
     const job = await client.getJob(await resolveJobId(client, idArgument(context), context.signal), { signal: context.signal });
-    if (context.json) return void context.out.json(job);
+    if (context.json) return void context.emit(job);
     const { out } = context;
     out.line(out.paint('bold', `Job ${job.id}`));
     out.fields([
@@ -148,7 +178,7 @@ const status: CommandSpec = {
   },
 };
 
-const cancel: CommandSpec<{ yes?: boolean }> = {
+const cancel: MiddlemanCommand<{ yes?: boolean }> = {
   path: ['jobs', 'cancel'],
   summary: 'Cancel a queued, running or paused job (unused credits are refunded)',
   args: ['<job-id>'],
@@ -159,14 +189,14 @@ const cancel: CommandSpec<{ yes?: boolean }> = {
     const jobId = await resolveJobId(client, idArgument(context), context.signal);
     await confirmOrFail(context, `Cancel job ${jobId.slice(0, 8)}?`);
     const result = await client.cancelJob(jobId, { signal: context.signal });
-    if (context.json) return void context.out.json(result);
+    if (context.json) return void context.emit(result);
     context.out.line(`${context.out.paint('green', '✓')} Job ${context.out.paint('cyan', jobId.slice(0, 8))} cancelled.`);
     context.out.line(`  Refunded: ${context.out.paint('yellow', credits(result.refunded_credits))} credits`);
     return undefined;
   },
 };
 
-const pause: CommandSpec = {
+const pause: MiddlemanCommand = {
   path: ['jobs', 'pause'],
   summary: 'Pause a running job',
   args: ['<job-id>'],
@@ -175,14 +205,14 @@ const pause: CommandSpec = {
   async run(context) {
     const client = await context.client();
     const job = await client.pauseJob(await resolveJobId(client, idArgument(context), context.signal), { signal: context.signal });
-    if (context.json) return void context.out.json(job);
+    if (context.json) return void context.emit(job);
     context.out.line(`${context.out.paint('green', '✓')} Job ${context.out.paint('cyan', job.id.slice(0, 8))} paused.`);
     context.out.line(`  Status: ${paintStatus(context.out, job.status)}`);
     return undefined;
   },
 };
 
-const resume: CommandSpec = {
+const resume: MiddlemanCommand = {
   path: ['jobs', 'resume'],
   summary: 'Resume a paused job',
   args: ['<job-id>'],
@@ -191,7 +221,7 @@ const resume: CommandSpec = {
   async run(context) {
     const client = await context.client();
     const job = await client.resumeJob(await resolveJobId(client, idArgument(context), context.signal), { signal: context.signal });
-    if (context.json) return void context.out.json(job);
+    if (context.json) return void context.emit(job);
     context.out.line(`${context.out.paint('green', '✓')} Job ${context.out.paint('cyan', job.id.slice(0, 8))} resuming.`);
     context.out.line(`  Status: ${paintStatus(context.out, job.status)}`);
     return undefined;
@@ -200,26 +230,25 @@ const resume: CommandSpec = {
 
 const LEVEL_STYLES = { ERROR: 'red', WARNING: 'yellow', INFO: 'bold', DEBUG: 'dim' } as const;
 
-const logs: CommandSpec<{ follow?: boolean; since?: string; interval: number }> = {
+const logs: MiddlemanCommand<{ follow?: boolean; since?: string; interval: number }> = {
   path: ['jobs', 'logs'],
   summary: "Show a job's log lines",
   args: ['<job-id>'],
   options: [
     { flags: '-f, --follow', description: 'Keep printing new lines until the job ends' },
-    { flags: '--since <TIME>', description: 'Only lines after this ISO time' },
+    { flags: '--since <TIME>', description: 'Only lines after this time: a duration ago (30m, 1h, 2d) or an ISO date-time', kind: 'time' },
     { flags: '-i, --interval <SECONDS>', description: 'Poll interval with --follow', kind: 'seconds', default: 2 },
   ],
   examples: [
     'middleman jobs logs 1a2b3c4d',
     'middleman jobs logs 1a2b3c4d --follow',
-    'middleman jobs logs 1a2b3c4d --since 2026-10-01T10:00:00Z --json',
+    'middleman jobs logs 1a2b3c4d --since 1h',
+    'middleman jobs logs 1a2b3c4d --since 2026-10-01T10:00:00Z --json | jq -r .data.message',
   ],
   async run(context) {
     const client = await context.client();
     const jobId = await resolveJobId(client, idArgument(context), context.signal);
     let { since } = context.options;
-    if (since !== undefined && Number.isNaN(Date.parse(since)))
-      throw new InvalidRequestError('since', `must be an ISO date-time (got ${JSON.stringify(since)})`);
     const interval = context.options.interval * 1000;
     let printed = 0;
     while (true) {
@@ -243,25 +272,22 @@ const logs: CommandSpec<{ follow?: boolean; since?: string; interval: number }> 
   },
 };
 
-function printLogLine(context: CommandContext, entry: LogEntry): void {
-  if (context.json) {
-    context.out.line(JSON.stringify(entry));
-    return;
-  }
+function printLogLine(context: MiddlemanContext, entry: LogEntry): void {
+  if (context.json) return void context.emit(entry);
   const level = context.out.paint(LEVEL_STYLES[entry.level], entry.level.padEnd(7));
   context.out.line(`${context.out.paint('dim', entry.timestamp.slice(0, 19))} ${level} ${entry.message}`);
 }
 
 /** The command's one argument (`<job-id>`, `<key-id>`), which commander made sure was given. */
-export function idArgument(context: CommandContext): string {
+export function idArgument(context: MiddlemanContext): string {
   return context.positionals[0] as string;
 }
 
 /** Ask before a destructive action; without a terminal, `--yes` is required. */
-export async function confirmOrFail(context: CommandContext<{ yes?: boolean }>, question: string): Promise<void> {
+export async function confirmOrFail(context: MiddlemanContext<{ yes?: boolean }>, question: string): Promise<void> {
   if (context.options.yes) return;
   if (!context.io.stdin.isTTY) throw new UsageError(`${question} Pass --yes to confirm when not at a terminal.`);
-  if (!(await confirm(context.io, question))) throw new UsageError('Not confirmed; nothing was changed.');
+  if (!(await confirm(context.io, question, context.signal))) throw new UsageError('Not confirmed; nothing was changed.');
 }
 
-export const jobsCommands: CommandSpec[] = [list, create, status, cancel, pause, resume, logs];
+export const jobsCommands: MiddlemanCommand[] = [list, create, status, cancel, pause, resume, logs];

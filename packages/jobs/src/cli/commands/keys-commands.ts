@@ -1,9 +1,9 @@
+import { envelopeLine, UsageError } from '@trainwire/cli-kit';
 import type { ApiKeyScope } from '../../middleman-client.js';
-import type { CommandSpec } from '../cli-command.js';
-import { UsageError } from '../cli-errors.js';
+import type { MiddlemanCommand } from '../cli-context.js';
 import { confirmOrFail, idArgument } from './jobs-commands.js';
 
-const list: CommandSpec = {
+const list: MiddlemanCommand = {
   path: ['keys', 'list'],
   summary: 'List your API keys (prefixes only)',
   args: [],
@@ -12,7 +12,7 @@ const list: CommandSpec = {
   async run(context) {
     const client = await context.client();
     const keys = await client.listApiKeys({ signal: context.signal });
-    if (context.json) return void context.out.json(keys);
+    if (context.json) return void context.emit(keys);
     const { out } = context;
     if (keys.length === 0) return void out.line(out.paint('dim', 'No API keys found.'));
     out.table(
@@ -32,7 +32,7 @@ const list: CommandSpec = {
   },
 };
 
-const create: CommandSpec<{ expires?: number; scopes?: string }> = {
+const create: MiddlemanCommand<{ expires?: number; scopes?: string }> = {
   path: ['keys', 'create'],
   summary: 'Create an API key (the full key is shown this once)',
   args: ['<name>'],
@@ -53,7 +53,7 @@ const create: CommandSpec<{ expires?: number; scopes?: string }> = {
       { signal: context.signal },
     );
     // The new key is printed on purpose, once; every other output keeps keys redacted.
-    if (context.json) return void context.out.unredacted(JSON.stringify({ ...info, key: fullKey }, null, 2));
+    if (context.json) return void context.out.unredacted(envelopeLine(context.command, { ...info, key: fullKey }));
     const { out } = context;
     out.line(out.paint('green', '✓ API key created'));
     out.fields([
@@ -68,7 +68,7 @@ const create: CommandSpec<{ expires?: number; scopes?: string }> = {
   },
 };
 
-const revoke: CommandSpec<{ yes?: boolean }> = {
+const revoke: MiddlemanCommand<{ yes?: boolean }> = {
   path: ['keys', 'revoke'],
   summary: 'Revoke an API key',
   args: ['<key-id>'],
@@ -84,10 +84,10 @@ const revoke: CommandSpec<{ yes?: boolean }> = {
     }
     await confirmOrFail(context, `Revoke API key ${keyId.slice(0, 8)}?`);
     const result = await client.revokeApiKey(keyId, { signal: context.signal });
-    if (context.json) return void context.out.json({ id: keyId, ...result });
+    if (context.json) return void context.emit({ id: keyId, ...result });
     context.out.line(`${context.out.paint('green', '✓')} API key ${context.out.paint('cyan', keyId.slice(0, 8))} revoked.`);
     return undefined;
   },
 };
 
-export const keysCommands: CommandSpec[] = [list, create, revoke];
+export const keysCommands: MiddlemanCommand[] = [list, create, revoke];

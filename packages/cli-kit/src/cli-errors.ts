@@ -15,7 +15,7 @@ export class SetupError extends Error {
   override name = 'SetupError';
 }
 
-/** Exit codes of `middleman` (README: "Exit codes"). */
+/** Exit codes of the trainwire CLIs (each README: "Exit codes"). */
 export const EXIT = {
   ok: 0,
   error: 1,

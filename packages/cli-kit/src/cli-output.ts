@@ -88,11 +88,6 @@ export class Output {
     this.#stream.write(`${text}\n`);
   }
 
-  /** Pretty JSON for `--json`. */
-  json(value: unknown): void {
-    this.line(JSON.stringify(value, null, 2));
-  }
-
   /** An aligned table under a bold header; `right` lists the columns aligned right (numbers). */
   table(headers: string[], rows: string[][], options: { title?: string; right?: number[] } = {}): void {
     const table = new Table({
@@ -113,27 +108,11 @@ export class Output {
   }
 }
 
-/** `1234567` → `1,234,567`. */
-export function credits(value: number): string {
-  return value.toLocaleString('en-US');
-}
-
 /** A bar of `width` cells filled to `fraction`. */
 export function progressBar(fraction: number, width: number): string {
   const clamped = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));
   const filled = Math.round(clamped * width);
   return `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-}
-
-const SPARKS = '▁▂▃▄▅▆▇█';
-
-/** A sparkline of the last `width` values. */
-export function sparkline(values: readonly number[], width = 24): string {
-  const shown = values.slice(-width);
-  if (shown.length === 0) return '';
-  const low = Math.min(...shown);
-  const high = Math.max(...shown);
-  return shown.map((value) => SPARKS[high === low ? 3 : Math.round(((value - low) / (high - low)) * 7)]).join('');
 }
 
 /** `3725000` ms → `01:02:05`. */

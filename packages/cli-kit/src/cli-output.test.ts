@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytes, colorEnabled, duration, Output, progressBar, sparkline, visibleWidth } from './cli-output.js';
+import { bytes, colorEnabled, duration, Output, progressBar, visibleWidth } from './cli-output.js';
 
 function capture(color: boolean) {
   let text = '';
@@ -33,13 +33,10 @@ describe('CLI output', () => {
     expect(capture(false).output.paint('red', 'x')).toBe('x');
   });
 
-  it('draws bars, sparklines, durations and sizes', () => {
+  it('draws bars, durations and sizes', () => {
     expect(progressBar(0.5, 10)).toBe('█████░░░░░');
     expect(progressBar(2, 4)).toBe('████');
     expect(progressBar(Number.NaN, 4)).toBe('░░░░');
-    expect(sparkline([3, 2, 1, 0])).toBe('█▆▃▁');
-    expect(sparkline([1, 1])).toBe('▄▄');
-    expect(sparkline([5, 4, 3, 2, 1], 3)).toBe('█▅▁');
     expect(duration(3_725_000)).toBe('01:02:05');
     expect(bytes(512)).toBe('512 B');
     expect(bytes(1536)).toBe('1.5 KiB');

@@ -1,0 +1,46 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { completionScript } from './shell-completion.js';
+
+function program(): Command {
+  const root = new Command('tool').option('--json').version('1.0.0');
+  const jobs = root.command('jobs');
+  jobs.command('list').option('--limit <n>');
+  jobs.command('logs').option('--since <time>');
+  root.command('auth');
+  return root;
+}
+
+describe('completionScript', () => {
+  it('completes commands, subcommands and flags in a real bash', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'completion-'));
+    const script = join(folder, 'tool.bash');
+    await writeFile(script, completionScript(program(), 'bash'));
+    const complete = (...words: string[]) => {
+      const line = `source ${script}; COMP_WORDS=(tool ${words.map((word) => `'${word}'`).join(' ')}); COMP_CWORD=${words.length}; _tool_complete; printf '%s\\n' "\${COMPREPLY[@]}"`;
+      return spawnSync('bash', ['-c', line], { encoding: 'utf8' }).stdout.trim().split('\n').sort();
+    };
+    expect(complete('')).toEqual(['--help', '--json', '--version', 'auth', 'help', 'jobs']);
+    expect(complete('j')).toEqual(['jobs']);
+    expect(complete('jobs', '')).toEqual(['--help', '--json', 'list', 'logs']);
+    expect(complete('jobs', 'logs', '--s')).toEqual(['--since']);
+    expect(complete('jobs', 'list', '--')).toEqual(['--help', '--json', '--limit']);
+    await rm(folder, { recursive: true });
+  });
+
+  it('writes zsh and fish scripts naming the same words', () => {
+    const zsh = completionScript(program(), 'zsh');
+    expect(zsh.startsWith('#compdef tool\n')).toBe(true);
+    expect(zsh).toContain(`'jobs logs') words="--json --since --help"`);
+    const fish = completionScript(program(), 'fish');
+    expect(fish).toContain("complete -c tool -n '__fish_use_subcommand' -a 'jobs auth help'");
+    expect(fish).toContain(
+      "complete -c tool -n '__fish_seen_subcommand_from jobs; and not __fish_seen_subcommand_from list logs' -a 'list logs'",
+    );
+    expect(fish).toContain('-l since');
+  });
+});
