@@ -1,5 +1,5 @@
 import { getResponse } from 'msw';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMetricsMock, metricsService } from './metrics.js';
 
 const BASE = 'https://metrics.syvain.com/api/v1';
@@ -82,7 +82,13 @@ describe('createMetricsMock', () => {
     expect(conflict.headers.get('x-should-retry')).toBe('false');
   });
 
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('queues ingestion without sync (202, visible after ingestDelay / speed), stores at once with sync', async () => {
+    // The mock's clock is Date.now() × speed: a frozen clock keeps a slow machine from seeing the event early.
+    vi.useFakeTimers({ toFake: ['Date'] });
     const mock = createMetricsMock({ ingestDelay: 1_000, speed: 20 });
     const experiment = [...mock.state.experiments.keys()][0] as string;
     const { body: minted } = await send(mock, 'POST', `/experiments/${experiment}/ingestion-keys`, { body: {} });
@@ -92,8 +98,9 @@ describe('createMetricsMock', () => {
       token: minted.secret,
     });
     expect(queued).toEqual({ status: 202, headers: expect.anything(), body: { accepted: 1, duplicates: 0, rejected: [] } });
+    vi.setSystemTime(Date.now() + 49);
     expect((await send(mock, 'GET', `/experiments/${experiment}/metrics?name=queued`)).body.metrics).toHaveLength(0);
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    vi.setSystemTime(Date.now() + 1);
     expect((await send(mock, 'GET', `/experiments/${experiment}/metrics?name=queued`)).body.metrics).toHaveLength(1);
     const stored = await send(mock, 'POST', `/experiments/${experiment}/metrics/ingest?sync=true`, {
       body: { metrics: [event('q2'), event('q1'), { ...event('q1'), value: 2 }] },
