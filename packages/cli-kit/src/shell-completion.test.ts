@@ -1,7 +1,8 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { completionScript } from './shell-completion.js';
@@ -20,15 +21,17 @@ describe('completionScript', () => {
     const folder = await mkdtemp(join(tmpdir(), 'completion-'));
     const script = join(folder, 'tool.bash');
     await writeFile(script, completionScript(program(), 'bash'));
-    const complete = (...words: string[]) => {
+    // Asynchronous, so a slow bash on a loaded machine neither blocks the worker nor escapes the timeout.
+    const complete = async (...words: string[]) => {
       const line = `source ${script}; COMP_WORDS=(tool ${words.map((word) => `'${word}'`).join(' ')}); COMP_CWORD=${words.length}; _tool_complete; printf '%s\\n' "\${COMPREPLY[@]}"`;
-      return spawnSync('bash', ['-c', line], { encoding: 'utf8' }).stdout.trim().split('\n').sort();
+      const { stdout } = await promisify(execFile)('bash', ['-c', line], { encoding: 'utf8' });
+      return stdout.trim().split('\n').sort();
     };
-    expect(complete('')).toEqual(['--help', '--json', '--version', 'auth', 'help', 'jobs']);
-    expect(complete('j')).toEqual(['jobs']);
-    expect(complete('jobs', '')).toEqual(['--help', '--json', 'list', 'logs']);
-    expect(complete('jobs', 'logs', '--s')).toEqual(['--since']);
-    expect(complete('jobs', 'list', '--')).toEqual(['--help', '--json', '--limit']);
+    expect(await complete('')).toEqual(['--help', '--json', '--version', 'auth', 'help', 'jobs']);
+    expect(await complete('j')).toEqual(['jobs']);
+    expect(await complete('jobs', '')).toEqual(['--help', '--json', 'list', 'logs']);
+    expect(await complete('jobs', 'logs', '--s')).toEqual(['--since']);
+    expect(await complete('jobs', 'list', '--')).toEqual(['--help', '--json', '--limit']);
     await rm(folder, { recursive: true });
   });
 

@@ -97,6 +97,8 @@ export interface BodyDefinition {
   /** @default false */
   readonly required?: boolean;
   readonly contentType: string;
+  /** The other media types the operation accepts (`application/x-protobuf`...); `schema` does not apply to them. */
+  readonly otherContentTypes?: readonly string[] | null;
   readonly schema?: JsonSchema | null;
 }
 

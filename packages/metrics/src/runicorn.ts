@@ -17,6 +17,7 @@ export {
   ServerError,
   UnexpectedStatusError,
   UnprocessableEntityError,
+  UnsafeArtifactFileError,
 } from './runicorn/runicorn-errors.js';
 export type { ExportFormat, ExportOptions } from './runicorn/runicorn-export.js';
 export { NodeRequiredError } from './runicorn/runicorn-node.js';

@@ -2,8 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { redact, sleep } from '@trainwire/core';
 import type { Fault, FaultKind } from './fault.js';
 import type { FaultPlan } from './fault-plan.js';
+import { sendResponse } from './node-response.js';
 import { redactQuery } from './redact-query.js';
-import { sendSandboxError } from './send-sandbox-error.js';
+import { SANDBOX_ERROR_HEADER, sendSandboxError } from './send-sandbox-error.js';
 
 /** A spec violation by a mock's response: a bug in the mock. */
 export interface SpecViolation {
@@ -100,6 +101,16 @@ export class RequestScope {
   reject(status: number, code: string, message: string, headers?: Record<string, string>): void {
     sendSandboxError(this.outgoing, status, code, message, headers);
     this.finish(status, message);
+  }
+
+  /**
+   * Refuse the request on the service's behalf with the answer the real service gives (its own body
+   * and status), marked with the sandbox's error code so a log can tell it from the mock's.
+   */
+  async rejectAs(response: Response, code: string, message: string): Promise<void> {
+    response.headers.set(SANDBOX_ERROR_HEADER, code);
+    await sendResponse(this.outgoing, response, new Uint8Array(await response.arrayBuffer()));
+    this.finish(response.status, message);
   }
 
   /** Log the request as done. */

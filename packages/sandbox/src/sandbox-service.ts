@@ -20,6 +20,20 @@ export interface SandboxMock {
 }
 
 /**
+ * How the real service answers a request the sandbox refuses on its behalf, when that is not the
+ * sandbox's own `{ error }` envelope (a FastAPI server answers 422 `{"detail": [...]}` for an invalid
+ * parameter, and `{"detail": "Not Found"}` for an unknown path). Each answer is sent as it is.
+ */
+export interface ServiceRejection {
+  /** The path, query, header or body values that break the spec, each named by location (`query.limit`). */
+  invalid(issues: { path: string; reason: string }[]): Response;
+  /** No operation has this path. */
+  notFound?(): Response;
+  /** The path is served under other methods. */
+  methodNotAllowed?(allowed: string[]): Response;
+}
+
+/**
  * One service the sandbox can serve: its spec's operation table (to check requests and
  * responses), its mock factory and the environment variables that point its SDK at the sandbox.
  */
@@ -37,6 +51,8 @@ export interface SandboxService<Mock extends SandboxMock = SandboxMock> {
    * for presigned upload URLs: passed to the mock as they are, unchecked (faults still apply).
    */
   outsideSpec?: readonly string[];
+  /** How the real service words its refusals; absent: the sandbox's `{ error }` envelope with 400/404/405. */
+  rejection?: ServiceRejection;
   /** The env lines that point the SDK and CLI at the served mock (`TINKER_BASE_URL`, `TINKER_API_KEY`...). */
   env(baseURL: string): Record<string, string>;
 }

@@ -78,6 +78,26 @@ describe('the default services', () => {
     expect(facts.auditEntries).toBeGreaterThan(0);
   });
 
+  it('tinker: passes a protobuf forward_backward (a media type the spec declares) to the mock, and refuses an undeclared one', async () => {
+    const sandbox = await serve('tinker');
+    const post = (type: string, body: Uint8Array<ArrayBuffer>) =>
+      fetch(`${sandbox.urls.tinker}/api/v1/forward_backward`, {
+        method: 'POST',
+        headers: { 'x-api-key': sandbox.env.TINKER_API_KEY ?? '', 'content-type': type },
+        body,
+      });
+    // A ForwardBackwardRequest with only a model_id (field 1): decoded by the mock (its `detail` answer), which finds no batch in it.
+    const protobuf = await post('application/x-protobuf', new Uint8Array([0x0a, 0x04, ...new TextEncoder().encode('nope')]));
+    expect(protobuf.status).toBe(400);
+    expect((await protobuf.json()).detail).toMatch(/^Invalid forward_backward request: forward_backward_input\./);
+    const other = await post('application/x-msgpack', new Uint8Array([0x80]));
+    expect(other.status).toBe(415);
+    expect((await other.json()).error.message).toBe(
+      'forwardBackward (POST /api/v1/forward_backward): body must be application/json or application/x-protobuf, got application/x-msgpack',
+    );
+    expect(sandbox.violations()).toEqual([]);
+  });
+
   it('tensafe: trains, pulls the encrypted artifact (decrypted with the tenant of the key) and verifies the audit chain', async () => {
     const sandbox = await serve('tensafe');
     expect(sandbox.env.TS_TENANT_ID).toMatch(/^tenant-[0-9a-f]{8}$/);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createMiddlemanMock, jobsService, MIDDLEMAN_MOCK_API_KEY } from '@trainwire/jobs/msw';
-import { createMetricsMock, createRunicornMock, metricsService, runicornService } from '@trainwire/metrics/msw';
+import { createMetricsMock, createRunicornMock, metricsService, runicornRejection, runicornService } from '@trainwire/metrics/msw';
 import { createTenSafeMock, createTinkerMock, tensafeService, tinkerService } from '@trainwire/tinker/msw';
 import type { SandboxService } from './sandbox-service.js';
 
@@ -55,6 +55,8 @@ export const sandboxServices: SandboxServices = {
   runicorn: {
     title: 'Runicorn',
     definition: runicornService,
+    // The viewer is FastAPI: an invalid parameter is its 422, an unknown route its {"detail": "Not Found"}.
+    rejection: runicornRejection,
     createMock: ({ baseURL, seed, speed }) => createRunicornMock({ baseURL, seed, speed }),
     env: (baseURL) => ({ RUNICORN_BASE_URL: baseURL }),
   },

@@ -11,7 +11,8 @@ const FAULT_STATUS: Partial<Record<FaultKind, number>> = { '429': 429, '500': 50
 
 /**
  * Serve one request addressed to a mounted service: inject the faults asked for, find the operation
- * in the spec, check its params and JSON body, then let the mock answer (see `answerWithMock`).
+ * in the spec, check its params and JSON body (a body of another media type the operation declares
+ * goes to the mock unchecked), then let the mock answer (see `answerWithMock`).
  */
 export async function serveServiceRequest(
   mounted: MountedService,
@@ -49,30 +50,48 @@ export async function serveServiceRequest(
   if (mounted.service.outsideSpec?.some((prefix) => path.startsWith(prefix))) {
     return answerWithMock(scope, mounted, target, hasBody(incoming) ? 'stream' : undefined);
   }
-  const title = mounted.service.title;
+  const { title, rejection } = mounted.service;
   const result = mounted.match(method, path);
-  if ('none' in result) return scope.reject(404, 'sandbox_no_route', `No operation ${method} ${path} in the ${title} spec.`);
+  if ('none' in result) {
+    const message = `No operation ${method} ${path} in the ${title} spec.`;
+    const answer = rejection?.notFound?.();
+    return answer ? scope.rejectAs(answer, 'sandbox_no_route', message) : scope.reject(404, 'sandbox_no_route', message);
+  }
   if ('allowed' in result) {
     const allowed = result.allowed.join(', ');
     const message = `${method} ${path} is not in the ${title} spec (it allows ${allowed}).`;
-    return scope.reject(405, 'sandbox_method_not_allowed', message, { allow: allowed });
+    const answer = rejection?.methodNotAllowed?.(result.allowed);
+    if (answer) answer.headers.set('allow', allowed);
+    return answer
+      ? scope.rejectAs(answer, 'sandbox_method_not_allowed', message)
+      : scope.reject(405, 'sandbox_method_not_allowed', message, { allow: allowed });
   }
   const { operation, pathParams } = result.found;
   scope.entry.operationId = operation.operationId;
   const schemas = mounted.service.definition.schemas;
   const described = `${operation.operationId} (${method} ${path})`;
-  const invalid = (where: string, reason: string) => scope.reject(400, 'sandbox_invalid_request', `${described}: ${where} ${reason}`);
+  const invalid = (issues: { path: string; reason: string }[]) => {
+    const [first] = issues as [{ path: string; reason: string }];
+    const message = `${described}: ${first.path} ${first.reason}`;
+    const answer = rejection?.invalid(issues);
+    return answer ? scope.rejectAs(answer, 'sandbox_invalid_request', message) : scope.reject(400, 'sandbox_invalid_request', message);
+  };
 
   // Lenient (not `strict`): real SDKs send what a server tolerates, such as extra query parameters.
-  const [paramIssue] = checkParams(operation, pathParams, url, incomingHeaders(incoming, [FAULT_HEADER]), schemas);
-  if (paramIssue) return invalid(paramIssue.path, paramIssue.reason);
+  const paramIssues = checkParams(operation, pathParams, url, incomingHeaders(incoming, [FAULT_HEADER]), schemas);
+  if (paramIssues.length > 0) return invalid(paramIssues);
 
   if (!operation.body || !isJsonMedia(operation.body.contentType)) {
     return answerWithMock(scope, mounted, { ...target, operation }, hasBody(incoming) ? 'stream' : undefined);
   }
   const given = incoming.headers['content-type'];
   if (hasBody(incoming) && given && !isJsonMedia(given)) {
-    const message = `${described}: body must be ${operation.body.contentType}, got ${given}`;
+    // Another media type the spec declares (Tinker's protobuf): the mock reads it; its JSON schema does not apply.
+    const others = operation.body.otherContentTypes ?? [];
+    if (others.includes((given.split(';')[0] ?? '').trim().toLowerCase())) {
+      return answerWithMock(scope, mounted, { ...target, operation }, 'stream');
+    }
+    const message = `${described}: body must be ${[operation.body.contentType, ...others].join(' or ')}, got ${given}`;
     return scope.reject(415, 'sandbox_unsupported_media_type', message);
   }
   let body: Uint8Array<ArrayBuffer> | undefined;
@@ -83,6 +102,6 @@ export async function serveServiceRequest(
     throw error;
   }
   const bodyIssue = checkJsonBody(operation, body ? Buffer.from(body).toString('utf8') : '', schemas);
-  if (bodyIssue) return invalid(bodyIssue.path, bodyIssue.reason);
+  if (bodyIssue) return invalid([bodyIssue]);
   return answerWithMock(scope, mounted, { ...target, operation }, body);
 }

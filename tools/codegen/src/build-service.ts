@@ -84,9 +84,11 @@ function buildBody(spec: Record<string, unknown>, raw: unknown): BodyDefinition 
   if (!isRecord(requestBody)) return null;
   const media = preferredMedia(requestBody.content);
   if (media === null) return null;
+  const others = Object.keys(requestBody.content as Record<string, unknown>).filter((type) => type !== media.contentType);
   return {
     ...(requestBody.required === true ? { required: true } : {}),
     contentType: media.contentType,
+    ...(others.length === 0 ? {} : { otherContentTypes: others }),
     ...(media.schema === undefined ? {} : { schema: convertSchema(media.schema, spec) }),
   };
 }

@@ -204,7 +204,12 @@ describe('generating the valid fixture', () => {
       properties: { step: { type: 'integer', exclusiveMinimum: 0 } },
       required: ['step'],
     });
-    expect(bearer.operations['PUT /metrics/{run_id}']?.body).toEqual({ contentType: 'application/json', schema: expect.any(Object) });
+    // JSON is preferred; the other media types are listed (unchecked), so a server mock can accept them.
+    expect(bearer.operations['PUT /metrics/{run_id}']?.body).toEqual({
+      contentType: 'application/json',
+      otherContentTypes: ['application/msgpack'],
+      schema: expect.any(Object),
+    });
   });
 
   it('gives identical bytes on a second run and does not rewrite the file', async () => {

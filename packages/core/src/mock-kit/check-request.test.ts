@@ -68,6 +68,15 @@ describe('createRequestChecker', () => {
     expect(issues('PUT', '/v1/runs/r/file', { body: 'bytes', headers: { 'content-type': 'application/octet-stream' } })).toEqual([]);
   });
 
+  it('lets through a body of another media type the operation declares, unchecked, and still refuses an undeclared one', () => {
+    const bytes = '\u0000\u0001not json';
+    expect(issues('POST', '/v1/runs', { body: bytes, headers: { 'content-type': 'application/x-protobuf' } })).toEqual([]);
+    expect(issues('POST', '/v1/runs', { body: bytes, headers: { 'content-type': 'application/x-msgpack' } })).toEqual([
+      'body: sent as "application/x-msgpack", the spec says application/json',
+      expect.stringMatching(/^body: is not valid JSON/),
+    ]);
+  });
+
   it('leaves requests outside the base URL alone', () => {
     expect(check({ ...request('GET', '/v1/runs'), url: new URL('https://elsewhere.trainwire.test/api/v1/runs') })).toBeUndefined();
     expect(check({ ...request('GET', '/v1/runs'), url: new URL('https://guard.trainwire.test/apiv1/runs') })).toBeUndefined();

@@ -1,6 +1,17 @@
+import { seededHex } from '@trainwire/core/mock-kit';
 import type { components } from '../generated/runicorn.js';
 
 type MetricRow = components['schemas']['MetricRow'];
+
+/** An entry of a run's `artifacts_created.json` / `artifacts_used.json`, as the logging SDK writes it. */
+export interface MockArtifactUse {
+  name: string;
+  type: string;
+  version: number;
+  /** When it was logged or used (epoch seconds). */
+  at: number;
+  size_bytes: number;
+}
 
 /** One run the Runicorn mock serves, with its metric rows (grown over time while it runs). */
 export interface MockRun {
@@ -9,7 +20,8 @@ export interface MockRun {
   name: string;
   status: string;
   created_time: number;
-  pid: number | null;
+  /** The logging process; the SDK records it and the viewer keeps reporting it after the run ends. */
+  pid: number;
   run_dir: string;
   columns: string[];
   rows: MetricRow[];
@@ -17,30 +29,57 @@ export interface MockRun {
   final_steps: number;
   /** Wall-clock ms at which the mock started the run (for a running one). */
   started_at_ms: number;
-  best_metric_name: string;
+  best_metric_name: string | null;
   best_mode: 'max' | 'min';
-  deleted: boolean;
+  /** The `.deleted` marker of the recycle bin, when the run is in it. */
+  deleted: { deleted_at: number; reason: string; original_status: string } | null;
+  /** Soft-deleted in the v2 SQLite index only (`/api/v2/experiments/batch-delete`), which the file routes ignore. */
+  indexDeleted: boolean;
+  /** `environment.json`; the 0.5.3 SDK never writes one (its import of the capture module is broken). */
+  environment: Record<string, unknown> | null;
+  artifacts_created: MockArtifactUse[];
+  artifacts_used: MockArtifactUse[];
 }
 
-/** One version of a mock artifact. */
+/** One stored file of a version, as its manifest lists it. */
+export interface MockArtifactFile {
+  path: string;
+  size: number;
+  /** `sha256:<hex>`. */
+  digest: string;
+  modified_at: number;
+}
+
+/** One version of a mock artifact: its entry in `versions.json` and its `metadata.json`. */
 export interface MockArtifactVersion {
   version: number;
   created_at: number;
-  created_by_run: string | null;
+  updated_at: number;
+  created_by_run: string;
   status: string;
+  /** The aliases `versions.json` lists: what the version was saved with (`latest`, forever). */
   aliases: string[];
+  /** The aliases of `metadata.json`: `latest` too, plus `production` once promoted there. */
+  metadata_aliases: string[];
+  /** Written into `metadata.json` by the promote route; absent means `experimental`. */
+  lifecycle_stage: string | undefined;
   description: string;
   metadata: Record<string, unknown>;
   tags: string[];
-  files: { path: string; size: number; digest: string }[];
-  used_by: string[];
+  files: MockArtifactFile[];
+  manifest_digest: string;
+  /** The `.deleted` marker of a soft delete (the version stays listed). */
+  soft_deleted: boolean;
 }
 
-/** One mock artifact and its versions, oldest first. */
+/** One mock artifact: its `versions.json` index (versions oldest first, alias → version). */
 export interface MockArtifact {
   name: string;
   type: string;
+  created_at: number;
+  updated_at: number;
   versions: MockArtifactVersion[];
+  aliases: Record<string, number>;
 }
 
 const round = (value: number, digits = 4) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -120,32 +159,36 @@ export function downsample(rows: MetricRow[], threshold: number, column: string)
   return sampled;
 }
 
-const SEEDED_RUNS: { project: string; name: string; status: string; steps: number }[] = [
+const SEEDED_RUNS: { project: string; name: string; status: string; steps: number; hours?: number }[] = [
   { project: 'vision', name: 'resnet50', status: 'finished', steps: 120 },
   { project: 'vision', name: 'resnet50', status: 'finished', steps: 80 },
   { project: 'vision', name: 'vit-b16', status: 'failed', steps: 35 },
   { project: 'nlp', name: 'bert-base', status: 'finished', steps: 100 },
   { project: 'nlp', name: 'gpt2-small', status: 'finished', steps: 60 },
   { project: 'vision', name: 'convnext-tiny', status: 'running', steps: 200 },
+  // Made the dataset the vision runs use, before them.
+  { project: 'vision', name: 'imagenet-prep', status: 'finished', steps: 10, hours: -5 },
 ];
+
+/** The id the logging SDK gives a run: `YYYYmmdd_HHMMSS_` and six hex digits. */
+export function runId(created: number, random: () => number): string {
+  const stamp = new Date(created * 1000).toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
+  return `${stamp}_${seededHex(random, 6)}`;
+}
 
 /** The seeded runs: a realistic handful across two projects, one still running. */
 export function seedRuns(random: () => number, storage: string, now: number): MockRun[] {
   const base = Date.UTC(2025, 0, 24, 12, 0, 0) / 1000;
   return SEEDED_RUNS.map((seed, index) => {
-    const created = base + index * 3_600 + Math.floor(random() * 600);
-    const stamp = new Date(created * 1000).toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
-    const suffix = Math.floor(random() * 0xffffff)
-      .toString(16)
-      .padStart(6, '0');
-    const id = `${stamp}_${suffix}`;
+    const created = base + (seed.hours ?? index) * 3_600 + Math.floor(random() * 600);
+    const id = runId(created, random);
     const run: MockRun = {
       id,
       project: seed.project,
       name: seed.name,
       status: seed.status,
       created_time: created,
-      pid: seed.status === 'running' ? 40_000 + Math.floor(random() * 9_000) : null,
+      pid: 40_000 + Math.floor(random() * 9_000),
       run_dir: `${storage}/${seed.project}/${seed.name}/runs/${id}`,
       columns: metricColumns(seed.project),
       rows: [],
@@ -153,7 +196,11 @@ export function seedRuns(random: () => number, storage: string, now: number): Mo
       started_at_ms: now,
       best_metric_name: seed.project === 'vision' ? 'accuracy' : 'loss',
       best_mode: seed.project === 'vision' ? 'max' : 'min',
-      deleted: false,
+      deleted: null,
+      indexDeleted: false,
+      environment: null,
+      artifacts_created: [],
+      artifacts_used: [],
     };
     const logged = seed.status === 'running' ? 20 : seed.steps;
     for (let step = 1; step <= logged; step++) run.rows.push(metricRow(run, step, random));
@@ -161,94 +208,118 @@ export function seedRuns(random: () => number, storage: string, now: number): Mo
   });
 }
 
-/** The seeded artifacts: models with several versions and aliases, and a dataset. */
+/** What a seeded version is made of. */
+interface VersionSeed {
+  run: MockRun;
+  description?: string;
+  metadata?: Record<string, unknown>;
+  files: [string, number][];
+}
+
+/**
+ * The seeded artifacts, logged as the SDK logs them: every version is saved with the alias `latest`
+ * (and keeps it), the index moves `latest` to the newest. `my-model:v2` was promoted to production
+ * through staging, so its metadata carries `production` and the version list does not.
+ */
 export function seedArtifacts(runs: MockRun[], random: () => number): MockArtifact[] {
-  const digest = () =>
-    Array.from({ length: 4 }, () =>
-      Math.floor(random() * 0xffffffff)
-        .toString(16)
-        .padStart(8, '0'),
-    ).join('');
-  const version = (number: number, run: MockRun | undefined, aliases: string[], files: [string, number][]): MockArtifactVersion => ({
-    version: number,
-    created_at: (run?.created_time ?? Date.UTC(2025, 0, 20) / 1000) + 3_000 + number,
-    created_by_run: run?.id ?? null,
-    status: 'ready',
-    aliases,
-    description: `v${number}${run ? ` from ${run.name}` : ''}`,
-    metadata: run ? { framework: 'pytorch', run_name: run.name } : { source: 'imagenet' },
-    tags: run ? [run.project] : ['data'],
-    files: files.map(([path, size]) => ({ path, size, digest: digest() })),
-    used_by: [],
-  });
-  const [first, second, , bert, , live] = runs;
-  const artifacts: MockArtifact[] = [
+  const [first, second, , bert, , live, prep] = runs as [MockRun, MockRun, MockRun, MockRun, MockRun, MockRun, MockRun];
+  const artifacts: MockArtifact[] = [];
+  const log = (name: string, type: string, seeds: VersionSeed[]) => {
+    const artifact: MockArtifact = { name, type, created_at: 0, updated_at: 0, versions: [], aliases: {} };
+    for (const seed of seeds) logVersion(artifact, seed, random);
+    artifact.created_at = (artifact.versions[0] as MockArtifactVersion).created_at;
+    artifacts.push(artifact);
+  };
+  log('imagenet-subset', 'dataset', [
     {
-      name: 'imagenet-subset',
-      type: 'dataset',
-      versions: [
-        version(
-          1,
-          undefined,
-          [],
-          [
-            ['train.tar', 52_428_800],
-            ['val.tar', 5_242_880],
-          ],
-        ),
-        version(
-          2,
-          undefined,
-          ['latest'],
-          [
-            ['train.tar', 62_914_560],
-            ['val.tar', 6_291_456],
-            ['labels.json', 40_960],
-          ],
-        ),
+      run: prep,
+      metadata: { source: 'imagenet' },
+      files: [
+        ['train.tar', 52_428_800],
+        ['val.tar', 5_242_880],
       ],
     },
     {
-      name: 'my-model',
-      type: 'model',
-      versions: [
-        version(1, first, [], [['model.pt', 94_371_840]]),
-        version(
-          2,
-          first,
-          ['production'],
-          [
-            ['model.pt', 94_371_840],
-            ['config.json', 2_048],
-          ],
-        ),
-        version(
-          3,
-          second,
-          ['latest'],
-          [
-            ['model.pt', 98_566_144],
-            ['config.json', 2_048],
-          ],
-        ),
+      run: prep,
+      metadata: { source: 'imagenet' },
+      files: [
+        ['train.tar', 62_914_560],
+        ['val.tar', 6_291_456],
+        ['labels.json', 40_960],
+      ],
+    },
+  ]);
+  log('my-model', 'model', [
+    { run: first, files: [['model.pt', 94_371_840]] },
+    {
+      run: first,
+      files: [
+        ['model.pt', 94_371_840],
+        ['config.json', 2_048],
       ],
     },
     {
-      name: 'bert-finetuned',
-      type: 'model',
-      versions: [
-        version(
-          1,
-          bert,
-          ['latest'],
-          [
-            ['pytorch_model.bin', 438_000_000],
-            ['vocab.txt', 231_508],
-          ],
-        ),
+      run: second,
+      files: [
+        ['model.pt', 98_566_144],
+        ['config.json', 2_048],
       ],
     },
-  ];
-  for (const run of [first, second, live]) if (run) artifacts[0]?.versions[1]?.used_by.push(run.id);
+  ]);
+  log('bert-finetuned', 'model', [
+    {
+      run: bert,
+      files: [
+        ['pytorch_model.bin', 438_000_000],
+        ['vocab.txt', 231_508],
+      ],
+    },
+  ]);
+  const promoted = artifacts[1]?.versions[1] as MockArtifactVersion;
+  promoted.lifecycle_stage = 'production';
+  promoted.metadata_aliases.push('production');
+  const dataset = artifacts[0] as MockArtifact;
+  for (const run of [first, second, live]) {
+    run.artifacts_used.push({
+      name: dataset.name,
+      type: dataset.type,
+      version: 2,
+      at: run.created_time + 5,
+      size_bytes: sizeOf(dataset, 2),
+    });
+  }
   return artifacts;
+}
+
+/** The bytes of one version of `artifact`. */
+function sizeOf(artifact: MockArtifact, version: number): number {
+  return artifact.versions.find((item) => item.version === version)?.files.reduce((total, file) => total + file.size, 0) ?? 0;
+}
+
+/** Save the next version of `artifact` from `seed.run`, as `ArtifactStorage.save_artifact` does. */
+export function logVersion(artifact: MockArtifact, seed: VersionSeed, random: () => number): MockArtifactVersion {
+  const number = artifact.versions.length + 1;
+  const created = seed.run.created_time + 3_000 + number;
+  const version: MockArtifactVersion = {
+    version: number,
+    created_at: created,
+    updated_at: created,
+    created_by_run: seed.run.id,
+    status: 'ready',
+    aliases: ['latest'],
+    metadata_aliases: ['latest'],
+    lifecycle_stage: undefined,
+    description: seed.description ?? `v${number} from ${seed.run.name}`,
+    metadata: seed.metadata ?? { framework: 'pytorch', run_name: seed.run.name },
+    tags: [seed.run.project],
+    files: seed.files.map(([path, size]) => ({ path, size, digest: `sha256:${seededHex(random, 64)}`, modified_at: created - 60 })),
+    manifest_digest: seededHex(random, 64),
+    soft_deleted: false,
+  };
+  artifact.versions.push(version);
+  artifact.aliases.latest = number;
+  artifact.updated_at = created;
+  const size = version.files.reduce((total, file) => total + file.size, 0);
+  seed.run.artifacts_created.push({ name: artifact.name, type: artifact.type, version: number, at: created, size_bytes: size });
+  return version;
 }

@@ -1,11 +1,13 @@
 import { InvalidRequestError } from '@trainwire/core';
 import { useMockServer } from '@trainwire/testing';
+import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { createRunicornMock } from '../mocks/runicorn.js';
 import { parseArtifactId } from './runicorn-artifacts.js';
 import { RunicornClient } from './runicorn-client.js';
-import { NotFoundError, RunicornAPIError } from './runicorn-errors.js';
+import { NotFoundError } from './runicorn-errors.js';
 
+const BASE = 'http://127.0.0.1:23300';
 let mock = createRunicornMock();
 const { server, requests } = useMockServer(() => {
   mock = createRunicornMock({ seed: 3 });
@@ -13,6 +15,7 @@ const { server, requests } = useMockServer(() => {
 });
 const client = () => new RunicornClient({ logLevel: 'off' });
 const paths = () => requests.map((request) => `${request.method} ${request.url.pathname}${request.url.search}`);
+const runId = (index: number) => mock.state.runs[index]?.id as string;
 
 describe('parseArtifactId', () => {
   it('reads name:vN, name:N, name:alias and a bare name', () => {
@@ -37,13 +40,20 @@ describe('client.artifacts', () => {
     const models = await client().artifacts.listArtifacts({ type: 'model' });
     expect(models.map((artifact) => artifact.type)).toEqual(['model', 'model']);
     const myModel = models.find((artifact) => artifact.name === 'my-model');
-    expect(myModel).toMatchObject({ num_versions: 3, latest_version: 3, aliases: { production: 2, latest: 3 } });
+    // The index moves `latest`; a promotion never reaches it. size_bytes is the latest version's.
+    expect(myModel).toMatchObject({ num_versions: 3, latest_version: 3, aliases: { latest: 3 }, size_bytes: 98_568_192 });
     const page = await client().artifacts.listArtifacts({ limit: 1, offset: 1 });
     expect(page).toEqual(all.slice(1, 2));
     expect(paths()).toEqual(['GET /api/artifacts', 'GET /api/artifacts?type=model', 'GET /api/artifacts']);
   });
 
-  it('lists versions newest first, and NotFoundError for an unknown artifact', async () => {
+  it('lists versions newest first although the viewer sends them oldest first, and NotFoundError for an unknown artifact', async () => {
+    const wire = (await (await fetch(`${BASE}/api/artifacts/my-model/versions`)).json()) as { version: number; aliases: string[] }[];
+    expect(wire.map((version) => [version.version, version.aliases])).toEqual([
+      [1, ['latest']],
+      [2, ['latest']],
+      [3, ['latest']],
+    ]);
     const versions = await client().artifacts.listVersions('my-model');
     expect(versions.map((version) => version.version)).toEqual([3, 2, 1]);
     expect(versions[0]).toMatchObject({ aliases: ['latest'], num_files: 2, size_bytes: 98_568_192, status: 'ready' });
@@ -54,78 +64,91 @@ describe('client.artifacts', () => {
     expect((missing as Error).message).toBe('404 Artifact not found: nope');
   });
 
+  it('orders versions newest first whatever order the server gives', async () => {
+    const shuffled = [2, 3, 1].map((version) => ({
+      version,
+      created_at: 1_700_000_000 + version,
+      created_by_run: 'r',
+      size_bytes: 1,
+      num_files: 1,
+      status: 'ready',
+      aliases: ['latest'],
+    }));
+    server.use(http.get(`${BASE}/api/artifacts/my-model/versions`, () => HttpResponse.json(shuffled)));
+    expect((await client().artifacts.listVersions('my-model')).map((version) => version.version)).toEqual([3, 2, 1]);
+    expect((await client().artifacts.getArtifact('my-model')).version).toBe(3);
+  });
+
   it('gets "my-model:v3" from /api/artifacts/my-model/v3', async () => {
     const artifact = await client().artifacts.getArtifact('my-model:v3');
     expect(artifact).toMatchObject({ name: 'my-model', version: 3, type: 'model', size_bytes: 98_568_192, aliases: ['latest'] });
-    expect(artifact.created_by_run).toBe(mock.state.runs[1]?.id);
+    expect(artifact.created_by_run).toBe(runId(1));
     expect(paths()).toEqual(['GET /api/artifacts/my-model/v3']);
   });
 
-  it('resolves an alias or a bare name through the version list', async () => {
-    expect((await client().artifacts.getArtifact('my-model:production')).version).toBe(2);
-    expect((await client().artifacts.getArtifact('imagenet-subset')).version).toBe(2);
+  it('resolves "latest" and a bare name to the newest version, though every version keeps a stale latest alias', async () => {
+    expect((await client().artifacts.getArtifact('my-model')).version).toBe(3);
+    expect((await client().artifacts.getArtifact('my-model:latest')).version).toBe(3);
+    expect((await client().artifacts.listArtifactFiles('imagenet-subset')).artifact).toBe('imagenet-subset:v2');
     expect(paths()).toEqual([
       'GET /api/artifacts/my-model/versions',
-      'GET /api/artifacts/my-model/v2',
+      'GET /api/artifacts/my-model/v3',
+      'GET /api/artifacts/my-model/versions',
+      'GET /api/artifacts/my-model/v3',
       'GET /api/artifacts/imagenet-subset/versions',
-      'GET /api/artifacts/imagenet-subset/v2',
+      'GET /api/artifacts/imagenet-subset/v2/files',
     ]);
+  });
+
+  it('resolves production through the metadata the promote route writes, as the creating runs report it', async () => {
+    expect((await client().artifacts.getArtifact('my-model:production')).version).toBe(2);
+    expect(paths()).toEqual([
+      'GET /api/artifacts/my-model/versions',
+      `GET /api/runs/${runId(1)}/artifacts`,
+      `GET /api/runs/${runId(0)}/artifacts`,
+      'GET /api/artifacts/my-model/v2',
+    ]);
+    // Promoting v3 through the viewer moves the alias.
+    await fetch(`${BASE}/api/artifacts/my-model/v3/promote`, { method: 'POST', body: '{"to_stage":"staging"}' });
+    await fetch(`${BASE}/api/artifacts/my-model/v3/promote`, { method: 'POST', body: '{"to_stage":"production"}' });
+    expect((await client().artifacts.getArtifact('my-model:production')).version).toBe(3);
     await expect(client().artifacts.getArtifact('my-model:staging')).rejects.toThrow('my-model has no version with the alias "staging"');
     await expect(client().artifacts.getArtifact('my-model:v9')).rejects.toThrow('404 Version not found: my-model:v9');
   });
 
-  it('lists the files of a version and its lineage', async () => {
+  it('lists the files of a version where the viewer stores them, and its lineage', async () => {
     const files = await client().artifacts.listArtifactFiles('my-model:v2');
     expect(files.artifact).toBe('my-model:v2');
-    expect(files.files.map((file) => [file.path, file.absolute_path])).toEqual([
-      ['model.pt', '/data/runicorn/artifacts/model/my-model/versions/v2/model.pt'],
-      ['config.json', '/data/runicorn/artifacts/model/my-model/versions/v2/config.json'],
+    expect(files.files.map((file) => [file.path, file.absolute_path, typeof file.modified_at, file.digest.slice(0, 7)])).toEqual([
+      ['model.pt', '/data/runicorn/artifacts/model/my-model/v2/files/model.pt', 'number', 'sha256:'],
+      ['config.json', '/data/runicorn/artifacts/model/my-model/v2/files/config.json', 'number', 'sha256:'],
     ]);
     const lineage = await client().artifacts.getArtifactLineage('my-model:v3', { max_depth: 2 });
-    expect(lineage.edges).toEqual([
-      { source: mock.state.runs[1]?.id, target: 'my-model:v3', relation: 'produced' },
-      { source: 'imagenet-subset:v2', target: mock.state.runs[1]?.id, relation: 'used' },
+    expect(lineage.root_artifact).toBe('my-model:v3');
+    expect(lineage.nodes.map((node) => [node.node_type, node.node_id])).toEqual([
+      ['artifact', 'my-model:v3'],
+      ['run', `run:${runId(1)}`],
+      ['artifact', 'imagenet-subset:v2'],
+      ['run', `run:${runId(6)}`],
+    ]);
+    expect(lineage.edges.map((edge) => [edge.source, edge.edge_type, edge.target])).toEqual([
+      [`run:${runId(1)}`, 'produces', 'my-model:v3'],
+      ['imagenet-subset:v2', 'uses', `run:${runId(1)}`],
+      [`run:${runId(6)}`, 'produces', 'imagenet-subset:v2'],
     ]);
     expect(paths().at(-1)).toBe('GET /api/artifacts/my-model/v3/lineage?max_depth=2');
+    const shallow = await client().artifacts.getArtifactLineage('my-model:v3', { max_depth: 1 });
+    expect(shallow.nodes.map((node) => node.node_id)).toEqual(['my-model:v3', `run:${runId(1)}`, 'imagenet-subset:v2']);
   });
 
-  it('lists what a run created and used', async () => {
-    const run = mock.state.runs[0]?.id as string;
+  it('lists what a run created and used, with each version lifecycle stage', async () => {
+    const run = runId(0);
     const related = await client().artifacts.listExperimentArtifacts(run);
-    expect(related.created.map((item) => `${item.name}:v${item.version}`)).toEqual(['my-model:v1', 'my-model:v2']);
+    expect(related.created.map((item) => [`${item.name}:v${item.version}`, item.lifecycle_stage, item.aliases])).toEqual([
+      ['my-model:v1', 'experimental', ['latest']],
+      ['my-model:v2', 'production', ['latest', 'production']],
+    ]);
     expect(related.used.map((item) => `${item.name}:v${item.version}`)).toEqual(['imagenet-subset:v2']);
     expect(paths()).toEqual([`GET /api/runs/${run}/artifacts`]);
-  });
-
-  it('downloads a version by copying the files of a local viewer (Node)', async () => {
-    const { mkdtemp, mkdir, readFile, writeFile } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const storage = await mkdtemp(join(tmpdir(), 'runicorn-storage-'));
-    mock = createRunicornMock({ seed: 3, storage });
-    server.resetHandlers(...mock.handlers);
-    const source = join(storage, 'artifacts/model/my-model/versions/v2');
-    await mkdir(source, { recursive: true });
-    await writeFile(join(source, 'model.pt'), 'weights');
-    await writeFile(join(source, 'config.json'), '{"layers":50}');
-    const target = await mkdtemp(join(tmpdir(), 'runicorn-download-'));
-    const written = await client().artifacts.downloadArtifact('my-model:v2', target);
-    expect(written).toEqual([join(target, 'model.pt'), join(target, 'config.json')]);
-    expect(await readFile(join(target, 'config.json'), 'utf8')).toBe('{"layers":50}');
-    await expect(client().artifacts.downloadArtifact('my-model:v3', target)).rejects.toThrow(/ENOENT/);
-    await expect(client().artifacts.downloadArtifact('my-model:v3', '')).rejects.toThrow('Invalid target_dir');
-  });
-
-  it('refuses a manifest path that leaves the target folder', async () => {
-    const { mkdtemp } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    mock.state.artifacts[1]?.versions[0]?.files.push({ path: '../escape.txt', size: 1, digest: 'x' });
-    const target = await mkdtemp(join(tmpdir(), 'runicorn-download-'));
-    const failure = await client()
-      .artifacts.downloadArtifact('my-model:v1', target)
-      .catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(RunicornAPIError);
-    expect((failure as Error).message).toBe('my-model:v1 lists a file outside its folder: ../escape.txt');
   });
 });

@@ -1,8 +1,8 @@
 import { InvalidRequestError, type RequestOptions } from '@trainwire/core';
 import type { RunicornCaller } from './runicorn-caller.js';
 import { checkCount, checkKeys, checkText } from './runicorn-checks.js';
-import { RunicornAPIError } from './runicorn-errors.js';
-import { loadNodeFileSystem } from './runicorn-node.js';
+import { copyArtifactFiles } from './runicorn-download.js';
+import { NotFoundError, RunicornAPIError, type UnsafeArtifactFileError } from './runicorn-errors.js';
 import type { Artifact, ArtifactFiles, ArtifactLineage, ArtifactListItem, ArtifactVersion, ExperimentArtifacts } from './runicorn-types.js';
 
 /** An artifact reference split into its name and what selects the version. */
@@ -11,6 +11,9 @@ export interface ArtifactReference {
   /** A version number, or an alias (`latest`, `production`) to look up. */
   version: number | string;
 }
+
+// The order in which the viewer looks for an artifact's type folder when a route is given no type.
+const TYPE_SEARCH_ORDER = ['model', 'dataset', 'config', 'code', 'custom'];
 
 const ID_FORMAT = 'must be "name", "name:vN", "name:N" or "name:alias"';
 
@@ -51,16 +54,20 @@ export class ArtifactsAPI {
     return all.slice(offset, limit === undefined ? undefined : offset + limit);
   }
 
-  /** Every version of the artifact `name`, newest first; `NotFoundError` when there is no such artifact. */
+  /**
+   * Every version of the artifact `name`, newest first (the viewer lists them oldest first);
+   * `NotFoundError` when there is no such artifact.
+   */
   async listVersions(name: string, query: { type?: string } = {}, options?: RequestOptions): Promise<ArtifactVersion[]> {
     checkText('name', name);
     checkKeys('query', query, ['type']);
-    return this.#call.request(
+    const versions = await this.#call.request(
       'get',
       '/api/artifacts/{artifact_name}/versions',
       { params: { path: { artifact_name: name }, query: query ?? {} } },
       options,
     );
+    return [...versions].sort((left, right) => right.version - left.version);
   }
 
   /** One version in detail: `getArtifact('my-model:v3')`, `'my-model:3'`, `'my-model:latest'` or `'my-model'`. */
@@ -110,9 +117,10 @@ export class ArtifactsAPI {
   }
 
   /**
-   * Copy a version's files into `targetDir` (Node only; the Python client raised NotImplementedError).
-   * The viewer serves no file bytes, so this works with a viewer on this machine: it copies from the
-   * `absolute_path`s the viewer reports. Returns the paths written.
+   * Copy a version's files into `targetDir` (Node only; the Python client raised NotImplementedError)
+   * and return the paths written. The viewer serves no file bytes, so this works with a viewer on this
+   * machine: it copies from the version's own storage folder, and refuses the whole listing with
+   * {@link UnsafeArtifactFileError} before copying anything when a file would come from elsewhere.
    */
   async downloadArtifact(
     artifactId: string,
@@ -121,30 +129,41 @@ export class ArtifactsAPI {
     options?: RequestOptions,
   ): Promise<string[]> {
     checkText('target_dir', targetDir);
-    const { fs, path } = await loadNodeFileSystem('artifacts.downloadArtifact');
-    const listing = await this.listArtifactFiles(artifactId, query, options);
+    checkKeys('query', query, ['type']);
+    const { name, version } = await this.resolve(artifactId, query?.type, options);
+    const params = { params: { path: { artifact_name: name, version }, query: query ?? {} } };
+    const [type, listing, config] = await Promise.all([
+      query?.type ?? this.typeOf(name, options),
+      this.#call.request('get', '/api/artifacts/{artifact_name}/v{version}/files', params, options),
+      this.#call.request('get', '/api/config', {}, options),
+    ]);
     if (listing.is_remote || listing.files.some((file) => file.is_remote)) {
       throw new RunicornAPIError(`${listing.artifact} is stored on a remote host; download it there (the viewer serves no file bytes).`);
     }
-    const root = path.resolve(targetDir);
-    // Check every path before copying any: a manifest path like ../../etc/passwd must not escape the folder.
-    const copies = listing.files.map((file) => {
-      const target = path.resolve(root, file.path);
-      if (!target.startsWith(root + path.sep))
-        throw new RunicornAPIError(`${listing.artifact} lists a file outside its folder: ${file.path}`);
-      if (!file.absolute_path) throw new RunicornAPIError(`${listing.artifact}: the viewer gave no absolute_path for ${file.path}`);
-      return { source: file.absolute_path, target };
-    });
-    const written: string[] = [];
-    for (const { source, target } of copies) {
-      await fs.mkdir(path.dirname(target), { recursive: true });
-      await fs.copyFile(source, target);
-      written.push(target);
-    }
-    return written;
+    return copyArtifactFiles(listing, { name, type, version, storage: config.storage }, targetDir);
   }
 
-  /** Turn an artifact id into a name and a version number, looking an alias up in the version list. */
+  /**
+   * The type folder the viewer keeps `name` in, read from the artifact list (the version detail
+   * answers 500 once the viewer's own promote or evaluate routes rewrote its metadata).
+   */
+  private async typeOf(name: string, options?: RequestOptions): Promise<string> {
+    const found = (await this.listArtifacts({}, options)).filter((artifact) => artifact.name === name);
+    const rank = (type: string) => {
+      const index = TYPE_SEARCH_ORDER.indexOf(type);
+      return index < 0 ? TYPE_SEARCH_ORDER.length : index;
+    };
+    const first = found.sort((left, right) => rank(left.type) - rank(right.type))[0];
+    if (!first) throw new RunicornAPIError(`${name} is not in the viewer's artifact list`);
+    return first.type;
+  }
+
+  /**
+   * Turn an artifact id into a name and a version number. `latest` (and a bare name) is the newest
+   * version: the viewer leaves a stale `latest` on every version it lists, so aliases cannot say it.
+   * Another alias is the newest version listed with it, else the newest whose metadata carries it
+   * (the viewer's promote route writes `production` only there, read through the creating run).
+   */
   private async resolve(
     artifactId: string,
     type: string | undefined,
@@ -152,14 +171,39 @@ export class ArtifactsAPI {
   ): Promise<{ name: string; version: number }> {
     const reference = parseArtifactId(artifactId);
     if (typeof reference.version === 'number') return { name: reference.name, version: reference.version };
-    const versions = await this.listVersions(reference.name, type === undefined ? {} : { type }, options);
-    const alias = reference.version;
+    const { name, version: alias } = reference;
+    const versions = await this.listVersions(name, type === undefined ? {} : { type }, options);
     const match =
-      versions.find((item) => item.aliases.includes(alias)) ??
-      (alias === 'latest'
-        ? versions.reduce<ArtifactVersion | undefined>((best, item) => (!best || item.version > best.version ? item : best), undefined)
-        : undefined);
-    if (!match) throw new InvalidRequestError('artifact_id', `${reference.name} has no version with the alias ${JSON.stringify(alias)}`);
-    return { name: reference.name, version: match.version };
+      alias === 'latest'
+        ? versions[0]?.version
+        : (versions.find((item) => item.aliases.includes(alias))?.version ??
+          (await this.versionFromMetadata(name, alias, versions, type, options)));
+    if (match === undefined) throw new InvalidRequestError('artifact_id', `${name} has no version with the alias ${JSON.stringify(alias)}`);
+    return { name, version: match };
+  }
+
+  /** The newest version whose metadata aliases include `alias`, as the runs that created the versions report them. */
+  private async versionFromMetadata(
+    name: string,
+    alias: string,
+    versions: ArtifactVersion[],
+    type: string | undefined,
+    options?: RequestOptions,
+  ): Promise<number | undefined> {
+    const runs = [
+      ...new Set(versions.map((item) => item.created_by_run).filter((run): run is string => typeof run === 'string' && run !== '')),
+    ];
+    let newest: number | undefined;
+    for (const run of runs) {
+      const related = await this.listExperimentArtifacts(run, options).catch((error: unknown) => {
+        if (error instanceof NotFoundError) return undefined; // the run was deleted; its versions remain
+        throw error;
+      });
+      for (const item of related?.created ?? []) {
+        const sameArtifact = item.name === name && (type === undefined || item.type === type);
+        if (sameArtifact && item.aliases.includes(alias) && (newest === undefined || item.version > newest)) newest = item.version;
+      }
+    }
+    return newest;
   }
 }

@@ -96,6 +96,7 @@ describe('experiments', () => {
     expect(runs.map((run) => [run.project, run.name, run.status])).toEqual([
       ['vision', 'resnet50', 'finished'],
       ['vision', 'resnet50', 'finished'],
+      ['vision', 'imagenet-prep', 'finished'],
     ]);
     expect(runs[0]?.id).toMatch(/^20250124_\d{6}_[0-9a-f]{6}$/);
     expect(paths()).toEqual(['GET /api/v2/experiments?project=vision&status=finished&page=1&per_page=10']);
@@ -103,7 +104,7 @@ describe('experiments', () => {
 
   it('walks the pages an offset that is not a page boundary needs', async () => {
     const all = await client().listExperiments();
-    expect(all).toHaveLength(6);
+    expect(all).toHaveLength(7);
     expect(all.map((run) => run.created_time)).toEqual([...all.map((run) => run.created_time)].sort((a, b) => (b ?? 0) - (a ?? 0)));
     requests.length = 0;
     const slice = await client().listExperiments({ limit: 2, offset: 3 });
@@ -213,9 +214,9 @@ describe('getMetrics', () => {
 });
 
 describe('config', () => {
-  it('reads the configuration', async () => {
+  it('reads the configuration (user_root_dir is empty until one is set: the viewer was started with --storage)', async () => {
     expect(await client().getConfig()).toEqual({
-      user_root_dir: '/data/runicorn',
+      user_root_dir: '',
       storage: '/data/runicorn',
       config_file: '/home/runicorn/.config/runicorn/config.json',
     });
@@ -227,17 +228,26 @@ describe('config', () => {
     expect(paths()).toEqual(['POST /api/config/user_root_dir', 'GET /api/config']);
     expect(await requests[0]?.body).toBe('{"path":"/mnt/runs"}');
     expect(mock.state.config.storage).toBe('/mnt/runs');
+    // A new storage root holds no runs yet; the first one still has its own.
+    expect(await client().listProjects()).toEqual([]);
+    await client().updateConfig({ user_root_dir: '/data/runicorn' });
+    expect(await client().listProjects()).toEqual(['nlp', 'vision']);
   });
 
-  it('refuses keys the viewer cannot change, before sending; the viewer refuses a relative path', async () => {
+  it('refuses keys the viewer cannot change, before sending; the viewer resolves a relative path in its working directory', async () => {
     await expect(client().updateConfig({ user_root_dir: '/x', theme: 'dark' } as never)).rejects.toThrow(
       'Invalid config.theme: the Runicorn viewer can change only user_root_dir over HTTP',
     );
     expect(requests).toHaveLength(0);
+    expect(await client().updateConfig({ user_root_dir: 'relative/../dir' })).toMatchObject({ user_root_dir: '/home/runicorn/dir' });
     const refused = await client()
-      .updateConfig({ user_root_dir: 'relative/dir' })
+      .updateConfig({ user_root_dir: '/proc/runicorn' })
       .catch((error: unknown) => error);
-    expect(refused).toMatchObject({ name: 'BadRequestError', status: 400, message: '400 Path must be absolute: relative/dir' });
+    expect(refused).toMatchObject({
+      name: 'BadRequestError',
+      status: 400,
+      message: "400 Invalid path or permission error: [Errno 13] Permission denied: '/proc/runicorn'",
+    });
   });
 
   it('reports GPU telemetry from /api/gpu/telemetry', async () => {

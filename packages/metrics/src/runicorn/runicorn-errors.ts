@@ -142,6 +142,28 @@ export class UnexpectedStatusError extends APIError {
   }
 }
 
+/**
+ * `downloadArtifact` refused a listing before copying anything: a file whose relative path leaves the
+ * target folder, or whose `absolute_path` (after symlinks) is not inside the version's own storage
+ * folder, or is not a regular file. A viewer that lists such a file is broken or hostile.
+ */
+export class UnsafeArtifactFileError extends RunicornAPIError {
+  static {
+    name(UnsafeArtifactFileError, 'UnsafeArtifactFileError');
+  }
+
+  /** `name:vN`. */
+  readonly artifact: string;
+  /** The file's `path` as the viewer listed it. */
+  readonly file: string;
+
+  constructor(init: { artifact: string; file: string; reason: string }) {
+    super(`${init.artifact}: refusing to copy ${JSON.stringify(init.file)}: ${init.reason}. Nothing was copied.`);
+    this.artifact = init.artifact;
+    this.file = init.file;
+  }
+}
+
 /** The status → class table handed to core's `errorFromResponse`. */
 export const runicornErrorClasses: ErrorClasses = {
   400: BadRequestError,

@@ -69,8 +69,9 @@ describe('client.remote', () => {
     const started = await client().remote.startViewer('ml@gpu-01.lab:2222', '/data/runicorn', { local_port: 8090 });
     expect(started.ok).toBe(true);
     expect(started.message).toBe('Remote Viewer ready at http://localhost:8090');
+    // The session's host is the tunnel's far end: the remote viewer listens on the remote loopback.
     expect(started.session).toMatchObject({
-      host: 'gpu-01.lab',
+      host: '127.0.0.1',
       sshPort: 2222,
       username: 'ml',
       localPort: 8090,
@@ -91,15 +92,22 @@ describe('client.remote', () => {
     await client().remote.connect('remote-server.com', { username: 'alice' });
     requests.length = 0;
     const started = await client().remote.startViewer('remote-server.com', '/data/runicorn');
-    expect(started.session.localPort).toBe(8081);
+    expect(started.session).toMatchObject({
+      username: 'alice',
+      sshPort: 22,
+      remotePort: 8080,
+      url: `http://localhost:${started.session.localPort}`,
+    });
     expect(requests.map((request) => `${request.method} ${request.url.pathname}`)).toEqual([
       'GET /api/remote/sessions',
       'POST /api/remote/viewer/start',
     ]);
     await expect(client().remote.startViewer('unknown.lab', '/data')).rejects.toThrow(/no open connection to "unknown.lab"/);
-    await expect(client().remote.startViewer('alice@remote-server.com:22', '/nope')).rejects.toThrow(
-      '400 Remote root does not exist: /nope',
-    );
+    // A local port already tunnelled cannot be bound again.
+    const { localPort } = started.session;
+    await expect(
+      client().remote.startViewer('alice@remote-server.com:22', '/data', { local_port: localPort }, { maxRetries: 0 }),
+    ).rejects.toThrow('500 Failed to start Remote Viewer: SSH tunnel failed to start');
   });
 
   it('lists, inspects and stops viewer sessions', async () => {
@@ -108,11 +116,10 @@ describe('client.remote', () => {
     expect((await client().remote.getViewerStatus(session.sessionId)).status).toBe('running');
     const status = await client().remote.getRemoteStatus();
     expect(status).toMatchObject({ connection_count: 1, viewer_session_count: 1 });
-    expect(await client().remote.stopViewer(session.sessionId)).toEqual({
-      ok: true,
-      message: `Remote Viewer ${session.sessionId} stopped`,
-    });
-    expect((await client().remote.getViewerStatus(session.sessionId)).status).toBe('stopped');
+    expect(await client().remote.stopViewer(session.sessionId)).toEqual({ ok: true, message: `Session ${session.sessionId} stopped` });
+    // The viewer forgets a stopped session.
+    await expect(client().remote.getViewerStatus(session.sessionId)).rejects.toThrow(NotFoundError);
+    expect(await client().remote.listViewerSessions()).toEqual([]);
     expect((await client().remote.getRemoteStatus()).viewer_session_count).toBe(0);
     await expect(client().remote.stopViewer(session.sessionId)).rejects.toThrow(NotFoundError);
     await expect(client().remote.getViewerStatus('session_missing')).rejects.toThrow('404 Session not found: session_missing');
@@ -120,7 +127,7 @@ describe('client.remote', () => {
 
   it('browses the remote file system', async () => {
     const { connection_id: id } = await client().remote.connect('gpu-01.lab', { username: 'ml' });
-    expect((await client().remote.listRemoteDirectory(id)).map((item) => item.name)).toEqual(['.bashrc', 'train.py']);
+    expect((await client().remote.listRemoteDirectory(id)).map((item) => item.name)).toEqual(['miniconda3', '.bashrc', 'train.py']);
     const items = await client().remote.listRemoteDirectory(id, '/data/runicorn');
     expect(items.map((item) => [item.name, item.is_dir])).toEqual([
       ['nlp', true],
@@ -134,15 +141,16 @@ describe('client.remote', () => {
       is_dir: false,
     });
     expect(await client().remote.checkRemotePath(id, '/tmp/none')).toEqual({ path: '/tmp/none', exists: false, is_dir: false });
-    await expect(client().remote.listRemoteDirectory('nobody@x:22')).rejects.toThrow('404 Connection not found: nobody@x:22');
+    await expect(client().remote.listRemoteDirectory('nobody@x:22')).rejects.toThrow('404 Connection not found or inactive: nobody@x:22');
   });
 
   it('disconnects by host, filling port and username from the open sessions', async () => {
     await client().remote.connect('gpu-01.lab', { username: 'ml', port: 2200 });
     requests.length = 0;
-    expect(await client().remote.disconnect('gpu-01.lab')).toEqual({ ok: true, message: 'Disconnected from ml@gpu-01.lab:2200' });
+    expect(await client().remote.disconnect('gpu-01.lab')).toEqual({ ok: true, message: 'Connection removed' });
     expect(await requests[1]?.body).toBe('{"host":"gpu-01.lab","port":2200,"username":"ml"}');
     expect(mock.state.connections.size).toBe(0);
-    await expect(client().remote.disconnect('ml@gpu-01.lab:2200')).rejects.toThrow(NotFoundError);
+    // The viewer answers 200 with ok: false when nothing was open.
+    expect(await client().remote.disconnect('ml@gpu-01.lab:2200')).toEqual({ ok: false, message: 'Connection not found' });
   });
 });

@@ -67,7 +67,11 @@ export class RemoteAPI {
     return this.#call.request('post', '/api/remote/connect', { body: body as never }, options);
   }
 
-  /** Close a connection, named by `user@host:port` or by host (port and username then come from the open sessions). */
+  /**
+   * Close a connection, named by `user@host:port` or by host (port and username then come from the
+   * open sessions). The viewer answers `{ ok: false, message: 'Connection not found' }` (still 200)
+   * when no such connection was open.
+   */
   async disconnect(hostOrConnectionId: string, endpoint: { port?: number; username?: string } = {}, options?: RequestOptions) {
     const { host, port, username } = await this.endpoint(hostOrConnectionId, endpoint ?? {}, options);
     return this.#call.request('post', '/api/remote/disconnect', { body: { host, port, username } }, options);
@@ -115,16 +119,10 @@ export class RemoteAPI {
     return answer.sessions;
   }
 
-  /** One remote viewer session (its `status` moves from `connecting` to `running`). */
+  /** One remote viewer session (its `status` moves from `connecting` to `running`); the viewer answers the session itself. */
   async getViewerStatus(sessionId: string, options?: RequestOptions): Promise<ViewerSession> {
     checkText('session_id', sessionId);
-    const answer = await this.#call.request(
-      'get',
-      '/api/remote/viewer/status/{session_id}',
-      { params: { path: { session_id: sessionId } } },
-      options,
-    );
-    return answer.session;
+    return this.#call.request('get', '/api/remote/viewer/status/{session_id}', { params: { path: { session_id: sessionId } } }, options);
   }
 
   /** The entries of a folder on the remote host (its home folder when `path` is omitted). */

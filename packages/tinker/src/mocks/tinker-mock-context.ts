@@ -1,19 +1,11 @@
 import { seededRandom } from '@trainwire/core';
+import { detail, mockHttp, pageOf, readOffsetPage, seededUuid } from '@trainwire/core/mock-kit';
 import { HttpResponse } from 'msw';
 import type { TinkerMockOptions } from './tinker.js';
-import { seededUuid, seedTinkerState, type TinkerMockFuture, type TinkerMockModel, type TinkerMockOutcome } from './tinker-mock-state.js';
+import { seedTinkerState, type TinkerMockFuture, type TinkerMockModel, type TinkerMockOutcome } from './tinker-mock-state.js';
 
-/** An answer of the mock, kept as data so an idempotency key can replay it. */
-export type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
-
-/** A FastAPI-style `{ detail }` error. */
-export const detail = (status: number, message: string): Reply => ({ status, body: { detail: message } });
-
-/** The Response of a {@link Reply}. */
-export const toResponse = (reply: Reply) =>
-  reply.body === undefined
-    ? new HttpResponse(null, { status: reply.status, headers: reply.headers })
-    : HttpResponse.json(reply.body as never, { status: reply.status, headers: reply.headers });
+/** The most items a page may hold (the spec's `limit` maximum). */
+const MAX_LIMIT = 1000;
 
 /** The state of one mock and the helpers its handlers share. */
 export type TinkerMockContext = ReturnType<typeof createTinkerMockContext>;
@@ -27,6 +19,7 @@ export function createTinkerMockContext(options: TinkerMockOptions) {
     owner,
     trainingRuns: options.trainingRuns ?? 5,
     checkpointsPerRun: options.checkpointsPerRun ?? 3,
+    clientConfig: options.clientConfig ?? {},
   });
   const random = seededRandom((options.seed ?? 1) * 31 + 7);
   let sampleSeed = options.seed ?? 1;
@@ -52,12 +45,11 @@ export function createTinkerMockContext(options: TinkerMockOptions) {
     }
     return { model, checkpoint };
   };
+  /** A page of `items` from `limit` and `offset`, or the mock's 400 for a bad one (the spec declares 400, not FastAPI's 422). */
   const page = <T>(items: T[], request: Request, defaultLimit: number) => {
-    const query = new URL(request.url).searchParams;
-    const limit = Number(query.get('limit') ?? defaultLimit);
-    const offset = Number(query.get('offset') ?? 0);
-    if (!Number.isInteger(limit) || limit < 1 || !Number.isInteger(offset) || offset < 0) return undefined;
-    return { items: items.slice(offset, offset + limit), cursor: { offset, limit, total_count: items.length } };
+    const window = readOffsetPage(new URL(request.url).searchParams, { defaultLimit, maxLimit: MAX_LIMIT });
+    if ('problem' in window) return { error: detail(400, `${window.problem.loc.join('.')}: ${window.problem.msg}`) };
+    return { items: pageOf(items, window), cursor: { offset: window.offset, limit: window.limit, total_count: items.length } };
   };
   const json = async (request: Request): Promise<Record<string, unknown> | undefined> => {
     try {
@@ -67,15 +59,12 @@ export function createTinkerMockContext(options: TinkerMockOptions) {
       return undefined;
     }
   };
-  /** Replays the first answer to a write that repeats its X-Idempotency-Key. */
-  const once = async (request: Request, handle: () => Reply | Promise<Reply>) => {
-    const key = request.headers.get('x-idempotency-key');
-    const scoped = key ? `${request.method} ${new URL(request.url).pathname} ${key}` : undefined;
-    const known = scoped ? state.idempotentReplies.get(scoped) : undefined;
-    const reply = known ?? (await handle());
-    if (scoped && !known && reply.status < 500) state.idempotentReplies.set(scoped, reply);
-    return toResponse(reply);
-  };
+  /**
+   * Replays the first answer to a write that repeats its X-Idempotency-Key (per route, whatever the
+   * body: the SDK makes a key per request). The handler reads the request itself (bytes or JSON).
+   */
+  const once = (request: Request, handle: () => Response | Promise<Response>) =>
+    state.idempotency.once(request.clone(), handle, `${request.method} ${new URL(request.url).pathname}`);
   const newFuture = (type: string, run: () => TinkerMockOutcome, order?: { model: TinkerMockModel; seq_id: unknown }) => {
     const future: TinkerMockFuture = { request_id: seededUuid(random), type, polls: 0, expired: false, run };
     if (order && typeof order.seq_id === 'number') {
@@ -104,13 +93,13 @@ export function createTinkerMockContext(options: TinkerMockOptions) {
     model.run.last_request_time = new Date().toISOString();
     return model;
   };
-  const submitted = (future: TinkerMockFuture, modelId?: string): Reply => ({
-    status: 200,
-    body: { request_id: future.request_id, ...(modelId ? { model_id: modelId } : {}) },
-  });
+  const submitted = (future: TinkerMockFuture, modelId?: string) =>
+    HttpResponse.json({ request_id: future.request_id, ...(modelId ? { model_id: modelId } : {}) });
 
   return {
     base,
+    /** msw's `http`, stamping every answer with an `x-request-id`. */
+    http: mockHttp(state.requestIds),
     apiKey: options.apiKey ?? 'tml-mock-key',
     speed: options.speed ?? 1,
     pollsUntilDone: options.pollsUntilDone ?? 2,

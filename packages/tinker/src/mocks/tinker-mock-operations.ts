@@ -1,7 +1,9 @@
-import { HttpResponse, http, type RequestHandler } from 'msw';
+import { detail, seededUuid } from '@trainwire/core/mock-kit';
+import { HttpResponse, type RequestHandler } from 'msw';
 import type { components } from '../generated/tinker.js';
-import { detail, type TinkerMockContext, toResponse } from './tinker-mock-context.js';
-import { addCheckpoint, addModel, SUPPORTED_MODELS, seededUuid } from './tinker-mock-state.js';
+import type { TinkerMockContext } from './tinker-mock-context.js';
+import { acceptsProtobuf, encodeResult, PROTOBUF_MEDIA_TYPE, readForwardBackward } from './tinker-mock-protobuf.js';
+import { addCheckpoint, addModel, SUPPORTED_MODELS } from './tinker-mock-state.js';
 import { batchProblem, forwardOutput, sampleOutput } from './tinker-mock-training.js';
 
 type Schemas = components['schemas'];
@@ -9,6 +11,7 @@ type Schemas = components['schemas'];
 /** The session, training, sampling and retrieve_future endpoints of the Tinker mock. */
 export function tinkerOperationHandlers(context: TinkerMockContext): RequestHandler[] {
   const {
+    http,
     base,
     state,
     owner,
@@ -42,13 +45,13 @@ export function tinkerOperationHandlers(context: TinkerMockContext): RequestHand
           sampler_ids: [],
         };
         state.sessions.set(session.session_id, session);
-        return { status: 200, body: { type: 'create_session', session_id: session.session_id } };
+        return HttpResponse.json({ type: 'create_session', session_id: session.session_id });
       }),
     ),
     http.post(`${base}/session_heartbeat`, async ({ request }) => {
       const body = await json(request);
       const session = state.sessions.get(String(body?.session_id));
-      if (!session) return toResponse(detail(404, `Session ${String(body?.session_id)} not found`));
+      if (!session) return detail(404, `Session ${String(body?.session_id)} not found`);
       session.last_heartbeat = new Date().toISOString();
       return HttpResponse.json({ type: 'session_heartbeat' });
     }),
@@ -73,7 +76,7 @@ export function tinkerOperationHandlers(context: TinkerMockContext): RequestHand
     http.post(`${base}/get_info`, async ({ request }) => {
       const body = await json(request);
       const model = state.models.get(String(body?.model_id));
-      if (!model) return toResponse(detail(404, `Model ${String(body?.model_id)} not found`));
+      if (!model) return detail(404, `Model ${String(body?.model_id)} not found`);
       return HttpResponse.json({
         type: 'get_info',
         model_id: model.run.training_run_id,
@@ -86,19 +89,17 @@ export function tinkerOperationHandlers(context: TinkerMockContext): RequestHand
     ...(['forward_backward', 'forward'] as const).map((route) =>
       http.post(`${base}/${route}`, ({ request }) =>
         once(request, async () => {
-          const body = await json(request);
-          const input = (route === 'forward' ? body?.forward_input : body?.forward_backward_input) as
-            | Schemas['ForwardBackwardInput']
-            | undefined;
-          if (!body || !input || !Array.isArray(input.data)) return detail(400, `Invalid ${route} request`);
+          const read = await readForwardBackward(request, route, json);
+          if ('error' in read) return read.error;
+          const { body, input, forwardOnly } = read;
           const model = trainingModel(body);
           if (!model) return detail(404, `Model ${String(body.model_id)} not found`);
           const future = newFuture(
-            route === 'forward' ? 'Forward' : 'ForwardBackward',
+            forwardOnly ? 'Forward' : 'ForwardBackward',
             () => {
               const problem = batchProblem(input);
               if (problem) return userError(problem);
-              if (route === 'forward_backward') model.gradients = true;
+              if (!forwardOnly) model.gradients = true;
               return { result: forwardOutput(model, input) };
             },
             { model, seq_id: body.seq_id },
@@ -212,7 +213,7 @@ export function tinkerOperationHandlers(context: TinkerMockContext): RequestHand
           session_id: session.session_id,
         });
         session.sampler_ids.push(samplerId);
-        return { status: 200, body: { type: 'create_sampling_session', sampling_session_id: samplerId } };
+        return HttpResponse.json({ type: 'create_sampling_session', sampling_session_id: samplerId });
       }),
     ),
     http.post(`${base}/asample`, ({ request }) =>
@@ -233,8 +234,8 @@ export function tinkerOperationHandlers(context: TinkerMockContext): RequestHand
     http.post(`${base}/retrieve_future`, async ({ request }) => {
       const body = await json(request);
       const future = state.futures.get(String(body?.request_id));
-      if (!future) return toResponse(detail(404, `Future ${String(body?.request_id)} not found`));
-      if (future.expired) return toResponse(detail(410, `Future ${future.request_id} expired; submit the request again`));
+      if (!future) return detail(404, `Future ${String(body?.request_id)} not found`);
+      if (future.expired) return detail(410, `Future ${future.request_id} expired; submit the request again`);
       future.polls += 1;
       if (!future.outcome && future.polls <= pollsUntilDone) {
         const pending = {
@@ -248,10 +249,13 @@ export function tinkerOperationHandlers(context: TinkerMockContext): RequestHand
       }
       const outcome = settle(future);
       if ('error' in outcome) return HttpResponse.json(outcome.error);
-      const size = JSON.stringify(outcome.result).length;
+      // SDK 0.25 asks for sample and forward(-backward) results as protobuf, and refuses them as JSON.
+      const protobuf = acceptsProtobuf(request) ? encodeResult(future.type, outcome.result) : undefined;
+      const size = protobuf ? protobuf.byteLength : JSON.stringify(outcome.result).length;
       if (size > inlineResultLimit && body?.allow_metadata_only !== false) {
         return HttpResponse.json({ status: 'complete_metadata', response_payload_size: size });
       }
+      if (protobuf) return new HttpResponse(protobuf, { headers: { 'Content-Type': PROTOBUF_MEDIA_TYPE } });
       return HttpResponse.json(outcome.result as never);
     }),
   ];

@@ -1,4 +1,5 @@
 import { seededRandom } from '@trainwire/core';
+import { IdempotencyReplay, RequestIds, seededUuid } from '@trainwire/core/mock-kit';
 import type { components } from '../generated/tinker.js';
 
 type Schemas = components['schemas'];
@@ -67,11 +68,28 @@ export const SUPPORTED_MODELS = [
   { model_name: 'Qwen/Qwen3-30B-A3B', max_context_length: 32768 },
 ];
 
-/** A UUID-shaped id drawn from `random`. */
-export function seededUuid(random: () => number): string {
-  const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16)).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20)}`;
-}
+/**
+ * The flags the mock answers `client/config` with: every flag SDK 0.25 reads, at the SDK's
+ * defaults, except `use_pyqwest_transport` (off: pyqwest is an optional Rust transport, not needed
+ * to speak to a mock). JWT exchange and create-via-load-weights stay off: the mock serves neither.
+ */
+export const TINKER_MOCK_CLIENT_CONFIG: Required<Schemas['ClientConfigResponse']> = {
+  pjwt_auth_enabled: false,
+  credential_default_source: 'api_key',
+  sample_dispatch_bytes_semaphore_size: 10 * 1024 * 1024,
+  inflight_response_bytes_semaphore_size: 50 * 1024 * 1024,
+  parallel_fwdbwd_chunks: true,
+  proto_compress_fwdbwd: false,
+  fwdbwd_max_chunk_len: 1024,
+  fwdbwd_max_chunk_bytes_count: 5_000_000,
+  fwdbwd_dispatch_bytes_semaphore_size: 50_000_000,
+  billing_exception_max_pause_duration_sec: 3600,
+  sample_no_retries: false,
+  sample_enable_stuck_detection: true,
+  sample_max_concurrent_requests: 2000,
+  use_pyqwest_transport: false,
+  create_model_via_load_weights: false,
+};
 
 /** Everything the Tinker mock knows; tests may read it and change it. */
 export interface TinkerMockState {
@@ -82,13 +100,24 @@ export interface TinkerMockState {
   samplers: Map<string, TinkerMockSampler>;
   futures: Map<string, TinkerMockFuture>;
   auditLog: Schemas['AuditLogEntry'][];
-  /** Answers to writes, by `X-Idempotency-Key`. */
-  idempotentReplies: Map<string, { status: number; body?: unknown; headers?: Record<string, string> }>;
+  /** Answers to writes, replayed for a repeated `X-Idempotency-Key`. */
+  idempotency: IdempotencyReplay;
+  /** The `x-request-id` of every answer (a seeded stream of its own). */
+  requestIds: RequestIds;
   /** Archive requests seen per checkpoint (`<run>/<checkpoint_id>`). */
   archiveRequests: Map<string, number>;
   /** The queue state `try_again` answers report. */
   queueState: Schemas['QueueState'];
   queueStateReason: string | undefined;
+  /** What `client/config` answers (SDK 0.25 reads it before anything else); change it to try other flags. */
+  clientConfig: Schemas['ClientConfigResponse'];
+  /** What `client/dynamic_config` answers. */
+  clientDynamicConfig: Schemas['ClientDynamicConfigResponse'];
+  /** JWTs `auth/token` issued (with `pjwt_auth_enabled`), and when each expires (ms since the epoch). */
+  jwts: Map<string, number>;
+  /** Telemetry batches accepted, and the last 1000 of their events. */
+  telemetryBatches: number;
+  telemetryEvents: Schemas['TelemetryEvent'][];
   /** Make every later poll of this future answer 410, as if the server forgot it. */
   expireFuture(requestId: string): void;
 }
@@ -99,6 +128,7 @@ export function seedTinkerState(options: {
   owner: string;
   trainingRuns: number;
   checkpointsPerRun: number;
+  clientConfig: Schemas['ClientConfigResponse'];
 }): TinkerMockState {
   const random = seededRandom(options.seed);
   const state: TinkerMockState = {
@@ -108,10 +138,16 @@ export function seedTinkerState(options: {
     samplers: new Map(),
     futures: new Map(),
     auditLog: [],
-    idempotentReplies: new Map(),
+    idempotency: new IdempotencyReplay({ header: 'x-idempotency-key' }),
+    requestIds: new RequestIds({ seed: options.seed }),
     archiveRequests: new Map(),
     queueState: 'active',
     queueStateReason: undefined,
+    clientConfig: { ...TINKER_MOCK_CLIENT_CONFIG, ...options.clientConfig },
+    clientDynamicConfig: { refresh_interval_sec: 300 },
+    jwts: new Map(),
+    telemetryBatches: 0,
+    telemetryEvents: [],
     expireFuture(requestId) {
       const future = state.futures.get(requestId);
       if (future) future.expired = true;

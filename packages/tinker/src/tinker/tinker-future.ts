@@ -14,6 +14,7 @@ import {
 } from '@trainwire/core';
 import { type components, type paths, service } from '../generated/tinker.js';
 import { FutureExpiredError, RequestFailedError, type RequestFailureCategory } from './tinker-errors.js';
+import { retrieveTinkerFuture, sendTinkerRequest } from './tinker-future-wire.js';
 
 type Schemas = components['schemas'];
 
@@ -39,7 +40,7 @@ export interface TinkerFutureProgress {
   queue_state_reason?: string | undefined;
 }
 
-/** The operations that answer with `{ request_id }`. */
+/** The operations that answer with `{ request_id }` (`forward` only in futures resumed from older tokens). */
 export type TinkerFuturePath =
   | '/api/v1/create_model'
   | '/api/v1/forward_backward'
@@ -99,7 +100,7 @@ export function submitTinkerFuture<Type extends TinkerRequestType>(
 ): Future<TinkerFutureResults[Type]> {
   return Future.submit(async () => {
     const started = Date.now();
-    const handle = await sendRequest(transport, request, options);
+    const handle = await sendTinkerRequest(transport, request, options);
     const data = { request_id: handle.request_id, allow_metadata_only: true, request, resubmissions: 0 };
     return futureOptions<TinkerFutureResults[Type]>(transport, data, options, (Date.now() - started) / 1000);
   });
@@ -120,13 +121,6 @@ export function resumeTinkerFuture<T = unknown>(transport: Transport<paths>, tok
       options,
     );
   });
-}
-
-function sendRequest(transport: Transport<paths>, request: TinkerFutureRequest, options?: RequestOptions) {
-  const headers = { ...options?.headers, ...request.headers };
-  return transport.request('post', request.path, { body: request.body } as never, { ...options, headers }) as Promise<
-    Schemas['UntypedAPIFuture']
-  >;
 }
 
 /** `roundtrip`: seconds the submission took, reported on the first poll as the SDK does. */
@@ -150,20 +144,21 @@ function futureOptions<T>(
     poll: async ({ signal, attempt }): Promise<PollResult<T>> => {
       let answer: Schemas['FutureRetrieveResponse'];
       try {
-        answer = await transport.request(
-          'post',
-          '/api/v1/retrieve_future',
+        const header: Record<string, string> = { 'X-Tinker-Request-Iteration': String(attempt) };
+        if (type) header['X-Tinker-Request-Type'] = type;
+        // Seconds to the millisecond Date.now() measures (the SDK sends Python's str(float), e.g. 4.291534423828125e-06).
+        if (attempt === 0 && roundtrip !== undefined) header['X-Tinker-Create-Promise-Roundtrip-Time'] = roundtrip.toFixed(3);
+        const body = { request_id: data.request_id, allow_metadata_only: data.allow_metadata_only };
+        answer = await retrieveTinkerFuture(
+          transport,
+          type,
+          { params: { header }, body },
           {
-            params: {
-              header: {
-                'X-Tinker-Request-Iteration': String(attempt),
-                ...(type ? { 'X-Tinker-Request-Type': type } : {}),
-                ...(attempt === 0 && roundtrip !== undefined ? { 'X-Tinker-Create-Promise-Roundtrip-Time': roundtrip.toFixed(3) } : {}),
-              },
-            },
-            body: { request_id: data.request_id, allow_metadata_only: data.allow_metadata_only },
+            ...pollOptions,
+            signal,
+            maxRetries: 0,
+            timeout: pollOptions.timeout ?? POLL_TIMEOUT,
           },
-          { ...pollOptions, signal, maxRetries: 0, timeout: pollOptions.timeout ?? POLL_TIMEOUT },
         );
       } catch (error) {
         if (error instanceof APIError && error.status === 408) return tryAgain(data.request_id, error.body);
@@ -220,7 +215,7 @@ async function resubmit<T>(
     const message = `the server forgot this request (410) ${data.resubmissions + 1} times; giving up`;
     return { state: 'failed', error: new FutureExpiredError({ futureId: data.request_id, message, cause }) };
   }
-  const handle = await sendRequest(transport, data.request, options);
+  const handle = await sendTinkerRequest(transport, data.request, options);
   data.request_id = handle.request_id;
   data.allow_metadata_only = true;
   data.resubmissions += 1;

@@ -1,19 +1,46 @@
-import { ConfigError, InvalidRequestError } from '@trainwire/core';
+import { ConfigError, InvalidRequestError, ResponseValidationError } from '@trainwire/core';
 import { useMockServer } from '@trainwire/testing';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { HttpResponse, http } from 'msw';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTinkerMock } from '../mocks/tinker.js';
 import { RequestFailedError } from './tinker-errors.js';
 import { InvalidTinkerPathError } from './tinker-path.js';
+import { decodeForwardBackwardRequest } from './tinker-proto-request.js';
 import { ServiceClient } from './tinker-service-client.js';
 import type { Datum } from './tinker-training-client.js';
 
 let mock = createTinkerMock();
-const { requests } = useMockServer(() => {
+const { server, requests } = useMockServer(() => {
   mock = createTinkerMock({ seed: 3, speed: 1000 });
   return mock.handlers;
 });
 afterEach(() => vi.unstubAllEnvs());
+// The recorder keeps bodies as text; protobuf bodies are kept as bytes here, and the media type of every answer.
+const protobufBodies: Promise<Uint8Array>[] = [];
+const answered: { path: string; status: number; type: string | null }[] = [];
+server.events.on('request:start', ({ request }) => {
+  if (request.headers.get('content-type') === 'application/x-protobuf') {
+    protobufBodies.push(
+      request
+        .clone()
+        .arrayBuffer()
+        .then((buffer) => new Uint8Array(buffer)),
+    );
+  }
+});
+server.events.on('response:mocked', ({ request, response }) => {
+  answered.push({
+    path: new URL(request.url).pathname.split('/api/v1/')[1] ?? '',
+    status: response.status,
+    type: response.headers.get('content-type'),
+  });
+});
+beforeEach(() => {
+  protobufBodies.length = 0;
+  answered.length = 0;
+});
 
+const BASE = 'https://tinker.thinkingmachines.dev/services/tinker-prod/api/v1';
 const service = (options: ConstructorParameters<typeof ServiceClient>[0] = {}) =>
   new ServiceClient({ apiKey: 'tml-mock-key', logLevel: 'off', heartbeatInterval: 0, ...options });
 const sent = (path: string) => requests.filter((request) => request.url.pathname.endsWith(`/api/v1/${path}`));
@@ -99,6 +126,8 @@ describe('ServiceClient.createLoraTrainingClient', () => {
     const training = await client.createLoraTrainingClient({ base_model: 'Qwen/Qwen3-8B', rank: 16 });
     const sessionId = await client.sessionId();
     expect(training.modelId).toBe(`${sessionId}:train:0`);
+    // No metadata goes as {}, as the SDK sends it.
+    expect((await bodyOf('create_session')).user_metadata).toEqual({});
     expect(await bodyOf('create_model')).toEqual({
       session_id: sessionId,
       model_seq_id: 0,
@@ -131,7 +160,7 @@ describe('ServiceClient.createLoraTrainingClient', () => {
 });
 
 describe('TrainingClient', () => {
-  it('runs forward_backward, forward and optim_step in call order, numbered from 1', async () => {
+  it('runs forward_backward, forward and optim_step in call order, numbered from 1, as SDK 0.25 sends them', async () => {
     const training = await service().createLoraTrainingClient({ base_model: 'meta-llama/Llama-3.2-1B', rank: 8 });
     const batch = [datum([5, 6, 7, 8])];
     const [output, forward, step] = await Promise.all([
@@ -143,12 +172,35 @@ describe('TrainingClient', () => {
     expect(output.metrics['loss:sum']).toBeGreaterThan(0);
     expect(forward.metrics['loss:sum']).toBe(output.metrics['loss:sum']);
     expect(step.metrics).toEqual({ learning_rate: 2e-4, grad_norm: 1.25 });
-    expect(await bodyOf('forward_backward')).toEqual({
+    // Both passes go to forward_backward as protobuf; forward() sets forward_only (the forward route is gone in 0.25).
+    expect(sent('forward')).toHaveLength(0);
+    expect(sent('forward_backward').map((request) => request.headers.get('content-type'))).toEqual([
+      'application/x-protobuf',
+      'application/x-protobuf',
+    ]);
+    const [first, second] = (await Promise.all(protobufBodies)).map(decodeForwardBackwardRequest);
+    expect(first).toEqual({
       forward_backward_input: { data: batch, loss_fn: 'cross_entropy' },
       model_id: training.modelId,
       seq_id: 1,
+      forward_only: false,
     });
-    expect(await bodyOf('forward')).toMatchObject({ forward_input: { loss_fn_config: { clip: 0.2 } }, seq_id: 2 });
+    expect(second).toMatchObject({ forward_backward_input: { loss_fn_config: { clip: 0.2 } }, seq_id: 2, forward_only: true });
+    // Their results are asked for, and answered, as protobuf; optim_step's stays JSON.
+    const polls = sent('retrieve_future');
+    const accepts = new Map(polls.map((poll) => [poll.headers.get('x-tinker-request-type'), poll.headers.get('accept')]));
+    expect(Object.fromEntries(accepts)).toEqual({
+      CreateModel: 'application/json',
+      ForwardBackward: 'application/x-protobuf',
+      Forward: 'application/x-protobuf',
+      OptimStep: 'application/json',
+    });
+    const results = answered.filter((answer) => answer.path === 'retrieve_future' && answer.status === 200 && answer.type !== null);
+    expect(results.filter((answer) => answer.type === 'application/x-protobuf')).toHaveLength(2);
+    // The first poll reports how long the submission took, a decimal number of seconds.
+    const roundtrips = polls.map((poll) => poll.headers.get('x-tinker-create-promise-roundtrip-time')).filter((value) => value !== null);
+    expect(roundtrips).toHaveLength(4);
+    for (const value of roundtrips) expect(Number(value)).toBeGreaterThanOrEqual(0);
     expect(await bodyOf('optim_step')).toEqual({
       adam_params: { learning_rate: 2e-4, beta1: 0.9, beta2: 0.95, eps: 1e-12, weight_decay: 0, grad_clip_norm: 0 },
       type: 'optim_step',
@@ -170,9 +222,10 @@ describe('TrainingClient', () => {
   it('asks again with allow_metadata_only false when the result is too big to inline', async () => {
     const training = await service().createLoraTrainingClient({ base_model: 'Qwen/Qwen3-8B' });
     requests.length = 0;
-    const tokens = Array.from({ length: 600 }, (_, index) => index + 3);
+    // 1200 float32 logprobs: 4800 bytes of protobuf, over the mock's 4096-byte inline limit.
+    const tokens = Array.from({ length: 1200 }, (_, index) => index + 3);
     const output = await training.forwardBackward([datum(tokens)], 'cross_entropy');
-    expect(output.loss_fn_outputs[0]?.logprobs?.data).toHaveLength(600);
+    expect(output.loss_fn_outputs[0]?.logprobs?.data).toHaveLength(1200);
     const polls = await Promise.all(sent('retrieve_future').map(async (poll) => JSON.parse(await poll.body).allow_metadata_only));
     expect(polls).toEqual([true, true, true, false]);
   });
@@ -294,9 +347,29 @@ describe('SamplingClient', () => {
     expect(sent('asample')[0]?.headers.get('x-tinker-sampling-backpressure')).toBe('1');
     const polls = sent('retrieve_future').slice(-3);
     expect(polls.every((poll) => poll.headers.get('x-tinker-request-type') === 'Sample')).toBe(true);
+    expect(polls.every((poll) => poll.headers.get('accept') === 'application/x-protobuf')).toBe(true);
+    expect(answered.at(-1)).toEqual({ path: 'retrieve_future', status: 200, type: 'application/x-protobuf' });
     await sampler.sample(prompt, 1, {});
     expect((await bodyOf('asample', 1)).seq_id).toBe(1);
     expect(await sampler.getBaseModel()).toBe('Qwen/Qwen3-8B');
+  });
+
+  it('reads a JSON sample result too (older servers), and fails a protobuf result it cannot read with ResponseValidationError', async () => {
+    const client = service();
+    const sampler = await client.createSamplingClient({ base_model: 'Qwen/Qwen3-8B' });
+    const prompt = { chunks: [{ type: 'encoded_text' as const, tokens: [4] }] };
+    const json = { type: 'sample', sequences: [{ stop_reason: 'stop', tokens: [7, 8] }] };
+    server.use(http.post(`${BASE}/retrieve_future`, () => HttpResponse.json(json), { once: true }));
+    await expect(sampler.sample(prompt, 1, {})).resolves.toEqual(json);
+    const broken = new Uint8Array([0x0a, 0x05, 0x08]); // a sequence cut short
+    server.use(
+      http.post(`${BASE}/retrieve_future`, () => new HttpResponse(broken, { headers: { 'Content-Type': 'application/x-protobuf' } }), {
+        once: true,
+      }),
+    );
+    const error = await rejection(sampler.sample(prompt, 1, {}));
+    expect(error).toBeInstanceOf(ResponseValidationError);
+    expect(error.message).toMatch(/not a valid protobuf SampleResponse/);
   });
 
   it('samples a base model, and needs exactly one of model_path and base_model', async () => {

@@ -196,7 +196,8 @@ export class ServiceClient {
         .filter(Boolean);
     const body = {
       tags,
-      user_metadata: this.#options.userMetadata ?? null,
+      // The SDK sends {} for no metadata.
+      user_metadata: this.#options.userMetadata ?? {},
       sdk_version: TINKER_CLIENT_VERSION,
       type: 'create_session' as const,
       ...(projectId ? { project_id: projectId } : {}),

@@ -36,7 +36,10 @@ export class TrainingClient {
     this.modelId = modelId;
   }
 
-  /** A forward and backward pass over `data`; gradients accumulate until {@link TrainingClient.optimStep}. */
+  /**
+   * A forward and backward pass over `data`; gradients accumulate until {@link TrainingClient.optimStep}.
+   * Sent as SDK 0.25 sends it, a protobuf `ForwardBackwardRequest`, and its result is asked for as protobuf.
+   */
   forwardBackward(
     data: Datum[],
     lossFn: LossFnType,
@@ -47,7 +50,7 @@ export class TrainingClient {
     return this.#submit('ForwardBackward', '/api/v1/forward_backward', { forward_backward_input: input }, options);
   }
 
-  /** A forward pass only (losses and logprobs, no gradients). */
+  /** A forward pass only (losses and logprobs, no gradients): a forward_backward with `forward_only`, as SDK 0.25 sends it. */
   forward(
     data: Datum[],
     lossFn: LossFnType,
@@ -55,7 +58,7 @@ export class TrainingClient {
     options?: RequestOptions,
   ): Future<ForwardBackwardOutput> {
     const input = { data, loss_fn: lossFn, ...(params?.loss_fn_config ? { loss_fn_config: params?.loss_fn_config } : {}) };
-    return this.#submit('Forward', '/api/v1/forward', { forward_input: input }, options);
+    return this.#submit('Forward', '/api/v1/forward_backward', { forward_backward_input: input, forward_only: true }, options);
   }
 
   /** An Adam step on the accumulated gradients; unset parameters take the SDK defaults (lr 1e-4, β 0.9/0.95). */

@@ -25,9 +25,17 @@ const { server } = useMockServer(() => {
 const service = () => new ServiceClient({ apiKey: KEY, logLevel: 'off', heartbeatInterval: 0, maxRetries: 0 });
 const firstRun = () => [...mock.state.models.values()][0]!;
 
+/** The mock's own answer to `request`, in JSON (a sample poll asks for protobuf, which the mock would answer). */
+async function mockAnswer(request: Request): Promise<Response> {
+  const headers = new Headers(request.headers);
+  headers.set('accept', 'application/json');
+  const body = request.method === 'GET' ? undefined : await request.arrayBuffer();
+  return (await getResponse(mock.handlers, new Request(request.url, { method: request.method, headers, body }))) as Response;
+}
+
 /** The mock's own answer to `request`, each top-level field given a value of another type. */
 async function wrongTypes(request: Request): Promise<Response> {
-  const real = (await getResponse(mock.handlers, request)) as Response;
+  const real = await mockAnswer(request);
   const body = (await real.json()) as Record<string, unknown>;
   const flipped = Object.fromEntries(
     Object.entries(body).map(([key, value]) => [key, typeof value === 'number' ? 'twelve' : typeof value === 'string' ? 12 : 'wrong']),
@@ -50,7 +58,7 @@ const ANSWERS: Record<string, { status: number; answer: (request: Request) => Re
   'the wrong content type': {
     status: 200,
     answer: async (request) => {
-      const real = (await getResponse(mock.handlers, request)) as Response;
+      const real = await mockAnswer(request);
       return new HttpResponse(await real.text(), { headers: { 'content-type': 'text/plain' } });
     },
   },

@@ -28,7 +28,12 @@ export const guardedService: ServiceDefinition = {
       operationId: 'createRun',
       idempotent: false,
       params: {},
-      body: { required: true, contentType: 'application/json', schema: { $ref: '#/components/schemas/RunCreate' } },
+      body: {
+        required: true,
+        contentType: 'application/json',
+        otherContentTypes: ['application/x-protobuf'],
+        schema: { $ref: '#/components/schemas/RunCreate' },
+      },
       responses: { '201': { contentType: 'application/json' } },
     },
     'GET /v1/runs/{run_id}': {
