@@ -2,6 +2,7 @@ import { type JsonSchema, validate } from '@trainwire/core';
 import { detail, type HandlerGroup as KitHandlerGroup, type ValidationProblem } from '@trainwire/core/mock-kit';
 import { service } from '../generated/tensafe.js';
 import type { TenSafeMockState, TenSafeMockTrainingClient } from './tensafe-mock-state.js';
+import { pydanticProblem } from './tensafe-pydantic-problem.js';
 
 /** What the handler groups of the TenSafe mock share. */
 export interface TenSafeMockContext {
@@ -61,19 +62,10 @@ export function clientNotFound(id: unknown, withDetails = false): Response {
 
 /** The problem pydantic reports for `body` against the operation's spec schema (a missing body too), if any. */
 export function bodyProblem(body: unknown, operation: string): ValidationProblem | undefined {
-  if (body === undefined) return { type: 'missing', loc: ['body'], msg: 'Field required', input: null };
+  if (body === undefined) return pydanticProblem('body', 'is required');
   const schema = service.operations[operation]?.body?.schema as JsonSchema | undefined;
   const issue = validate(schema, body, service.schemas, { rejectAdditional: true });
-  if (!issue) return undefined;
-  const loc = [
-    'body',
-    ...issue.path
-      .replace(/^\$\.?/, '')
-      .split(/[.[\]]+/)
-      .filter(Boolean)
-      .map((part) => (/^\d+$/.test(part) ? Number(part) : part)),
-  ];
-  return { type: 'value_error', loc, msg: issue.reason, input: null };
+  return issue && pydanticProblem(`body${issue.path.replace(/^\$/, '')}`, issue.reason);
 }
 
 /** A timestamp as milliseconds; naive ones (the server's) are UTC. `undefined` when absent, NaN when unreadable. */

@@ -329,7 +329,15 @@ describe('createTenSafeMock', () => {
     const response = await send(handlers, 'POST', '/v1/training_clients', { body: { model_ref: 'm', lora_config: { rank: 0 } } });
     expect(response.status).toBe(422);
     expect(await response.json()).toEqual({
-      detail: [{ type: 'value_error', loc: ['body', 'lora_config', 'rank'], msg: 'must be >= 1, got 0', input: null }],
+      detail: [
+        {
+          type: 'greater_than_equal',
+          loc: ['body', 'lora_config', 'rank'],
+          msg: 'Input should be greater than or equal to 1',
+          input: 0,
+          ctx: { ge: 1 },
+        },
+      ],
     });
   });
 

@@ -12,6 +12,7 @@ import { trainingClientHandlers } from './tensafe-training-handlers.js';
 
 export { service as tensafeService } from '../generated/tensafe.js';
 export type { TenSafeMockArtifact, TenSafeMockFuture, TenSafeMockState, TenSafeMockTrainingClient } from './tensafe-mock-state.js';
+export { tensafeRejection } from './tensafe-rejection.js';
 
 /** Options of {@link createTenSafeMock}. */
 export interface TenSafeMockOptions {
