@@ -21,10 +21,11 @@ describe('completionScript', () => {
     const folder = await mkdtemp(join(tmpdir(), 'completion-'));
     const script = join(folder, 'tool.bash');
     await writeFile(script, completionScript(program(), 'bash'));
-    // Asynchronous, so a slow bash on a loaded machine neither blocks the worker nor escapes the timeout.
+    // Asynchronous, so a slow bash neither blocks the worker nor escapes the timeout; --norc because
+    // bash runs ~/.bashrc when its stdin is a socket (as under turbo), which can take seconds.
     const complete = async (...words: string[]) => {
       const line = `source ${script}; COMP_WORDS=(tool ${words.map((word) => `'${word}'`).join(' ')}); COMP_CWORD=${words.length}; _tool_complete; printf '%s\\n' "\${COMPREPLY[@]}"`;
-      const { stdout } = await promisify(execFile)('bash', ['-c', line], { encoding: 'utf8' });
+      const { stdout } = await promisify(execFile)('bash', ['--norc', '-c', line], { encoding: 'utf8' });
       return stdout.trim().split('\n').sort();
     };
     expect(await complete('')).toEqual(['--help', '--json', '--version', 'auth', 'help', 'jobs']);

@@ -81,7 +81,7 @@ export class ConformanceClient {
 
   /** Pick up a future serialized by `future.serialize()`, e.g. in another process. */
   resumeStep(token: string, options?: RequestOptions): Future<StepResult> {
-    return Future.resume(token, (saved) => this.stepOptions(saved.id, options));
+    return Future.resume(token, (saved) => this.stepOptions(saved.id, options), { kind: 'conformance.step' });
   }
 
   listEvents(query: { page?: number; per_page?: number } = {}, options?: RequestOptions & PageOptions) {

@@ -9,8 +9,10 @@ import {
   APIConnectionError,
   APIError,
   APITimeoutError,
+  APIUserAbortError,
   BadRequestError,
   InternalServerError,
+  InvalidRequestError,
   NotFoundError,
   RateLimitError,
   UnprocessableEntityError,
@@ -44,9 +46,11 @@ describe('errorFromResponse', () => {
     expect(error.code).toBe(code);
   });
 
-  it('reads Retry-After on 429', () => {
+  it('reads Retry-After on 429, and on any other status that sends it', () => {
     const error = errorFromResponse({ status: 429, headers: new Headers({ 'retry-after': '3' }) }) as RateLimitError;
     expect(error.retryAfter).toBe(3000);
+    expect(errorFromResponse({ status: 503, headers: new Headers({ 'retry-after': '30' }) }).retryAfter).toBe(30_000);
+    expect(errorFromResponse({ status: 503 }).retryAfter).toBeUndefined();
   });
 
   it('shows its fields in toJSON and util.inspect', () => {
@@ -71,6 +75,40 @@ describe('errorFromResponse', () => {
     expect(error).toBeInstanceOf(APIConnectionError);
     expect(error.name).toBe('APITimeoutError');
     expect(new APIConnectionError()).not.toBeInstanceOf(APITimeoutError);
+  });
+});
+
+describe('retryable: decided where the error is made', () => {
+  it.each([
+    [408, true],
+    [409, true],
+    [429, true],
+    [500, true],
+    [501, false],
+    [503, true],
+    [400, false],
+    [401, false],
+    [404, false],
+    [422, false],
+  ])('an APIError with status %i is retryable: %s', (status, retryable) => {
+    const error = errorFromResponse({ status });
+    expect(error.retryable).toBe(retryable);
+    expect(JSON.parse(JSON.stringify(error)).retryable).toBe(retryable);
+  });
+
+  it('follows x-should-retry and the statuses the service declares conflicts', () => {
+    expect(errorFromResponse({ status: 501, headers: new Headers({ 'x-should-retry': 'true' }) }).retryable).toBe(true);
+    expect(errorFromResponse({ status: 503, headers: new Headers({ 'x-should-retry': 'false' }) }).retryable).toBe(false);
+    expect(errorFromResponse({ status: 409, conflictStatuses: [409] }).retryable).toBe(false);
+    expect(errorFromResponse({ status: 409, conflictStatuses: [423] }).retryable).toBe(true);
+  });
+
+  it('is true for connection errors and timeouts, false for an abort, bad input and the root class', () => {
+    expect(new APIConnectionError().retryable).toBe(true);
+    expect(new APITimeoutError().retryable).toBe(true);
+    expect(new APIUserAbortError().retryable).toBe(false);
+    expect(new InvalidRequestError('query.limit', 'too big').retryable).toBe(false);
+    expect(new TrainwireError('x').retryable).toBe(false);
   });
 });
 

@@ -1,4 +1,6 @@
-import { redactValue } from './redact.js';
+import { retryAfterFrom } from './backoff.js';
+import { clipRedacted, isSecretHeader, redact, redactSecrets, redactValue } from './redact.js';
+import { retryAdvice } from './retry-advice.js';
 import { brand, TrainwireError } from './trainwire-error.js';
 
 /** Everything an {@link APIError} is made from. */
@@ -13,6 +15,10 @@ export interface APIErrorInit {
   method?: string;
   url?: string;
   cause?: unknown;
+  /** Statuses the service declares conflicts (never retryable), from its spec's `x-conflict-statuses`. */
+  conflictStatuses?: readonly number[] | undefined;
+  /** Values redacted from this error only, besides the registered secrets (e.g. the signature of a presigned URL). */
+  secrets?: readonly string[] | undefined;
 }
 
 /** The server answered with a non-2xx status. */
@@ -35,17 +41,35 @@ export class APIError extends TrainwireError {
   declare readonly code: string | undefined;
   declare readonly method: string | undefined;
   declare readonly url: string | undefined;
+  /**
+   * The wait the server asked for before trying again (`retry-after-ms` / `Retry-After`), in
+   * milliseconds as it wrote it (a retry waits at most 60 s of it), when it said.
+   */
+  declare readonly retryAfter: number | undefined;
+  readonly #retryable: boolean;
 
   constructor(init: APIErrorInit) {
-    super(init.message ?? messageFromBody(init.status, init.body), { cause: init.cause });
+    super(redact(init.message ?? messageFromBody(init.status, init.body, init.secrets), init.secrets), { cause: init.cause });
     this.status = init.status;
-    this.headers = safeHeaders(init.headers);
-    this.body = redactValue(init.body);
+    this.headers = safeHeaders(init.headers, init.secrets);
+    this.body = redactValue(init.body, init.secrets);
     this.requestId = init.requestId ?? requestIdFrom(init.headers);
     this.attempts = init.attempts ?? 1;
     this.code = codeFromBody(init.body);
     this.method = init.method;
-    this.url = init.url;
+    // A presigned URL's query is its credential.
+    this.url = init.url === undefined ? undefined : redact(init.url, init.secrets);
+    this.retryAfter = retryAfterFrom(this.headers);
+    this.#retryable = retryAdvice(init.status, init.headers, init.conflictStatuses) !== 'never';
+  }
+
+  /**
+   * Whether the failure is transient: 408, 409 (unless the service declares it a conflict), 429,
+   * 5xx but 501, or whatever the server's `x-should-retry` says. Whether a write may be sent again
+   * is another matter (the transport repeats one only with an idempotency key).
+   */
+  override get retryable(): boolean {
+    return this.#retryable;
   }
 
   protected override describe(): Record<string, unknown> {
@@ -56,6 +80,7 @@ export class APIError extends TrainwireError {
       requestId: this.requestId,
       code: this.code,
       attempts: this.attempts,
+      retryable: this.retryable,
       body: this.body,
     };
   }
@@ -102,11 +127,6 @@ export class RateLimitError extends APIError {
   static {
     brand(RateLimitError, 'RateLimitError');
   }
-  declare readonly retryAfter: number | undefined;
-  constructor(init: APIErrorInit) {
-    super(init);
-    this.retryAfter = retryAfterFrom(this.headers);
-  }
 }
 /** 5xx */
 export class InternalServerError extends APIError {
@@ -125,8 +145,12 @@ export class APIConnectionError extends TrainwireError {
     super(init.message ?? 'Connection error.', { cause: init.cause });
     this.attempts = init.attempts ?? 1;
   }
+  /** Always true: no answer came, so another attempt may get one (a write only when it is safe to repeat). */
+  override get retryable(): boolean {
+    return true;
+  }
   protected override describe(): Record<string, unknown> {
-    return { attempts: this.attempts };
+    return { attempts: this.attempts, retryable: true };
   }
 }
 
@@ -205,9 +229,15 @@ export class ConfigError extends TrainwireError {
   }
 }
 
-function safeHeaders(headers: Headers | undefined): Headers {
-  const result = new Headers(headers);
-  for (const name of ['set-cookie', 'authorization', 'x-api-key']) result.delete(name);
+/**
+ * A copy of `headers` without credential headers, and secrets redacted from the others (a server
+ * may echo a key in any header). URLs keep their query: a redirect's `Location` is read from here.
+ */
+function safeHeaders(headers: Headers | undefined, secrets?: readonly string[]): Headers {
+  const result = new Headers();
+  headers?.forEach((value, name) => {
+    if (!isSecretHeader(name)) result.append(name, redactSecrets(value, secrets));
+  });
   return result;
 }
 
@@ -215,37 +245,24 @@ function requestIdFrom(headers: Headers | undefined): string | undefined {
   return headers?.get('x-request-id') ?? headers?.get('request-id') ?? undefined;
 }
 
-/** The wait a `Retry-After` / `retry-after-ms` header asks for, in milliseconds. */
-export function retryAfterFrom(headers: Headers): number | undefined {
-  const milliseconds = Number.parseFloat(headers.get('retry-after-ms') ?? '');
-  if (Number.isFinite(milliseconds) && milliseconds >= 0) return milliseconds;
-  const value = headers.get('retry-after');
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+function messageFromBody(status: number, body: unknown, secrets?: readonly string[]): string {
+  return `${status} ${detailFrom(body, secrets) || 'status code (no body)'}`;
 }
 
-function messageFromBody(status: number, body: unknown): string {
-  return `${status} ${detailFrom(body) || 'status code (no body)'}`;
-}
-
-const clip = (text: string): string => (text.length > 500 ? `${text.slice(0, 500)}…` : text);
-
-function detailFrom(body: unknown): string | undefined {
+/** The error's words in `body`; a long body is cut after redaction, so a cut never leaves part of a secret. */
+function detailFrom(body: unknown, secrets?: readonly string[]): string | undefined {
   if (body === undefined || body === null || body === '') return undefined;
-  if (typeof body !== 'object') return clip(String(body));
+  if (typeof body !== 'object') return clipRedacted(String(body), 500, secrets);
   const record = body as Record<string, unknown>;
   for (const key of ['message', 'detail', 'error', 'error_message']) {
     const value = record[key];
     if (typeof value === 'string' && value) return value;
-    if (Array.isArray(value) && value.length > 0) return value.map((item) => detailFrom(item) ?? '').join('; ');
-    const nested = value && typeof value === 'object' ? detailFrom(value) : undefined;
+    if (Array.isArray(value) && value.length > 0) return value.map((item) => detailFrom(item, secrets) ?? '').join('; ');
+    const nested = value && typeof value === 'object' ? detailFrom(value, secrets) : undefined;
     if (nested) return nested;
   }
   if (typeof record.msg === 'string') return record.loc ? `${record.msg} (${String(record.loc)})` : record.msg;
-  return clip(JSON.stringify(body));
+  return clipRedacted(JSON.stringify(body), 500, secrets);
 }
 
 function codeFromBody(body: unknown): string | undefined {

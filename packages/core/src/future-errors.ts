@@ -64,3 +64,31 @@ export class InvalidFutureTokenError extends TrainwireError {
     super(`Invalid future token: ${reason}`, options);
   }
 }
+
+/**
+ * A future gave up after `failures` failed polls in a row (each a transient error: the service
+ * down, 5xx, 429 ...). `cause` is the last failure. The operation itself may still be running: a
+ * future resumed from `future.serialize()` (or made again from its id) follows it again later.
+ */
+export class FuturePollingError extends TrainwireError {
+  static {
+    brand(FuturePollingError, 'FuturePollingError');
+  }
+  readonly futureId: string;
+  /** Failed polls in a row. */
+  readonly failures: number;
+  constructor(init: { futureId: string; failures: number; cause: unknown }) {
+    super(`Gave up on future ${init.futureId} after ${init.failures} failed polls in a row; the last: ${describeFailure(init.cause)}`, {
+      cause: init.cause,
+    });
+    this.futureId = init.futureId;
+    this.failures = init.failures;
+  }
+  protected override describe(): Record<string, unknown> {
+    return { futureId: this.futureId, failures: this.failures };
+  }
+}
+
+function describeFailure(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

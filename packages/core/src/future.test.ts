@@ -1,9 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { APIConnectionError, APIError, APIUserAbortError, BadRequestError, InternalServerError, RateLimitError } from './errors.js';
+import { errorFromResponse } from './error-from-response.js';
+import {
+  APIConnectionError,
+  APIError,
+  APIUserAbortError,
+  BadRequestError,
+  InternalServerError,
+  InvalidRequestError,
+  RateLimitError,
+} from './errors.js';
 import { Future, type FutureOptions, type PollContext, type PollResult } from './future.js';
-import { FutureCancelledError, FutureTimeoutError, InvalidFutureTokenError } from './future-errors.js';
+import { FutureCancelledError, FuturePollingError, FutureTimeoutError, InvalidFutureTokenError } from './future-errors.js';
+import type { Logger } from './logger.js';
 import { exponentialBackoff, fixedInterval, longPoll } from './poll-strategy.js';
 import { registerSecret } from './redact.js';
+import { isRetryWait } from './retry-wait.js';
 import { TrainwireError } from './trainwire-error.js';
 
 type Answer<T> = PollResult<T> | Error;
@@ -198,7 +209,11 @@ describe('Future waiters: timeout and abort', () => {
 });
 
 describe('Future transient errors', () => {
-  it('keeps polling through 429, 500 and connection errors with min(2^n s, 30 s), reset by a successful poll', async () => {
+  beforeEach(() => {
+    vi.spyOn(Math, 'random').mockReturnValue(0); // no jitter: exact times
+  });
+
+  it('keeps polling through 429, 500 and connection errors with 1 s doubling, reset by a successful poll', async () => {
     const { poll, times } = scripted<string>([
       new RateLimitError({ status: 429 }),
       new InternalServerError({ status: 500 }),
@@ -218,16 +233,97 @@ describe('Future transient errors', () => {
     expect(times()).toEqual([0, 1000, 3000, 7000, 15_000, 31_000, 61_000, 91_000]);
   });
 
-  it("waits a 429's Retry-After, and re-polls at once after a 408", async () => {
+  it("waits a 429's or a 503's Retry-After, at most 60 s, and backs off after a 408 like any failure", async () => {
     const { poll, times } = scripted<number>([
       new RateLimitError({ status: 429, headers: new Headers({ 'retry-after': '5' }) }),
-      new APIError({ status: 408 }),
+      new InternalServerError({ status: 503, headers: new Headers({ 'retry-after': '315360000' }) }),
       new APIError({ status: 408 }),
       new APIConnectionError(),
       { state: 'done', value: 1 },
     ]);
     await settle(new Future({ id: 'op', poll, strategy: fixedInterval(60_000) }).result());
-    expect(times()).toEqual([0, 5000, 5000, 5000, 6000]);
+    expect(times()).toEqual([0, 5000, 65_000, 69_000, 77_000]);
+  });
+
+  it('gives up after 10 failed polls in a row with a FuturePollingError naming the last, within a bounded time', async () => {
+    const last = new InternalServerError({ status: 500, body: { detail: 'result store down' } });
+    const { poll, times } = scripted<number>([new APIConnectionError(), last]);
+    const future = new Future({ id: 'op-9', poll });
+    const { error } = await settle(future.result());
+    expect(error).toBeInstanceOf(FuturePollingError);
+    expect(error).toMatchObject({ futureId: 'op-9', failures: 10, cause: last });
+    expect((error as Error).message).toBe(
+      'Gave up on future op-9 after 10 failed polls in a row; the last: InternalServerError: 500 result store down',
+    );
+    expect(future.state).toBe('failed');
+    // 1 + 2 + 4 + 8 + 16 + 30 × 4 s of backoff, then no more polls.
+    expect(times()).toHaveLength(10);
+    expect(times().at(-1)).toBe(151_000);
+    await vi.advanceTimersByTimeAsync(600_000);
+    expect(times()).toHaveLength(10);
+  });
+
+  it('gives up sooner with maxFailures, even on a server that asks to wait for ever', async () => {
+    const forever = new RateLimitError({ status: 429, headers: new Headers({ 'retry-after': '315360000' }) });
+    const { poll, times } = scripted<number>([forever]);
+    const { error } = await settle(new Future({ id: 'op', poll, maxFailures: 3 }).result());
+    expect(error).toBeInstanceOf(FuturePollingError);
+    expect((error as FuturePollingError).cause).toBe(forever);
+    expect(times()).toEqual([0, 60_000, 120_000]);
+  });
+
+  it('refuses a maxFailures that is not a whole number >= 1', () => {
+    for (const maxFailures of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => new Future({ id: 'op', poll: async () => pending(), maxFailures })).toThrow(InvalidRequestError);
+    }
+  });
+
+  it('reports every wait after a failed poll to onProgress and to the logger at info', async () => {
+    const lines: string[] = [];
+    const logger: Logger = { debug: () => {}, info: (line) => lines.push(line), warn: () => {}, error: () => {} };
+    const { poll } = scripted<number>([
+      new InternalServerError({ status: 503, headers: new Headers({ 'retry-after': '30' }) }),
+      new APIConnectionError({ cause: Object.assign(new Error('reset'), { code: 'ECONNRESET' }) }),
+      pending({ progress: 'queued' }),
+      { state: 'done', value: 1 },
+    ]);
+    const future = new Future({ id: 'op-3', poll, logger, strategy: fixedInterval(10) });
+    const seen: unknown[] = [];
+    future.onProgress((progress) => seen.push(progress));
+    await settle(future.result());
+    expect(seen).toEqual([
+      { type: 'wait', target: 'future op-3', delay: 30_000, retryAfter: true, status: 503, reason: '503', attempt: 2, maxAttempts: 10 },
+      {
+        type: 'wait',
+        target: 'future op-3',
+        delay: 2000,
+        retryAfter: false,
+        status: undefined,
+        reason: 'ECONNRESET',
+        attempt: 3,
+        maxAttempts: 10,
+      },
+      'queued',
+    ]);
+    expect(seen.map(isRetryWait)).toEqual([true, true, false]);
+    expect(lines).toEqual([
+      'Retrying future op-3 in 30000 ms (attempt 2 of 10): 503, as the server asked (Retry-After)',
+      'Retrying future op-3 in 2000 ms (attempt 3 of 10): ECONNRESET',
+    ]);
+  });
+
+  it("caps a pending answer's retryAfter at 60 s", async () => {
+    const { poll, times } = scripted<number>([pending({ retryAfter: 315_360_000_000 }), { state: 'done', value: 1 }]);
+    await settle(new Future({ id: 'op', poll }).result());
+    expect(times()).toEqual([0, 60_000]);
+  });
+
+  it('rejects at once on a conflict, which is not retryable', async () => {
+    const conflict = errorFromResponse({ status: 409, conflictStatuses: [409], body: { detail: 'already paused' } });
+    expect(conflict.retryable).toBe(false);
+    const { poll, calls } = scripted<number>([conflict, { state: 'done', value: 1 }]);
+    expect((await settle(new Future({ id: 'op', poll }).result())).error).toBe(conflict);
+    expect(calls).toHaveLength(1);
   });
 
   it('rejects with exactly the error of a 400, after one poll', async () => {
@@ -381,6 +477,57 @@ describe('Future.serialize and Future.resume', () => {
     expect(() => Future.resume(token, build)).toThrow(InvalidFutureTokenError);
     expect(() => Future.parseToken(token)).toThrow(TrainwireError);
     expect(build).not.toHaveBeenCalled();
+  });
+});
+
+describe('Future.resume of a token from elsewhere', () => {
+  const token = (value: unknown) => btoa(JSON.stringify(value)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+
+  it.each([
+    ['another kind', { v: 1, kind: 'tensafe.future', id: 'f-1' }],
+    ['no kind', { v: 1, id: 'f-1' }],
+    ['a kind that is not a string', { v: 1, kind: 7, id: 'f-1' }],
+  ])('refuses %s before building anything', (_case, saved) => {
+    const build = vi.fn();
+    expect(() => Future.resume(token(saved), build, { kind: 'tinker.future' })).toThrow(InvalidFutureTokenError);
+    expect(() => Future.parseToken(token(saved), { kind: 'tinker.future' })).toThrow(/kind/);
+    expect(build).not.toHaveBeenCalled();
+  });
+
+  it('builds a token of the expected kind', () => {
+    const build = vi.fn((saved: { id: string }) => ({ id: saved.id, poll: async () => pending() }));
+    const future = Future.resume(token({ v: 1, kind: 'tinker.future', id: 'f-2' }), build, { kind: 'tinker.future' });
+    expect(future.id).toBe('f-2');
+    expect(build).toHaveBeenCalledOnce();
+  });
+});
+
+describe('Future.run', () => {
+  it('reports the progress of work under way to its listeners', async () => {
+    let report: ((value: unknown) => void) | undefined;
+    let finish: ((value: string) => void) | undefined;
+    const future = Future.run('archive', (progress) => {
+      progress('started');
+      report = progress;
+      return new Promise<string>((resolve) => {
+        finish = resolve;
+      });
+    });
+    const seen: unknown[] = [];
+    future.onProgress((value) => seen.push(value));
+    report?.({ type: 'wait', delay: 30_000 });
+    finish?.('url');
+    expect(await settle(future.result())).toEqual({ value: 'url' });
+    expect(seen).toEqual([{ type: 'wait', delay: 30_000 }]);
+  });
+
+  it('rejects with what the work throws, synchronously or not', async () => {
+    const error = new Error('bad id');
+    const thrown = Future.run('a', () => {
+      throw error;
+    });
+    expect((await settle(thrown.result())).error).toBe(error);
+    expect((await settle(Future.run('b', async () => Promise.reject(error)).result())).error).toBe(error);
   });
 });
 

@@ -1,8 +1,11 @@
-import { APIUserAbortError } from './errors.js';
-import { FutureCancelledError, FutureTimeoutError } from './future-errors.js';
+import { POLL_BACKOFF, retryWait } from './backoff.js';
+import { APIUserAbortError, InvalidRequestError } from './errors.js';
+import { FutureCancelledError, FuturePollingError, FutureTimeoutError, InvalidFutureTokenError } from './future-errors.js';
 import { parseFutureToken, type SavedFuture, serializeFuture } from './future-token.js';
-import { isRepollNow, isTransientPollError, transientPollDelay } from './future-transient.js';
+import { isTransientPollError } from './future-transient.js';
+import type { Logger } from './logger.js';
 import { exponentialBackoff, type PollStrategy } from './poll-strategy.js';
+import { announceWait, waitAfterFailure } from './retry-wait.js';
 import { sleep } from './sleep.js';
 import { TrainwireError } from './trainwire-error.js';
 
@@ -34,11 +37,19 @@ export interface FutureOptions<T> {
   /** Delays between pending polls (a pending result's `retryAfter` wins). @default exponentialBackoff() */
   strategy?: PollStrategy;
   /**
-   * Which errors thrown by `poll` are transient: the future keeps polling with a backoff of
-   * `min(2^n s, 30 s)` (a 408 re-polls at once), reset after a successful poll.
-   * @default isTransientPollError: APIConnectionError, RateLimitError, InternalServerError, APIError 408; never APIUserAbortError
+   * Which errors thrown by `poll` are transient: the future keeps polling, waiting what a
+   * `Retry-After` asks (at most 60 s) or a backoff of 1 s doubling up to 30 s, reset by a poll
+   * that gets an answer.
+   * @default isTransientPollError: the error's `retryable` (connection errors, timeouts, 408, 429, 5xx but 501)
    */
   isTransient?: (error: unknown) => boolean;
+  /**
+   * Transient failures in a row after which the future gives up with a {@link FuturePollingError}
+   * naming the last one (about 2.5 minutes of backoff with the default). @default 10
+   */
+  maxFailures?: number | undefined;
+  /** Gets an `info` line for every wait after a failed poll. @default undefined */
+  logger?: Logger | undefined;
   /** A tag written by `serialize()`, so a service knows which poll to rebuild on resume. */
   kind?: string;
   /** JSON-safe data written by `serialize()`, from which a service rebuilds the poll on resume. */
@@ -75,6 +86,7 @@ export class Future<T> implements PromiseLike<T> {
   #submission: Promise<FutureOptions<T>> | undefined;
   #strategy: PollStrategy = exponentialBackoff();
   #isTransient: (error: unknown) => boolean = isTransientPollError;
+  #maxFailures = DEFAULT_MAX_FAILURES;
   readonly #waiters = new Set<Waiter<T>>();
   readonly #listeners = new Set<(progress: unknown) => void>();
   #state: FutureState = 'pending';
@@ -127,6 +139,10 @@ export class Future<T> implements PromiseLike<T> {
     this.#submission = undefined;
     this.#strategy = options.strategy ?? exponentialBackoff();
     this.#isTransient = options.isTransient ?? isTransientPollError;
+    const { maxFailures } = options;
+    if (maxFailures !== undefined && !(Number.isInteger(maxFailures) && maxFailures >= 1))
+      throw new InvalidRequestError('maxFailures', 'must be a whole number >= 1');
+    this.#maxFailures = maxFailures ?? DEFAULT_MAX_FAILURES;
   }
 
   /** The name to use in messages: the id, or a placeholder before submission. */
@@ -194,7 +210,10 @@ export class Future<T> implements PromiseLike<T> {
     return this.#outcome !== undefined;
   }
 
-  /** Call `listener` with the progress of each pending poll; returns the unsubscribe. */
+  /**
+   * Call `listener` with the progress of each pending poll, and with a {@link RetryWait} (`type:
+   * 'wait'`, see `isRetryWait`) before each wait after a failed poll; returns the unsubscribe.
+   */
   onProgress(listener: (progress: unknown) => void): () => void {
     const entry = (progress: unknown) => listener(progress);
     this.#listeners.add(entry);
@@ -210,16 +229,49 @@ export class Future<T> implements PromiseLike<T> {
     return serializeFuture({ kind: options.kind, id: options.id, data: options.data });
   }
 
-  /** Rebuild a future from a {@link Future.serialize} token; `build` makes its options from what was saved. */
-  static resume<T>(token: string, build: (saved: SavedFuture) => FutureOptions<T>): Future<T> {
-    const saved = parseFutureToken(token);
+  /**
+   * Rebuild a future from a {@link Future.serialize} token; `build` makes its options from what was
+   * saved. A token is data from outside: with `kind`, a token of any other kind is refused with
+   * {@link InvalidFutureTokenError} before `build` runs; `build` must check every field it uses.
+   */
+  static resume<T>(token: string, build: (saved: SavedFuture) => FutureOptions<T>, expected: { kind?: string } = {}): Future<T> {
+    const saved = Future.parseToken(token, expected);
     const options = build(saved);
     return new Future<T>({ ...options, kind: options.kind ?? saved.kind, data: options.data ?? saved.data });
   }
 
-  /** What a token holds; throws {@link InvalidFutureTokenError} when it is not one. */
-  static parseToken(token: string): SavedFuture {
-    return parseFutureToken(token);
+  /**
+   * What a token holds; throws {@link InvalidFutureTokenError} when it is not one, or (with `kind`)
+   * when it is a token of another kind of future.
+   */
+  static parseToken(token: string, expected: { kind?: string } = {}): SavedFuture {
+    const saved = parseFutureToken(token);
+    if (expected.kind !== undefined && saved.kind !== expected.kind) {
+      const found = saved.kind === undefined ? 'no kind' : `kind ${JSON.stringify(saved.kind)}`;
+      throw new InvalidFutureTokenError(`expected a future of kind ${JSON.stringify(expected.kind)}, got ${found}`);
+    }
+    return saved;
+  }
+
+  /**
+   * A future for work that starts now and may report progress on the way (e.g. a call that waits
+   * out a 503: pass `progress` as its `onWait`): `work` gets the function that feeds
+   * {@link Future.onProgress}; the future settles with what `work` returns.
+   */
+  static run<T>(id: string, work: (progress: (value: unknown) => void) => PromiseLike<T>): Future<T> {
+    let future: Future<T> | undefined;
+    // Progress reported before the future exists has no listener yet: there is nobody to tell.
+    const progress = (value: unknown): void => {
+      if (future) future.#emit(value);
+    };
+    let value: PromiseLike<T>;
+    try {
+      value = work(progress);
+    } catch (error) {
+      value = Promise.reject(error);
+    }
+    future = Future.resolve(id, value);
+    return future;
   }
 
   /** A future for an operation that is already running or finished (e.g. a plain GET). */
@@ -284,11 +336,17 @@ export class Future<T> implements PromiseLike<T> {
     } catch (error) {
       if (signal.aborted || this.#outcome) return undefined;
       if (!this.#isTransient(error)) return this.#settle('failed', { ok: false, error });
-      if (isRepollNow(error)) {
-        this.#failures = 0;
-        return { settled: false, delay: 0 };
+      const failures = ++this.#failures;
+      if (failures >= this.#maxFailures) {
+        return this.#settle('failed', { ok: false, error: new FuturePollingError({ futureId: this.#label, failures, cause: error }) });
       }
-      return { settled: false, delay: transientPollDelay(error, this.#failures++) };
+      const wait = waitAfterFailure(error, failures, {
+        target: `future ${this.#label}`,
+        maxAttempts: this.#maxFailures,
+        backoff: POLL_BACKOFF,
+      });
+      announceWait(wait, this.#options?.logger, (value) => this.#emit(value));
+      return { settled: false, delay: wait.delay };
     }
     try {
       switch (result.state) {
@@ -305,7 +363,9 @@ export class Future<T> implements PromiseLike<T> {
           if (signal.aborted) return undefined;
           this.#failures = 0;
           if (result.progress !== undefined) this.#emit(result.progress);
-          return { settled: false, delay: result.retryAfter ?? this.#strategy.delay(this.#pendingCount++) };
+          // A server's wait is capped like every Retry-After; a strategy's is the caller's choice.
+          const delay = result.retryAfter === undefined ? this.#strategy.delay(this.#pendingCount++) : retryWait(0, result.retryAfter);
+          return { settled: false, delay };
         }
         default:
           throw new TrainwireError(
@@ -360,6 +420,9 @@ export class Future<T> implements PromiseLike<T> {
     }
   }
 }
+
+/** Failed polls in a row before a future gives up (1 s, 2 s, 4 s ... 30 s apart: about 2.5 minutes). */
+const DEFAULT_MAX_FAILURES = 10;
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (

@@ -1,3 +1,4 @@
+export { type BackoffOptions, backoff, MAX_RETRY_AFTER, POLL_BACKOFF, retryAfterFrom, retryWait } from './backoff.js';
 export { normalizeBaseURL, resolveNumberSetting, resolveSetting, type SettingSource } from './config.js';
 export { encodePath } from './encode-path.js';
 export { type APIErrorClass, type ErrorClasses, errorFromResponse } from './error-from-response.js';
@@ -17,11 +18,17 @@ export {
   PermissionDeniedError,
   RateLimitError,
   ResponseValidationError,
-  retryAfterFrom,
   UnprocessableEntityError,
 } from './errors.js';
 export { Future, type FutureOptions, type FutureResultOptions, type FutureState, type PollContext, type PollResult } from './future.js';
-export { FutureCancelledError, FutureFailedError, FutureTimeoutError, InvalidFutureTokenError } from './future-errors.js';
+export {
+  FutureCancelledError,
+  FutureFailedError,
+  FuturePollingError,
+  FutureTimeoutError,
+  InvalidFutureTokenError,
+} from './future-errors.js';
+export type { SavedFuture } from './future-token.js';
 export { isTransientPollError } from './future-transient.js';
 export { idempotencyKey } from './idempotency-key.js';
 export type { Logger, LogLevel } from './logger.js';
@@ -31,9 +38,21 @@ export { type PaginationStrategy, paginationStrategy } from './pagination-strate
 export { type ExponentialBackoffOptions, exponentialBackoff, fixedInterval, longPoll, type PollStrategy } from './poll-strategy.js';
 export { STREAMED_BODY_INIT } from './raw-body.js';
 export { readEnv } from './read-env.js';
-export { isSecretHeader, REDACTED, redact, redactHeaders, redactValue, registerSecret, registerSecretHeader } from './redact.js';
+export {
+  clipRedacted,
+  credentialsInURL,
+  isSecretHeader,
+  REDACTED,
+  redact,
+  redactHeaders,
+  redactValue,
+  registerSecret,
+  registerSecretHeader,
+} from './redact.js';
 export type { Fetch, RequestOptions } from './request-options.js';
 export { type RetryContext, withRetry } from './retry.js';
+export { isTransientStatus, type RetryAdvice, retryAdvice } from './retry-advice.js';
+export { announceWait, describeWait, isRetryWait, type RetryWait, waitAfterFailure } from './retry-wait.js';
 export { seededRandom } from './seeded-random.js';
 export type {
   AuthDefinition,

@@ -1,3 +1,5 @@
+import { backoff } from './backoff.js';
+
 /** How long a {@link Future} waits before the next poll after a pending answer. */
 export interface PollStrategy {
   /** Milliseconds to wait after poll number `attempt` (0 for the first poll) came back pending. */
@@ -21,15 +23,10 @@ export interface ExponentialBackoffOptions {
   jitter?: boolean;
 }
 
-/** Delays of `initial · factor^attempt`, capped at `max`, with jitter. The default strategy. */
+/** Delays of `initial · factor^attempt`, capped at `max`, with jitter (core's one {@link backoff}). The default strategy. */
 export function exponentialBackoff(options: ExponentialBackoffOptions = {}): PollStrategy {
   const { initial = 500, factor = 2, max = 30_000, jitter = true } = options;
-  return {
-    delay(attempt) {
-      const delay = Math.min(initial * factor ** attempt, max);
-      return jitter ? delay * (1 - Math.random() * 0.25) : delay;
-    },
-  };
+  return { delay: (attempt) => backoff(attempt, { initial, factor, max, jitter }) };
 }
 
 /** Re-poll at once: the server holds each poll open until it has news (Tinker's `retrieve_future`). */

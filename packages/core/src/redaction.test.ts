@@ -1,7 +1,9 @@
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveSetting } from './config.js';
-import { InvalidRequestError } from './errors.js';
+import { type APIError, InvalidRequestError } from './errors.js';
 import type { Logger } from './logger.js';
 import { fakeFetch, json } from './test-support/fake-fetch.js';
 import { type paths, widgets } from './test-support/widgets.js';
@@ -71,5 +73,82 @@ describe('a planted API key', () => {
     })();
     expect(error).toBeInstanceOf(InvalidRequestError);
     for (const text of renderings(error)) expect(text).not.toContain(KEY);
+  });
+});
+
+describe('a key echoed back by a hostile server on loopback', () => {
+  // 41 characters, like the keys of the issue's report.
+  const ECHOED = 'tw-echo_9Hq2Vn7Lx4Rk8Ws1Yp5Zt3Bm6Cd0Fg2Jk';
+  const base64 = (text: string) => Buffer.from(text).toString('base64');
+  const percent = (text: string) => Array.from(Buffer.from(text), (byte) => `%${byte.toString(16).toUpperCase()}`).join('');
+  const encodings = (key: string) => [
+    key,
+    key.toUpperCase(),
+    percent(key),
+    base64(key),
+    Buffer.from(key).toString('base64url'),
+    base64(`Bearer ${key}`),
+    base64(`user:${key}`),
+    base64(`ab:${key}`),
+  ];
+  const answers: Record<string, (key: string, response: ServerResponse) => void> = {
+    '401 with 460 characters, then the key': (key, response) => {
+      response.writeHead(401, { 'content-type': 'text/plain' }).end(`${'x'.repeat(460)}${key}`);
+    },
+    '401 JSON whose message is 460 characters, then the key': (key, response) => {
+      response.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ weird: `${'x'.repeat(460)}${key}` }));
+    },
+    'the key in response headers': (key, response) => {
+      response
+        .writeHead(403, {
+          'content-type': 'application/json',
+          'x-echo': key,
+          'www-authenticate': `Bearer realm="api", error="invalid_token", token="${key}"`,
+          'x-debug-auth': base64(`Bearer ${key}`),
+          'x-api-key': key,
+        })
+        .end('{"detail":"forbidden"}');
+    },
+    'the key in every usual encoding': (key, response) => {
+      response.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ detail: encodings(key).join(' ') }));
+    },
+    'a 200 that fails validation, 460 characters then the key': (key, response) => {
+      response.writeHead(200, { 'content-type': 'text/html' }).end(`<p>${'x'.repeat(460)}${key}</p>`);
+    },
+  };
+  let url = '';
+  let answer = answers['the key in response headers'] as (key: string, response: ServerResponse) => void;
+  const server = createServer((request, response) => {
+    request.resume();
+    answer(String(request.headers['x-api-key']), response);
+  });
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it.each(Object.keys(answers))('shows no encoding of it and no piece of it: %s', async (name) => {
+    answer = answers[name] as typeof answer;
+    const lines: string[] = [];
+    const log = (message: string, fields?: Record<string, unknown>) => lines.push(message, inspect(fields, { depth: 8 }));
+    const client = createTransport<paths>({
+      definition: widgets,
+      baseURL: url,
+      apiKey: ECHOED,
+      maxRetries: 0,
+      logger: { debug: log, info: log, warn: log, error: log },
+      logLevel: 'debug',
+    });
+    const error = (await client.request('get', '/widgets/{id}', { params: { path: { id: 'w1' } } }).catch((caught) => caught)) as APIError;
+    expect(error).toBeInstanceOf(Error);
+    const shown = [...renderings(error), JSON.stringify([...(error.headers ?? new Headers())]), inspect(error.body), ...lines].join('\n');
+    for (const encoded of encodings(ECHOED)) expect(shown).not.toContain(encoded);
+    // Nor any piece of it: a message cut before redaction would keep the key's first characters.
+    for (let start = 0; start + 10 <= ECHOED.length; start++) expect(shown).not.toContain(ECHOED.slice(start, start + 10));
+    if (name === 'the key in response headers') {
+      expect(error.headers.get('x-api-key')).toBeNull();
+      expect(error.headers.get('x-echo')).toBe('[redacted]');
+    }
   });
 });

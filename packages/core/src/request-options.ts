@@ -1,3 +1,5 @@
+import type { RetryWait } from './retry-wait.js';
+
 /** Options every method of every client accepts as its last argument. */
 export interface RequestOptions {
   /** Aborts the call (and any retry wait) with `APIUserAbortError`. */
@@ -12,6 +14,8 @@ export interface RequestOptions {
   idempotencyKey?: string | undefined;
   /** Extra headers for this call. */
   headers?: Record<string, string> | undefined;
+  /** Told of every wait before a retry and why (e.g. a 503 with `Retry-After: 30`); the logger gets it at `info` too. */
+  onWait?: ((wait: RetryWait) => void) | undefined;
 }
 
 /** A `fetch`-compatible function. */

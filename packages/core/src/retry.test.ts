@@ -502,6 +502,71 @@ describe('withRetry: logging', () => {
   });
 });
 
+describe('withRetry: conflicts and waits', () => {
+  it('never retries a status the service declares a conflict, and retries it otherwise (a lock timeout)', async () => {
+    for (const [conflictStatuses, attempts] of [
+      [[409], 1],
+      [undefined, 3],
+    ] as const) {
+      const { fetch, sent } = scriptedFetch(respond(409));
+      const { response } = await settle(withRetry(fetch, makeContext({ idempotent: true, conflictStatuses }))(makeRequest('GET')));
+      expect(response?.status).toBe(409);
+      expect(sent).toHaveLength(attempts);
+    }
+  });
+
+  it('tells onWait and the logger of each wait, and why: a 503 with Retry-After: 30 waits 30 s', async () => {
+    const waits: unknown[] = [];
+    const info: string[] = [];
+    const logger: Logger = { debug: () => {}, info: (line) => info.push(line), warn: () => {}, error: () => {} };
+    vi.mocked(Math.random).mockReturnValue(0);
+    const { fetch, sent } = scriptedFetch(respond(503, { 'retry-after': '30' }), networkError('ECONNRESET'), respond(200));
+    const context = makeContext({ idempotent: true, logger, onWait: (wait) => waits.push(wait) });
+    const { response } = await settle(withRetry(fetch, context)(makeRequest('GET')));
+    expect(response?.status).toBe(200);
+    expect(gapsBetween(sent)).toEqual([30_000, 1000]);
+    expect(waits).toEqual([
+      { type: 'wait', target: `GET ${URL}`, delay: 30_000, retryAfter: true, status: 503, reason: '503', attempt: 2, maxAttempts: 3 },
+      {
+        type: 'wait',
+        target: `GET ${URL}`,
+        delay: 1000,
+        retryAfter: false,
+        status: undefined,
+        reason: 'ECONNRESET',
+        attempt: 3,
+        maxAttempts: 3,
+      },
+    ]);
+    expect(info).toEqual([
+      `Retrying GET ${URL} in 30000 ms (attempt 2 of 3): 503, as the server asked (Retry-After)`,
+      `Retrying GET ${URL} in 1000 ms (attempt 3 of 3): ECONNRESET`,
+    ]);
+  });
+
+  it('waits at most 60 s however long the server asks, and a throwing onWait does not stop the retry', async () => {
+    const reported: unknown[] = [];
+    const queue = globalThis.queueMicrotask.bind(globalThis);
+    vi.spyOn(globalThis, 'queueMicrotask').mockImplementation((callback) =>
+      queue(() => {
+        try {
+          callback();
+        } catch (error) {
+          reported.push(error);
+        }
+      }),
+    );
+    const { fetch, sent } = scriptedFetch(respond(429, { 'retry-after': '315360000' }), respond(200));
+    const onWait = () => {
+      throw new Error('listener bug');
+    };
+    const { response } = await settle(withRetry(fetch, makeContext({ idempotent: true, onWait }))(makeRequest('GET')));
+    expect(response?.status).toBe(200);
+    expect(gapsBetween(sent)).toEqual([60_000]);
+    expect(reported).toEqual([new Error('listener bug')]);
+  });
+});
+
 describe('failedBeforeSend', () => {
   const coded = (code: string, cause?: unknown) => Object.assign(new Error(code, { cause }), { code });
   it.each([

@@ -1,9 +1,10 @@
+import { retryAfterFrom, retryWait } from './backoff.js';
 import { errorCode, failedBeforeSend } from './connection-error.js';
 import { APIConnectionError, APITimeoutError, APIUserAbortError } from './errors.js';
 import { type Logger, SILENT } from './logger.js';
 import type { Fetch } from './request-options.js';
 import { retryAdvice } from './retry-advice.js';
-import { retryDelay } from './retry-delay.js';
+import { announceWait, type RetryWait } from './retry-wait.js';
 import { sleep } from './sleep.js';
 import type { TrainwireError } from './trainwire-error.js';
 
@@ -32,6 +33,10 @@ export interface RetryContext {
   replayBody?: BodyInit | null | undefined;
   /** Gets a `debug` line per attempt and an `info` line per retry; never headers. @default undefined */
   logger?: Logger | undefined;
+  /** Statuses the service declares conflicts: never retried (`x-conflict-statuses`). @default undefined (409 is a lock timeout) */
+  conflictStatuses?: readonly number[] | undefined;
+  /** Told of every wait before a retry, with its reason (e.g. a 503's `Retry-After`). @default undefined */
+  onWait?: ((wait: RetryWait) => void) | undefined;
   /**
    * With `bufferResponse`: put the final body in `body` and return a Response without one, for a
    * caller that reads `body` itself (saves copying the bytes into a new Response). @default false
@@ -78,9 +83,13 @@ export function withRetry(fetch: Fetch, context: RetryContext): Fetch {
       const attemptStarted = Date.now();
       // The wait before the next attempt, or undefined when this attempt must be the last: a wait
       // that ends at or past the deadline would leave the next attempt no time at all.
+      let askedToWait = false;
       const nextDelay = (allowed: boolean, headers?: Headers): number | undefined => {
-        const delay = allowed && attempt < maxAttempts ? retryDelay(retry, headers) : undefined;
-        return delay !== undefined && deadline !== undefined && Date.now() + delay >= deadline ? undefined : delay;
+        if (!allowed || attempt >= maxAttempts) return undefined;
+        const requested = retryAfterFrom(headers);
+        askedToWait = requested !== undefined;
+        const delay = retryWait(retry, requested);
+        return deadline !== undefined && Date.now() + delay >= deadline ? undefined : delay;
       };
       const report = (fields: Record<string, unknown>, summary: unknown): void => {
         if (!logger || logger.debug === SILENT) return;
@@ -154,7 +163,7 @@ export function withRetry(fetch: Fetch, context: RetryContext): Fetch {
         response = await race(sent);
         const status = response.status;
         reason = status;
-        const advice = retryAdvice(response);
+        const advice = retryAdvice(status, response.headers, context.conflictStatuses);
         delay = advice === 'never' ? undefined : nextDelay(safe || advice === 'always', response.headers);
         if (delay === undefined && buffer && status >= 200) {
           // Read the whole body inside the attempt, so that a body cut short or stalled fails
@@ -204,7 +213,20 @@ export function withRetry(fetch: Fetch, context: RetryContext): Fetch {
         throw error;
       }
       if (response) discardBody(response);
-      logger?.info(`Retrying ${target()} in ${delay} ms (attempt ${attempt + 1} of ${maxAttempts}): ${reason}`);
+      announceWait(
+        {
+          type: 'wait',
+          target: target(),
+          delay,
+          retryAfter: askedToWait,
+          status: response?.status,
+          reason: String(reason),
+          attempt: attempt + 1,
+          maxAttempts,
+        },
+        logger,
+        context.onWait,
+      );
       const wait = new AbortController();
       const stopWaiting = forward(callers, (reason) => wait.abort(reason));
       try {

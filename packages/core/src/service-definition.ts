@@ -117,6 +117,11 @@ export interface OperationDefinition {
   readonly operationId: string;
   /** Whether a retry may repeat the request (`x-idempotent`). @default true for all methods but POST and PATCH */
   readonly idempotent?: boolean;
+  /**
+   * Statuses that mean "conflict, do not retry" for this operation (`x-conflict-statuses`), instead
+   * of the service's. @default ServiceDefinition.conflictStatuses
+   */
+  readonly conflictStatuses?: readonly number[] | null;
   /** Absent when the operation does not page. */
   readonly pagination?: PaginationDefinition | null;
   /** Absent when the operation does not start long-running work. */
@@ -139,6 +144,11 @@ export interface ServiceDefinition {
   readonly auth: AuthDefinition | null;
   /** The header that carries the idempotency key (`x-idempotency-header`). */
   readonly idempotencyHeader: string | null;
+  /**
+   * Statuses that mean "conflict, do not retry" in this service (root `x-conflict-statuses`), e.g.
+   * `[409]` where a 409 is a state conflict rather than a lock timeout. @default none: 409 is retried
+   */
+  readonly conflictStatuses?: readonly number[] | null;
   readonly operations: { readonly [key: string]: OperationDefinition };
   /** `components.schemas`, the targets of every `$ref`. */
   readonly schemas: { readonly [name: string]: JsonSchema };

@@ -30,6 +30,15 @@ export class TrainwireError extends Error {
     stampBrands(this, new.target);
   }
 
+  /**
+   * Whether trying again may succeed: true for connection errors, timeouts and transient API
+   * errors (see `APIError.retryable`), false for everything else (bad input, an abort, a conflict).
+   * Retry loops and pollers read this; nothing else decides what is transient.
+   */
+  get retryable(): boolean {
+    return false;
+  }
+
   /** The fields that describe this error, redacted; what `toJSON` and `util.inspect` show. */
   protected describe(): Record<string, unknown> {
     return {};

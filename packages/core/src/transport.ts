@@ -17,7 +17,7 @@ import { type PageOptions, PagePromise } from './page-promise.js';
 import { paginationStrategy } from './pagination-strategy.js';
 import { isRawBody, STREAMED_BODY_INIT } from './raw-body.js';
 import { readEnv } from './read-env.js';
-import { redact, redactValue, registerSecret, registerSecretHeader } from './redact.js';
+import { clipRedacted, redact, redactValue, registerSecret, registerSecretHeader } from './redact.js';
 import type { Fetch, RequestOptions } from './request-options.js';
 import { type RetryContext, withRetry } from './retry.js';
 import type { AuthDefinition, OperationDefinition, ServiceDefinition } from './service-definition.js';
@@ -186,6 +186,7 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     if (idempotencyHeader && !NO_KEY_METHODS.test(upper) && !(idempotencyHeader in headers || idempotencyHeader.toLowerCase() in headers)) {
       headers[idempotencyHeader] = checkHeader('idempotencyKey', requestOptions.idempotencyKey ?? idempotencyKey());
     }
+    const conflictStatuses = (entry?.conflictStatuses ?? definition.conflictStatuses) || undefined;
     const context: RetryContext = {
       maxRetries: requestOptions.maxRetries ?? options.maxRetries ?? 2,
       timeout: requestOptions.timeout ?? options.timeout ?? 60_000,
@@ -197,6 +198,8 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
       captureBody: !stream,
       streamingBody: call.streamingBody ?? streamingBody,
       logger,
+      conflictStatuses,
+      onWait: requestOptions.onWait,
       attempts: 0,
     };
     let result: { data?: unknown; error?: unknown; response: Response };
@@ -245,6 +248,7 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
           attempts: context.attempts,
           method: upper,
           url: response.url || undefined,
+          conflictStatuses,
         },
         errorClasses,
       );
@@ -267,12 +271,12 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     }
     const type = responseHeaders.get('content-type');
     // A proxy's HTML error page, or a body of another kind than the operation declares.
-    if (type && !/json/i.test(type)) throw invalid('$', `expected a JSON body, got content-type ${type}`, clip(text));
+    if (type && !/json/i.test(type)) throw invalid('$', `expected a JSON body, got content-type ${type}`, clipRedacted(text));
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch (error) {
-      throw invalid('$', `body is not valid JSON (${(error as Error).message})`, clip(text), error);
+      throw invalid('$', `body is not valid JSON (${(error as Error).message})`, clipRedacted(text), error);
     }
     const issue = declared?.schema ? validate(declared.schema, parsed, schemas) : undefined;
     if (issue) throw invalid(issue.path, issue.reason, parsed);
@@ -308,8 +312,6 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
 }
 
 const decoder = new TextDecoder();
-
-const clip = (text: string): string => (text.length > 500 ? `${text.slice(0, 500)}…` : text);
 
 /** An error body: its JSON when it is JSON, else the text ('' becomes undefined). */
 function parseErrorBody(text: string): unknown {
@@ -372,8 +374,9 @@ function wrongOption(options: RequestOptions): [string, string] | undefined {
     const value = options[name];
     if (value !== undefined && !(Number.isFinite(value) && (value as number) >= 0)) return [name, 'must be a finite number >= 0'];
   }
-  const { signal, headers } = options as { signal?: AbortSignal; headers?: unknown };
+  const { signal, headers, onWait } = options as { signal?: AbortSignal; headers?: unknown; onWait?: unknown };
   if (signal !== undefined && typeof signal?.addEventListener !== 'function') return ['signal', 'must be an AbortSignal'];
+  if (onWait !== undefined && typeof onWait !== 'function') return ['onWait', 'must be a function'];
   if (headers !== undefined && (!isObject(headers) || (Array.isArray(headers) && !headers.every((pair) => pair?.length === 2))))
     return ['headers', 'must be an object, a Headers or [name, value] pairs'];
   return undefined;

@@ -18,6 +18,7 @@ import { type PollJobOptions, pollJob } from './middleman-job-poller.js';
 import { checkedList, TotalPagePromise } from './middleman-list.js';
 import { openSource, putToPresignedUrl, type UploadFileOptions, type UploadSource } from './middleman-upload.js';
 import {
+  checkCount,
   checkMilliseconds,
   paramsObject,
   validateApiKeyCreate,
@@ -169,7 +170,11 @@ export class MiddlemanClient {
     return withTerminal(await this.#transport.request('post', '/jobs/{job_id}/resume', { params: { path: { job_id: jobId } } }, options));
   }
 
-  /** Poll until the job ends and return its final state. @default pollInterval 10 s, no timeout */
+  /**
+   * Poll until the job ends and return its final state. Transient failures are waited out (each
+   * wait reported to `options.onWait` and logged at `info`); 10 in a row (`maxFailures`) end it
+   * with `JobPollingError`. @default pollInterval 10 s, no timeout
+   */
   async waitForJob(jobId: string, wait: PollJobOptions = {}, options?: RequestOptions): Promise<JobDetail> {
     let last: JobDetail | undefined;
     const given = paramsObject('wait', wait);
@@ -179,15 +184,18 @@ export class MiddlemanClient {
 
   /**
    * Yield the job's state on every poll, ending after a terminal one. Transient errors are waited
-   * out. @default pollInterval 5 s, no timeout
+   * out, as for {@link MiddlemanClient.waitForJob}. @default pollInterval 5 s, no timeout
    */
   async *streamJobStatus(jobId: string, wait: PollJobOptions = {}, options?: RequestOptions): AsyncGenerator<JobDetail, void, undefined> {
     const given = paramsObject('wait', wait);
     checkMilliseconds('pollInterval', given.pollInterval);
     checkMilliseconds('timeout', given.timeout);
+    checkCount('maxFailures', given.maxFailures);
     yield* pollJob(jobId, (signal) => this.getJob(jobId, { ...options, signal }), {
       ...given,
       pollInterval: given.pollInterval ?? 5_000,
+      logger: this.#transport.logger,
+      onWait: options?.onWait,
     });
   }
 
@@ -260,6 +268,8 @@ export class MiddlemanClient {
       maxRetries: options?.maxRetries ?? this.#maxRetries,
       signal: upload.signal ?? options?.signal,
       onProgress: upload.onProgress,
+      logger: this.#transport.logger,
+      onWait: options?.onWait,
     });
     return target.blob_path;
   }

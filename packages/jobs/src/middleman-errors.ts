@@ -68,6 +68,31 @@ export class JobTimeoutError extends TrainwireError {
   }
 }
 
+/**
+ * `waitForJob` / `streamJobStatus` gave up after `failures` failed polls in a row (the service
+ * down, 5xx, 429 ...); `cause` is the last failure. The job itself goes on.
+ */
+export class JobPollingError extends TrainwireError {
+  static {
+    brand(JobPollingError, 'JobPollingError');
+  }
+  readonly jobId: string;
+  /** Failed polls in a row. */
+  readonly failures: number;
+  /** The last state seen, when a poll succeeded. */
+  readonly lastStatus: string | undefined;
+  constructor(init: { jobId: string; failures: number; cause: unknown; lastStatus?: string | undefined }) {
+    const last = init.cause instanceof Error ? `${init.cause.name}: ${init.cause.message}` : String(init.cause);
+    super(`Gave up polling job ${init.jobId} after ${init.failures} failed polls in a row; the last: ${last}`, { cause: init.cause });
+    this.jobId = init.jobId;
+    this.failures = init.failures;
+    this.lastStatus = init.lastStatus;
+  }
+  protected override describe(): Record<string, unknown> {
+    return { jobId: this.jobId, failures: this.failures, lastStatus: this.lastStatus };
+  }
+}
+
 /** A feature that needs Node.js (reading a file by path) was used in another runtime. */
 export class NodeOnlyError extends TrainwireError {
   static {

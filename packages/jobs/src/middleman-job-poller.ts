@@ -1,5 +1,13 @@
-import { APIUserAbortError, isTransientPollError, RateLimitError, sleep } from '@trainwire/core';
-import { JobTimeoutError } from './middleman-errors.js';
+import {
+  APIUserAbortError,
+  announceWait,
+  isTransientPollError,
+  type Logger,
+  type RetryWait,
+  sleep,
+  waitAfterFailure,
+} from '@trainwire/core';
+import { JobPollingError, JobTimeoutError } from './middleman-errors.js';
 import type { JobDetail } from './middleman-job.js';
 
 /** How `waitForJob` and `streamJobStatus` poll. */
@@ -10,21 +18,30 @@ export interface PollJobOptions {
   timeout?: number | undefined;
   /** Stop polling with `APIUserAbortError`. */
   signal?: AbortSignal | undefined;
+  /**
+   * Failed polls in a row (the service down, 5xx, 429 ...) after which polling stops with a
+   * `JobPollingError` naming the last failure. @default 10
+   */
+  maxFailures?: number | undefined;
 }
 
-/** Longest wait after transient errors in a row (like the other trainwire clients). */
+/** Failed polls in a row before `waitForJob` gives up: backoff from the poll interval to 30 s, about 2.5 minutes at 1 s. */
+const DEFAULT_MAX_FAILURES = 10;
+/** Longest backoff after failed polls in a row (a longer poll interval is kept). */
 const MAX_BACKOFF = 30_000;
 
 /**
- * Poll `fetchJob` and yield every state until a terminal one (which is yielded too). Connection
- * errors, 408, 429 and 5xx are waited out with backoff; anything else ends the loop.
+ * Poll `fetchJob` and yield every state until a terminal one (which is yielded too). A transient
+ * failure (core's one list: connection errors, timeouts, 408, 429, 5xx but 501) is waited out, as
+ * long as the server's `Retry-After` asks (at most 60 s) or with backoff from the poll interval;
+ * `maxFailures` of them in a row end the loop with `JobPollingError`. Anything else ends it at once.
  */
 export async function* pollJob(
   jobId: string,
   fetchJob: (signal: AbortSignal) => Promise<JobDetail>,
-  options: PollJobOptions & { pollInterval: number },
+  options: PollJobOptions & { pollInterval: number; logger?: Logger | undefined; onWait?: ((wait: RetryWait) => void) | undefined },
 ): AsyncGenerator<JobDetail, void, undefined> {
-  const { pollInterval, timeout, signal } = options;
+  const { pollInterval, timeout, signal, maxFailures = DEFAULT_MAX_FAILURES } = options;
   const deadline = new AbortController();
   const timer = timeout === undefined ? undefined : setTimeout(() => deadline.abort(new Error('deadline')), timeout);
   const stop = signal ? anySignal(signal, deadline) : deadline.signal;
@@ -48,7 +65,12 @@ export async function* pollJob(
       } catch (error) {
         if (stop.aborted) throw interrupted(error);
         if (!isTransientPollError(error)) throw error;
-        wait = transientDelay(error, pollInterval, failures++);
+        failures += 1;
+        if (failures >= maxFailures) throw new JobPollingError({ jobId, failures, cause: error, lastStatus });
+        const backoff = { initial: pollInterval, max: Math.max(pollInterval, MAX_BACKOFF) };
+        const waiting = waitAfterFailure(error, failures, { target: `job ${jobId}`, maxAttempts: maxFailures, backoff });
+        announceWait(waiting, options.logger, options.onWait);
+        wait = waiting.delay;
       }
       await sleep(wait, stop).catch((error: unknown) => {
         throw interrupted(error);
@@ -57,12 +79,6 @@ export async function* pollJob(
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** A 429's `Retry-After` when it sent one, else the poll interval doubled per failure in a row. */
-function transientDelay(error: unknown, pollInterval: number, failures: number): number {
-  if (error instanceof RateLimitError && error.retryAfter !== undefined) return error.retryAfter;
-  return Math.min(pollInterval * 2 ** failures, Math.max(pollInterval, MAX_BACKOFF));
 }
 
 /** `AbortSignal.any([signal, controller.signal])`, also where the runtime lacks `AbortSignal.any`. */

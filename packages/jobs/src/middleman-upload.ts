@@ -1,12 +1,18 @@
 import {
   APIConnectionError,
   APIUserAbortError,
+  announceWait,
+  credentialsInURL,
   errorFromResponse,
   type Fetch,
   InvalidRequestError,
+  type Logger,
+  type RetryWait,
   STREAMED_BODY_INIT,
   sleep,
+  waitAfterFailure,
 } from '@trainwire/core';
+import { service } from './generated/jobs.js';
 import { NodeOnlyError } from './middleman-errors.js';
 
 /** What `uploadFile` accepts: a local path (Node, Bun, Deno), a `Blob`/`File`, or a byte stream. */
@@ -194,60 +200,78 @@ export function guessContentType(filename: string): string {
 
 /**
  * PUT the bytes to a presigned URL: no API key (the URL is the credential), streamed, with
- * progress. Connection errors and 5xx are retried when the source can be read again.
+ * progress. A transient failure (core's one list: connection errors, 408, 429, 5xx but 501) is
+ * retried when the source can be read again, after the wait core's policy gives (the storage's
+ * `Retry-After`, at most 60 s, else backoff), reported to `onWait` and the logger. An error never
+ * holds the URL's signature, even when the storage echoes it.
  */
 export async function putToPresignedUrl(
   url: string,
   source: OpenedSource,
-  options: { fetch: Fetch; maxRetries: number; signal?: AbortSignal | undefined; onProgress?: UploadFileOptions['onProgress'] },
+  options: {
+    fetch: Fetch;
+    maxRetries: number;
+    signal?: AbortSignal | undefined;
+    onProgress?: UploadFileOptions['onProgress'];
+    logger?: Logger | undefined;
+    onWait?: ((wait: RetryWait) => void) | undefined;
+  },
 ): Promise<void> {
+  // The query of a presigned URL is its signature: never keep it on an error.
+  const bare = url.split('?')[0];
+  const secrets = credentialsInURL(url);
   for (let attempt = 0; ; attempt++) {
     if (options.signal?.aborted) throw new APIUserAbortError({ cause: options.signal.reason, attempts: attempt });
-    const retryable = source.reopenable && attempt < options.maxRetries;
-    let response: Response;
-    try {
-      // A Blob goes as a Blob (its progress is reported at the start and at the end); anything
-      // else streams, with progress per chunk.
-      if (source.blob) options.onProgress?.({ loaded: 0, total: source.size });
-      const request = new Request(url, {
-        method: 'PUT',
-        headers: { 'Content-Type': source.contentType },
-        signal: options.signal,
-        ...(source.blob
-          ? { body: source.blob }
-          : { body: countBytes(source.open(), source.size, options.onProgress), ...STREAMED_BODY_INIT }),
-      } as RequestInit);
-      response = await options.fetch(request);
-    } catch (error) {
+    const sent = await putOnce(url, source, options).catch((error: unknown) => {
       if (options.signal?.aborted) throw new APIUserAbortError({ cause: error, attempts: attempt + 1 });
       if (error instanceof InvalidRequestError) throw error;
-      if (retryable) {
-        await sleep(500 * 2 ** attempt, options.signal);
-        continue;
-      }
-      throw new APIConnectionError({ cause: error, attempts: attempt + 1 });
-    }
-    if (response.ok) {
-      await response.body?.cancel();
+      return new APIConnectionError({ cause: error, attempts: attempt + 1 });
+    });
+    if (sent instanceof Response && sent.ok) {
+      await sent.body?.cancel();
       if (source.blob) options.onProgress?.({ loaded: source.size, total: source.size });
       return;
     }
-    const text = await response.text();
-    if (response.status >= 500 && retryable) {
-      await sleep(500 * 2 ** attempt, options.signal);
-      continue;
-    }
-    // The query of a presigned URL is its signature: never keep it on the error.
-    const bare = url.split('?')[0];
-    throw errorFromResponse({
-      status: response.status,
-      headers: response.headers,
-      body: text,
-      attempts: attempt + 1,
-      method: 'PUT',
-      url: bare,
+    const failure =
+      sent instanceof Response
+        ? errorFromResponse({
+            status: sent.status,
+            headers: sent.headers,
+            body: await sent.text(),
+            attempts: attempt + 1,
+            method: 'PUT',
+            url: bare,
+            secrets,
+            // The storage's 409 (the URL was already used) is a state conflict, like the API's.
+            conflictStatuses: service.conflictStatuses ?? undefined,
+          })
+        : sent;
+    if (!(failure.retryable && source.reopenable && attempt < options.maxRetries)) throw failure;
+    const wait = waitAfterFailure(failure, attempt + 1, { target: `PUT ${bare}`, maxAttempts: options.maxRetries + 1 });
+    announceWait(wait, options.logger, options.onWait);
+    await sleep(wait.delay, options.signal).catch((reason: unknown) => {
+      throw new APIUserAbortError({ cause: reason, attempts: attempt + 1 });
     });
   }
+}
+
+/**
+ * One PUT of the source. A Blob goes as a Blob (its progress is reported at the start and at the
+ * end); anything else streams, with progress per chunk.
+ */
+function putOnce(
+  url: string,
+  source: OpenedSource,
+  options: { fetch: Fetch; signal?: AbortSignal | undefined; onProgress?: UploadFileOptions['onProgress'] },
+): Promise<Response> {
+  if (source.blob) options.onProgress?.({ loaded: 0, total: source.size });
+  const request = new Request(url, {
+    method: 'PUT',
+    headers: { 'Content-Type': source.contentType },
+    signal: options.signal,
+    ...(source.blob ? { body: source.blob } : { body: countBytes(source.open(), source.size, options.onProgress), ...STREAMED_BODY_INIT }),
+  } as RequestInit);
+  return options.fetch(request);
 }
 
 function countBytes(

@@ -50,6 +50,13 @@ export function checkMilliseconds(field: string, value: unknown): void {
   }
 }
 
+/** Fail with `InvalidRequestError` unless `value` is absent or a whole number, 1 or more. */
+export function checkCount(field: string, value: unknown): void {
+  if (value !== undefined && !(Number.isInteger(value) && (value as number) >= 1)) {
+    throw new InvalidRequestError(field, `must be a whole number, 1 or more (got ${shown(value)})`);
+  }
+}
+
 /** Fail with `InvalidRequestError` unless `value` is one of `allowed`. */
 export function checkOneOf(field: string, value: unknown, allowed: readonly string[]): void {
   if (typeof value !== 'string' || !allowed.includes(value)) {

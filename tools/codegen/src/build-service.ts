@@ -7,6 +7,7 @@ import type {
   ServiceDefinition,
 } from '@trainwire/core';
 import { readAuth } from './auth-definition.js';
+import { parseConflictStatuses } from './conflict-statuses-extension.js';
 import { convertSchema } from './convert-schema.js';
 import type { ParsedExtension } from './extension-issue.js';
 import { parseIdempotencyHeader, parseIdempotent } from './idempotency-extensions.js';
@@ -31,6 +32,7 @@ export function buildService(name: string, spec: Record<string, unknown>): Servi
     operations[`${entry.method} ${entry.path}`] = buildOperation(spec, entry);
   }
   const schemas = isRecord(spec.components) && isRecord(spec.components.schemas) ? spec.components.schemas : {};
+  const conflictStatuses = expect('x-conflict-statuses', parseConflictStatuses(spec['x-conflict-statuses']));
   return {
     name,
     title: String(info.title ?? ''),
@@ -38,6 +40,8 @@ export function buildService(name: string, spec: Record<string, unknown>): Servi
     servers: servers.filter(isRecord).map((server) => String(server.url)),
     auth: expect('security', readAuth(spec)),
     idempotencyHeader: expect('x-idempotency-header', parseIdempotencyHeader(spec['x-idempotency-header'])),
+    // Only when declared, so a spec without it generates what it did before.
+    ...(conflictStatuses === null ? {} : { conflictStatuses }),
     operations,
     schemas: Object.fromEntries(Object.entries(schemas).map(([schemaName, schema]) => [schemaName, convertSchema(schema, spec)])),
   };
@@ -52,12 +56,14 @@ function buildOperation(spec: Record<string, unknown>, entry: OperationEntry): O
   const where = `${method} ${path}`;
   const { parameters } = listParameters(spec, entry);
   const idempotent = expect(`x-idempotent of ${where}`, parseIdempotent(operation['x-idempotent']));
+  const conflictStatuses = expect(`x-conflict-statuses of ${where}`, parseConflictStatuses(operation['x-conflict-statuses']));
   const pagination = operation['x-pagination'];
   const longRunning = operation['x-long-running'];
   const body = buildBody(spec, operation.requestBody);
   return {
     operationId: String(operation.operationId ?? ''),
     ...(idempotent === null || idempotent === IDEMPOTENT_METHODS.has(method) ? {} : { idempotent }),
+    ...(conflictStatuses === null ? {} : { conflictStatuses }),
     ...(pagination === undefined ? {} : { pagination: expect(`x-pagination of ${where}`, parsePagination(pagination, null)) }),
     ...(longRunning === undefined ? {} : { longRunning: expect(`x-long-running of ${where}`, parseLongRunning(longRunning, null)) }),
     params: buildParams(spec, parameters),

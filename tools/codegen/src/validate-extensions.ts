@@ -1,6 +1,7 @@
 import type { Document } from '@redocly/openapi-core';
 import { readAuth } from './auth-definition.js';
 import { checkBodyPath } from './body-path.js';
+import { parseConflictStatuses } from './conflict-statuses-extension.js';
 import type { ExtensionIssue, ParsedExtension } from './extension-issue.js';
 import { parseIdempotencyHeader, parseIdempotent } from './idempotency-extensions.js';
 import { isRecord, toPointer } from './json-pointer.js';
@@ -28,6 +29,7 @@ export function validateExtensions(document: Document, root: string): Problem[] 
   };
 
   report('x-idempotency-header', ['x-idempotency-header'], parseIdempotencyHeader(spec['x-idempotency-header']).issues);
+  report('x-conflict-statuses', ['x-conflict-statuses'], parseConflictStatuses(spec['x-conflict-statuses']).issues);
   report('auth-scheme', [], readAuth(spec).issues);
 
   const operations = listOperations(spec);
@@ -39,6 +41,7 @@ export function validateExtensions(document: Document, root: string): Problem[] 
       report('operation-operationId', at, [issue]);
     }
     report('x-idempotent', [...at, 'x-idempotent'], parseIdempotent(operation['x-idempotent']).issues);
+    report('x-conflict-statuses', [...at, 'x-conflict-statuses'], parseConflictStatuses(operation['x-conflict-statuses']).issues);
     if (operation['x-pagination'] !== undefined) {
       report('x-pagination', [...at, 'x-pagination'], paginationIssues(spec, entry));
     }

@@ -1,7 +1,8 @@
 // One test plants a known key for every service and drives every failure path of every package:
-// rejected keys echoed back by the server, 5xx and proxy pages that echo headers, invalid and
-// mis-shaped bodies, dropped connections, timeouts and bad input. The keys must appear in no error
-// message, stack, JSON.stringify, util.inspect or log line.
+// rejected keys echoed back by the server (in the body, in response headers, in the usual encodings,
+// after 460 characters of padding), 5xx and proxy pages that echo headers, invalid and mis-shaped
+// bodies, dropped connections, timeouts and bad input. The keys, in any of those encodings, must
+// appear in no error message, stack, JSON.stringify, util.inspect, error.headers or log line.
 import { inspect } from 'node:util';
 import { MiddlemanClient } from '@trainwire/jobs';
 import { createMiddlemanMock } from '@trainwire/jobs/msw';
@@ -31,6 +32,20 @@ const FAULTS = {
       { detail: `invalid key ${echo(request)}`, error: { code: 'unauthorized', message: `bad key ${echo(request)}` } },
       { status: 401, headers: { 'x-echo': echo(request) } },
     ),
+  'echo the key in response headers and in every usual encoding': (request: Request) =>
+    HttpResponse.json(
+      { detail: encodings(echo(request)).join(' ') },
+      {
+        status: 403,
+        headers: {
+          'x-echo': echo(request),
+          'www-authenticate': `Bearer error="invalid_token", token="${echo(request)}"`,
+          'x-echo-base64': btoa(echo(request)),
+        },
+      },
+    ),
+  '460 characters, then the key (cut after redaction)': (request: Request) =>
+    new HttpResponse(`${'x'.repeat(460)}${echo(request)}`, { status: 401, headers: { 'content-type': 'text/plain' } }),
   'server error echoing headers': (request: Request) =>
     HttpResponse.json({ detail: `upstream saw ${echo(request)}`, error: { code: 'internal', message: echo(request) } }, { status: 500 }),
   'HTML proxy page echoing headers': (request: Request) =>
@@ -47,6 +62,20 @@ const FAULTS = {
     return HttpResponse.json({});
   },
 } satisfies Record<string, (request: Request) => Response | Promise<Response>>;
+
+/** A text as a hostile server may encode it: upper-cased, percent-encoded, base64 and base64url, in `Bearer` and basic auth. */
+function encodings(text: string): string[] {
+  const bytes = new TextEncoder().encode(text);
+  const base64 = (value: string) => btoa(String.fromCharCode(...new TextEncoder().encode(value)));
+  return [
+    text.toUpperCase(),
+    Array.from(bytes, (byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+    base64(text),
+    base64(text).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''),
+    base64(`Bearer ${text}`),
+    base64(`user:${text}`),
+  ];
+}
 
 /** Everything a misbehaving server could reflect: the credential headers and the URL. */
 function echo(request: Request): string {
@@ -117,7 +146,8 @@ const BINARY = new Set(['tensafe pullArtifact']);
 const SHAPE_FAULTS = new Set(['invalid JSON with the key in it', 'wrong shape with the key in it']);
 
 function expectNoSecret(label: string, text: string) {
-  const leaked = [PLANTED, ...Object.values(plantedKeys)].filter((secret) => text.includes(secret));
+  const forms = Object.values(plantedKeys).flatMap((key) => [key, ...encodings(key)]);
+  const leaked = [PLANTED, PLANTED.toLowerCase(), ...forms].filter((secret) => text.includes(secret));
   expect(leaked, `${label} leaked ${leaked.join(', ')}:\n${text.slice(0, 2_000)}`).toEqual([]);
 }
 
@@ -152,6 +182,8 @@ describe('planted keys never leak', () => {
         expectNoSecret(`${name}: JSON.stringify`, JSON.stringify(shown) ?? '');
         expectNoSecret(`${name}: util.inspect`, inspect(shown, { depth: 12 }));
         expectNoSecret(`${name}: String()`, String(shown));
+        const headers = (shown as { headers?: unknown }).headers;
+        if (headers instanceof Headers) expectNoSecret(`${name}: error.headers`, JSON.stringify([...headers]));
       }
       expect(failures).toEqual([]);
       expect(logLines.length).toBeGreaterThan(0);

@@ -61,7 +61,8 @@ function middlemanPipedToHead(args: string[], lines: number) {
   const errors = quote(join(home, 'piped-stderr.txt'));
   const command = `${[process.execPath, '--import', 'tsx', MAIN, ...args].map(quote).join(' ')} 2>${errors} | head -n ${lines}; echo "exit=\${PIPESTATUS[0]}" >&2; cat ${errors} >&2`;
   return new Promise<{ stdout: string; stderr: string }>((resolve) => {
-    execFile('bash', ['-c', command], { env }, (_error, stdout, stderr) => resolve({ stdout, stderr }));
+    // --norc: bash runs ~/.bashrc when its stdin is a socket (as under turbo), which can take seconds.
+    execFile('bash', ['--norc', '-c', command], { env }, (_error, stdout, stderr) => resolve({ stdout, stderr }));
   });
 }
 

@@ -30,7 +30,7 @@ export interface MetricsIngestorOptions {
   onOverflow?: 'throw' | 'drop' | undefined;
   /** Ask the server to store each batch before answering (so per-event rejections are known). @default true */
   sync?: boolean | undefined;
-  /** Retries of a batch on connection errors, 408/409/429 and 5xx, with backoff and `Retry-After`. @default 10 */
+  /** Retries of a batch on core's transient failures (connection errors, 408, 429, 5xx but 501), with backoff and `Retry-After`. @default 10 */
   maxRetries?: number | undefined;
   /** Send the time each value was logged as `timestamp`. @default true */
   timestamps?: boolean | undefined;

@@ -21,7 +21,7 @@ import { loadArtifactWriter } from './tensafe-artifact-file.js';
 import type { AuditLogEntry } from './tensafe-audit.js';
 import { auditLogPages } from './tensafe-audit-window.js';
 import { tenSafeErrorClasses } from './tensafe-errors.js';
-import { type FutureCalls, type TenSafeFuture, tenSafeFuture } from './tensafe-future.js';
+import { type FutureCalls, TENSAFE_FUTURE_KIND, type TenSafeFuture, tenSafeFuture } from './tensafe-future.js';
 import { TrainingClient } from './tensafe-training-client.js';
 import type { FutureResponse, FutureResult, TrainingClientInfo, TrainingClientListStatus, TrainingConfig } from './tensafe-types.js';
 
@@ -113,6 +113,7 @@ export class ServiceClient {
     const transport = this.#transport;
     const path = (futureId: string) => ({ params: { path: { future_id: checkId(futureId, 'futureId') } } });
     this.#futures = {
+      logger: transport.logger,
       status: (futureId, options) => transport.request('get', '/v1/futures/{future_id}', path(futureId), options),
       result: (futureId, options) => transport.request('get', '/v1/futures/{future_id}/result', path(futureId), options),
       cancel: (futureId, options) => transport.request('post', '/v1/futures/{future_id}/cancel', path(futureId), options),
@@ -329,6 +330,7 @@ function timestamp(value: Date | string, field: string): string {
 }
 
 function parseFutureId(token: string): string {
-  // Future.parseToken throws InvalidFutureTokenError for anything `serialize()` did not make.
-  return Future.parseToken(token).id;
+  // Future.parseToken throws InvalidFutureTokenError for anything `serialize()` did not make, and
+  // for a token of another kind of future (a Tinker one): a token never picks the operation.
+  return Future.parseToken(token, { kind: TENSAFE_FUTURE_KIND }).id;
 }

@@ -5,6 +5,7 @@ import {
   Future,
   type FutureOptions,
   type FutureResultOptions,
+  type Logger,
   type PollResult,
   type RequestOptions,
 } from '@trainwire/core';
@@ -24,10 +25,15 @@ export type TenSafeFuture<T> = Future<T> & {
 
 /** The three future endpoints, as the service client calls them. */
 export interface FutureCalls {
+  /** Where a future logs its waits after failed polls (`info`). */
+  logger?: Logger | undefined;
   status(futureId: string, options?: RequestOptions): Promise<FutureResponse>;
   result(futureId: string, options?: RequestOptions): Promise<FutureResultResponse>;
   cancel(futureId: string, options?: RequestOptions): Promise<{ success: boolean }>;
 }
+
+/** The kind written into a TenSafe future's token; `resumeFuture` accepts no other. */
+export const TENSAFE_FUTURE_KIND = 'tensafe.future';
 
 /** The `CODE:` a failure message may start with (e.g. `DP_BUDGET_EXCEEDED: epsilon 8.4 > 8.0`). */
 const CATEGORY = /^([A-Z][A-Z0-9_]{2,}):\s*/;
@@ -45,7 +51,8 @@ export function tenSafeFuture<T>(
 ): TenSafeFuture<T> {
   const follow = (futureId: string): FutureOptions<T> => ({
     id: futureId,
-    kind: 'tensafe.future',
+    kind: TENSAFE_FUTURE_KIND,
+    logger: calls.logger,
     strategy: exponentialBackoff({ initial: settings.pollInterval, factor: 1.5, max: Math.max(settings.pollInterval, 10_000) }),
     poll: ({ signal }) => pollOnce<T>(futureId, calls, { ...settings.options, signal }),
   });

@@ -1,14 +1,14 @@
 import {
-  APIConnectionError,
   APIError,
   Future,
   type FutureOptions,
-  InternalServerError,
+  InvalidFutureTokenError,
+  isTransientPollError,
   longPoll,
   type PollResult,
-  RateLimitError,
   type RequestOptions,
   ResponseValidationError,
+  type SavedFuture,
   type Transport,
   validate,
 } from '@trainwire/core';
@@ -67,6 +67,23 @@ interface TinkerFutureData extends Record<string, unknown> {
   resubmissions: number;
 }
 
+/**
+ * The operation of each kind of request. A resumed token names a kind, and the path must be its
+ * own: a token is data, never an address (no other path, host or operation can come from it).
+ */
+const REQUEST_PATHS: Readonly<Record<TinkerRequestType, TinkerFuturePath>> = {
+  CreateModel: '/api/v1/create_model',
+  ForwardBackward: '/api/v1/forward_backward',
+  Forward: '/api/v1/forward',
+  OptimStep: '/api/v1/optim_step',
+  SaveWeights: '/api/v1/save_weights',
+  SaveWeightsForSampler: '/api/v1/save_weights_for_sampler',
+  LoadWeights: '/api/v1/load_weights',
+  Sample: '/api/v1/asample',
+};
+/** The headers a request may carry into its token (those our clients set), lower-cased. */
+const REQUEST_HEADERS = new Set(['x-tinker-sampling-backpressure']);
+
 /** Resubmissions after a 410 before the future gives up with {@link FutureExpiredError}. */
 const MAX_RESUBMISSIONS = 3;
 /** A bare 400 is a proxy hiccup, retried this many times (like the SDK). */
@@ -106,21 +123,49 @@ export function submitTinkerFuture<Type extends TinkerRequestType>(
   });
 }
 
-/** Follow a future from a `future.serialize()` token (e.g. made by another process). */
+/**
+ * Follow a future from a `future.serialize()` token (e.g. made by another process). The token is
+ * checked before anything is sent: a Tinker future's, whose request (if any) is one of the
+ * operations that answer with a future, at its own path, with no headers but ours; anything else
+ * is an `InvalidFutureTokenError`.
+ */
 export function resumeTinkerFuture<T = unknown>(transport: Transport<paths>, token: string, options?: RequestOptions): Future<T> {
-  return Future.resume<T>(token, (saved) => {
-    const data = saved.data as Partial<TinkerFutureData> | undefined;
-    return futureOptions<T>(
-      transport,
-      {
-        request_id: typeof data?.request_id === 'string' ? data.request_id : saved.id,
-        allow_metadata_only: data?.allow_metadata_only !== false,
-        request: data?.request,
-        resubmissions: typeof data?.resubmissions === 'number' ? data.resubmissions : 0,
-      },
-      options,
-    );
-  });
+  return Future.resume<T>(token, (saved) => futureOptions<T>(transport, savedData(saved), options), { kind: KIND });
+}
+
+/** What a token holds, checked field by field; throws {@link InvalidFutureTokenError}. */
+function savedData(saved: SavedFuture): TinkerFutureData {
+  const data = (saved.data ?? {}) as Record<string, unknown>;
+  const { request_id = saved.id, allow_metadata_only = true, resubmissions = 0, request } = data;
+  if (typeof request_id !== 'string' || request_id === '') throw new InvalidFutureTokenError('request_id is not a non-empty string');
+  if (typeof allow_metadata_only !== 'boolean') throw new InvalidFutureTokenError('allow_metadata_only is not a boolean');
+  if (!Number.isInteger(resubmissions) || (resubmissions as number) < 0 || (resubmissions as number) > MAX_RESUBMISSIONS)
+    throw new InvalidFutureTokenError(`resubmissions is not a whole number from 0 to ${MAX_RESUBMISSIONS}`);
+  return { request_id, allow_metadata_only, resubmissions: resubmissions as number, request: savedRequest(request) };
+}
+
+/** The request a token would submit again after a 410, or undefined; throws {@link InvalidFutureTokenError}. */
+function savedRequest(value: unknown): TinkerFutureRequest | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw new InvalidFutureTokenError('request is not an object');
+  const { type, path, body, headers } = value as Record<string, unknown>;
+  if (typeof type !== 'string' || !Object.hasOwn(REQUEST_PATHS, type))
+    throw new InvalidFutureTokenError(`request.type ${JSON.stringify(type)} is not a kind of Tinker future`);
+  const expected = REQUEST_PATHS[type as TinkerRequestType];
+  if (path !== expected)
+    throw new InvalidFutureTokenError(`request.path ${JSON.stringify(path)} is not the path of a ${type} request (${expected})`);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidFutureTokenError('request.body is not an object');
+  const kept: Record<string, string> = {};
+  if (headers !== undefined) {
+    if (typeof headers !== 'object' || headers === null || Array.isArray(headers))
+      throw new InvalidFutureTokenError('request.headers is not an object');
+    for (const [name, headerValue] of Object.entries(headers)) {
+      if (!REQUEST_HEADERS.has(name.toLowerCase()) || typeof headerValue !== 'string')
+        throw new InvalidFutureTokenError(`request.headers may not carry ${JSON.stringify(name)}`);
+      kept[name] = headerValue;
+    }
+  }
+  return { type: type as TinkerRequestType, path: expected, body: body as Record<string, unknown>, headers: kept };
 }
 
 /** `roundtrip`: seconds the submission took, reported on the first poll as the SDK does. */
@@ -140,6 +185,7 @@ function futureOptions<T>(
     kind: KIND,
     data,
     strategy: longPoll(),
+    logger: transport.logger,
     isTransient: (error) => isTransient(error, bare400++ < MAX_BARE_400),
     poll: async ({ signal, attempt }): Promise<PollResult<T>> => {
       let answer: Schemas['FutureRetrieveResponse'];
@@ -222,10 +268,13 @@ async function resubmit<T>(
   return { state: 'pending', retryAfter: 0 };
 }
 
-/** Keep polling (with backoff) on connection errors, 429, 5xx, the 402 billing pause and a few bare 400s. */
+/**
+ * Keep polling (with core's backoff) on what core counts transient (connection errors, timeouts,
+ * 408, 429, 5xx but 501), and on Tinker's own two: the 402 billing pause and a few bare 400s.
+ */
 function isTransient(error: unknown, bare400Allowed: boolean): boolean {
-  if (error instanceof APIConnectionError || error instanceof RateLimitError || error instanceof InternalServerError) return true;
+  if (isTransientPollError(error)) return true;
   if (!(error instanceof APIError)) return false;
-  if (error.status === 402 || error.status === 429 || error.status >= 500) return true;
+  if (error.status === 402) return true;
   return error.status === 400 && (error.body === undefined || error.body === '') && bare400Allowed;
 }

@@ -219,11 +219,15 @@ describe('RestClient checkpoints', () => {
     expect(requests[0]?.method).toBe('POST');
     expect(requests[0]?.url.pathname.endsWith('/checkpoints/weights/0100/publish')).toBe(true);
     expect(await requests[0]?.body).toBe('');
-    // A 409 is retried like the SDK does (the answer may be stale); the retry gets the same answer.
-    const again = await rejection(rest({ maxRetries: 1 }).publishCheckpointFromTinkerPath(checkpoint.tinker_path));
+    // A 409 is a state conflict (the spec's x-conflict-statuses), not a lock timeout: it surfaces at
+    // once, where the Python SDK retries it and never lets its caller see it.
+    const sent = requests.length;
+    const again = await rejection(rest({ maxRetries: 2 }).publishCheckpointFromTinkerPath(checkpoint.tinker_path));
     expect(again).toBeInstanceOf(ConflictError);
     expect(again.message).toMatch(/already public/);
-    expect((again as ConflictError).attempts).toBe(2);
+    expect((again as ConflictError).attempts).toBe(1);
+    expect((again as ConflictError).retryable).toBe(false);
+    expect(requests).toHaveLength(sent + 1);
     await rest().unpublishCheckpointFromTinkerPath(checkpoint.tinker_path);
     expect(checkpoint.public).toBe(false);
     expect(await rejection(rest({ maxRetries: 0 }).unpublishCheckpointFromTinkerPath(checkpoint.tinker_path))).toBeInstanceOf(

@@ -5,6 +5,7 @@ import {
   type PageOptions,
   type PagePromise,
   type RequestOptions,
+  type RetryWait,
   TrainwireError,
   type Transport,
 } from '@trainwire/core';
@@ -114,19 +115,21 @@ export class RestClient {
 
   /**
    * A signed URL to download a checkpoint archive, and when it expires. While the archive is being
-   * built (503) the call waits and asks again, up to 6 attempts.
+   * built (503) the call waits as the server asks (`Retry-After`, at most 60 s) and asks again, up
+   * to 6 attempts; each wait goes to the future's `onProgress` (a `RetryWait`), `options.onWait`
+   * and the logger (`info`).
    */
   getCheckpointArchiveUrl(trainingRunId: string, checkpointId: string, options?: RequestOptions): Future<CheckpointArchiveUrlResponse> {
-    return settled(`getCheckpointArchiveUrl ${describeValue(trainingRunId)}/${describeValue(checkpointId)}`, () =>
-      this.#archiveUrl(trainingRunId, checkpointId, options),
+    return Future.run(`getCheckpointArchiveUrl ${describeValue(trainingRunId)}/${describeValue(checkpointId)}`, (progress) =>
+      this.#archiveUrl(trainingRunId, checkpointId, reportingWaits(options, progress)),
     );
   }
 
   /** {@link RestClient.getCheckpointArchiveUrl} for a tinker path. */
   getCheckpointArchiveUrlFromTinkerPath(tinkerPath: string, options?: RequestOptions): Future<CheckpointArchiveUrlResponse> {
-    return settled(`getCheckpointArchiveUrlFromTinkerPath ${describeValue(tinkerPath)}`, () => {
+    return Future.run(`getCheckpointArchiveUrlFromTinkerPath ${describeValue(tinkerPath)}`, (progress) => {
       const parsed = parseTinkerPath(tinkerPath);
-      return this.#archiveUrl(parsed.training_run_id, parsed.checkpoint_id, options);
+      return this.#archiveUrl(parsed.training_run_id, parsed.checkpoint_id, reportingWaits(options, progress));
     });
   }
 
@@ -257,6 +260,18 @@ export class RestClient {
       };
     }
   }
+}
+
+/** `options` whose `onWait` also reports each wait as the future's progress. */
+function reportingWaits(options: RequestOptions | undefined, progress: (wait: RetryWait) => void): RequestOptions {
+  const onWait = options?.onWait;
+  return {
+    ...options,
+    onWait: (wait) => {
+      onWait?.(wait);
+      progress(wait);
+    },
+  };
 }
 
 /** A future already under way: `work` starts now; a synchronous throw (bad input) rejects it. */

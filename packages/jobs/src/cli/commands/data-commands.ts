@@ -1,4 +1,4 @@
-import { bytes, liveBlock, type Output, progressBar } from '@trainwire/cli-kit';
+import { bytes, envelopeLine, liveBlock, type Output, progressBar } from '@trainwire/cli-kit';
 import type { MiddlemanCommand } from '../cli-context.js';
 import { resolveJobId } from '../cli-jobs-format.js';
 import { idArgument } from './jobs-commands.js';
@@ -73,10 +73,11 @@ const downloadUrl: MiddlemanCommand<{ path?: string }> = {
     const client = await context.client();
     const jobId = await resolveJobId(client, idArgument(context), context.signal);
     const download = await client.getDownloadUrl(jobId, { path: context.options.path }, { signal: context.signal });
-    if (context.json) return void context.emit(download);
-    if (!context.out.isTTY) return void context.out.line(download.download_url);
+    // The signed URL is what was asked for: shown as it is (output is otherwise redacted, URL signatures included).
+    if (context.json) return void context.out.unredacted(envelopeLine(context.command, download));
+    if (!context.out.isTTY) return void context.out.unredacted(download.download_url);
     context.out.line(`${context.out.paint('green', 'Download URL')} (expires ${download.expires_at}):`);
-    context.out.line(download.download_url);
+    context.out.unredacted(download.download_url);
     if (download.size_bytes) context.out.line(context.out.paint('dim', `Size: ${bytes(download.size_bytes)}`));
     return undefined;
   },
