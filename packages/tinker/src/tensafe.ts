@@ -26,6 +26,7 @@ export {
   FutureCancelledError,
   FutureFailedError,
   FutureNotFoundError,
+  FuturePollingError,
   FutureTimeoutError,
   PermissionDeniedError,
   QueueFullError,

@@ -5,6 +5,7 @@ import {
   BadRequestError as CoreBadRequestError,
   FutureCancelledError as CoreFutureCancelledError,
   FutureFailedError as CoreFutureFailedError,
+  FuturePollingError as CoreFuturePollingError,
   FutureTimeoutError as CoreFutureTimeoutError,
   NotFoundError as CoreNotFoundError,
   PermissionDeniedError as CorePermissionDeniedError,
@@ -271,6 +272,24 @@ export class FutureCancelledError extends CoreFutureCancelledError {
   constructor(init: { futureId: string; reason?: string | undefined }) {
     super(init);
     adopt(this, { code: 'FUTURE_CANCELLED', details: {}, request_id: undefined });
+  }
+}
+
+/**
+ * A future gave up after its polls failed several times in a row (each already retried by the
+ * transport): the reference server's `/result` answers 500 for ever. `cause` is the last failure;
+ * the operation may still run, and `resumeFuture(future.serialize())` follows it again later.
+ */
+export class FuturePollingError extends CoreFuturePollingError {
+  static {
+    tenSafeClass(FuturePollingError, 'FuturePollingError');
+  }
+  declare readonly code: string;
+  declare readonly details: Record<string, unknown>;
+  declare readonly request_id: string | undefined;
+  constructor(init: { futureId: string; failures: number; cause: unknown }) {
+    super(init);
+    adopt(this, { code: 'FUTURE_POLLING_FAILED', details: { failures: init.failures }, request_id: undefined });
   }
 }
 
