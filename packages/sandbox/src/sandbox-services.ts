@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createMiddlemanMock, jobsService, MIDDLEMAN_MOCK_API_KEY } from '@trainwire/jobs/msw';
 import { createMetricsMock, createRunicornMock, metricsService, runicornRejection, runicornService } from '@trainwire/metrics/msw';
-import { createTenSafeMock, createTinkerMock, tensafeService, tinkerService } from '@trainwire/tinker/msw';
+import { createTenSafeMock, createTinkerMock, tensafeRejection, tensafeService, tinkerService } from '@trainwire/tinker/msw';
 import type { SandboxService } from './sandbox-service.js';
 
 /** The services the sandbox serves by default, each typed with its own mock (so `sandbox.mocks.jobs.state` is typed). */
@@ -41,6 +41,8 @@ export const sandboxServices: SandboxServices = {
     title: 'TenSafe',
     definition: tensafeService,
     apiKey: TENSAFE_KEY,
+    // The server is FastAPI (pydantic 2): an invalid parameter or body is its 422, an unknown route its {"detail": "Not Found"}.
+    rejection: tensafeRejection,
     createMock: ({ baseURL, apiKey, seed, speed }) => createTenSafeMock({ baseURL, apiKey, tenantId: TENSAFE_TENANT, seed, speed }),
     env: (baseURL) => ({ TS_BASE_URL: baseURL, TS_API_KEY: TENSAFE_KEY, TS_TENANT_ID: TENSAFE_TENANT }),
   },

@@ -1,7 +1,7 @@
 // @trainwire/tinker/tensafe: the TenSafe (tg_tinker) client.
 export { APIConnectionError as ConnectionError } from '@trainwire/core';
 export type { components as TenSafeComponents, paths as TenSafePaths } from './generated/tensafe.js';
-export type { ArtifactBytes, ArtifactFile, ArtifactInfo, ArtifactStream } from './tensafe/tensafe-artifact.js';
+export type { ArtifactFile, ArtifactInfo, ArtifactStream } from './tensafe/tensafe-artifact.js';
 export {
   type AuditChainVerification,
   type AuditLogEntry,
@@ -26,6 +26,7 @@ export {
   FutureCancelledError,
   FutureFailedError,
   FutureNotFoundError,
+  FuturePollingError,
   FutureTimeoutError,
   PermissionDeniedError,
   QueueFullError,

@@ -15,10 +15,16 @@ describe('readOffsetPage', () => {
 
   it("reports a bad value with pydantic's words, type and location", () => {
     expect(readOffsetPage(query('limit=500'), { maxLimit: 100 })).toEqual({
-      problem: { loc: ['query', 'limit'], msg: 'Input should be less than or equal to 100', type: 'less_than_equal', input: '500' },
+      problem: {
+        loc: ['query', 'limit'],
+        msg: 'Input should be less than or equal to 100',
+        type: 'less_than_equal',
+        input: '500',
+        ctx: { le: 100 },
+      },
     });
     expect(readOffsetPage(query('limit=0'))).toMatchObject({
-      problem: { msg: 'Input should be greater than or equal to 1', type: 'greater_than_equal' },
+      problem: { msg: 'Input should be greater than or equal to 1', type: 'greater_than_equal', ctx: { ge: 1 } },
     });
     expect(readOffsetPage(query('limit=ten'))).toMatchObject({ problem: { loc: ['query', 'limit'], type: 'int_parsing' } });
     expect(readOffsetPage(query('limit=2.5'))).toMatchObject({ problem: { type: 'int_parsing' } });

@@ -42,13 +42,14 @@ export function pageOf<Item>(items: readonly Item[], page: OffsetPage): Item[] {
 function readInteger(query: URLSearchParams, name: string, fallback: number, min: number, max: number | undefined) {
   const text = query.get(name);
   const value = text === null ? fallback : Number(text);
-  const problem = (msg: string, type: string): { problem: ValidationProblem } => ({
-    problem: { loc: ['query', name], msg, type, input: text },
+  const problem = (msg: string, type: string, ctx?: Record<string, number>): { problem: ValidationProblem } => ({
+    problem: { loc: ['query', name], msg, type, input: text, ...(ctx ? { ctx } : {}) },
   });
   if (text !== null && (text.trim() === '' || !Number.isInteger(value))) {
     return problem('Input should be a valid integer, unable to parse string as an integer', 'int_parsing');
   }
-  if (value < min) return problem(`Input should be greater than or equal to ${min}`, 'greater_than_equal');
-  if (max !== undefined && value > max) return problem(`Input should be less than or equal to ${max}`, 'less_than_equal');
+  // pydantic 2 names the bound it checked in `ctx`, as FastAPI sends it.
+  if (value < min) return problem(`Input should be greater than or equal to ${min}`, 'greater_than_equal', { ge: min });
+  if (max !== undefined && value > max) return problem(`Input should be less than or equal to ${max}`, 'less_than_equal', { le: max });
   return value;
 }

@@ -64,7 +64,7 @@ export const driveServices: Record<SandboxServiceName, (env: Record<string, stri
     const artifact = await client.pullArtifact(saved.artifact_id);
     const entries = [];
     for await (const entry of client.getAuditLogs()) entries.push(entry);
-    return { loss: step.loss, artifactBytes: artifact.data.byteLength, audit: entries.length, chain: verifyAuditChain(entries).valid };
+    return { loss: step.loss, artifactBytes: artifact.byteLength, audit: entries.length, chain: verifyAuditChain(entries).valid };
   },
   async metrics(env) {
     const client = new SyvainMetricsApiClient(env.SYVAIN_METRICS_API_KEY, { host: env.SYVAIN_METRICS_HOST, maxRetries: 0 });

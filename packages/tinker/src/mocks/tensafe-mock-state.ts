@@ -1,9 +1,11 @@
 import { seededRandom } from '@trainwire/core';
+import { IdempotencyReplay, seededUuid } from '@trainwire/core/mock-kit';
 import type { components } from '../generated/tensafe.js';
 import { sha256Hex } from '../tensafe/sha256.js';
 import { type AuditLogEntry, auditRecordHash, GENESIS_HASH } from '../tensafe/tensafe-audit.js';
 import { canonicalJson } from '../tensafe/tensafe-canonical-json.js';
-import { checkpointBytes, contentHash, encryptArtifact, hexBytes, seededUUID } from './tensafe-mock-crypto.js';
+import { checkpointBytes, contentHash, encryptArtifact, hexBytes } from './tensafe-mock-crypto.js';
+import { runJob } from './tensafe-mock-orchestrator.js';
 
 type Schemas = components['schemas'];
 
@@ -21,9 +23,16 @@ export interface TenSafeMockFuture {
   polls: number;
   createdAt: number;
   request: Record<string, unknown>;
+  /** What the server hashes for the audit entry: the request with the client's DP config. */
+  payload: Record<string, unknown>;
   result: Schemas['FutureResultResponse']['result'];
   error: string | null;
 }
+
+/** The server's defaults for the parts of a config (its pydantic models, echoed back in full). */
+const LORA_DEFAULTS = { rank: 16, alpha: 32, dropout: 0.05, target_modules: ['q_proj', 'v_proj', 'k_proj', 'o_proj'], bias: 'none' };
+const OPTIMIZER_DEFAULTS = { name: 'adamw', learning_rate: 0.0001, weight_decay: 0.01, betas: [0.9, 0.999], eps: 1e-8 };
+const DP_DEFAULTS = { enabled: true, noise_multiplier: 1, max_grad_norm: 1, target_epsilon: 8, target_delta: 1e-5, accountant_type: 'rdp' };
 
 /** An encrypted artifact: the ciphertext and everything needed to decrypt it (for tests). */
 export interface TenSafeMockArtifact {
@@ -59,8 +68,8 @@ export class TenSafeMockState {
   readonly artifacts = new Map<string, TenSafeMockArtifact>();
   /** The audit log, one hash chain across tenants, in insertion order (as the server keeps it). */
   readonly auditLog: AuditLogEntry[] = [];
-  /** Answers replayed for a repeated `Idempotency-Key` (tenant, method, path, key). */
-  readonly idempotency = new Map<string, { status: number; body: unknown }>();
+  /** Answers replayed for a repeated `Idempotency-Key`, per tenant (the server ignores the key; the mock honours it). */
+  readonly replay = new IdempotencyReplay();
   /** Resolves once the seeded data (whose checkpoint is encrypted asynchronously) is in place. */
   ready: Promise<void> = Promise.resolve();
   readonly #random: () => number;
@@ -73,7 +82,7 @@ export class TenSafeMockState {
 
   /** A fresh `<prefix>-<uuid>` id drawn from the seed. */
   id(prefix: string): string {
-    return `${prefix}-${seededUUID(this.#random)}`;
+    return `${prefix}-${seededUuid(this.#random)}`;
   }
 
   /** A naive ISO timestamp (no offset), as the server's `datetime.utcnow().isoformat()` writes it. */
@@ -87,17 +96,22 @@ export class TenSafeMockState {
     return { keyId: `dek-${sha256Hex(hex).slice(0, 16)}`, key: hexBytes(hex) as Uint8Array<ArrayBuffer> };
   }
 
+  /**
+   * A training client of `tenantId`. Its config is echoed with every default filled in, as the
+   * server's models dump it; a DP client reports `dp_metrics` from the start (its accountant exists).
+   */
   createTrainingClient(tenantId: string, config: Schemas['TrainingConfig'], at = this.#world.now()): TenSafeMockTrainingClient {
     const echo = {
       model_ref: config.model_ref,
-      lora_config: config.lora_config === undefined ? null : config.lora_config,
-      optimizer: config.optimizer ?? { name: 'adamw', learning_rate: 0.0001, weight_decay: 0.01, betas: [0.9, 0.999], eps: 1e-8 },
-      dp_config: config.dp_config === undefined ? null : config.dp_config,
+      lora_config: config.lora_config ? { ...LORA_DEFAULTS, ...config.lora_config } : null,
+      optimizer: { ...OPTIMIZER_DEFAULTS, ...config.optimizer },
+      dp_config: config.dp_config ? { ...DP_DEFAULTS, ...config.dp_config } : null,
       batch_size: config.batch_size ?? 8,
       gradient_accumulation_steps: config.gradient_accumulation_steps ?? 1,
       max_steps: config.max_steps ?? null,
       metadata: config.metadata ?? {},
     };
+    const dp = echo.dp_config?.enabled ? { total_epsilon: 0, delta: echo.dp_config.target_delta ?? 1e-5, num_steps: 0 } : null;
     const client: TenSafeMockTrainingClient = {
       info: {
         training_client_id: this.id('tc'),
@@ -107,13 +121,43 @@ export class TenSafeMockState {
         step: 0,
         created_at: this.timestamp(at),
         config: echo,
-        dp_metrics: null,
+        dp_metrics: dp,
       },
       epsilon: 0,
     };
     this.trainingClients.set(client.info.training_client_id, client);
-    this.audit(tenantId, client.info.training_client_id, 'create_training_client', config, { at });
+    this.audit(tenantId, client.info.training_client_id, 'create_training_client', echo, { at });
     return client;
+  }
+
+  /** Delete a training client (the documented route the server lacks): its unfinished futures are cancelled. */
+  deleteTrainingClient(client: TenSafeMockTrainingClient): void {
+    const id = client.info.training_client_id;
+    this.trainingClients.delete(id);
+    for (const future of this.futures.values()) {
+      if (future.response.training_client_id === id) this.cancel(future);
+    }
+    this.audit(client.info.tenant_id, id, 'delete_training_client', {});
+  }
+
+  /** Sample from the client's current weights, at once, as the server's mock orchestrator does (and audit it). */
+  sample(client: TenSafeMockTrainingClient, request: Schemas['SampleRequest']): Schemas['SampleResult'] {
+    const config = {
+      max_tokens: request.max_tokens ?? 128,
+      temperature: request.temperature ?? 0.7,
+      top_p: request.top_p ?? 0.9,
+      top_k: request.top_k ?? 50,
+      stop_sequences: request.stop_sequences ?? [],
+    };
+    const tokens = Math.min(10, config.max_tokens);
+    const samples = request.prompts.map((prompt) => ({
+      prompt,
+      completion: ` [Generated response at step ${client.info.step}]`,
+      tokens_generated: tokens,
+      finish_reason: tokens < config.max_tokens ? ('stop' as const) : ('length' as const),
+    }));
+    this.audit(client.info.tenant_id, client.info.training_client_id, 'sample', { prompts: request.prompts, ...config });
+    return { samples, model_step: client.info.step, sampling_config: config };
   }
 
   /** Queue an operation; it runs when a poll finds it due (see {@link TenSafeMockState.advance}). */
@@ -137,6 +181,10 @@ export class TenSafeMockState {
       polls: 0,
       createdAt: now,
       request,
+      payload:
+        operation === 'forward_backward'
+          ? { batch: { labels: null, ...(request.batch as object) }, dp_config: client.info.config.dp_config ?? null }
+          : { apply_dp_noise: request.apply_dp_noise ?? true, dp_config: client.info.config.dp_config ?? null },
       result: null,
       error: null,
     };
@@ -222,6 +270,25 @@ export class TenSafeMockState {
     return artifact;
   }
 
+  /**
+   * The entry the server writes when a finished future's result is read (`GET .../result`, every
+   * read): the only place its forward_backward and optim_step entries are made. Nothing for a
+   * future that has not finished.
+   */
+  auditResult(future: TenSafeMockFuture): AuditLogEntry | undefined {
+    const { response } = future;
+    if (response.status !== 'completed' && response.status !== 'failed') return undefined;
+    const dp = (future.result as { dp_metrics?: Record<string, unknown> } | null)?.dp_metrics;
+    const completed = response.completed_at ? timeOf(response.completed_at) : this.#world.now();
+    return this.audit(future.tenantId, response.training_client_id, response.operation, future.payload, {
+      at: response.started_at ? timeOf(response.started_at) : this.#world.now(),
+      completedAt: completed,
+      success: response.status === 'completed',
+      errorMessage: future.error,
+      dp,
+    });
+  }
+
   /** Append a hash-chained entry, as the server's `AuditLogger` does. */
   audit(
     tenantId: string,
@@ -230,14 +297,16 @@ export class TenSafeMockState {
     request: unknown,
     extra: {
       at?: number;
+      completedAt?: number;
       success?: boolean;
-      error?: string;
+      errorMessage?: string | null;
       produced?: string[];
       consumed?: string[];
       dp?: Record<string, unknown> | undefined;
     } = {},
   ): AuditLogEntry {
     const started = extra.at ?? this.#world.now();
+    const completed = extra.completedAt ?? started;
     const canonical = canonicalJson(request ?? {});
     const success = extra.success ?? true;
     const entry: AuditLogEntry = {
@@ -250,11 +319,12 @@ export class TenSafeMockState {
       artifact_ids_produced: extra.produced ?? [],
       artifact_ids_consumed: extra.consumed ?? [],
       started_at: this.timestamp(started),
-      completed_at: this.timestamp(started + 12),
-      duration_ms: 12,
+      completed_at: this.timestamp(completed),
+      duration_ms: Math.max(0, Math.round(completed - started)),
       success,
-      error_code: success ? null : (extra.error?.split(':')[0] ?? 'INTERNAL_ERROR'),
-      error_message: success ? null : (extra.error ?? null),
+      // The server's routes never pass an error code, only the future's error message.
+      error_code: null,
+      error_message: extra.errorMessage ?? null,
       prev_hash: this.auditLog.at(-1)?.record_hash ?? GENESIS_HASH,
       record_hash: '',
       dp_metrics: extra.dp ?? null,
@@ -272,85 +342,25 @@ export class TenSafeMockState {
     return false;
   }
 
-  /** What the server's worker (the mock orchestrator) does when the job runs. */
+  /** Run the job (the server's worker); a future whose client was deleted fails. */
   #run(future: TenSafeMockFuture): void {
     const { response } = future;
     const client = this.trainingClients.get(response.training_client_id);
-    if (!client) {
-      this.#fail(future, `TRAINING_CLIENT_NOT_FOUND: training client ${response.training_client_id} was deleted`);
-      return;
+    const operation = response.operation as 'forward_backward' | 'optim_step';
+    const outcome = client
+      ? runJob(client, operation, future.request, this.#random)
+      : { error: `TRAINING_CLIENT_NOT_FOUND: training client ${response.training_client_id} was deleted` };
+    if ('result' in outcome) {
+      response.status = 'completed';
+      future.result = outcome.result;
+    } else {
+      response.status = 'failed';
+      future.error = outcome.error;
     }
-    const dp = client.info.config.dp_config as Schemas['DPConfig'] | null;
-    const dpOn = Boolean(dp && dp.enabled !== false);
-    if (response.operation === 'forward_backward') {
-      const batch = (future.request.batch ?? {}) as Schemas['Batch'];
-      const tokens = batch.attention_mask.flat().reduce((sum, value) => sum + value, 0);
-      const gradNorm = Math.round((0.5 + this.#random()) * 10_000) / 10_000;
-      const maxNorm = dp?.max_grad_norm ?? 1;
-      const result: Schemas['ForwardBackwardResult'] = {
-        loss: Math.max(0.1, 2.5 - 0.01 * client.info.step),
-        grad_norm: gradNorm,
-        tokens_processed: tokens,
-        ...(dpOn
-          ? {
-              dp_metrics: {
-                noise_applied: false,
-                epsilon_spent: 0,
-                total_epsilon: client.epsilon,
-                delta: dp?.target_delta ?? 1e-5,
-                grad_norm_before_clip: gradNorm,
-                grad_norm_after_clip: Math.min(gradNorm, maxNorm),
-                num_clipped: gradNorm > maxNorm ? batch.input_ids.length : 0,
-              },
-            }
-          : {}),
-      };
-      this.#complete(future, client, result, result.dp_metrics);
-      return;
-    }
-    const applyNoise = dpOn && future.request.apply_dp_noise !== false;
-    const spent = applyNoise ? Math.round((0.5 / Math.max(dp?.noise_multiplier ?? 1, 0.1)) * 1e6) / 1e6 : 0;
-    const target = dp?.target_epsilon;
-    if (applyNoise && target !== null && target !== undefined && client.epsilon + spent > target) {
-      this.#fail(future, `DP_BUDGET_EXCEEDED: privacy budget exhausted (epsilon ${round(client.epsilon + spent)} > target ${target})`);
-      return;
-    }
-    client.epsilon = round(client.epsilon + spent);
-    client.info.step += 1;
-    const optimizer = client.info.config.optimizer as Schemas['OptimizerConfig'];
-    const dpMetrics = applyNoise
-      ? { noise_applied: true, epsilon_spent: spent, total_epsilon: client.epsilon, delta: dp?.target_delta ?? 1e-5 }
-      : undefined;
-    if (dpOn) client.info.dp_metrics = { total_epsilon: client.epsilon, delta: dp?.target_delta ?? 1e-5, num_steps: client.info.step };
-    this.#complete(
-      future,
-      client,
-      { step: client.info.step, learning_rate: optimizer.learning_rate ?? 0.0001, ...(dpMetrics ? { dp_metrics: dpMetrics } : {}) },
-      dpMetrics,
-    );
-  }
-
-  #complete(
-    future: TenSafeMockFuture,
-    client: TenSafeMockTrainingClient,
-    result: NonNullable<TenSafeMockFuture['result']>,
-    dp: Record<string, unknown> | undefined,
-  ): void {
-    future.response.status = 'completed';
-    future.result = result;
-    this.audit(client.info.tenant_id, client.info.training_client_id, future.response.operation, future.request, { dp });
-  }
-
-  #fail(future: TenSafeMockFuture, message: string): void {
-    future.response.status = 'failed';
-    future.error = message;
-    this.audit(future.tenantId, future.response.training_client_id, future.response.operation, future.request, {
-      success: false,
-      error: message,
-    });
   }
 }
 
-function round(value: number): number {
-  return Math.round(value * 1e6) / 1e6;
+/** Milliseconds of one of the mock's naive UTC timestamps. */
+function timeOf(timestamp: string): number {
+  return Date.parse(`${timestamp}Z`);
 }

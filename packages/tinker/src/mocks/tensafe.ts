@@ -1,23 +1,28 @@
-import { type JsonSchema, validate } from '@trainwire/core';
-import { HttpResponse, http, type RequestHandler } from 'msw';
-import { type components, service } from '../generated/tensafe.js';
+import type { RequestHandler } from 'msw';
 import { sha256Hex } from '../tensafe/sha256.js';
-import { decryptArtifact } from './tensafe-mock-crypto.js';
-import { TenSafeMockState, type TenSafeMockTrainingClient } from './tensafe-mock-state.js';
+import { artifactHandlers } from './tensafe-artifact-handlers.js';
+import { auditHandlers } from './tensafe-audit-handlers.js';
+import { futureHandlers } from './tensafe-future-handlers.js';
+import type { TenSafeMockContext } from './tensafe-mock-http.js';
+import { createRoute } from './tensafe-mock-route.js';
+import { seedTenSafeMock } from './tensafe-mock-seed.js';
+import { TenSafeMockState } from './tensafe-mock-state.js';
+import { stepHandlers } from './tensafe-step-handlers.js';
+import { trainingClientHandlers } from './tensafe-training-handlers.js';
 
 export { service as tensafeService } from '../generated/tensafe.js';
 export type { TenSafeMockArtifact, TenSafeMockFuture, TenSafeMockState, TenSafeMockTrainingClient } from './tensafe-mock-state.js';
-
-type Schemas = components['schemas'];
+export { tensafeRejection } from './tensafe-rejection.js';
 
 /** Options of {@link createTenSafeMock}. */
 export interface TenSafeMockOptions {
   /** @default 'https://api.tensafe.dev' (a self-hosted server is `http://host:8000/api`) */
   baseURL?: string;
-  /** The key accepted as `Authorization: Bearer <key>`. @default 'ts-test-key' */
+  /**
+   * The key whose tenant holds the seeded data. Any `Authorization: Bearer <key>` is accepted, each
+   * key its own tenant, as the server does. @default 'ts-test-key'
+   */
   apiKey?: string;
-  /** Accept any bearer token, each its own tenant, like the reference server's demo auth. @default false */
-  acceptAnyKey?: boolean;
   /** Tenant of `apiKey`. @default 'tenant-' + the first 8 hex of sha256(apiKey), as the server derives it */
   tenantId?: string;
   /** Seeds ids, losses, keys and bytes. @default 1 */
@@ -38,468 +43,46 @@ export interface TenSafeMockOptions {
   trainingClients?: number;
 }
 
-const routeError = (status: number, code: string, message: string, requestId: string) =>
-  HttpResponse.json(
-    { detail: { error: { code, message, details: {}, request_id: requestId } } },
-    { status, headers: { 'x-request-id': requestId } },
-  );
-
 /**
- * A stateful mock of the TenSafe API: bearer auth (a missing header is FastAPI's 422, a bad one a
- * 401), training clients, futures that go pending → running → completed/failed over polls, DP
- * budgets, AES-256-GCM encrypted artifacts streamed in chunks, and a hash-chained audit log.
- * Route errors use the `{"detail": {"error": ...}}` envelope; the rate limiter's 429 the bare
- * `{"error": ...}` one. Writes honour `Idempotency-Key`.
+ * A stateful mock of the TenSafe API, answering as the reference server (`tensorguard.platform`)
+ * does: its demo bearer auth (a missing header is FastAPI's 422, one without `Bearer ` a 401, any
+ * key its own tenant, another tenant's objects 404), training clients, futures that go pending →
+ * running → completed/failed over polls, DP budgets, AES-256-GCM encrypted artifacts streamed in
+ * chunks, and a hash-chained audit log written where the server writes it. Route errors use the
+ * `{"detail": {"error": ...}}` envelope; the optional rate limiter's 429 the bare `{"error": ...}`
+ * one. Writes honour `Idempotency-Key`. Where the server is broken (a `/result`, cancel or artifact
+ * download that always answers 500, `load_state` that cannot decrypt, no DELETE route), the mock
+ * does what the server means to do.
  */
 export function createTenSafeMock(options: TenSafeMockOptions = {}): { handlers: RequestHandler[]; state: TenSafeMockState } {
   const base = (options.baseURL ?? 'https://api.tensafe.dev').replace(/\/+$/, '');
   const apiKey = options.apiKey ?? 'ts-test-key';
-  const tenantOf = (key: string) => (key === apiKey && options.tenantId ? options.tenantId : `tenant-${sha256Hex(key).slice(0, 8)}`);
-  const pollsUntilDone = Math.max(1, options.pollsUntilDone ?? 2);
-  const chunkSize = Math.max(1, options.chunkSize ?? 65_536);
-  const rateLimit = options.rateLimitPerMinute ?? Number.POSITIVE_INFINITY;
-  const queueCapacity = options.queueCapacity ?? Number.POSITIVE_INFINITY;
   const state = new TenSafeMockState({
     seed: options.seed ?? 1,
     speed: options.speed ?? 1,
     artifactSize: options.artifactSize ?? 1_048_576,
     now: () => Date.now(),
   });
-  const requestTimes = new Map<string, number[]>();
-  let requestCount = 0;
-  const nextRequestId = () => `req-${String(++requestCount).padStart(6, '0')}`;
-
-  const ready = seed(state, tenantOf(apiKey), options.trainingClients ?? 3);
-  state.ready = ready;
-
-  /** The caller's tenant, or the error the server answers with. */
-  const authenticate = (request: Request): { tenantId: string } | { response: Response } => {
-    const header = request.headers.get('authorization');
-    if (header === null) {
-      return {
-        response: HttpResponse.json(
-          { detail: [{ type: 'missing', loc: ['header', 'authorization'], msg: 'Field required', input: null }] },
-          { status: 422 },
-        ),
-      };
-    }
-    if (!header.startsWith('Bearer '))
-      return { response: routeError(401, 'AUTHENTICATION_REQUIRED', 'Invalid authorization header', nextRequestId()) };
-    const key = header.slice('Bearer '.length);
-    if (key !== apiKey && !options.acceptAnyKey)
-      return { response: routeError(401, 'AUTHENTICATION_REQUIRED', 'Invalid API key', nextRequestId()) };
-    return { tenantId: tenantOf(key) };
+  state.ready = seedTenSafeMock(state, options.tenantId ?? `tenant-${sha256Hex(apiKey).slice(0, 8)}`, options.trainingClients ?? 3);
+  const context: TenSafeMockContext = {
+    v1: `${base}/v1`,
+    state,
+    pollsUntilDone: Math.max(1, options.pollsUntilDone ?? 2),
+    chunkSize: Math.max(1, options.chunkSize ?? 65_536),
+    queueCapacity: options.queueCapacity ?? Number.POSITIVE_INFINITY,
+    route: createRoute({
+      apiKey,
+      tenantId: options.tenantId,
+      rateLimitPerMinute: options.rateLimitPerMinute ?? Number.POSITIVE_INFINITY,
+      state,
+    }),
   };
-
-  /** A sliding one-minute window per tenant, like the server's rate-limit middleware. */
-  const rateLimited = (tenantId: string): Response | undefined => {
-    if (!Number.isFinite(rateLimit)) return undefined;
-    const now = Date.now();
-    const times = (requestTimes.get(tenantId) ?? []).filter((time) => now - time < 60_000);
-    requestTimes.set(tenantId, times);
-    if (times.length >= rateLimit) {
-      const retryAfter = Math.max(1, Math.ceil((60_000 - (now - (times[0] ?? now))) / 1000));
-      const requestId = nextRequestId();
-      return HttpResponse.json(
-        {
-          error: {
-            code: 'RATE_LIMITED',
-            message: `Rate limit exceeded: ${rateLimit} requests per minute`,
-            details: { limit: rateLimit },
-            request_id: requestId,
-          },
-        },
-        { status: 429, headers: { 'retry-after': String(retryAfter), 'x-request-id': requestId } },
-      );
-    }
-    times.push(now);
-    return undefined;
-  };
-
-  /** Check a JSON body against the spec as pydantic would, answering FastAPI's 422 on a mismatch. */
-  const readBody = async <T>(request: Request, operation: string): Promise<{ body: T } | { response: Response }> => {
-    let body: unknown;
-    try {
-      body = await request.json();
-    } catch {
-      return {
-        response: HttpResponse.json(
-          { detail: [{ type: 'json_invalid', loc: ['body'], msg: 'JSON decode error', input: null }] },
-          { status: 422 },
-        ),
-      };
-    }
-    const schema = service.operations[operation]?.body?.schema as JsonSchema | undefined;
-    const issue = validate(schema, body, service.schemas, { rejectAdditional: true });
-    if (!issue) return { body: body as T };
-    const loc = [
-      'body',
-      ...issue.path
-        .replace(/^\$\.?/, '')
-        .split(/[.[\]]+/)
-        .filter(Boolean)
-        .map((part) => (/^\d+$/.test(part) ? Number(part) : part)),
-    ];
-    return { response: HttpResponse.json({ detail: [{ type: 'value_error', loc, msg: issue.reason, input: null }] }, { status: 422 }) };
-  };
-
-  /** Run a write once per `Idempotency-Key`: a repeat replays the first answer. */
-  const once = async (request: Request, tenantId: string, handle: () => Promise<{ status: number; body: unknown }>): Promise<Response> => {
-    const key = request.headers.get('idempotency-key');
-    const slot = key ? `${tenantId} ${request.method} ${new URL(request.url).pathname} ${key}` : undefined;
-    const known = slot ? state.idempotency.get(slot) : undefined;
-    const reply = known ?? (await handle());
-    if (slot && !known && reply.status < 500) state.idempotency.set(slot, reply);
-    return reply.status === 204
-      ? new HttpResponse(null, { status: 204 })
-      : HttpResponse.json(reply.body as never, { status: reply.status });
-  };
-
-  const notFound = (code: string, what: string) => ({
-    status: 404,
-    body: { detail: { error: { code, message: `${what} not found`, details: {}, request_id: nextRequestId() } } },
-  });
-
-  const ownClient = (tenantId: string, id: unknown): TenSafeMockTrainingClient | undefined => {
-    const client = state.trainingClients.get(String(id));
-    return client && client.info.tenant_id === tenantId ? client : undefined;
-  };
-
-  /** Wrap a route: authenticate, rate-limit, wait for the seeded data. */
-  const route =
-    (
-      handle: (context: {
-        request: Request;
-        params: Record<string, string | readonly string[] | undefined>;
-        tenantId: string;
-      }) => Promise<Response> | Response,
-    ) =>
-    async ({ request, params }: { request: Request; params: Record<string, string | readonly string[] | undefined> }) => {
-      const auth = authenticate(request);
-      if ('response' in auth) return auth.response;
-      const limited = rateLimited(auth.tenantId);
-      if (limited) return limited;
-      await ready;
-      return handle({ request, params, tenantId: auth.tenantId });
-    };
-
-  const v1 = `${base}/v1`;
   const handlers: RequestHandler[] = [
-    http.post(
-      `${v1}/training_clients`,
-      route(({ request, tenantId }) =>
-        once(request, tenantId, async () => {
-          const read = await readBody<Schemas['TrainingConfig']>(request, 'POST /v1/training_clients');
-          if ('response' in read) return { status: read.response.status, body: await read.response.json() };
-          return { status: 201, body: state.createTrainingClient(tenantId, read.body).info };
-        }),
-      ),
-    ),
-    http.get(
-      `${v1}/training_clients`,
-      route(({ request, tenantId }) => {
-        const query = new URL(request.url).searchParams;
-        const groups: Record<string, string[]> = {
-          active: ['initializing', 'ready', 'busy'],
-          completed: ['terminated'],
-          failed: ['error'],
-        };
-        const status = query.get('status');
-        const limit = Number(query.get('limit') ?? 100);
-        if (status !== null && !groups[status]) {
-          return HttpResponse.json(
-            {
-              detail: [{ type: 'enum', loc: ['query', 'status'], msg: "Input should be 'active', 'completed' or 'failed'", input: status }],
-            },
-            { status: 422 },
-          );
-        }
-        if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-          return HttpResponse.json(
-            {
-              detail: [
-                { type: 'less_than_equal', loc: ['query', 'limit'], msg: 'Input should be between 1 and 1000', input: query.get('limit') },
-              ],
-            },
-            { status: 422 },
-          );
-        }
-        const clients = [...state.trainingClients.values()]
-          .filter((client) => client.info.tenant_id === tenantId && (status === null || groups[status]?.includes(client.info.status)))
-          .slice(0, limit)
-          .map((client) => ({ ...client.info, dp_metrics: null }));
-        return HttpResponse.json(clients);
-      }),
-    ),
-    http.get(
-      `${v1}/training_clients/:trainingClientId`,
-      route(({ params, tenantId }) => {
-        const client = ownClient(tenantId, params.trainingClientId);
-        if (!client) return reply(notFound('TRAINING_CLIENT_NOT_FOUND', `Training client ${String(params.trainingClientId)}`));
-        return HttpResponse.json(client.info);
-      }),
-    ),
-    http.delete(
-      `${v1}/training_clients/:trainingClientId`,
-      route(({ request, params, tenantId }) =>
-        once(request, tenantId, async () => {
-          const client = ownClient(tenantId, params.trainingClientId);
-          if (!client) return notFound('TRAINING_CLIENT_NOT_FOUND', `Training client ${String(params.trainingClientId)}`);
-          state.trainingClients.delete(client.info.training_client_id);
-          for (const future of state.futures.values()) {
-            if (future.response.training_client_id === client.info.training_client_id) state.cancel(future);
-          }
-          state.audit(tenantId, client.info.training_client_id, 'delete_training_client', {});
-          return { status: 204, body: null };
-        }),
-      ),
-    ),
-    ...(['forward_backward', 'optim_step'] as const).map((operation) =>
-      http.post(
-        `${v1}/training_clients/:trainingClientId/${operation}`,
-        route(({ request, params, tenantId }) =>
-          once(request, tenantId, async () => {
-            const client = ownClient(tenantId, params.trainingClientId);
-            if (!client) return notFound('TRAINING_CLIENT_NOT_FOUND', `Training client ${String(params.trainingClientId)}`);
-            const read = await readBody<Record<string, unknown>>(request, `POST /v1/training_clients/{training_client_id}/${operation}`);
-            if ('response' in read) return { status: read.response.status, body: await read.response.json() };
-            if (state.queued(tenantId) >= queueCapacity) {
-              return {
-                status: 503,
-                body: {
-                  detail: {
-                    error: {
-                      code: 'QUEUE_FULL',
-                      message: `Job queue is full (${queueCapacity} unfinished jobs)`,
-                      details: {},
-                      request_id: nextRequestId(),
-                    },
-                  },
-                },
-              };
-            }
-            return { status: 202, body: state.submit(client, operation, read.body).response };
-          }),
-        ),
-      ),
-    ),
-    http.post(
-      `${v1}/training_clients/:trainingClientId/sample`,
-      route(({ request, params, tenantId }) =>
-        once(request, tenantId, async () => {
-          const client = ownClient(tenantId, params.trainingClientId);
-          if (!client) return notFound('TRAINING_CLIENT_NOT_FOUND', `Training client ${String(params.trainingClientId)}`);
-          const read = await readBody<Schemas['SampleRequest']>(request, 'POST /v1/training_clients/{training_client_id}/sample');
-          if ('response' in read) return { status: read.response.status, body: await read.response.json() };
-          const body = read.body;
-          const config = {
-            max_tokens: body.max_tokens ?? 128,
-            temperature: body.temperature ?? 0.7,
-            top_p: body.top_p ?? 0.9,
-            top_k: body.top_k ?? 50,
-            stop_sequences: body.stop_sequences ?? [],
-          };
-          const tokens = Math.min(10, config.max_tokens);
-          const samples = body.prompts.map((prompt) => ({
-            prompt,
-            completion: ` [Generated response at step ${client.info.step}]`,
-            tokens_generated: tokens,
-            finish_reason: tokens < config.max_tokens ? ('stop' as const) : ('length' as const),
-          }));
-          state.audit(tenantId, client.info.training_client_id, 'sample', body);
-          return { status: 200, body: { samples, model_step: client.info.step, sampling_config: config } };
-        }),
-      ),
-    ),
-    http.post(
-      `${v1}/training_clients/:trainingClientId/save_state`,
-      route(({ request, params, tenantId }) =>
-        once(request, tenantId, async () => {
-          const client = ownClient(tenantId, params.trainingClientId);
-          if (!client) return notFound('TRAINING_CLIENT_NOT_FOUND', `Training client ${String(params.trainingClientId)}`);
-          const read = await readBody<Schemas['SaveStateRequest']>(request, 'POST /v1/training_clients/{training_client_id}/save_state');
-          if ('response' in read) return { status: read.response.status, body: await read.response.json() };
-          const artifact = await state.saveState(client, read.body);
-          const metadata = { ...(read.body.metadata ?? {}), step: artifact.step, include_optimizer: read.body.include_optimizer ?? true };
-          return {
-            status: 200,
-            body: {
-              artifact_id: artifact.artifact_id,
-              artifact_type: 'checkpoint',
-              size_bytes: artifact.size_bytes,
-              encryption: { algorithm: 'AES-256-GCM', key_id: artifact.key_id },
-              content_hash: artifact.content_hash,
-              metadata: client.info.dp_metrics ? { ...metadata, dp_metrics: client.info.dp_metrics } : metadata,
-              created_at: artifact.created_at,
-              dp_metrics: client.info.dp_metrics ?? null,
-            },
-          };
-        }),
-      ),
-    ),
-    http.post(
-      `${v1}/training_clients/:trainingClientId/load_state`,
-      route(({ request, params, tenantId }) =>
-        once(request, tenantId, async () => {
-          const client = ownClient(tenantId, params.trainingClientId);
-          if (!client) return notFound('TRAINING_CLIENT_NOT_FOUND', `Training client ${String(params.trainingClientId)}`);
-          const read = await readBody<Schemas['LoadStateRequest']>(request, 'POST /v1/training_clients/{training_client_id}/load_state');
-          if ('response' in read) return { status: read.response.status, body: await read.response.json() };
-          const artifact = state.artifacts.get(read.body.artifact_id);
-          if (!artifact || artifact.tenant_id !== tenantId) return notFound('ARTIFACT_NOT_FOUND', `Artifact ${read.body.artifact_id}`);
-          // Really decrypt: GCM authenticates the ciphertext and the AAD (artifact|tenant|client).
-          await decryptArtifact(artifact.key, artifact.nonce, artifact.aad, artifact.ciphertext);
-          client.info.step = artifact.step;
-          state.audit(tenantId, client.info.training_client_id, 'load_state', read.body, { consumed: [artifact.artifact_id] });
-          return {
-            status: 200,
-            body: {
-              training_client_id: client.info.training_client_id,
-              loaded_artifact_id: artifact.artifact_id,
-              step: artifact.step,
-              status: 'loaded',
-            },
-          };
-        }),
-      ),
-    ),
-    http.get(
-      `${v1}/futures/:futureId`,
-      route(({ params, tenantId }) => {
-        const future = state.futures.get(String(params.futureId));
-        if (!future || future.tenantId !== tenantId) return reply(notFound('FUTURE_NOT_FOUND', `Future ${String(params.futureId)}`));
-        state.advance(future, pollsUntilDone);
-        return HttpResponse.json(future.response);
-      }),
-    ),
-    http.get(
-      `${v1}/futures/:futureId/result`,
-      route(({ params, tenantId }) => {
-        const future = state.futures.get(String(params.futureId));
-        if (!future || future.tenantId !== tenantId) return reply(notFound('FUTURE_NOT_FOUND', `Future ${String(params.futureId)}`));
-        return HttpResponse.json({
-          future_id: future.response.future_id,
-          status: future.response.status,
-          result: future.result,
-          error: future.error,
-        });
-      }),
-    ),
-    http.post(
-      `${v1}/futures/:futureId/cancel`,
-      route(({ params, tenantId }) => {
-        const future = state.futures.get(String(params.futureId));
-        if (!future || future.tenantId !== tenantId) return reply(notFound('FUTURE_NOT_FOUND', `Future ${String(params.futureId)}`));
-        return HttpResponse.json({ success: state.cancel(future) });
-      }),
-    ),
-    http.get(
-      `${v1}/audit_logs`,
-      route(({ request, tenantId }) => {
-        const query = new URL(request.url).searchParams;
-        const limit = Number(query.get('limit') ?? 100);
-        const offset = Number(query.get('offset') ?? 0);
-        if (!Number.isInteger(limit) || limit < 1 || limit > 1000 || !Number.isInteger(offset) || offset < 0) {
-          const field = !Number.isInteger(offset) || offset < 0 ? 'offset' : 'limit';
-          return HttpResponse.json(
-            { detail: [{ type: 'value_error', loc: ['query', field], msg: `Invalid ${field}`, input: query.get(field) }] },
-            { status: 422 },
-          );
-        }
-        const start = timeOf(query.get('start_time'));
-        const end = timeOf(query.get('end_time'));
-        if (Number.isNaN(start) || Number.isNaN(end)) {
-          const field = Number.isNaN(start) ? 'start_time' : 'end_time';
-          return HttpResponse.json(
-            {
-              detail: [
-                { type: 'datetime_parsing', loc: ['query', field], msg: 'Input should be a valid datetime', input: query.get(field) },
-              ],
-            },
-            { status: 422 },
-          );
-        }
-        const clientId = query.get('training_client_id');
-        const operation = query.get('operation');
-        const entries = state.auditLog.filter(
-          (entry) =>
-            entry.tenant_id === tenantId &&
-            (clientId === null || entry.training_client_id === clientId) &&
-            (operation === null || entry.operation === operation) &&
-            (start === undefined || (timeOf(entry.started_at) ?? 0) >= start) &&
-            (end === undefined || (timeOf(entry.started_at) ?? 0) <= end),
-        );
-        return HttpResponse.json(entries.slice(offset, offset + limit));
-      }),
-    ),
-    http.get(
-      `${v1}/artifacts/:artifactId/content`,
-      route(({ params, tenantId }) => {
-        const artifact = state.artifacts.get(String(params.artifactId));
-        if (!artifact || artifact.tenant_id !== tenantId)
-          return reply(notFound('ARTIFACT_NOT_FOUND', `Artifact ${String(params.artifactId)}`));
-        const bytes = artifact.ciphertext;
-        let offset = 0;
-        const body = new ReadableStream<Uint8Array>({
-          pull(controller) {
-            if (offset >= bytes.byteLength) {
-              controller.close();
-              return;
-            }
-            controller.enqueue(bytes.slice(offset, offset + chunkSize));
-            offset += chunkSize;
-          },
-        });
-        return new HttpResponse(body, {
-          headers: {
-            'content-type': 'application/octet-stream',
-            'content-length': String(bytes.byteLength),
-            'content-disposition': `attachment; filename="${artifact.artifact_id}.enc"`,
-            'x-encryption-algorithm': 'AES-256-GCM',
-            'x-encryption-key-id': artifact.key_id,
-          },
-        });
-      }),
-    ),
+    ...trainingClientHandlers(context),
+    ...stepHandlers(context),
+    ...futureHandlers(context),
+    ...auditHandlers(context),
+    ...artifactHandlers(context),
   ];
   return { handlers, state };
-}
-
-function reply(answer: { status: number; body: unknown }): Response {
-  return HttpResponse.json(answer.body as never, { status: answer.status });
-}
-
-/** A timestamp as milliseconds; naive ones (the server's) are UTC. `undefined` when absent, NaN when invalid. */
-function timeOf(value: string | null): number | undefined {
-  if (value === null || value === '') return undefined;
-  return Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`);
-}
-
-/**
- * A realistic handful for the tenant: clients in several states (made at once), and a trained one
- * whose checkpoint is saved (encryption is asynchronous: the returned promise is `state.ready`).
- */
-function seed(state: TenSafeMockState, tenantId: string, count: number): Promise<void> {
-  const start = Date.UTC(2026, 0, 5, 9, 0, 0);
-  const models = ['meta-llama/Llama-3-8B', 'mistralai/Mistral-7B-v0.3', 'Qwen/Qwen2.5-7B'];
-  const statuses = ['ready', 'terminated', 'error'] as const;
-  const clients = Array.from({ length: count }, (_, index) => {
-    const client = state.createTrainingClient(
-      tenantId,
-      {
-        model_ref: models[index % models.length] as string,
-        lora_config: { rank: 16 },
-        ...(index === 0 ? { dp_config: { enabled: true, noise_multiplier: 1, target_epsilon: 8 } } : {}),
-      },
-      start + index * 60_000,
-    );
-    client.info.status = statuses[index % statuses.length] as (typeof statuses)[number];
-    return client;
-  });
-  const trained = clients[0];
-  if (!trained) return Promise.resolve();
-  trained.info.step = 3;
-  trained.epsilon = 1.5;
-  trained.info.dp_metrics = { total_epsilon: 1.5, delta: 1e-5, num_steps: 3 };
-  return state.saveState(trained, { include_optimizer: true, metadata: { note: 'seeded' } }, start + 3_600_000).then(() => undefined);
 }

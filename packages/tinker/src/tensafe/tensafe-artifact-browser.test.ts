@@ -21,6 +21,6 @@ describe('pullArtifact without a file system', () => {
     expect(requests).toHaveLength(0);
     const tc = await ts.createTrainingClient({ model_ref: 'm' });
     const saved = await tc.saveState();
-    expect((await ts.pullArtifact(saved.artifact_id)).data.byteLength).toBe(1040);
+    expect((await ts.pullArtifact(saved.artifact_id)).byteLength).toBe(1040);
   });
 });

@@ -56,19 +56,15 @@ function cutDownload(sent: number, announced: number, breakAfter: boolean) {
 }
 
 describe('pullArtifact', () => {
-  it('returns the ciphertext and its encryption headers; it decrypts to the plaintext save_state hashed', async () => {
+  it('returns the bytes without a destination, as pull_artifact documents; they decrypt to the plaintext save_state hashed', async () => {
     const saved = await savedArtifact();
-    const artifact = await service().pullArtifact(saved.artifact_id);
-    expect(artifact).toMatchObject({
-      artifactId: saved.artifact_id,
-      filename: `${saved.artifact_id}.enc`,
-      encryption: { algorithm: 'AES-256-GCM', keyId: saved.encryption.key_id },
-      contentLength: SIZE + 16,
-    });
-    expect(artifact.data.byteLength).toBe(SIZE + 16);
+    const data = await service().pullArtifact(saved.artifact_id);
+    expect(data).toBeInstanceOf(Uint8Array);
+    expect(data.byteLength).toBe(SIZE + 16);
     const stored = mock.state.artifacts.get(saved.artifact_id);
     if (!stored) throw new Error('the mock lost the artifact');
-    const plaintext = await decryptArtifact(stored.key, stored.nonce, stored.aad, artifact.data as Uint8Array<ArrayBuffer>);
+    expect(data).toEqual(stored.ciphertext);
+    const plaintext = await decryptArtifact(stored.key, stored.nonce, stored.aad, data as Uint8Array<ArrayBuffer>);
     expect(await contentHash(plaintext)).toBe(saved.content_hash);
     const [sent] = requests;
     expect(sent?.url.pathname).toBe(`/v1/artifacts/${saved.artifact_id}/content`);
@@ -144,9 +140,15 @@ describe('pullArtifact', () => {
     await expect(service().pullArtifact(saved.artifact_id)).rejects.toThrow(/shorter than the 16-byte GCM tag/);
   });
 
-  it('returns a ReadableStream with stream: true', async () => {
+  it('returns a ReadableStream and the encryption headers with stream: true', async () => {
     const saved = await savedArtifact();
     const artifact = await service().pullArtifact(saved.artifact_id, { stream: true });
+    expect(artifact).toMatchObject({
+      artifactId: saved.artifact_id,
+      filename: `${saved.artifact_id}.enc`,
+      encryption: { algorithm: 'AES-256-GCM', keyId: saved.encryption.key_id },
+      contentLength: SIZE + 16,
+    });
     let chunks = 0;
     let bytes = 0;
     for await (const chunk of artifact.body as unknown as AsyncIterable<Uint8Array>) {

@@ -12,11 +12,6 @@ export interface ArtifactInfo {
   contentLength: number | undefined;
 }
 
-/** The ciphertext in memory (`pullArtifact(id)`). */
-export interface ArtifactBytes extends ArtifactInfo {
-  data: Uint8Array;
-}
-
 /** The ciphertext as a stream, checked against `Content-Length` as it is read (`pullArtifact(id, { stream: true })`). */
 export interface ArtifactStream extends ArtifactInfo {
   body: ReadableStream<Uint8Array>;

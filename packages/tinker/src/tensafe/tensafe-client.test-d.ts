@@ -1,6 +1,6 @@
 import type { Future, PagePromise } from '@trainwire/core';
 import { describe, expectTypeOf, it } from 'vitest';
-import type { ArtifactBytes, ArtifactFile, ArtifactStream } from './tensafe-artifact.js';
+import type { ArtifactFile, ArtifactStream } from './tensafe-artifact.js';
 import type { AuditLogEntry } from './tensafe-audit.js';
 import type { ServiceClient } from './tensafe-client.js';
 import type { TGTinkerError } from './tensafe-errors.js';
@@ -33,7 +33,7 @@ describe('TenSafe client types', () => {
     expectTypeOf(ts.getFuture<OptimStepResult>('fut-1').result()).resolves.toEqualTypeOf<OptimStepResult>();
     expectTypeOf(ts.listTrainingClients({ status: 'active', limit: 10 })).resolves.toEqualTypeOf<TrainingClientInfo[]>();
     expectTypeOf(ts.getAuditLogs({ start_time: new Date(), limit: 50 })).toEqualTypeOf<PagePromise<AuditLogEntry[], AuditLogEntry>>();
-    expectTypeOf(ts.pullArtifact('art-1')).resolves.toEqualTypeOf<ArtifactBytes>();
+    expectTypeOf(ts.pullArtifact('art-1')).resolves.toEqualTypeOf<Uint8Array>();
     expectTypeOf(ts.pullArtifact('art-1', { destination: './checkpoint.bin' })).resolves.toEqualTypeOf<ArtifactFile>();
     expectTypeOf(ts.pullArtifact('art-1', { stream: true })).resolves.toEqualTypeOf<ArtifactStream>();
     expectTypeOf(ts.tenantId).toEqualTypeOf<string>();

@@ -14,6 +14,7 @@ import { GENESIS_HASH, verifyAuditChain } from './tensafe-audit.js';
 import { ServiceClient } from './tensafe-client.js';
 import {
   AuthenticationError,
+  BadRequestError,
   QueueFullError,
   RateLimitedError,
   TGTinkerError,
@@ -23,6 +24,8 @@ import {
 
 const BASE = 'https://api.tensafe.dev';
 const KEY = 'ts-test-key';
+/** The server's 401, for an Authorization header without `Bearer ` (the only 401 it sends). */
+const UNAUTHORIZED = { detail: { error: { code: 'AUTHENTICATION_REQUIRED', message: 'Invalid authorization header' } } };
 let mock = createTenSafeMock();
 let mockOptions: Parameters<typeof createTenSafeMock>[0] = {};
 const { server, requests } = useMockServer(() => {
@@ -72,6 +75,7 @@ describe('TenSafe ServiceClient settings', () => {
 
   it('never shows the key in config, errors or JSON', async () => {
     const secret = 'ts-very-secret-key-123';
+    server.use(http.get(`${BASE}/v1/training_clients`, () => HttpResponse.json(UNAUTHORIZED, { status: 401 })));
     const service = client({ apiKey: secret });
     expect(JSON.stringify(service.config)).not.toContain(secret);
     const error = await service.listTrainingClients().catch((caught: unknown) => caught);
@@ -165,19 +169,44 @@ describe('TenSafe ServiceClient calls', () => {
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error).toBeInstanceOf(TGTinkerError);
     expect((error as TrainingClientNotFoundError).code).toBe('TRAINING_CLIENT_NOT_FOUND');
-    expect((error as Error).message).toBe(`404 TRAINING_CLIENT_NOT_FOUND: Training client ${first?.training_client_id} not found`);
+    expect((error as Error).message).toBe(`404 TRAINING_CLIENT_NOT_FOUND: Training client '${first?.training_client_id}' not found`);
     await expect(client().deleteTrainingClient('')).rejects.toThrow(InvalidRequestError);
   });
 
+  it('fails at once with a typed METHOD_NOT_ALLOWED where the reference server has no DELETE route (its 405)', async () => {
+    server.use(http.delete(`${BASE}/v1/training_clients/:id`, () => HttpResponse.json({ detail: 'Method Not Allowed' }, { status: 405 })));
+    const error = await client()
+      .deleteTrainingClient('tc-1')
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect(error).toBeInstanceOf(TGTinkerError);
+    expect(error).toMatchObject({ status: 405, code: 'METHOD_NOT_ALLOWED', message: '405 METHOD_NOT_ALLOWED: Method Not Allowed' });
+    expect(requests).toHaveLength(1);
+  });
+
   it('maps a 401 to AuthenticationError (TGTinkerError and core) with code and message', async () => {
-    const error = await client({ apiKey: 'ts-wrong-key-000' })
+    server.use(
+      http.get(`${BASE}/v1/training_clients/:id`, () =>
+        HttpResponse.json(UNAUTHORIZED, { status: 401, headers: { 'x-request-id': 'req-7' } }),
+      ),
+    );
+    const error = await client()
       .getTrainingClient('tc-1')
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AuthenticationError);
     expect(error).toBeInstanceOf(CoreAuthenticationError);
     expect(error).toBeInstanceOf(TGTinkerError);
-    expect(error).toMatchObject({ code: 'AUTHENTICATION_REQUIRED', status: 401 });
-    expect((error as AuthenticationError).request_id).toMatch(/^req-/);
+    expect(error).toMatchObject({ code: 'AUTHENTICATION_REQUIRED', status: 401, request_id: 'req-7' });
+    expect((error as Error).message).toBe('401 AUTHENTICATION_REQUIRED: Invalid authorization header');
+  });
+
+  it("acts for the key's own tenant: any key is accepted, and another tenant's training client is TrainingClientNotFoundError", async () => {
+    const [seeded] = await client().listTrainingClients();
+    const stranger = client({ apiKey: 'ts-another-tenant' });
+    expect(await stranger.listTrainingClients()).toEqual([]);
+    const error = await stranger.getTrainingClient(seeded?.training_client_id as string).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TrainingClientNotFoundError);
+    expect((await stranger.createTrainingClient({ model_ref: 'm' })).info.tenant_id).toBe(stranger.tenantId);
   });
 
   it('reads the SDK error envelope and Retry-After on a 429 (RateLimitedError.retry_after)', async () => {
@@ -222,6 +251,29 @@ describe('TenSafe ServiceClient calls', () => {
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(QueueFullError);
     expect(error).toMatchObject({ code: 'QUEUE_FULL', status: 503 });
+  });
+
+  it('applies the time window itself against a server that ignores it, paging by the entries the server sent', async () => {
+    await mock.state.ready;
+    const stamps = ['2026-01-05T09:00:00.000000', '2026-01-05T10:00:00.000000', '2026-01-05T11:00:00.000000'];
+    const entries = [0, 1, 2, 3, 4].map((index) => ({
+      ...mock.state.auditLog[0],
+      entry_id: `aud-${index}`,
+      started_at: stamps[index % 3],
+    }));
+    server.use(
+      http.get(`${BASE}/v1/audit_logs`, ({ request }) => {
+        const query = new URL(request.url).searchParams;
+        const offset = Number(query.get('offset') ?? 0);
+        return HttpResponse.json(entries.slice(offset, offset + Number(query.get('limit'))));
+      }),
+    );
+    const window = { start_time: '2026-01-05T09:30:00Z', end_time: new Date('2026-01-05T10:30:00Z'), limit: 2 };
+    const first = await client().getAuditLogs(window);
+    expect(first.map((entry) => entry.entry_id)).toEqual(['aud-1']);
+    const every = await client().getAuditLogs(window).toArray();
+    expect(every.map((entry) => entry.entry_id)).toEqual(['aud-1', 'aud-4']);
+    expect(requests.slice(1).map((request) => request.url.searchParams.get('offset'))).toEqual([null, '2', '4']);
   });
 
   it('gets audit logs with time filters as a page, every entry with for await, on a valid hash chain', async () => {

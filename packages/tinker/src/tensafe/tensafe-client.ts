@@ -16,16 +16,10 @@ import {
 } from '@trainwire/core';
 import { type paths, service } from '../generated/tensafe.js';
 import { sha256Hex } from './sha256.js';
-import {
-  type ArtifactBytes,
-  type ArtifactFile,
-  type ArtifactStream,
-  artifactInfo,
-  checkedArtifactStream,
-  readAll,
-} from './tensafe-artifact.js';
+import { type ArtifactFile, type ArtifactStream, artifactInfo, checkedArtifactStream, readAll } from './tensafe-artifact.js';
 import { loadArtifactWriter } from './tensafe-artifact-file.js';
 import type { AuditLogEntry } from './tensafe-audit.js';
+import { auditLogPages } from './tensafe-audit-window.js';
 import { tenSafeErrorClasses } from './tensafe-errors.js';
 import { type FutureCalls, TENSAFE_FUTURE_KIND, type TenSafeFuture, tenSafeFuture } from './tensafe-future.js';
 import { TrainingClient } from './tensafe-training-client.js';
@@ -208,19 +202,19 @@ export class ServiceClient {
   }
 
   /**
-   * Download an artifact's ciphertext (`GET /v1/artifacts/{id}/content`), with the encryption
-   * headers: into memory (default), as a stream (`stream: true`), or streamed to `destination`
-   * through a temporary file renamed on success (Node, Bun, Deno). The byte count is checked
-   * against `Content-Length`.
+   * Download an artifact's ciphertext (`GET /v1/artifacts/{id}/content`, `pull_artifact`): without
+   * a destination, the bytes, as documented; with `destination`, streamed through a temporary file
+   * renamed on success (Node, Bun, Deno), with the encryption headers and the byte count; with
+   * `stream: true`, a stream and the headers. The byte count is checked against `Content-Length`.
    */
-  pullArtifact(artifactId: string, params?: { destination?: undefined; stream?: false }, options?: RequestOptions): Promise<ArtifactBytes>;
+  pullArtifact(artifactId: string, params?: { destination?: undefined; stream?: false }, options?: RequestOptions): Promise<Uint8Array>;
   pullArtifact(artifactId: string, params: { destination: string; stream?: false }, options?: RequestOptions): Promise<ArtifactFile>;
   pullArtifact(artifactId: string, params: { destination?: undefined; stream: true }, options?: RequestOptions): Promise<ArtifactStream>;
   async pullArtifact(
     artifactId: string,
     params: { destination?: string | undefined; stream?: boolean } = {},
     options?: RequestOptions,
-  ): Promise<ArtifactBytes | ArtifactFile | ArtifactStream> {
+  ): Promise<Uint8Array | ArtifactFile | ArtifactStream> {
     checkId(artifactId, 'artifactId');
     const { destination, stream } = params ?? {};
     if (destination !== undefined && (typeof destination !== 'string' || destination === ''))
@@ -249,13 +243,14 @@ export class ServiceClient {
     const body = checkedArtifactStream(info, response.body ?? new Blob([]).stream());
     if (write && destination !== undefined) return { ...info, ...(await write(body, destination)) };
     if (stream) return { ...info, body };
-    return { ...info, data: await readAll(body) };
+    return readAll(body);
   }
 
   /**
    * Audit log entries, oldest first, filtered by training client, operation and time
-   * (`start_time`/`end_time` on `started_at`; a `Date` or an ISO string). `await` it for the first
-   * `limit` (default 100) entries, `for await` it for every entry.
+   * (`start_time`/`end_time` on `started_at`; a `Date` or an ISO string, sent and also applied here,
+   * since the reference server ignores them). `await` it for the first page (`limit`, default 100,
+   * entries from the server, those in the window kept), `for await` it for every entry.
    */
   getAuditLogs(
     params: {
@@ -289,7 +284,7 @@ export class ServiceClient {
       // Bad parameters reject the list (await and for await) rather than throwing at the call.
       return new PagePromise(() => Promise.reject(error), {}, { items: () => [], next: () => null });
     }
-    return this.#transport.paginate('get', '/v1/audit_logs', { params: { query } }, options);
+    return auditLogPages(this.#transport, query, options);
   }
 
   #getInfo(trainingClientId: string, options?: RequestOptions): Promise<TrainingClientInfo> {

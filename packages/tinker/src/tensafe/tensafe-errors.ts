@@ -5,6 +5,7 @@ import {
   BadRequestError as CoreBadRequestError,
   FutureCancelledError as CoreFutureCancelledError,
   FutureFailedError as CoreFutureFailedError,
+  FuturePollingError as CoreFuturePollingError,
   FutureTimeoutError as CoreFutureTimeoutError,
   NotFoundError as CoreNotFoundError,
   PermissionDeniedError as CorePermissionDeniedError,
@@ -183,7 +184,8 @@ export class BadRequestError extends CoreBadRequestError {
   declare readonly details: Record<string, unknown>;
   declare readonly request_id: string | undefined;
   constructor(init: APIErrorInit) {
-    const { init: adjusted, fields } = fromResponse(init, 'BAD_REQUEST');
+    // A 405 is what the reference server answers for the documented DELETE it does not serve.
+    const { init: adjusted, fields } = fromResponse(init, init.status === 405 ? 'METHOD_NOT_ALLOWED' : 'BAD_REQUEST');
     super(adjusted);
     adopt(this, fields);
   }
@@ -270,6 +272,24 @@ export class FutureCancelledError extends CoreFutureCancelledError {
   constructor(init: { futureId: string; reason?: string | undefined }) {
     super(init);
     adopt(this, { code: 'FUTURE_CANCELLED', details: {}, request_id: undefined });
+  }
+}
+
+/**
+ * A future gave up after its polls failed several times in a row (each already retried by the
+ * transport): the reference server's `/result` answers 500 for ever. `cause` is the last failure;
+ * the operation may still run, and `resumeFuture(future.serialize())` follows it again later.
+ */
+export class FuturePollingError extends CoreFuturePollingError {
+  static {
+    tenSafeClass(FuturePollingError, 'FuturePollingError');
+  }
+  declare readonly code: string;
+  declare readonly details: Record<string, unknown>;
+  declare readonly request_id: string | undefined;
+  constructor(init: { futureId: string; failures: number; cause: unknown }) {
+    super(init);
+    adopt(this, { code: 'FUTURE_POLLING_FAILED', details: { failures: init.failures }, request_id: undefined });
   }
 }
 

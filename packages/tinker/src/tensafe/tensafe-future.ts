@@ -1,5 +1,6 @@
 import {
   FutureCancelledError as CoreFutureCancelledError,
+  FuturePollingError as CoreFuturePollingError,
   FutureTimeoutError as CoreFutureTimeoutError,
   exponentialBackoff,
   Future,
@@ -9,7 +10,13 @@ import {
   type PollResult,
   type RequestOptions,
 } from '@trainwire/core';
-import { DPBudgetExceededError, FutureCancelledError, FutureFailedError, FutureTimeoutError } from './tensafe-errors.js';
+import {
+  DPBudgetExceededError,
+  FutureCancelledError,
+  FutureFailedError,
+  FuturePollingError,
+  FutureTimeoutError,
+} from './tensafe-errors.js';
 import type { FutureResponse, FutureResultResponse } from './tensafe-types.js';
 
 /**
@@ -35,6 +42,13 @@ export interface FutureCalls {
 /** The kind written into a TenSafe future's token; `resumeFuture` accepts no other. */
 export const TENSAFE_FUTURE_KIND = 'tensafe.future';
 
+/**
+ * Failed polls in a row after which a TenSafe future gives up with {@link FuturePollingError}.
+ * Each poll already tried its request `retryCount` + 1 times, so 3 is 12 server errors in a row by
+ * default, about 15 s; `tg_tinker` itself raises at the first 500 of `/result`.
+ */
+export const TENSAFE_MAX_POLL_FAILURES = 3;
+
 /** The `CODE:` a failure message may start with (e.g. `DP_BUDGET_EXCEEDED: epsilon 8.4 > 8.0`). */
 const CATEGORY = /^([A-Z][A-Z0-9_]{2,}):\s*/;
 
@@ -42,7 +56,7 @@ const CATEGORY = /^([A-Z][A-Z0-9_]{2,}):\s*/;
  * Follow a TenSafe future: poll `GET /v1/futures/{id}` with backoff from `pollInterval`; on
  * `completed` read `/result`; `failed` rejects with {@link FutureFailedError} (its category is the
  * message's `CODE:`), `cancelled` with {@link FutureCancelledError}; a `result({ timeout })` that runs out rejects with
- * {@link FutureTimeoutError}.
+ * {@link FutureTimeoutError}; {@link TENSAFE_MAX_POLL_FAILURES} failed polls in a row with {@link FuturePollingError}.
  */
 export function tenSafeFuture<T>(
   source: { id: string } | { submit: () => Promise<FutureResponse> },
@@ -53,6 +67,7 @@ export function tenSafeFuture<T>(
     id: futureId,
     kind: TENSAFE_FUTURE_KIND,
     logger: calls.logger,
+    maxFailures: TENSAFE_MAX_POLL_FAILURES,
     strategy: exponentialBackoff({ initial: settings.pollInterval, factor: 1.5, max: Math.max(settings.pollInterval, 10_000) }),
     poll: ({ signal }) => pollOnce<T>(futureId, calls, { ...settings.options, signal }),
   });
@@ -68,8 +83,11 @@ export function tenSafeFuture<T>(
   });
 }
 
-/** Core's own timeout and cancellation errors, as their TenSafe subclasses (so `instanceof TGTinkerError` holds). */
+/** Core's own timeout, cancellation and polling errors, as their TenSafe subclasses (so `instanceof TGTinkerError` holds). */
 function asTenSafeError(error: unknown): unknown {
+  if (error instanceof CoreFuturePollingError && !(error instanceof FuturePollingError)) {
+    return new FuturePollingError({ futureId: error.futureId, failures: error.failures, cause: error.cause });
+  }
   if (error instanceof CoreFutureTimeoutError && !(error instanceof FutureTimeoutError)) {
     return new FutureTimeoutError({ futureId: error.futureId, timeout: error.timeout });
   }

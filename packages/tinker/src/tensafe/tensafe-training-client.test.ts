@@ -3,6 +3,7 @@ import {
   FutureFailedError as CoreFutureFailedError,
   FutureTimeoutError as CoreFutureTimeoutError,
   InvalidRequestError,
+  ResponseValidationError,
 } from '@trainwire/core';
 import { useMockServer } from '@trainwire/testing';
 import { HttpResponse, http } from 'msw';
@@ -190,8 +191,8 @@ describe('TenSafe TrainingClient synchronous calls', () => {
       artifact_type: 'checkpoint',
       size_bytes: 1024,
       encryption: { algorithm: 'AES-256-GCM' },
-      metadata: { tag: 'best', step: 1 },
     });
+    expect(saved.metadata).toEqual({ tag: 'best' });
     expect(saved.content_hash).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(JSON.parse((await requests.at(-1)?.body) ?? '')).toEqual({ include_optimizer: true, metadata: { tag: 'best' } });
     await tc.optimStep();
@@ -199,11 +200,23 @@ describe('TenSafe TrainingClient synchronous calls', () => {
       training_client_id: tc.id,
       loaded_artifact_id: saved.artifact_id,
       step: 1,
-      status: 'loaded',
+      status: 'ready',
     });
     const error = await tc.loadState('art-missing').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ArtifactNotFoundError);
     expect(error).toMatchObject({ code: 'ARTIFACT_NOT_FOUND', status: 404 });
+  });
+
+  it("refuses a load_state answer whose status is not a training client's status (the mock once answered 'loaded')", async () => {
+    const tc = await service().createTrainingClient({ model_ref: 'm' });
+    server.use(
+      http.post(`${BASE}/v1/training_clients/:id/load_state`, () =>
+        HttpResponse.json({ training_client_id: tc.id, loaded_artifact_id: 'art-1', step: 0, status: 'loaded' }),
+      ),
+    );
+    const error = await tc.loadState('art-1').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ResponseValidationError);
+    expect((error as ResponseValidationError).path).toBe('$.status');
   });
 
   it('is safe to share: concurrent training clients and steps do not mix', async () => {
