@@ -117,6 +117,10 @@ function releasedWhenRead(response: Response, release: () => void): Response {
   );
   const copy = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
   // The constructor cannot set these; messages quote `url`, the redirect loop reads `type`.
-  Object.defineProperties(copy, { url: { value: response.url }, type: { value: response.type }, redirected: { value: response.redirected } });
+  Object.defineProperties(copy, {
+    url: { value: response.url },
+    type: { value: response.type },
+    redirected: { value: response.redirected },
+  });
   return copy;
 }

@@ -57,7 +57,11 @@ export function withRedirects(fetch: Fetch, crossOrigin: CrossOriginRedirects = 
         throw new RedirectError({ message: `The server redirected to an invalid URL (${status}).`, status });
       }
       const refuse = (why: string): never => {
-        throw new RedirectError({ message: `Refused to follow a ${status} redirect of ${current.method}: ${why}.`, status, location: target.href });
+        throw new RedirectError({
+          message: `Refused to follow a ${status} redirect of ${current.method}: ${why}.`,
+          status,
+          location: target.href,
+        });
       };
       if (hops >= MAX_REDIRECTS) refuse(`more than ${MAX_REDIRECTS} redirects`);
       if (target.protocol !== 'https:' && target.protocol !== 'http:') refuse(`${target.protocol} is not http(s)`);

@@ -8,9 +8,9 @@ import type {
   ResponseObjectMap,
   SuccessResponse,
 } from 'openapi-typescript-helpers';
+import { ConnectionCap, DEFAULT_MAX_CONCURRENT_REQUESTS, withConnectionCap } from './connection-cap.js';
 import { encodePath } from './encode-path.js';
 import { type ErrorClasses, errorFromResponse } from './error-from-response.js';
-import { ConnectionCap, DEFAULT_MAX_CONCURRENT_REQUESTS, withConnectionCap } from './connection-cap.js';
 import { APIConnectionError, ConfigError, InvalidRequestError, ResponseValidationError } from './errors.js';
 import { idempotencyKey } from './idempotency-key.js';
 import { createLevelLogger, type Logger, type LogLevel } from './logger.js';
@@ -19,8 +19,8 @@ import { paginationStrategy } from './pagination-strategy.js';
 import { isRawBody, STREAMED_BODY_INIT } from './raw-body.js';
 import { readEnv } from './read-env.js';
 import { clipRedacted, redact, redactValue, registerSecret, registerSecretHeader } from './redact.js';
-import type { Fetch, RequestOptions } from './request-options.js';
 import { withRedirects } from './redirects.js';
+import type { Fetch, RequestOptions } from './request-options.js';
 import { type RetryContext, withRetry } from './retry.js';
 import type { AuthDefinition, OperationDefinition, ServiceDefinition } from './service-definition.js';
 import { TrainwireError } from './trainwire-error.js';

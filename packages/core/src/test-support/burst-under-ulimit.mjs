@@ -1,0 +1,48 @@
+// Run by connection-cap.test.ts under `ulimit -n 256`: a loopback server and `count` concurrent
+// calls through the built transport with the default maxConcurrentRequests. Prints a JSON report.
+import { execSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { createTransport } from '../../dist/index.js';
+
+const count = Number(process.argv[2] ?? 1000);
+const cap = process.argv[3] === undefined ? undefined : Number(process.argv[3]);
+let open = 0;
+let most = 0;
+const server = createServer((request, response) => {
+  open++;
+  most = Math.max(most, open);
+  request.resume();
+  setTimeout(() => {
+    open--;
+    response.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"w1","name":"gear","size":3}');
+  }, 5);
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const definition = {
+  name: 'burst',
+  title: 'Burst',
+  version: '1',
+  servers: [],
+  auth: null,
+  idempotencyHeader: null,
+  operations: { 'GET /widgets/{id}': { operationId: 'getWidget', params: {}, responses: { 200: {} } } },
+  schemas: {},
+};
+const transport = createTransport({
+  definition,
+  baseURL: `http://127.0.0.1:${server.address().port}`,
+  logLevel: 'off',
+  maxRetries: 0,
+  timeout: 20_000,
+  maxConcurrentRequests: cap,
+});
+const results = await Promise.allSettled(
+  Array.from({ length: count }, () => transport.request('get', '/widgets/{id}', { params: { path: { id: 'w1' } } })),
+);
+const failed = results
+  .filter((result) => result.status === 'rejected')
+  .map((result) => String(result.reason?.cause?.cause?.code ?? result.reason));
+const limit = execSync('ulimit -n', { shell: '/bin/bash' }).toString().trim();
+process.stdout.write(JSON.stringify({ ok: results.length - failed.length, failed: [...new Set(failed)], most, limit }));
+server.close();
+server.closeAllConnections();
