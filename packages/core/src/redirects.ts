@@ -82,7 +82,7 @@ export function withRedirects(fetch: Fetch, crossOrigin: CrossOriginRedirects = 
       } else if (body === undefined) {
         refuse('the request body cannot be sent again');
       }
-      current = new Request(target, { method, headers, body, signal: init?.signal ?? request.signal, redirect: 'manual' });
+      current = new Request(target, { method, headers, body: body ?? null, signal: init?.signal ?? request.signal, redirect: 'manual' });
       response = await fetch(current, { signal: init?.signal ?? request.signal, redirect: 'manual' });
     }
   };
