@@ -1,5 +1,5 @@
 export { type BackoffOptions, backoff, MAX_RETRY_AFTER, POLL_BACKOFF, retryAfterFrom, retryWait } from './backoff.js';
-export { DEFAULT_MAX_RESPONSE_BYTES, MAX_ERROR_BODY_BYTES, readBoundedBody } from './bounded-body.js';
+export { bodyLimit, DEFAULT_MAX_RESPONSE_BYTES, MAX_ERROR_BODY_BYTES, readBoundedBody } from './bounded-body.js';
 export { isLoopbackHost, normalizeBaseURL, resolveNumberSetting, resolveSetting, type SettingSource } from './config.js';
 export { ConnectionCap, DEFAULT_MAX_CONCURRENT_REQUESTS, withConnectionCap } from './connection-cap.js';
 export { encodePath } from './encode-path.js';
