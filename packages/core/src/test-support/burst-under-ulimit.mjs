@@ -1,6 +1,6 @@
 // Run by connection-cap.test.ts under `ulimit -n 256`: a loopback server and `count` concurrent
 // calls through the built transport with the default maxConcurrentRequests. Prints a JSON report.
-import { execSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createTransport } from '../../dist/index.js';
 
@@ -17,6 +17,8 @@ const server = createServer((request, response) => {
     response.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"w1","name":"gear","size":3}');
   }, 5);
 });
+let connections = 0;
+server.on('connection', () => connections++);
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const definition = {
   name: 'burst',
@@ -42,7 +44,8 @@ const results = await Promise.allSettled(
 const failed = results
   .filter((result) => result.status === 'rejected')
   .map((result) => String(result.reason?.cause?.cause?.code ?? result.reason));
-const limit = execSync('ulimit -n', { shell: '/bin/bash' }).toString().trim();
-process.stdout.write(JSON.stringify({ ok: results.length - failed.length, failed: [...new Set(failed)], most, limit }));
+const limit = /Max open files\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1];
+const fds = readdirSync('/proc/self/fd').length;
+process.stdout.write(JSON.stringify({ ok: results.length - failed.length, failed: [...new Set(failed)], most, connections, fds, limit }));
 server.close();
 server.closeAllConnections();
