@@ -11,7 +11,7 @@ const serve = useLoopbackServers();
 const widget = { id: 'w1', name: 'gear', size: 3 };
 
 function client(baseURL: string, options: Partial<TransportOptions> = {}) {
-  return createTransport<paths>({ definition: widgets, baseURL, logLevel: 'off', maxRetries: 0, timeout: 60_000, ...options });
+  return createTransport<paths>({ definition: widgets, baseURL, logLevel: 'off', maxRetries: 0, timeout: 120_000, ...options });
 }
 
 /** A server that answers after `delay` ms and counts the requests it holds open at once. */
@@ -42,7 +42,7 @@ describe('maxConcurrentRequests', () => {
     // How many are open at once depends on the machine's speed; never more than the cap.
     expect(state.most).toBeLessThanOrEqual(16);
     expect(state.most).toBeGreaterThan(1);
-  }, 60_000);
+  }, 180_000);
 
   it('without a cap (0) the same burst goes out at once', async () => {
     const { server, state } = await counting(50);
@@ -114,7 +114,7 @@ describe('maxConcurrentRequests', () => {
       execFile(
         'bash',
         ['-c', `ulimit -n 256 && exec "${process.execPath}" "${script}" 1000`],
-        { timeout: 120_000 },
+        { timeout: 240_000 },
         (error, stdout, stderr) => (error ? reject(Object.assign(error, { stdout, stderr })) : resolve({ stdout, stderr })),
       );
     });
@@ -125,5 +125,5 @@ describe('maxConcurrentRequests', () => {
     expect(report.most).toBeLessThanOrEqual(64);
     // Sockets stay near the cap too (a slot is handed on once the connection is back in the pool).
     expect(report.connections).toBeLessThanOrEqual(96);
-  }, 180_000);
+  }, 300_000);
 });

@@ -35,7 +35,7 @@ const transport = createTransport({
   baseURL: `http://127.0.0.1:${server.address().port}`,
   logLevel: 'off',
   maxRetries: 0,
-  timeout: 20_000,
+  timeout: 120_000,
   maxConcurrentRequests: cap,
 });
 const results = await Promise.allSettled(
