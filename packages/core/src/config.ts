@@ -57,6 +57,9 @@ const typeName = (value: unknown): string => (value === null ? 'null' : Array.is
 
 const LOOPBACK = /^(localhost|.*\.localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
+/** Whether `hostname` (as `URL.hostname` gives it) is a loopback host, where plain http is allowed. */
+export const isLoopbackHost = (hostname: string): boolean => LOOPBACK.test(hostname);
+
 /**
  * Check and normalise a base URL: http(s) only, no credentials, query or fragment, no trailing
  * slash. Plain `http:` is refused for hosts other than loopback unless `allowInsecureHTTP`.

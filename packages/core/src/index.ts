@@ -1,5 +1,7 @@
 export { type BackoffOptions, backoff, MAX_RETRY_AFTER, POLL_BACKOFF, retryAfterFrom, retryWait } from './backoff.js';
-export { normalizeBaseURL, resolveNumberSetting, resolveSetting, type SettingSource } from './config.js';
+export { bodyLimit, DEFAULT_MAX_RESPONSE_BYTES, MAX_ERROR_BODY_BYTES, readBoundedBody } from './bounded-body.js';
+export { isLoopbackHost, normalizeBaseURL, resolveNumberSetting, resolveSetting, type SettingSource } from './config.js';
+export { ConnectionCap, DEFAULT_MAX_CONCURRENT_REQUESTS, withConnectionCap } from './connection-cap.js';
 export { encodePath } from './encode-path.js';
 export { type APIErrorClass, type ErrorClasses, errorFromResponse } from './error-from-response.js';
 export {
@@ -17,6 +19,8 @@ export {
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
+  RedirectError,
+  ResponseTooLargeError,
   ResponseValidationError,
   UnprocessableEntityError,
 } from './errors.js';
@@ -49,6 +53,7 @@ export {
   registerSecret,
   registerSecretHeader,
 } from './redact.js';
+export { type CrossOriginRedirects, MAX_REDIRECTS, withRedirects } from './redirects.js';
 export type { Fetch, RequestOptions } from './request-options.js';
 export { type RetryContext, withRetry } from './retry.js';
 export { isTransientStatus, type RetryAdvice, retryAdvice } from './retry-advice.js';

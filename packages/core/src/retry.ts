@@ -1,4 +1,5 @@
 import { retryAfterFrom, retryWait } from './backoff.js';
+import { bodyLimit, readBoundedBody } from './bounded-body.js';
 import { errorCode, failedBeforeSend } from './connection-error.js';
 import { APIConnectionError, APITimeoutError, APIUserAbortError } from './errors.js';
 import { type Logger, SILENT } from './logger.js';
@@ -6,7 +7,7 @@ import type { Fetch } from './request-options.js';
 import { retryAdvice } from './retry-advice.js';
 import { announceWait, type RetryWait } from './retry-wait.js';
 import { sleep } from './sleep.js';
-import type { TrainwireError } from './trainwire-error.js';
+import { TrainwireError } from './trainwire-error.js';
 
 /** How one logical call is retried; `attempts` is written back as it goes. */
 export interface RetryContext {
@@ -42,6 +43,8 @@ export interface RetryContext {
    * caller that reads `body` itself (saves copying the bytes into a new Response). @default false
    */
   captureBody?: boolean | undefined;
+  /** Largest body read into memory; an error body is capped at 1 MiB. @default 64 MiB (see `bodyLimit`) */
+  maxResponseBytes?: number | undefined;
   /** Written by withRetry with `captureBody`: the final response's body. */
   body?: Uint8Array | undefined;
   /** Written by withRetry: attempts made so far. */
@@ -165,12 +168,13 @@ export function withRetry(fetch: Fetch, context: RetryContext): Fetch {
         reason = status;
         const advice = retryAdvice(status, response.headers, context.conflictStatuses);
         delay = advice === 'never' ? undefined : nextDelay(safe || advice === 'always', response.headers);
-        if (delay === undefined && buffer && status >= 200) {
+        // An error body is read here even for a streamed call: the caller gets it as a typed error.
+        if (delay === undefined && (buffer || !response.ok) && status >= 200) {
           // Read the whole body inside the attempt, so that a body cut short or stalled fails
           // here rather than later in the caller's parser.
           stage = 'Connection error while reading the response body.';
-          const bytes = response.body === null ? null : await race(response.arrayBuffer());
-          if (captureBody) context.body = bytes === null ? new Uint8Array(0) : new Uint8Array(bytes);
+          const bytes = response.body === null ? null : await race(readBoundedBody(response, bodyLimit(status, context.maxResponseBytes)));
+          if (captureBody) context.body = bytes ?? new Uint8Array(0);
           // A 2xx whose body was captured goes on as it is (its body is read: nobody reads it again);
           // anything else gets a copy with the bytes (or none) for the caller to read.
           if (!(captureBody && response.ok)) {
@@ -188,6 +192,8 @@ export function withRetry(fetch: Fetch, context: RetryContext): Fetch {
         response = undefined;
         let maybeSent = true;
         error = userAbort();
+        // Refused outright (a redirect, a body over the limit): another attempt would meet the same.
+        if (!error && !expired && cause instanceof TrainwireError && !cause.retryable) error = cause;
         if (!error && byDeadline && expired) {
           error = new APITimeoutError({
             message: `Request timed out: the total deadline of ${totalTimeout} ms passed.`,

@@ -1,6 +1,8 @@
 // The shape of the `service` table that @trainwire/codegen writes into every generated file
 // (tools/codegen/FORMAT.md). Core reads the table at run time; codegen imports these types from here.
 
+import type { CrossOriginRedirects } from './redirects.js';
+
 /** A JSON value, as found in `enum` and `const`. */
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
@@ -122,6 +124,8 @@ export interface OperationDefinition {
    * of the service's. @default ServiceDefinition.conflictStatuses
    */
   readonly conflictStatuses?: readonly number[] | null;
+  /** How a redirect to another origin is met for this operation (`x-cross-origin-redirects`). @default ServiceDefinition.crossOriginRedirects */
+  readonly crossOriginRedirects?: CrossOriginRedirects | null;
   /** Absent when the operation does not page. */
   readonly pagination?: PaginationDefinition | null;
   /** Absent when the operation does not start long-running work. */
@@ -149,6 +153,12 @@ export interface ServiceDefinition {
    * `[409]` where a 409 is a state conflict rather than a lock timeout. @default none: 409 is retried
    */
   readonly conflictStatuses?: readonly number[] | null;
+  /**
+   * How a redirect to another origin is met (root `x-cross-origin-redirects`): `'strip-credentials'`
+   * follows it without any credential header (an API that redirects to its storage).
+   * @default 'error': a cross-origin redirect throws `RedirectError`
+   */
+  readonly crossOriginRedirects?: CrossOriginRedirects | null;
   readonly operations: { readonly [key: string]: OperationDefinition };
   /** `components.schemas`, the targets of every `$ref`. */
   readonly schemas: { readonly [name: string]: JsonSchema };

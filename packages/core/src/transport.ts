@@ -8,6 +8,7 @@ import type {
   ResponseObjectMap,
   SuccessResponse,
 } from 'openapi-typescript-helpers';
+import { ConnectionCap, DEFAULT_MAX_CONCURRENT_REQUESTS, withConnectionCap } from './connection-cap.js';
 import { encodePath } from './encode-path.js';
 import { type ErrorClasses, errorFromResponse } from './error-from-response.js';
 import { APIConnectionError, ConfigError, InvalidRequestError, ResponseValidationError } from './errors.js';
@@ -18,6 +19,7 @@ import { paginationStrategy } from './pagination-strategy.js';
 import { isRawBody, STREAMED_BODY_INIT } from './raw-body.js';
 import { readEnv } from './read-env.js';
 import { clipRedacted, redact, redactValue, registerSecret, registerSecretHeader } from './redact.js';
+import { withRedirects } from './redirects.js';
 import type { Fetch, RequestOptions } from './request-options.js';
 import { type RetryContext, withRetry } from './retry.js';
 import type { AuthDefinition, OperationDefinition, ServiceDefinition } from './service-definition.js';
@@ -49,6 +51,17 @@ export interface ClientOptions {
   validateRequests?: boolean | undefined;
   /** Allow a plain-http base URL to a non-loopback host. @default false */
   allowInsecureHTTP?: boolean | undefined;
+  /**
+   * Largest response body read into memory, in bytes: a bigger or endless answer is cancelled and
+   * throws `ResponseTooLargeError` (error bodies are capped at 1 MiB, or this when smaller; streamed
+   * downloads are not capped). @default 67108864 (64 MiB)
+   */
+  maxResponseBytes?: number | undefined;
+  /**
+   * Most requests of this client open at once; more wait in line (a streamed download holds its slot
+   * until its body is read or cancelled). `0` or `Infinity`: no cap. @default 64
+   */
+  maxConcurrentRequests?: number | undefined;
 }
 
 /** What a service package gives {@link createTransport}: its resolved settings and its spec. */
@@ -160,6 +173,16 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     else baseHeaders[auth.name] = key;
   }
   const baseFetch: Fetch = options.fetch ?? ((request, init) => globalThis.fetch(request, init));
+  const { maxResponseBytes, maxConcurrentRequests = DEFAULT_MAX_CONCURRENT_REQUESTS } = options;
+  if (maxResponseBytes !== undefined && !(Number.isSafeInteger(maxResponseBytes) && maxResponseBytes > 0))
+    throw new ConfigError(`Invalid ${serviceName} maxResponseBytes: must be a whole number of bytes > 0.`);
+  if (!(maxConcurrentRequests === Number.POSITIVE_INFINITY || (Number.isSafeInteger(maxConcurrentRequests) && maxConcurrentRequests >= 0)))
+    throw new ConfigError(`Invalid ${serviceName} maxConcurrentRequests: must be a whole number >= 0 (0 or Infinity: no cap).`);
+  // Every attempt and every redirect hop of this client takes a slot (beneath redirects and retries).
+  const slotFetch =
+    maxConcurrentRequests > 0 && maxConcurrentRequests !== Number.POSITIVE_INFINITY
+      ? withConnectionCap(baseFetch, new ConnectionCap(maxConcurrentRequests))
+      : baseFetch;
   const client = createClient<Paths>({ baseUrl: baseURL, headers: baseHeaders, fetch: baseFetch, pathSerializer: encodePath });
 
   const operation = (method: string, path: string) => definition.operations[`${method.toUpperCase()} ${path}`];
@@ -200,8 +223,10 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
       logger,
       conflictStatuses,
       onWait: requestOptions.onWait,
+      maxResponseBytes,
       attempts: 0,
     };
+    const crossOrigin = (entry?.crossOriginRedirects ?? definition.crossOriginRedirects) || undefined;
     let result: { data?: unknown; error?: unknown; response: Response };
     try {
       result = await client.request(
@@ -210,7 +235,8 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
         {
           ...init,
           headers,
-          fetch: withRetry(baseFetch, context),
+          // Redirects are followed beneath the retry, so each attempt's timeout and signal cover every hop.
+          fetch: withRetry(withRedirects(slotFetch, crossOrigin), context),
           // Keep the serialized body, so a retry rebuilds the request from it instead of cloning up front.
           bodySerializer: (value: unknown) => {
             const serialized = serializeBody(value, entry?.body?.contentType);

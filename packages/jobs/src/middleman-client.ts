@@ -77,6 +77,7 @@ export interface CreateApiKeyParams {
 export class MiddlemanClient {
   readonly #transport: Transport<paths>;
   readonly #fetch: Fetch;
+  readonly #timeout: number;
   readonly #maxRetries: number;
   readonly #allowInsecureHTTP: boolean;
 
@@ -97,10 +98,11 @@ export class MiddlemanClient {
     });
     this.#fetch = options.fetch ?? ((request, init) => globalThis.fetch(request, init));
     this.#maxRetries = options.maxRetries ?? 2;
+    this.#timeout = options.timeout ?? 30_000;
     this.#allowInsecureHTTP = options.allowInsecureHTTP ?? false;
     this.#transport = createTransport<paths>({
       ...options,
-      timeout: options.timeout ?? 30_000,
+      timeout: this.#timeout,
       definition: service,
       apiKey,
       baseURL: normalizeBaseURL(baseURL, { service: 'Middleman', allowInsecureHTTP: options.allowInsecureHTTP }),
@@ -266,6 +268,7 @@ export class MiddlemanClient {
     await putToPresignedUrl(target.upload_url, opened, {
       fetch: this.#fetch,
       maxRetries: options?.maxRetries ?? this.#maxRetries,
+      timeout: upload.timeout ?? options?.timeout ?? this.#timeout,
       signal: upload.signal ?? options?.signal,
       onProgress: upload.onProgress,
       logger: this.#transport.logger,

@@ -1,16 +1,23 @@
 import {
   APIConnectionError,
+  APITimeoutError,
   APIUserAbortError,
   announceWait,
+  bodyLimit,
   credentialsInURL,
   errorFromResponse,
   type Fetch,
   InvalidRequestError,
   type Logger,
+  RedirectError,
+  ResponseTooLargeError,
   type RetryWait,
+  readBoundedBody,
   STREAMED_BODY_INIT,
   sleep,
+  type TrainwireError,
   waitAfterFailure,
+  withRedirects,
 } from '@trainwire/core';
 import { service } from './generated/jobs.js';
 import { NodeOnlyError } from './middleman-errors.js';
@@ -38,6 +45,11 @@ export interface UploadFileOptions {
   onProgress?: ((progress: UploadProgress) => void) | undefined;
   /** Aborts the upload with `APIUserAbortError`. */
   signal?: AbortSignal | undefined;
+  /**
+   * Per-attempt timeout of the PUT to storage, in milliseconds: a storage host that accepts the
+   * connection and never answers ends the attempt with `APITimeoutError`. @default the call's `timeout`, else the client's (30 s)
+   */
+  timeout?: number | undefined;
 }
 
 /** A source ready to be sent: its size, name, type, and a way to read it (again, when it can be). */
@@ -118,6 +130,9 @@ function checkUploadOptions(options: UploadFileOptions): void {
   }
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
     throw new InvalidRequestError('onProgress', 'must be a function');
+  }
+  if (options.timeout !== undefined && !(Number.isFinite(options.timeout) && options.timeout > 0)) {
+    throw new InvalidRequestError('timeout', 'must be a finite number of milliseconds > 0');
   }
 }
 
@@ -200,7 +215,9 @@ export function guessContentType(filename: string): string {
 
 /**
  * PUT the bytes to a presigned URL: no API key (the URL is the credential), streamed, with
- * progress. A transient failure (core's one list: connection errors, 408, 429, 5xx but 501) is
+ * progress, each attempt bounded by `timeout` (sending, the storage's answer and its error body).
+ * Redirects follow core's rules (`withRedirects`: a storage may send a PUT on to another region's
+ * origin, with no credential header; never from https to plain http). A transient failure (core's one list: connection errors, 408, 429, 5xx but 501) is
  * retried when the source can be read again, after the wait core's policy gives (the storage's
  * `Retry-After`, at most 60 s, else backoff), reported to `onWait` and the logger. An error never
  * holds the URL's signature, even when the storage echoes it.
@@ -211,41 +228,62 @@ export async function putToPresignedUrl(
   options: {
     fetch: Fetch;
     maxRetries: number;
+    /** Per-attempt timeout in milliseconds. */
+    timeout: number;
     signal?: AbortSignal | undefined;
     onProgress?: UploadFileOptions['onProgress'];
     logger?: Logger | undefined;
     onWait?: ((wait: RetryWait) => void) | undefined;
   },
 ): Promise<void> {
+  const fetch = withRedirects(options.fetch, 'strip-credentials');
   // The query of a presigned URL is its signature: never keep it on an error.
   const bare = url.split('?')[0];
   const secrets = credentialsInURL(url);
   for (let attempt = 0; ; attempt++) {
     if (options.signal?.aborted) throw new APIUserAbortError({ cause: options.signal.reason, attempts: attempt });
-    const sent = await putOnce(url, source, options).catch((error: unknown) => {
-      if (options.signal?.aborted) throw new APIUserAbortError({ cause: error, attempts: attempt + 1 });
-      if (error instanceof InvalidRequestError) throw error;
-      return new APIConnectionError({ cause: error, attempts: attempt + 1 });
+    const attemptSignal = new AbortController();
+    const timer = setTimeout(() => attemptSignal.abort(new DOMException('The operation timed out.', 'TimeoutError')), options.timeout);
+    const onAbort = (): void => attemptSignal.abort(options.signal?.reason);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    // `stopped` rejects at the timeout even when a fetch ignores its signal.
+    const stopped = new Promise<never>((_, reject) => {
+      attemptSignal.signal.addEventListener('abort', () => reject(attemptSignal.signal.reason), { once: true });
     });
-    if (sent instanceof Response && sent.ok) {
-      await sent.body?.cancel();
-      if (source.blob) options.onProgress?.({ loaded: source.size, total: source.size });
-      return;
+    stopped.catch(() => {});
+    const failed = (error: unknown): TrainwireError => {
+      if (options.signal?.aborted) throw new APIUserAbortError({ cause: error, attempts: attempt + 1 });
+      if (error instanceof InvalidRequestError || error instanceof RedirectError || error instanceof ResponseTooLargeError) throw error;
+      if (attemptSignal.signal.aborted)
+        return new APITimeoutError({ message: `Upload timed out after ${options.timeout} ms.`, cause: error, attempts: attempt + 1 });
+      return new APIConnectionError({ cause: error, attempts: attempt + 1 });
+    };
+    let failure: TrainwireError;
+    try {
+      const sent = await Promise.race([putOnce(url, source, { ...options, fetch, signal: attemptSignal.signal }), stopped]);
+      if (sent.ok) {
+        await sent.body?.cancel();
+        if (source.blob) options.onProgress?.({ loaded: source.size, total: source.size });
+        return;
+      }
+      const body = new TextDecoder().decode(await Promise.race([readBoundedBody(sent, bodyLimit(sent.status)), stopped]));
+      failure = errorFromResponse({
+        status: sent.status,
+        headers: sent.headers,
+        body,
+        attempts: attempt + 1,
+        method: 'PUT',
+        url: bare,
+        secrets,
+        // The storage's 409 (the URL was already used) is a state conflict, like the API's.
+        conflictStatuses: service.conflictStatuses ?? undefined,
+      });
+    } catch (error) {
+      failure = failed(error);
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
     }
-    const failure =
-      sent instanceof Response
-        ? errorFromResponse({
-            status: sent.status,
-            headers: sent.headers,
-            body: await sent.text(),
-            attempts: attempt + 1,
-            method: 'PUT',
-            url: bare,
-            secrets,
-            // The storage's 409 (the URL was already used) is a state conflict, like the API's.
-            conflictStatuses: service.conflictStatuses ?? undefined,
-          })
-        : sent;
     if (!(failure.retryable && source.reopenable && attempt < options.maxRetries)) throw failure;
     const wait = waitAfterFailure(failure, attempt + 1, { target: `PUT ${bare}`, maxAttempts: options.maxRetries + 1 });
     announceWait(wait, options.logger, options.onWait);
@@ -271,7 +309,8 @@ function putOnce(
     signal: options.signal,
     ...(source.blob ? { body: source.blob } : { body: countBytes(source.open(), source.size, options.onProgress), ...STREAMED_BODY_INIT }),
   } as RequestInit);
-  return options.fetch(request);
+  // A Blob rides in `init` too, so a 307/308 can send it again.
+  return options.fetch(request, source.blob ? { body: source.blob, signal: options.signal } : undefined);
 }
 
 function countBytes(

@@ -1,3 +1,4 @@
+export { RedirectError, ResponseTooLargeError } from '@trainwire/core';
 export { canonicalMetadata, clientEventId } from './metrics/client-event-id.js';
 export { ComparisonMetricSeries } from './metrics/comparison-metric-series.js';
 export {

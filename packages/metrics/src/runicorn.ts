@@ -1,3 +1,4 @@
+export { RedirectError, ResponseTooLargeError } from '@trainwire/core';
 export { type ArtifactReference, ArtifactsAPI, parseArtifactId } from './runicorn/runicorn-artifacts.js';
 export {
   connect,

@@ -1,5 +1,5 @@
 // @trainwire/tinker/tensafe: the TenSafe (tg_tinker) client.
-export { APIConnectionError as ConnectionError } from '@trainwire/core';
+export { APIConnectionError as ConnectionError, RedirectError, ResponseTooLargeError } from '@trainwire/core';
 export type { components as TenSafeComponents, paths as TenSafePaths } from './generated/tensafe.js';
 export type { ArtifactFile, ArtifactInfo, ArtifactStream } from './tensafe/tensafe-artifact.js';
 export {

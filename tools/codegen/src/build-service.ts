@@ -9,6 +9,7 @@ import type {
 import { readAuth } from './auth-definition.js';
 import { parseConflictStatuses } from './conflict-statuses-extension.js';
 import { convertSchema } from './convert-schema.js';
+import { parseCrossOriginRedirects } from './cross-origin-redirects-extension.js';
 import type { ParsedExtension } from './extension-issue.js';
 import { parseIdempotencyHeader, parseIdempotent } from './idempotency-extensions.js';
 import { dereference, isRecord } from './json-pointer.js';
@@ -33,6 +34,7 @@ export function buildService(name: string, spec: Record<string, unknown>): Servi
   }
   const schemas = isRecord(spec.components) && isRecord(spec.components.schemas) ? spec.components.schemas : {};
   const conflictStatuses = expect('x-conflict-statuses', parseConflictStatuses(spec['x-conflict-statuses']));
+  const crossOriginRedirects = expect('x-cross-origin-redirects', parseCrossOriginRedirects(spec['x-cross-origin-redirects']));
   return {
     name,
     title: String(info.title ?? ''),
@@ -42,6 +44,7 @@ export function buildService(name: string, spec: Record<string, unknown>): Servi
     idempotencyHeader: expect('x-idempotency-header', parseIdempotencyHeader(spec['x-idempotency-header'])),
     // Only when declared, so a spec without it generates what it did before.
     ...(conflictStatuses === null ? {} : { conflictStatuses }),
+    ...(crossOriginRedirects === null ? {} : { crossOriginRedirects }),
     operations,
     schemas: Object.fromEntries(Object.entries(schemas).map(([schemaName, schema]) => [schemaName, convertSchema(schema, spec)])),
   };
@@ -57,6 +60,10 @@ function buildOperation(spec: Record<string, unknown>, entry: OperationEntry): O
   const { parameters } = listParameters(spec, entry);
   const idempotent = expect(`x-idempotent of ${where}`, parseIdempotent(operation['x-idempotent']));
   const conflictStatuses = expect(`x-conflict-statuses of ${where}`, parseConflictStatuses(operation['x-conflict-statuses']));
+  const crossOriginRedirects = expect(
+    `x-cross-origin-redirects of ${where}`,
+    parseCrossOriginRedirects(operation['x-cross-origin-redirects']),
+  );
   const pagination = operation['x-pagination'];
   const longRunning = operation['x-long-running'];
   const body = buildBody(spec, operation.requestBody);
@@ -64,6 +71,7 @@ function buildOperation(spec: Record<string, unknown>, entry: OperationEntry): O
     operationId: String(operation.operationId ?? ''),
     ...(idempotent === null || idempotent === IDEMPOTENT_METHODS.has(method) ? {} : { idempotent }),
     ...(conflictStatuses === null ? {} : { conflictStatuses }),
+    ...(crossOriginRedirects === null ? {} : { crossOriginRedirects }),
     ...(pagination === undefined ? {} : { pagination: expect(`x-pagination of ${where}`, parsePagination(pagination, null)) }),
     ...(longRunning === undefined ? {} : { longRunning: expect(`x-long-running of ${where}`, parseLongRunning(longRunning, null)) }),
     params: buildParams(spec, parameters),

@@ -2,6 +2,7 @@ import type { Document } from '@redocly/openapi-core';
 import { readAuth } from './auth-definition.js';
 import { checkBodyPath } from './body-path.js';
 import { parseConflictStatuses } from './conflict-statuses-extension.js';
+import { parseCrossOriginRedirects } from './cross-origin-redirects-extension.js';
 import type { ExtensionIssue, ParsedExtension } from './extension-issue.js';
 import { parseIdempotencyHeader, parseIdempotent } from './idempotency-extensions.js';
 import { isRecord, toPointer } from './json-pointer.js';
@@ -30,6 +31,7 @@ export function validateExtensions(document: Document, root: string): Problem[] 
 
   report('x-idempotency-header', ['x-idempotency-header'], parseIdempotencyHeader(spec['x-idempotency-header']).issues);
   report('x-conflict-statuses', ['x-conflict-statuses'], parseConflictStatuses(spec['x-conflict-statuses']).issues);
+  report('x-cross-origin-redirects', ['x-cross-origin-redirects'], parseCrossOriginRedirects(spec['x-cross-origin-redirects']).issues);
   report('auth-scheme', [], readAuth(spec).issues);
 
   const operations = listOperations(spec);
@@ -42,6 +44,11 @@ export function validateExtensions(document: Document, root: string): Problem[] 
     }
     report('x-idempotent', [...at, 'x-idempotent'], parseIdempotent(operation['x-idempotent']).issues);
     report('x-conflict-statuses', [...at, 'x-conflict-statuses'], parseConflictStatuses(operation['x-conflict-statuses']).issues);
+    report(
+      'x-cross-origin-redirects',
+      [...at, 'x-cross-origin-redirects'],
+      parseCrossOriginRedirects(operation['x-cross-origin-redirects']).issues,
+    );
     if (operation['x-pagination'] !== undefined) {
       report('x-pagination', [...at, 'x-pagination'], paginationIssues(spec, entry));
     }

@@ -11,6 +11,8 @@ import {
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
+  RedirectError,
+  ResponseTooLargeError,
   ResponseValidationError,
   TrainwireError,
   UnprocessableEntityError,
@@ -29,6 +31,8 @@ export {
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
+  RedirectError,
+  ResponseTooLargeError,
   UnprocessableEntityError,
 };
 /** The root of every Tinker error (`tinker.TinkerError`). */

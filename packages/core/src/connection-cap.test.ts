@@ -1,0 +1,129 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { sendJson, useLoopbackServers } from '../../../tools/testing/src/loopback-server.js';
+import { ConnectionCap } from './connection-cap.js';
+import { APIUserAbortError } from './errors.js';
+import { type paths, widgets } from './test-support/widgets.js';
+import { createTransport, type TransportOptions } from './transport.js';
+
+const serve = useLoopbackServers();
+const widget = { id: 'w1', name: 'gear', size: 3 };
+
+function client(baseURL: string, options: Partial<TransportOptions> = {}) {
+  return createTransport<paths>({ definition: widgets, baseURL, logLevel: 'off', maxRetries: 0, timeout: 120_000, ...options });
+}
+
+/** A server that answers after `delay` ms and counts the requests it holds open at once. */
+async function counting(delay: number) {
+  const state = { open: 0, most: 0 };
+  const server = await serve((_request, response) => {
+    state.open++;
+    state.most = Math.max(state.most, state.open);
+    setTimeout(() => {
+      state.open--;
+      sendJson(response, 200, widget);
+    }, delay);
+  });
+  return { server, state };
+}
+
+const getWidget = (api: ReturnType<typeof client>, signal?: AbortSignal) =>
+  api.request('get', '/widgets/{id}', { params: { path: { id: 'w1' } } }, { signal });
+
+describe('maxConcurrentRequests', () => {
+  it('2,000 concurrent calls with a cap of 16: at most 16 reach the server at once, and all succeed', async () => {
+    const { server, state } = await counting(2);
+    const api = client(server.url, { maxConcurrentRequests: 16 });
+    const results = await Promise.all(Array.from({ length: 2_000 }, () => getWidget(api)));
+    expect(results).toHaveLength(2_000);
+    expect(results.every((result) => result.id === 'w1')).toBe(true);
+    expect(server.requests).toHaveLength(2_000);
+    // How many are open at once depends on the machine's speed; never more than the cap.
+    expect(state.most).toBeLessThanOrEqual(16);
+    expect(state.most).toBeGreaterThan(1);
+  }, 180_000);
+
+  it('without a cap (0) the same burst goes out at once', async () => {
+    const { server, state } = await counting(50);
+    const api = client(server.url, { maxConcurrentRequests: 0 });
+    await Promise.all(Array.from({ length: 100 }, () => getWidget(api)));
+    expect(state.most).toBeGreaterThan(16);
+  }, 60_000);
+
+  it('a queued call that is aborted leaves the queue; the others go on in order', async () => {
+    const cap = new ConnectionCap(1);
+    const first = await cap.acquire();
+    const order: string[] = [];
+    const controller = new AbortController();
+    const aborted = cap.acquire(controller.signal).then(() => order.push('aborted'));
+    const second = cap.acquire().then((release) => {
+      order.push('second');
+      return release;
+    });
+    const third = cap.acquire().then((release) => {
+      order.push('third');
+      release();
+    });
+    expect(cap.waiting).toBe(3);
+    controller.abort(new Error('stop'));
+    await expect(aborted).rejects.toThrow('stop');
+    expect(cap.waiting).toBe(2);
+    first();
+    (await second)();
+    await third;
+    expect(order).toEqual(['second', 'third']);
+    expect(cap.active).toBe(0);
+  });
+
+  it('a call aborted while it waits for a slot ends with APIUserAbortError and sends nothing', async () => {
+    const server = await serve(() => {}); // never answers: the first call holds the only slot
+    const api = client(server.url, { maxConcurrentRequests: 1 });
+    const holding = new AbortController();
+    const held = getWidget(api, holding.signal).catch((caught: unknown) => caught);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const queued = new AbortController();
+    const waiting = getWidget(api, queued.signal).catch((caught: unknown) => caught);
+    queued.abort();
+    expect(await waiting).toBeInstanceOf(APIUserAbortError);
+    holding.abort();
+    expect(await held).toBeInstanceOf(APIUserAbortError);
+    expect(server.requests.length).toBeLessThanOrEqual(1);
+  });
+
+  it('a streamed body holds its slot until it is read to the end', async () => {
+    const { server, state } = await counting(0);
+    const api = client(server.url, { maxConcurrentRequests: 1 });
+    const stream = await api.requestRaw('get', '/widgets/{id}', { params: { path: { id: 'w1' } } });
+    let second = false;
+    const next = getWidget(api).then(() => {
+      second = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(second).toBe(false);
+    expect(server.requests).toHaveLength(1);
+    expect(JSON.parse(await stream.text())).toEqual(widget);
+    await next;
+    expect(second).toBe(true);
+    expect(state.most).toBe(1);
+  });
+
+  it('1,000 concurrent calls under `ulimit -n 256` with the default cap: no EMFILE', async () => {
+    const script = fileURLToPath(new URL('./test-support/burst-under-ulimit.mjs', import.meta.url));
+    const { stdout } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
+      execFile(
+        'bash',
+        ['-c', `ulimit -n 256 && exec "${process.execPath}" "${script}" 1000`],
+        { timeout: 240_000 },
+        (error, stdout, stderr) => (error ? reject(Object.assign(error, { stdout, stderr })) : resolve({ stdout, stderr })),
+      );
+    });
+    const report = JSON.parse(stdout) as { ok: number; failed: string[]; most: number; connections: number; fds: number; limit: string };
+    expect(report.limit).toBe('256');
+    expect(report.failed).toEqual([]);
+    expect(report.ok).toBe(1_000);
+    expect(report.most).toBeLessThanOrEqual(64);
+    // Sockets stay near the cap too (a slot is handed on once the connection is back in the pool).
+    expect(report.connections).toBeLessThanOrEqual(96);
+  }, 300_000);
+});

@@ -1,0 +1,89 @@
+import { isLoopbackHost } from './config.js';
+import { RedirectError } from './errors.js';
+import { isSecretHeader } from './redact.js';
+import type { Fetch } from './request-options.js';
+
+/**
+ * What a redirect to another origin does: `'error'` throws {@link RedirectError}; `'strip-credentials'`
+ * (a service declares it with `x-cross-origin-redirects`, e.g. an API that redirects downloads to
+ * its storage) follows it without any credential header.
+ */
+export type CrossOriginRedirects = 'error' | 'strip-credentials';
+
+/** Redirects followed for one request before {@link RedirectError}. */
+export const MAX_REDIRECTS = 10;
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+// Credentials besides those `isSecretHeader` knows (the service's auth header is registered there).
+const CREDENTIAL_HEADERS = /^(cf-access-client-(secret|id)|x-api-key|api-key|authorization|proxy-authorization|cookie)$/i;
+// The headers that describe a body (Fetch standard "request-body-header name"), dropped with it.
+const BODY_HEADERS = ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location'];
+
+/**
+ * Wrap `fetch` so redirects are followed here rather than by fetch (which sends every header but
+ * `Authorization` to any origin): same-origin hops are followed, up to {@link MAX_REDIRECTS}; 307/308
+ * keep the method and the body, 303 (and 301/302 of a GET or HEAD) go on as a GET without a body; a
+ * write answered 301/302, a cross-origin hop (unless `crossOrigin` is `'strip-credentials'`), an
+ * https → http hop to a non-loopback host, and a body that cannot be sent again are a
+ * {@link RedirectError}. A request made with `redirect: 'manual'` gets its 3xx back as it is.
+ */
+export function withRedirects(fetch: Fetch, crossOrigin: CrossOriginRedirects = 'error'): Fetch {
+  return async (request, init) => {
+    const mode = init?.redirect ?? request.redirect;
+    // The caller reads the 3xx itself (e.g. a Location that is the answer).
+    if (mode === 'manual') return fetch(request, init);
+    // A one-shot stream body goes with `redirect: 'error'` (see STREAMED_BODY_INIT): fetch refuses the redirect.
+    if (mode === 'error') {
+      return fetch(request, init).catch((error: unknown) => {
+        if ((error as { cause?: { message?: unknown } } | null)?.cause?.message !== 'unexpected redirect') throw error;
+        throw new RedirectError({ message: 'The server answered a streamed request body with a redirect; a stream cannot be sent again.' });
+      });
+    }
+    const origin = new URL(request.url).origin;
+    let response = await fetch(request, { ...init, redirect: 'manual' });
+    let current: Request = request;
+    let body = init?.body ?? (request.body === null ? null : undefined);
+    for (let hops = 0; ; hops++) {
+      if (response.type === 'opaqueredirect')
+        throw new RedirectError({ message: 'The server answered with a redirect that this runtime does not let a script read or check.' });
+      const { status } = response;
+      const location = response.headers.get('location');
+      if (!REDIRECT_STATUSES.has(status) || location === null) return response;
+      response.body?.cancel().catch(() => {});
+      let target: URL;
+      try {
+        target = new URL(location, response.url || current.url);
+      } catch {
+        throw new RedirectError({ message: `The server redirected to an invalid URL (${status}).`, status });
+      }
+      const refuse = (why: string): never => {
+        throw new RedirectError({
+          message: `Refused to follow a ${status} redirect of ${current.method}: ${why}.`,
+          status,
+          location: target.href,
+        });
+      };
+      if (hops >= MAX_REDIRECTS) refuse(`more than ${MAX_REDIRECTS} redirects`);
+      if (target.protocol !== 'https:' && target.protocol !== 'http:') refuse(`${target.protocol} is not http(s)`);
+      if (target.protocol === 'http:' && new URL(current.url).protocol === 'https:' && !isLoopbackHost(target.hostname))
+        refuse('it goes from https to plain http on a non-loopback host');
+      const headers = new Headers(current.headers);
+      if (target.origin !== origin) {
+        if (crossOrigin !== 'strip-credentials') refuse(`it goes to another origin (${target.origin})`);
+        for (const name of [...headers.keys()]) if (isSecretHeader(name) || CREDENTIAL_HEADERS.test(name)) headers.delete(name);
+      }
+      let method = current.method;
+      if (status === 303 || ((status === 301 || status === 302) && method !== 'GET' && method !== 'HEAD')) {
+        // fetch would silently send a write answered 301/302 on as a GET: the write would be lost.
+        if (status !== 303) refuse('a write is not turned into a GET');
+        if (method !== 'HEAD') method = 'GET';
+        body = null;
+        for (const name of BODY_HEADERS) headers.delete(name);
+      } else if (body === undefined) {
+        refuse('the request body cannot be sent again');
+      }
+      current = new Request(target, { method, headers, body: body ?? null, signal: init?.signal ?? request.signal, redirect: 'manual' });
+      response = await fetch(current, { signal: init?.signal ?? request.signal, redirect: 'manual' });
+    }
+  };
+}
