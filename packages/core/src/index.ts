@@ -1,3 +1,4 @@
+export { APIPromise, type Exchange, type WithResponse } from './api-promise.js';
 export { type BackoffOptions, backoff, MAX_RETRY_AFTER, POLL_BACKOFF, retryAfterFrom, retryWait } from './backoff.js';
 export { normalizeBaseURL, resolveNumberSetting, resolveSetting, type SettingSource } from './config.js';
 export { encodePath } from './encode-path.js';
@@ -20,6 +21,7 @@ export {
   ResponseValidationError,
   UnprocessableEntityError,
 } from './errors.js';
+export { type FetchOptions, withFetchOptions } from './fetch-options.js';
 export { Future, type FutureOptions, type FutureResultOptions, type FutureState, type PollContext, type PollResult } from './future.js';
 export {
   FutureCancelledError,
@@ -49,6 +51,7 @@ export {
   registerSecret,
   registerSecretHeader,
 } from './redact.js';
+export { requestIdFrom } from './request-id.js';
 export type { Fetch, RequestOptions } from './request-options.js';
 export { type RetryContext, withRetry } from './retry.js';
 export { isTransientStatus, type RetryAdvice, retryAdvice } from './retry-advice.js';
