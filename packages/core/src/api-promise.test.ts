@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { APIPromise } from './api-promise.js';
 import { NotFoundError } from './errors.js';
-import { TrainwireError } from './trainwire-error.js';
 import { fakeFetch, json } from './test-support/fake-fetch.js';
 import { type paths, widgets } from './test-support/widgets.js';
+import { TrainwireError } from './trainwire-error.js';
 import { createTransport, type TransportOptions } from './transport.js';
 
 const widget = { id: 'w1', name: 'gear', size: 3 };
@@ -78,7 +78,10 @@ describe('APIPromise from transport.request', () => {
 
   it('rejects withResponse and asResponse with the APIError (request id included) on a non-2xx', async () => {
     const { client } = transport([json({ error: { message: 'No widget w9.' } }, 404, { 'x-request-id': 'req-9' })]);
-    const error = await client.request('get', '/widgets/{id}', getWidget).withResponse().catch((caught) => caught);
+    const error = await client
+      .request('get', '/widgets/{id}', getWidget)
+      .withResponse()
+      .catch((caught) => caught);
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error.requestId).toBe('req-9');
     await expect(client.request('get', '/widgets/{id}', getWidget).asResponse()).rejects.toBeInstanceOf(NotFoundError);

@@ -85,7 +85,9 @@ export class APIPromise<T> extends Promise<T> {
     // biome-ignore lint/suspicious/noExplicitAny: the reason type of Promise#then
     onrejected?: ((reason: any) => Rejected | PromiseLike<Rejected>) | null,
   ): Promise<Fulfilled | Rejected> {
-    return this.withResponse().then(({ data }) => data).then(onfulfilled, onrejected);
+    return this.withResponse()
+      .then(({ data }) => data)
+      .then(onfulfilled, onrejected);
   }
 
   // biome-ignore lint/suspicious/noExplicitAny: the reason type of Promise#catch

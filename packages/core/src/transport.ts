@@ -308,7 +308,9 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
       const { maxItems, maxPages, ...requestOptions } = pageOptions;
       const base = (init ?? {}) as { params?: Record<string, unknown> };
       const fetchPage = (query: Record<string, unknown>, signal?: AbortSignal) =>
-        new APIPromise((raw) => send(method, path as string, { ...base, params: { ...base.params, query } }, { ...requestOptions, signal }, { stream: raw }));
+        new APIPromise((raw) =>
+          send(method, path as string, { ...base, params: { ...base.params, query } }, { ...requestOptions, signal }, { stream: raw }),
+        );
       return new PagePromise(fetchPage, (base.params?.query ?? {}) as Record<string, unknown>, paginationStrategy(entry.pagination), {
         maxItems,
         maxPages,
