@@ -99,6 +99,15 @@ export class APIPromise<T> extends Promise<T> {
     return this.then().finally(onfinally);
   }
 
+  /** `build()`, or an APIPromise rejected with what it threw (so bad arguments reject, as from an async method). */
+  static try<T>(build: () => APIPromise<T>): APIPromise<T> {
+    try {
+      return build();
+    } catch (error) {
+      return new APIPromise<T>(() => Promise.reject(error));
+    }
+  }
+
   /** An APIPromise of work that makes its request(s) itself: `work` returns the data and the response to expose. */
   static from<T>(work: () => Promise<WithResponse<T> | { data: T; response: Response }>): APIPromise<T> {
     return new APIPromise<T>(() => work());

@@ -216,7 +216,7 @@ export async function putToPresignedUrl(
     logger?: Logger | undefined;
     onWait?: ((wait: RetryWait) => void) | undefined;
   },
-): Promise<void> {
+): Promise<Response> {
   // The query of a presigned URL is its signature: never keep it on an error.
   const bare = url.split('?')[0];
   const secrets = credentialsInURL(url);
@@ -230,7 +230,7 @@ export async function putToPresignedUrl(
     if (sent instanceof Response && sent.ok) {
       await sent.body?.cancel();
       if (source.blob) options.onProgress?.({ loaded: source.size, total: source.size });
-      return;
+      return sent;
     }
     const failure =
       sent instanceof Response
