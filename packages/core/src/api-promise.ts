@@ -108,6 +108,25 @@ export class APIPromise<T> extends Promise<T> {
     }
   }
 
+  /**
+   * The APIPromise `build` makes once `ready` resolves (a client that reads its key from a file
+   * first, say), with its response passed through; `mapError` rewrites any failure.
+   */
+  static after<Ready, T>(
+    ready: () => Promise<Ready>,
+    build: (value: Ready) => APIPromise<T>,
+    mapError: (error: unknown) => unknown = (error) => error,
+  ): APIPromise<T> {
+    return new APIPromise<T>(async (raw) => {
+      try {
+        const inner = build(await ready());
+        return raw ? { data: undefined, response: await inner.asResponse() } : await inner.withResponse();
+      } catch (error) {
+        throw mapError(error);
+      }
+    });
+  }
+
   /** An APIPromise of work that makes its request(s) itself: `work` returns the data and the response to expose. */
   static from<T>(work: () => Promise<WithResponse<T> | { data: T; response: Response }>): APIPromise<T> {
     return new APIPromise<T>(() => work());
