@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { APIPromise } from './api-promise.js';
 import { NotFoundError } from './errors.js';
+import { Future } from './future.js';
+import { fixedInterval } from './poll-strategy.js';
 import { fakeFetch, json } from './test-support/fake-fetch.js';
 import { type paths, widgets } from './test-support/widgets.js';
 import { TrainwireError } from './trainwire-error.js';
@@ -149,5 +151,33 @@ describe('fetchOptions', () => {
     const { client, inits } = transport([json(widget)]);
     await client.request('get', '/widgets/{id}', getWidget);
     expect(Object.keys(inits[0] ?? {}).sort()).toEqual(['signal']);
+  });
+});
+
+describe('Future responses', () => {
+  it('withResponse gives the value with the response of the poll that settled it; submitResponse the submit request', async () => {
+    const submitted = json({ id: 'op-1' }, 202, { 'x-request-id': 'submit-1' });
+    const polls = [json({ state: 'pending' }, 200, { 'x-request-id': 'poll-1' }), json({ value: 42 }, 200, { 'x-request-id': 'poll-2' })];
+    const future = Future.submit<number>(async () => ({
+      id: 'op-1',
+      response: submitted,
+      strategy: fixedInterval(1),
+      poll: async ({ attempt, respond }) => {
+        const response = polls[attempt] as Response;
+        respond(response);
+        return attempt === 0 ? { state: 'pending' } : { state: 'done', value: 42 };
+      },
+    }));
+    const { data, response, requestId } = await future.withResponse();
+    expect(data).toBe(42);
+    expect(response).toBe(polls[1]);
+    expect(requestId).toBe('poll-2');
+    expect(await future.submitResponse()).toEqual({ id: 'op-1', response: submitted, requestId: 'submit-1' });
+  });
+
+  it('a future settled without a response gives undefined ones', async () => {
+    const future = Future.resolve('local', 7);
+    expect(await future.withResponse()).toEqual({ data: 7, response: undefined, requestId: undefined });
+    expect((await future.submitResponse()).response).toBeUndefined();
   });
 });

@@ -22,7 +22,15 @@ export {
   UnprocessableEntityError,
 } from './errors.js';
 export { type FetchOptions, withFetchOptions } from './fetch-options.js';
-export { Future, type FutureOptions, type FutureResultOptions, type FutureState, type PollContext, type PollResult } from './future.js';
+export {
+  Future,
+  type FutureOptions,
+  type FutureResultOptions,
+  type FutureState,
+  type FutureWithResponse,
+  type PollContext,
+  type PollResult,
+} from './future.js';
 export {
   FutureCancelledError,
   FutureFailedError,

@@ -4,9 +4,9 @@ import { readEnv } from './read-env.js';
 import { registerSecret } from './redact.js';
 
 /** `fetchOptions` that send every request of a client through a proxy (Node only: an undici dispatcher). */
-export interface ProxyFetchOptions {
+export type ProxyFetchOptions = {
   dispatcher: Dispatcher;
-}
+};
 
 const setting = (env: Record<string, string | undefined> | undefined, name: string): string | undefined => {
   // curl's order: the lower-case name first.
