@@ -181,3 +181,13 @@ describe('Future responses', () => {
     expect((await future.submitResponse()).response).toBeUndefined();
   });
 });
+
+describe('Future.resolve of an APIPromise', () => {
+  it('keeps the response of the call', async () => {
+    const { client } = transport([json(widget, 200, { 'x-request-id': 'req-f' })]);
+    const future = Future.resolve('get', client.request('get', '/widgets/{id}', getWidget));
+    const { data, requestId } = await future.withResponse();
+    expect(data).toEqual(widget);
+    expect(requestId).toBe('req-f');
+  });
+});

@@ -1,3 +1,4 @@
+import { APIPromise } from './api-promise.js';
 import { POLL_BACKOFF, retryWait } from './backoff.js';
 import { APIUserAbortError, InvalidRequestError } from './errors.js';
 import { FutureCancelledError, FuturePollingError, FutureTimeoutError, InvalidFutureTokenError } from './future-errors.js';
@@ -313,11 +314,22 @@ export class Future<T> implements PromiseLike<T> {
 
   /** A future for an operation that is already running or finished (e.g. a plain GET). */
   static resolve<T>(id: string, value: T | PromiseLike<T>): Future<T> {
-    const settled = Promise.resolve(value).then(
-      (result): PollResult<T> => ({ state: 'done', value: result }),
-      (error: unknown): PollResult<T> => ({ state: 'failed', error: error as Error }),
+    // An APIPromise's response becomes the future's (see withResponse).
+    const answer =
+      value instanceof APIPromise ? (value as APIPromise<T>).withResponse() : Promise.resolve(value).then((data) => ({ data }));
+    const settled = answer.then(
+      (result: { data: T; response?: Response }) => ({
+        result: { state: 'done', value: result.data } as PollResult<T>,
+        response: result.response,
+      }),
+      (error: unknown) => ({ result: { state: 'failed', error: error as Error } as PollResult<T>, response: undefined }),
     );
-    const future = new Future<T>({ id, poll: () => settled });
+    const poll = async ({ respond }: PollContext) => {
+      const { result, response } = await settled;
+      if (response) respond(response);
+      return result;
+    };
+    const future = new Future<T>({ id, poll });
     if (!isThenable(value)) future.#settle('done', { ok: true, value });
     return future;
   }
