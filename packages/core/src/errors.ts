@@ -1,5 +1,6 @@
 import { retryAfterFrom } from './backoff.js';
 import { clipRedacted, isSecretHeader, redact, redactSecrets, redactValue } from './redact.js';
+import { requestIdFrom } from './request-id.js';
 import { retryAdvice } from './retry-advice.js';
 import { brand, TrainwireError } from './trainwire-error.js';
 
@@ -285,10 +286,6 @@ function safeHeaders(headers: Headers | undefined, secrets?: readonly string[]):
     if (!isSecretHeader(name)) result.append(name, redactSecrets(value, secrets));
   });
   return result;
-}
-
-function requestIdFrom(headers: Headers | undefined): string | undefined {
-  return headers?.get('x-request-id') ?? headers?.get('request-id') ?? undefined;
 }
 
 function messageFromBody(status: number, body: unknown, secrets?: readonly string[]): string {

@@ -1,3 +1,4 @@
+import { APIPromise } from './api-promise.js';
 import { POLL_BACKOFF, retryWait } from './backoff.js';
 import { APIUserAbortError, InvalidRequestError } from './errors.js';
 import { FutureCancelledError, FuturePollingError, FutureTimeoutError, InvalidFutureTokenError } from './future-errors.js';
@@ -5,6 +6,7 @@ import { parseFutureToken, type SavedFuture, serializeFuture } from './future-to
 import { isTransientPollError } from './future-transient.js';
 import type { Logger } from './logger.js';
 import { exponentialBackoff, type PollStrategy } from './poll-strategy.js';
+import { requestIdFrom } from './request-id.js';
 import { announceWait, waitAfterFailure } from './retry-wait.js';
 import { sleep } from './sleep.js';
 import { TrainwireError } from './trainwire-error.js';
@@ -23,6 +25,8 @@ export type PollResult<T> =
 export interface PollContext {
   signal: AbortSignal;
   attempt: number;
+  /** Name the HTTP response of this poll; the one of the poll that settles is {@link Future.withResponse}'s. */
+  respond(response: Response): void;
 }
 
 /** Where a {@link Future} stands, as far as its last poll knows. */
@@ -54,6 +58,18 @@ export interface FutureOptions<T> {
   kind?: string;
   /** JSON-safe data written by `serialize()`, from which a service rebuilds the poll on resume. */
   data?: Record<string, unknown>;
+  /** The response of the request that started the operation, for {@link Future.submitResponse}. */
+  response?: Response | undefined;
+}
+
+/**
+ * A future's value with the HTTP response of the poll that brought it (`undefined` when no poll
+ * did, e.g. `Future.resolve`) and that response's request id.
+ */
+export interface FutureWithResponse<T> {
+  data: T;
+  response: Response | undefined;
+  requestId: string | undefined;
 }
 
 /** Options of {@link Future.result}. */
@@ -96,6 +112,7 @@ export class Future<T> implements PromiseLike<T> {
   /** `isDone()` calls waiting on a poll; they keep it from being aborted. */
   #checks = 0;
   #attempt = 0;
+  #lastResponse: Response | undefined;
   #pendingCount = 0;
   #failures = 0;
 
@@ -169,6 +186,27 @@ export class Future<T> implements PromiseLike<T> {
 
   finally(onfinally?: (() => void) | null): Promise<T> {
     return this.result().finally(onfinally);
+  }
+
+  /**
+   * Wait for the value, as {@link Future.result} does, and give it with the response of the poll
+   * that brought it and its request id. The submit request's response is {@link Future.submitResponse}.
+   */
+  async withResponse(options?: FutureResultOptions): Promise<FutureWithResponse<T>> {
+    const data = await this.result(options);
+    const response = this.#lastResponse;
+    return { data, response, requestId: requestIdFrom(response?.headers) };
+  }
+
+  /**
+   * Once submitted: the id with the response (and request id) of the request that started the
+   * operation; `response` is `undefined` for a future resumed from a token or made without a request.
+   * Rejects if submitting failed.
+   */
+  async submitResponse(): Promise<{ id: string; response: Response | undefined; requestId: string | undefined }> {
+    const options = this.#options ?? (await this.#submission);
+    const response = options?.response;
+    return { id: options?.id as string, response, requestId: requestIdFrom(response?.headers) };
   }
 
   /** Wait for the operation's value; `timeout` and `signal` end this wait only, not the operation. */
@@ -276,11 +314,22 @@ export class Future<T> implements PromiseLike<T> {
 
   /** A future for an operation that is already running or finished (e.g. a plain GET). */
   static resolve<T>(id: string, value: T | PromiseLike<T>): Future<T> {
-    const settled = Promise.resolve(value).then(
-      (result): PollResult<T> => ({ state: 'done', value: result }),
-      (error: unknown): PollResult<T> => ({ state: 'failed', error: error as Error }),
+    // An APIPromise's response becomes the future's (see withResponse).
+    const answer =
+      value instanceof APIPromise ? (value as APIPromise<T>).withResponse() : Promise.resolve(value).then((data) => ({ data }));
+    const settled = answer.then(
+      (result: { data: T; response?: Response }) => ({
+        result: { state: 'done', value: result.data } as PollResult<T>,
+        response: result.response,
+      }),
+      (error: unknown) => ({ result: { state: 'failed', error: error as Error } as PollResult<T>, response: undefined }),
     );
-    const future = new Future<T>({ id, poll: () => settled });
+    const poll = async ({ respond }: PollContext) => {
+      const { result, response } = await settled;
+      if (response) respond(response);
+      return result;
+    };
+    const future = new Future<T>({ id, poll });
     if (!isThenable(value)) future.#settle('done', { ok: true, value });
     return future;
   }
@@ -332,7 +381,15 @@ export class Future<T> implements PromiseLike<T> {
     }
     let result: PollResult<T>;
     try {
-      result = await options.poll({ signal, attempt: this.#attempt++ });
+      let response: Response | undefined;
+      result = await options.poll({
+        signal,
+        attempt: this.#attempt++,
+        respond: (given) => {
+          response = given;
+        },
+      });
+      this.#lastResponse = response;
     } catch (error) {
       if (signal.aborted || this.#outcome) return undefined;
       if (!this.#isTransient(error)) return this.#settle('failed', { ok: false, error });

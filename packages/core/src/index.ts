@@ -1,3 +1,4 @@
+export { APIPromise, type Exchange, type WithResponse } from './api-promise.js';
 export { type BackoffOptions, backoff, MAX_RETRY_AFTER, POLL_BACKOFF, retryAfterFrom, retryWait } from './backoff.js';
 export { bodyLimit, DEFAULT_MAX_RESPONSE_BYTES, MAX_ERROR_BODY_BYTES, readBoundedBody } from './bounded-body.js';
 export { isLoopbackHost, normalizeBaseURL, resolveNumberSetting, resolveSetting, type SettingSource } from './config.js';
@@ -24,7 +25,16 @@ export {
   ResponseValidationError,
   UnprocessableEntityError,
 } from './errors.js';
-export { Future, type FutureOptions, type FutureResultOptions, type FutureState, type PollContext, type PollResult } from './future.js';
+export { type FetchOptions, withFetchOptions } from './fetch-options.js';
+export {
+  Future,
+  type FutureOptions,
+  type FutureResultOptions,
+  type FutureState,
+  type FutureWithResponse,
+  type PollContext,
+  type PollResult,
+} from './future.js';
 export {
   FutureCancelledError,
   FutureFailedError,
@@ -54,6 +64,7 @@ export {
   registerSecretHeader,
 } from './redact.js';
 export { type CrossOriginRedirects, MAX_REDIRECTS, withRedirects } from './redirects.js';
+export { requestIdFrom } from './request-id.js';
 export type { Fetch, RequestOptions } from './request-options.js';
 export { type RetryContext, withRetry } from './retry.js';
 export { isTransientStatus, type RetryAdvice, retryAdvice } from './retry-advice.js';

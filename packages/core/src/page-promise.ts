@@ -1,3 +1,4 @@
+import { APIPromise, type WithResponse } from './api-promise.js';
 import { APIUserAbortError } from './errors.js';
 import type { PaginationStrategy } from './pagination-strategy.js';
 
@@ -11,6 +12,9 @@ export interface PageOptions {
   signal?: AbortSignal;
 }
 
+/** A page's response, when its fetch gave one (an {@link APIPromise}). */
+type PageResponse = Omit<WithResponse<unknown>, 'data'>;
+
 /**
  * A paged list call: `await` it for the first page, or `for await` over it (no `await` first) for
  * every item, fetching pages lazily. Page 1 is fetched once and shared.
@@ -20,8 +24,10 @@ export class PagePromise<Page, Item, Query = Record<string, unknown>> implements
   readonly #query: Query;
   readonly #strategy: PaginationStrategy<Page, Item, Query>;
   readonly #options: PageOptions;
+  readonly #responses = new WeakMap<object, PageResponse>();
   #first: Promise<Page> | undefined;
 
+  /** `fetchPage` may return an {@link APIPromise}: then each page's response is kept (see {@link PagePromise.responseOf}). */
   constructor(
     fetchPage: (query: Query, signal?: AbortSignal) => Promise<Page>,
     query: Query,
@@ -54,6 +60,22 @@ export class PagePromise<Page, Item, Query = Record<string, unknown>> implements
   firstPage(): Promise<Page> {
     this.#first ??= this.#fetch(this.#query);
     return this.#first;
+  }
+
+  /** The first page with its response and request id. */
+  async withResponse(): Promise<WithResponse<Page>> {
+    const data = await this.firstPage();
+    return { data, ...(this.responseOf(data) as PageResponse) };
+  }
+
+  /** The first page's response (its body already read into the page, which `for await` still walks). */
+  async asResponse(): Promise<Response> {
+    return (await this.withResponse()).response;
+  }
+
+  /** The response and request id of a page this promise fetched (`undefined` for a page it did not fetch). */
+  responseOf(page: Page): PageResponse | undefined {
+    return typeof page === 'object' && page !== null ? this.#responses.get(page) : undefined;
   }
 
   /** Each page in turn, fetching the next only when asked for it. */
@@ -99,7 +121,11 @@ export class PagePromise<Page, Item, Query = Record<string, unknown>> implements
     const { signal } = this.#options;
     if (signal?.aborted) throw new APIUserAbortError({ cause: signal.reason });
     try {
-      return await this.#fetchPage(query, signal);
+      const pending = this.#fetchPage(query, signal);
+      if (!(pending instanceof APIPromise)) return await pending;
+      const { data, ...response } = (await pending.withResponse()) as WithResponse<Page>;
+      if (typeof data === 'object' && data !== null) this.#responses.set(data, response);
+      return data;
     } catch (error) {
       if (signal?.aborted && !(error instanceof APIUserAbortError)) throw new APIUserAbortError({ cause: error });
       throw error;

@@ -1,3 +1,4 @@
+import type { FetchOptions } from './fetch-options.js';
 import type { RetryWait } from './retry-wait.js';
 
 /** Options every method of every client accepts as its last argument. */
@@ -16,6 +17,8 @@ export interface RequestOptions {
   headers?: Record<string, string> | undefined;
   /** Told of every wait before a retry and why (e.g. a 503 with `Retry-After: 30`); the logger gets it at `info` too. */
   onWait?: ((wait: RetryWait) => void) | undefined;
+  /** Extra `fetch` init fields for this call, over the client's `fetchOptions` (e.g. another `dispatcher`). */
+  fetchOptions?: FetchOptions | undefined;
 }
 
 /** A `fetch`-compatible function. */

@@ -1,4 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
+import type { APIPromise, WithResponse } from './api-promise.js';
 import type { PagePromise } from './page-promise.js';
 import { type paths, type Widget, widgets } from './test-support/widgets.js';
 import { createTransport } from './transport.js';
@@ -12,6 +13,25 @@ describe('Transport types', () => {
     expectTypeOf(transport.paginate('get', '/widgets', { params: { query: { limit: 2 } } })).toEqualTypeOf<
       PagePromise<{ widgets: Widget[]; total: number }, Widget>
     >();
+  });
+
+  it('returns an APIPromise: awaited it is the data, withResponse adds the response and request id', async () => {
+    const pending = transport.request('get', '/widgets/{id}', { params: { path: { id: 'w1' } } });
+    expectTypeOf(pending).toEqualTypeOf<APIPromise<Widget>>();
+    expectTypeOf(pending).toMatchTypeOf<Promise<Widget>>();
+    expectTypeOf(await pending).toEqualTypeOf<Widget>();
+    expectTypeOf(pending.withResponse()).resolves.toEqualTypeOf<{ data: Widget; response: Response; requestId: string | undefined }>();
+    expectTypeOf(pending.asResponse()).resolves.toEqualTypeOf<Response>();
+    expectTypeOf(pending.map((widget) => widget.name)).toEqualTypeOf<APIPromise<string>>();
+    const list = transport.paginate('get', '/widgets', {});
+    expectTypeOf(list.withResponse()).resolves.toEqualTypeOf<WithResponse<{ widgets: Widget[]; total: number }>>();
+  });
+
+  it('takes fetchOptions on the client and per call', () => {
+    createTransport<paths>({ definition: widgets, baseURL: 'https://widgets.test', fetchOptions: { dispatcher: {}, cache: 'no-store' } });
+    transport.request('get', '/widgets/{id}', { params: { path: { id: 'w1' } } }, { fetchOptions: { keepalive: true } });
+    // @ts-expect-error cache is a RequestCache
+    transport.request('get', '/widgets/{id}', { params: { path: { id: 'w1' } } }, { fetchOptions: { cache: 'sometimes' } });
   });
 
   it('refuses what the spec does not allow', () => {

@@ -8,10 +8,12 @@ import type {
   ResponseObjectMap,
   SuccessResponse,
 } from 'openapi-typescript-helpers';
+import { APIPromise } from './api-promise.js';
 import { ConnectionCap, DEFAULT_MAX_CONCURRENT_REQUESTS, withConnectionCap } from './connection-cap.js';
 import { encodePath } from './encode-path.js';
 import { type ErrorClasses, errorFromResponse } from './error-from-response.js';
 import { APIConnectionError, ConfigError, InvalidRequestError, ResponseValidationError } from './errors.js';
+import { type FetchOptions, withFetchOptions } from './fetch-options.js';
 import { idempotencyKey } from './idempotency-key.js';
 import { createLevelLogger, type Logger, type LogLevel } from './logger.js';
 import { type PageOptions, PagePromise } from './page-promise.js';
@@ -41,6 +43,11 @@ export interface ClientOptions {
   fetch?: Fetch | undefined;
   /** Headers sent with every request. */
   headers?: Record<string, string> | undefined;
+  /**
+   * Extra fields for every `fetch` init, e.g. `{ dispatcher }` from undici or `proxyFromEnv()` from
+   * `@trainwire/core/proxy` on Node. Reaches uploads and downloads too.
+   */
+  fetchOptions?: FetchOptions | undefined;
   /** Where log lines go; every line is redacted. @default globalThis.console */
   logger?: Logger | undefined;
   /** Least severe level logged. @default the TRAINWIRE_LOG environment variable, else 'warn' */
@@ -113,13 +120,13 @@ const NO_KEY_METHODS = /^(GET|HEAD|OPTIONS|TRACE)$/;
 
 /** A typed, retrying, validating client for one service, built on openapi-fetch. */
 export interface Transport<Paths extends {}> {
-  /** Call an operation and return its 2xx data; anything else throws a typed error. */
+  /** Call an operation and return its 2xx data (`.withResponse()` / `.asResponse()` for the response); anything else throws a typed error. */
   request<Method extends HttpMethod, Path extends PathsWithMethod<Paths, Method>>(
     method: Method,
     path: Path,
     init: Init<Paths, Path, Method>,
     options?: RequestOptions,
-  ): Promise<ResponseData<Paths, Path, Method>>;
+  ): APIPromise<ResponseData<Paths, Path, Method>>;
   /** Call an operation and return the raw 2xx `Response` (body unread); non-2xx throws. */
   requestRaw<Method extends HttpMethod, Path extends PathsWithMethod<Paths, Method>>(
     method: Method,
@@ -235,8 +242,12 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
         {
           ...init,
           headers,
-          // Redirects are followed beneath the retry, so each attempt's timeout and signal cover every hop.
-          fetch: withRetry(withRedirects(slotFetch, crossOrigin), context),
+          // Redirects are followed beneath the retry, so each attempt's timeout and signal cover every hop;
+          // the fetch options reach every hop.
+          fetch: withRetry(
+            withRedirects(withFetchOptions(slotFetch, options.fetchOptions, requestOptions.fetchOptions), crossOrigin),
+            context,
+          ),
           // Keep the serialized body, so a retry rebuilds the request from it instead of cloning up front.
           bodySerializer: (value: unknown) => {
             const serialized = serializeBody(value, entry?.body?.contentType);
@@ -314,8 +325,8 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     baseURL,
     logger,
     operation,
-    async request(method, path, init, requestOptions) {
-      return (await send(method, path as string, init as never, requestOptions)).data as never;
+    request(method, path, init, requestOptions) {
+      return new APIPromise((raw) => send(method, path as string, init as never, requestOptions, { stream: raw }));
     },
     async requestRaw(method, path, init, requestOptions, call) {
       return (await send(method, path as string, init as never, requestOptions, { stream: true, ...call })).response;
@@ -326,8 +337,10 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
         throw new TypeError(`${method.toUpperCase()} ${String(path)} is not a paginated operation in the ${serviceName} spec.`);
       const { maxItems, maxPages, ...requestOptions } = pageOptions;
       const base = (init ?? {}) as { params?: Record<string, unknown> };
-      const fetchPage = async (query: Record<string, unknown>, signal?: AbortSignal) =>
-        (await send(method, path as string, { ...base, params: { ...base.params, query } }, { ...requestOptions, signal })).data;
+      const fetchPage = (query: Record<string, unknown>, signal?: AbortSignal) =>
+        new APIPromise((raw) =>
+          send(method, path as string, { ...base, params: { ...base.params, query } }, { ...requestOptions, signal }, { stream: raw }),
+        );
       return new PagePromise(fetchPage, (base.params?.query ?? {}) as Record<string, unknown>, paginationStrategy(entry.pagination), {
         maxItems,
         maxPages,

@@ -15,6 +15,24 @@ import type {
 declare const client: MiddlemanClient;
 
 describe('MiddlemanClient types', () => {
+  it('offers withResponse and asResponse on every call, data typed as await gives it', async () => {
+    expectTypeOf(await client.getJob('id')).toEqualTypeOf<JobDetail>();
+    expectTypeOf(client.getJob('id').withResponse()).resolves.toEqualTypeOf<{
+      data: JobDetail;
+      response: Response;
+      requestId: string | undefined;
+    }>();
+    expectTypeOf(client.createApiKey({ name: 'ci' }).withResponse())
+      .resolves.toHaveProperty('data')
+      .toEqualTypeOf<[ApiKey, string]>();
+    expectTypeOf(client.uploadFile(new Blob([])).withResponse())
+      .resolves.toHaveProperty('data')
+      .toEqualTypeOf<string>();
+    expectTypeOf(client.listJobs().withResponse()).resolves.toHaveProperty('data').toEqualTypeOf<[JobDetail[], number]>();
+    expectTypeOf(client.getBalance().asResponse()).resolves.toEqualTypeOf<Response>();
+    expectTypeOf(client.getBalance()).toMatchTypeOf<Promise<CreditBalance>>();
+  });
+
   it('returns the documented shapes', () => {
     expectTypeOf(client.listJobs({ status: 'running', limit: 20 })).resolves.toEqualTypeOf<[JobDetail[], number]>();
     expectTypeOf(client.listJobs()[Symbol.asyncIterator]().next()).resolves.toMatchTypeOf<IteratorResult<JobDetail>>();

@@ -1,7 +1,9 @@
 import {
+  APIPromise,
   type ClientOptions,
   createTransport,
   type Fetch,
+  type FetchOptions,
   InvalidRequestError,
   normalizeBaseURL,
   type PageOptions,
@@ -9,6 +11,8 @@ import {
   registerSecret,
   resolveSetting,
   type Transport,
+  type WithResponse,
+  withFetchOptions,
 } from '@trainwire/core';
 import { type components, type paths, service } from './generated/jobs.js';
 import { requireUploadUrl } from './middleman-answer.js';
@@ -79,6 +83,7 @@ export class MiddlemanClient {
   readonly #fetch: Fetch;
   readonly #timeout: number;
   readonly #maxRetries: number;
+  readonly #fetchOptions: FetchOptions | undefined;
   readonly #allowInsecureHTTP: boolean;
 
   constructor(options: MiddlemanClientOptions = {}) {
@@ -99,6 +104,7 @@ export class MiddlemanClient {
     this.#fetch = options.fetch ?? ((request, init) => globalThis.fetch(request, init));
     this.#maxRetries = options.maxRetries ?? 2;
     this.#timeout = options.timeout ?? 30_000;
+    this.#fetchOptions = options.fetchOptions;
     this.#allowInsecureHTTP = options.allowInsecureHTTP ?? false;
     this.#transport = createTransport<paths>({
       ...options,
@@ -133,67 +139,93 @@ export class MiddlemanClient {
   }
 
   /** One job with its progress and cost. */
-  async getJob(jobId: string, options?: RequestOptions): Promise<JobDetail> {
-    const job = await this.#transport.request('get', '/jobs/{job_id}', { params: { path: { job_id: jobId } } }, options);
-    return withTerminal(job);
+  getJob(jobId: string, options?: RequestOptions): APIPromise<JobDetail> {
+    return this.#transport
+      .request('get', '/jobs/{job_id}', { params: { path: { job_id: jobId } } }, options)
+      .map((job) => withTerminal(job));
   }
 
   /**
    * Create a training job; its estimated cost is reserved. An `Idempotency-Key` goes with it (the
    * same on every retry), so a retried create never starts two jobs.
    */
-  async createJob(params: JobCreateRequest, options?: RequestOptions): Promise<JobCreateResponse> {
-    const body: JobCreateRequest = {
-      gpu_type: 't4',
-      gpu_count: 1,
-      framework: 'pytorch',
-      checkpoint_frequency: 10,
-      max_runtime_hours: 4,
-      environment_variables: {},
-      ...dropUndefined(paramsObject('params', params)),
-    };
-    validateJobCreate(body);
-    for (const value of Object.values(body.environment_variables ?? {})) registerSecret(value);
-    return this.#transport.request('post', '/jobs', { body }, options);
+  createJob(params: JobCreateRequest, options?: RequestOptions): APIPromise<JobCreateResponse> {
+    return APIPromise.try(() => {
+      const body: JobCreateRequest = {
+        gpu_type: 't4',
+        gpu_count: 1,
+        framework: 'pytorch',
+        checkpoint_frequency: 10,
+        max_runtime_hours: 4,
+        environment_variables: {},
+        ...dropUndefined(paramsObject('params', params)),
+      };
+      validateJobCreate(body);
+      for (const value of Object.values(body.environment_variables ?? {})) registerSecret(value);
+      return this.#transport.request('post', '/jobs', { body }, options);
+    });
   }
 
   /** Cancel a job that has not ended; the unused reserved credits are refunded. */
-  cancelJob(jobId: string, options?: RequestOptions): Promise<JobCancelResponse> {
+  cancelJob(jobId: string, options?: RequestOptions): APIPromise<JobCancelResponse> {
     return this.#transport.request('post', '/jobs/{job_id}/cancel', { params: { path: { job_id: jobId } } }, options);
   }
 
   /** Pause a running job. */
-  async pauseJob(jobId: string, options?: RequestOptions): Promise<JobDetail> {
-    return withTerminal(await this.#transport.request('post', '/jobs/{job_id}/pause', { params: { path: { job_id: jobId } } }, options));
+  pauseJob(jobId: string, options?: RequestOptions): APIPromise<JobDetail> {
+    return this.#transport
+      .request('post', '/jobs/{job_id}/pause', { params: { path: { job_id: jobId } } }, options)
+      .map((job) => withTerminal(job));
   }
 
   /** Resume a paused job (its status becomes `resuming`, then `running`). */
-  async resumeJob(jobId: string, options?: RequestOptions): Promise<JobDetail> {
-    return withTerminal(await this.#transport.request('post', '/jobs/{job_id}/resume', { params: { path: { job_id: jobId } } }, options));
+  resumeJob(jobId: string, options?: RequestOptions): APIPromise<JobDetail> {
+    return this.#transport
+      .request('post', '/jobs/{job_id}/resume', { params: { path: { job_id: jobId } } }, options)
+      .map((job) => withTerminal(job));
   }
 
   /**
    * Poll until the job ends and return its final state. Transient failures are waited out (each
    * wait reported to `options.onWait` and logged at `info`); 10 in a row (`maxFailures`) end it
-   * with `JobPollingError`. @default pollInterval 10 s, no timeout
+   * with `JobPollingError`. `.withResponse()` gives the last poll's response. @default pollInterval 10 s, no timeout
    */
-  async waitForJob(jobId: string, wait: PollJobOptions = {}, options?: RequestOptions): Promise<JobDetail> {
-    let last: JobDetail | undefined;
-    const given = paramsObject('wait', wait);
-    for await (const job of this.streamJobStatus(jobId, { ...given, pollInterval: given.pollInterval ?? 10_000 }, options)) last = job;
-    return last as JobDetail;
+  waitForJob(jobId: string, wait: PollJobOptions = {}, options?: RequestOptions): APIPromise<JobDetail> {
+    return APIPromise.from(async () => {
+      let last: WithResponse<JobDetail> | undefined;
+      const given = paramsObject('wait', wait);
+      const polls = this.#pollJob(jobId, { ...given, pollInterval: given.pollInterval ?? 10_000 }, options, (answer) => {
+        last = answer;
+      });
+      for await (const _job of polls);
+      return last as WithResponse<JobDetail>;
+    });
   }
 
   /**
    * Yield the job's state on every poll, ending after a terminal one. Transient errors are waited
    * out, as for {@link MiddlemanClient.waitForJob}. @default pollInterval 5 s, no timeout
    */
-  async *streamJobStatus(jobId: string, wait: PollJobOptions = {}, options?: RequestOptions): AsyncGenerator<JobDetail, void, undefined> {
+  streamJobStatus(jobId: string, wait: PollJobOptions = {}, options?: RequestOptions): AsyncGenerator<JobDetail, void, undefined> {
+    return this.#pollJob(jobId, wait, options);
+  }
+
+  async *#pollJob(
+    jobId: string,
+    wait: PollJobOptions,
+    options: RequestOptions | undefined,
+    onAnswer?: (answer: WithResponse<JobDetail>) => void,
+  ): AsyncGenerator<JobDetail, void, undefined> {
     const given = paramsObject('wait', wait);
     checkMilliseconds('pollInterval', given.pollInterval);
     checkMilliseconds('timeout', given.timeout);
     checkCount('maxFailures', given.maxFailures);
-    yield* pollJob(jobId, (signal) => this.getJob(jobId, { ...options, signal }), {
+    const fetchJob = async (signal: AbortSignal) => {
+      const answer = await this.getJob(jobId, { ...options, signal }).withResponse();
+      onAnswer?.(answer);
+      return answer.data;
+    };
+    yield* pollJob(jobId, fetchJob, {
       ...given,
       pollInterval: given.pollInterval ?? 5_000,
       logger: this.#transport.logger,
@@ -202,24 +234,27 @@ export class MiddlemanClient {
   }
 
   /** The job's log lines, oldest first; `since` keeps only later ones. */
-  async getJobLogs(jobId: string, params: { since?: string | Date | undefined } = {}, options?: RequestOptions): Promise<LogEntry[]> {
-    const given = paramsObject('params', params);
-    if (given.since instanceof Date && Number.isNaN(given.since.getTime())) throw new InvalidRequestError('since', 'must be a valid date');
-    const since = given.since instanceof Date ? given.since.toISOString() : given.since;
-    const query = since === undefined ? {} : { since };
-    return this.#transport.request('get', '/jobs/{job_id}/logs', { params: { path: { job_id: jobId }, query } }, options);
+  getJobLogs(jobId: string, params: { since?: string | Date | undefined } = {}, options?: RequestOptions): APIPromise<LogEntry[]> {
+    return APIPromise.try(() => {
+      const given = paramsObject('params', params);
+      if (given.since instanceof Date && Number.isNaN(given.since.getTime()))
+        throw new InvalidRequestError('since', 'must be a valid date');
+      const since = given.since instanceof Date ? given.since.toISOString() : given.since;
+      const query = since === undefined ? {} : { since };
+      return this.#transport.request('get', '/jobs/{job_id}/logs', { params: { path: { job_id: jobId }, query } }, options);
+    });
   }
 
   // ── Billing ───────────────────────────────────────────────────────────────────────────────
 
   /** Credits: `balance`, `reserved` for running jobs, and `available` (the difference). */
-  getBalance(options?: RequestOptions): Promise<CreditBalance> {
+  getBalance(options?: RequestOptions): APIPromise<CreditBalance> {
     return this.#transport.request('get', '/billing/balance', {}, options);
   }
 
   /** Credit packages for sale. */
-  async getPackages(options?: RequestOptions): Promise<CreditPackage[]> {
-    return (await this.#transport.request('get', '/billing/packages', {}, options)).packages;
+  getPackages(options?: RequestOptions): APIPromise<CreditPackage[]> {
+    return this.#transport.request('get', '/billing/packages', {}, options).map((answer) => answer.packages);
   }
 
   /** Transactions, newest first: `await` gives `[transactions, total]`, `for await` walks them all. */
@@ -246,113 +281,124 @@ export class MiddlemanClient {
   // ── Data ──────────────────────────────────────────────────────────────────────────────────
 
   /** A presigned URL to PUT a file's bytes to. `uploadFile` does this and the PUT for you. */
-  async getUploadUrl(
+  getUploadUrl(
     params: { filename: string; content_type: string; size_bytes: number; job_id?: string | undefined },
     options?: RequestOptions,
-  ): Promise<UploadUrl> {
-    const { job_id: jobId, ...body } = paramsObject('params', params);
-    return this.#transport.request('post', '/data/upload-url', { params: { query: jobId ? { job_id: jobId } : {} }, body }, options);
+  ): APIPromise<UploadUrl> {
+    return APIPromise.try(() => {
+      const { job_id: jobId, ...body } = paramsObject('params', params);
+      return this.#transport.request('post', '/data/upload-url', { params: { query: jobId ? { job_id: jobId } : {} }, body }, options);
+    });
   }
 
   /**
    * Upload a file and return its `blob_path`: asks for a presigned URL, then streams the bytes
-   * there (without the API key), reporting progress. Memory use does not grow with the file.
+   * there (without the API key, through the client's and the call's `fetchOptions`), reporting
+   * progress. Memory use does not grow with the file. `.withResponse()` gives the storage's answer to the PUT.
    */
-  async uploadFile(source: UploadSource, upload: UploadFileOptions = {}, options?: RequestOptions): Promise<string> {
-    const opened = await openSource(source, paramsObject('upload', upload));
-    const target = await this.getUploadUrl(
-      { filename: opened.filename, content_type: opened.contentType, size_bytes: opened.size, job_id: upload.jobId },
-      { ...options, signal: upload.signal ?? options?.signal },
-    );
-    requireUploadUrl(target.upload_url, this.#allowInsecureHTTP);
-    await putToPresignedUrl(target.upload_url, opened, {
-      fetch: this.#fetch,
-      maxRetries: options?.maxRetries ?? this.#maxRetries,
-      timeout: upload.timeout ?? options?.timeout ?? this.#timeout,
-      signal: upload.signal ?? options?.signal,
-      onProgress: upload.onProgress,
-      logger: this.#transport.logger,
-      onWait: options?.onWait,
+  uploadFile(source: UploadSource, upload: UploadFileOptions = {}, options?: RequestOptions): APIPromise<string> {
+    return APIPromise.from(async () => {
+      const opened = await openSource(source, paramsObject('upload', upload));
+      const target = await this.getUploadUrl(
+        { filename: opened.filename, content_type: opened.contentType, size_bytes: opened.size, job_id: upload.jobId },
+        { ...options, signal: upload.signal ?? options?.signal },
+      );
+      requireUploadUrl(target.upload_url, this.#allowInsecureHTTP);
+      const response = await putToPresignedUrl(target.upload_url, opened, {
+        fetch: withFetchOptions(this.#fetch, this.#fetchOptions, options?.fetchOptions),
+        maxRetries: options?.maxRetries ?? this.#maxRetries,
+        timeout: upload.timeout ?? options?.timeout ?? this.#timeout,
+        signal: upload.signal ?? options?.signal,
+        onProgress: upload.onProgress,
+        logger: this.#transport.logger,
+        onWait: options?.onWait,
+      });
+      return { data: target.blob_path, response };
     });
-    return target.blob_path;
   }
 
   /** A presigned URL to download a job's outputs, or one file of them (`path`). */
-  async getDownloadUrl(jobId: string, params: { path?: string | null | undefined } = {}, options?: RequestOptions): Promise<DownloadUrl> {
-    const path = paramsObject('params', params).path ?? null;
-    return this.#transport.request('post', '/data/download-url', { body: { job_id: jobId, path } }, options);
+  getDownloadUrl(jobId: string, params: { path?: string | null | undefined } = {}, options?: RequestOptions): APIPromise<DownloadUrl> {
+    return APIPromise.try(() => {
+      const path = paramsObject('params', params).path ?? null;
+      return this.#transport.request('post', '/data/download-url', { body: { job_id: jobId, path } }, options);
+    });
   }
 
   // ── API keys ──────────────────────────────────────────────────────────────────────────────
 
   /** The account's API keys (their prefixes only). */
-  listApiKeys(options?: RequestOptions): Promise<ApiKey[]> {
+  listApiKeys(options?: RequestOptions): APIPromise<ApiKey[]> {
     return this.#transport.request('get', '/api-keys', {}, options);
   }
 
   /** Create a key; returns `[keyInfo, fullKey]`. The full key is shown this once: store it. */
-  async createApiKey(params: CreateApiKeyParams, options?: RequestOptions): Promise<[ApiKey, string]> {
-    const given = paramsObject('params', params);
-    const body = { name: given.name, scopes: given.scopes ?? ['read', 'write'], expires_in_days: given.expires_in_days ?? null };
-    validateApiKeyCreate(body);
-    const { key, ...info } = await this.#transport.request('post', '/api-keys', { body }, options);
-    registerSecret(key);
-    return [info, key];
+  createApiKey(params: CreateApiKeyParams, options?: RequestOptions): APIPromise<[ApiKey, string]> {
+    return APIPromise.try(() => {
+      const given = paramsObject('params', params);
+      const body = { name: given.name, scopes: given.scopes ?? ['read', 'write'], expires_in_days: given.expires_in_days ?? null };
+      validateApiKeyCreate(body);
+      return this.#transport.request('post', '/api-keys', { body }, options).map(({ key, ...info }): [ApiKey, string] => {
+        registerSecret(key);
+        return [info, key];
+      });
+    });
   }
 
   /** Revoke an API key; requests made with it fail from now on. */
-  revokeApiKey(keyId: string, options?: RequestOptions): Promise<{ revoked: boolean }> {
+  revokeApiKey(keyId: string, options?: RequestOptions): APIPromise<{ revoked: boolean }> {
     return this.#transport.request('delete', '/api-keys/{key_id}', { params: { path: { key_id: keyId } } }, options);
   }
 
   // ── Webhooks ──────────────────────────────────────────────────────────────────────────────
 
   /** The account's webhooks. */
-  listWebhooks(options?: RequestOptions): Promise<Webhook[]> {
+  listWebhooks(options?: RequestOptions): APIPromise<Webhook[]> {
     return this.#transport.request('get', '/webhooks', {}, options);
   }
 
   /** One webhook. */
-  getWebhook(webhookId: string, options?: RequestOptions): Promise<Webhook> {
+  getWebhook(webhookId: string, options?: RequestOptions): APIPromise<Webhook> {
     return this.#transport.request('get', '/webhooks/{webhook_id}', { params: { path: { webhook_id: webhookId } } }, options);
   }
 
   /** Create a webhook; the answer carries its signing `secret`, this once. */
-  async createWebhook(params: Schemas['WebhookCreateRequest'], options?: RequestOptions): Promise<Schemas['WebhookWithSecret']> {
-    const webhook = await this.#transport.request('post', '/webhooks', { body: params }, options);
-    registerSecret(webhook.secret);
-    return webhook;
+  createWebhook(params: Schemas['WebhookCreateRequest'], options?: RequestOptions): APIPromise<Schemas['WebhookWithSecret']> {
+    return this.#transport.request('post', '/webhooks', { body: params }, options).map((webhook) => {
+      registerSecret(webhook.secret);
+      return webhook;
+    });
   }
 
   /** Change the fields given. */
-  async updateWebhook(webhookId: string, params: Schemas['WebhookUpdateRequest'], options?: RequestOptions): Promise<Webhook> {
-    return this.#transport.request(
-      'patch',
-      '/webhooks/{webhook_id}',
-      { params: { path: { webhook_id: webhookId } }, body: dropUndefined(paramsObject('params', params)) },
-      options,
+  updateWebhook(webhookId: string, params: Schemas['WebhookUpdateRequest'], options?: RequestOptions): APIPromise<Webhook> {
+    return APIPromise.try(() =>
+      this.#transport.request(
+        'patch',
+        '/webhooks/{webhook_id}',
+        { params: { path: { webhook_id: webhookId } }, body: dropUndefined(paramsObject('params', params)) },
+        options,
+      ),
     );
   }
 
   /** Delete a webhook. */
-  deleteWebhook(webhookId: string, options?: RequestOptions): Promise<void> {
+  deleteWebhook(webhookId: string, options?: RequestOptions): APIPromise<void> {
     return this.#transport.request('delete', '/webhooks/{webhook_id}', { params: { path: { webhook_id: webhookId } } }, options);
   }
 
   /** Replace a webhook's signing secret and return the new one. */
-  async regenerateWebhookSecret(webhookId: string, options?: RequestOptions): Promise<{ secret: string }> {
-    const answer = await this.#transport.request(
-      'post',
-      '/webhooks/{webhook_id}/regenerate-secret',
-      { params: { path: { webhook_id: webhookId } } },
-      options,
-    );
-    registerSecret(answer.secret);
-    return answer;
+  regenerateWebhookSecret(webhookId: string, options?: RequestOptions): APIPromise<{ secret: string }> {
+    return this.#transport
+      .request('post', '/webhooks/{webhook_id}/regenerate-secret', { params: { path: { webhook_id: webhookId } } }, options)
+      .map((answer) => {
+        registerSecret(answer.secret);
+        return answer;
+      });
   }
 
   /** Send a test event to the webhook and return the delivery. */
-  testWebhook(webhookId: string, options?: RequestOptions): Promise<WebhookDelivery> {
+  testWebhook(webhookId: string, options?: RequestOptions): APIPromise<WebhookDelivery> {
     return this.#transport.request('post', '/webhooks/{webhook_id}/test', { params: { path: { webhook_id: webhookId } } }, options);
   }
 
@@ -380,8 +426,8 @@ export class MiddlemanClient {
   }
 
   /** The event names a webhook can subscribe to. */
-  async getWebhookEvents(options?: RequestOptions): Promise<WebhookEvent[]> {
-    return (await this.#transport.request('get', '/webhooks/events', {}, options)).events;
+  getWebhookEvents(options?: RequestOptions): APIPromise<WebhookEvent[]> {
+    return this.#transport.request('get', '/webhooks/events', {}, options).map((answer) => answer.events);
   }
 }
 

@@ -1,4 +1,4 @@
-import { PagePromise } from '@trainwire/core';
+import { PagePromise, type WithResponse } from '@trainwire/core';
 import { requirePage } from './middleman-answer.js';
 
 /** A page as Middleman sends it: the items in `data`, the count of all of them in `total`. */
@@ -42,6 +42,17 @@ export class TotalPagePromise<Raw, Item = Raw> implements PromiseLike<[Item[], n
 
   catch<Rejected = never>(onrejected?: ((reason: unknown) => Rejected | PromiseLike<Rejected>) | null) {
     return this.then(undefined, onrejected);
+  }
+
+  /** The first page as `[items, total]`, with its response and request id. */
+  async withResponse(): Promise<WithResponse<[Item[], number]>> {
+    const { data: page, ...response } = await this.#pages.withResponse();
+    return { data: [requirePage(page, this.#operation).data.map(this.#map), page.total], ...response };
+  }
+
+  /** The first page's response (its body already read into the page). */
+  asResponse(): Promise<Response> {
+    return this.#pages.asResponse();
   }
 
   /** Each page in turn as `[items, total]`, fetching the next only when asked for it. */

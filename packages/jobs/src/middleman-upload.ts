@@ -235,7 +235,7 @@ export async function putToPresignedUrl(
     logger?: Logger | undefined;
     onWait?: ((wait: RetryWait) => void) | undefined;
   },
-): Promise<void> {
+): Promise<Response> {
   const fetch = withRedirects(options.fetch, 'strip-credentials');
   // The query of a presigned URL is its signature: never keep it on an error.
   const bare = url.split('?')[0];
@@ -264,7 +264,7 @@ export async function putToPresignedUrl(
       if (sent.ok) {
         await sent.body?.cancel();
         if (source.blob) options.onProgress?.({ loaded: source.size, total: source.size });
-        return;
+        return sent;
       }
       const body = new TextDecoder().decode(await Promise.race([readBoundedBody(sent, bodyLimit(sent.status)), stopped]));
       failure = errorFromResponse({

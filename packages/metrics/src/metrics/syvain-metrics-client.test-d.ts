@@ -17,6 +17,18 @@ declare const client: SyvainMetricsApiClient;
 declare const ingestor: MetricsIngestor;
 
 describe('SyvainMetricsApiClient types', () => {
+  it('offers withResponse and asResponse on every call, data as await gives it', async () => {
+    expectTypeOf(await client.getExperiment('e')).toEqualTypeOf<{ experiment: Experiment }>();
+    expectTypeOf(client.getExperiment('e').withResponse()).resolves.toEqualTypeOf<{
+      data: { experiment: Experiment };
+      response: Response;
+      requestId: string | undefined;
+    }>();
+    expectTypeOf(client.ingestMetrics('e', []).withResponse()).resolves.toHaveProperty('data').toEqualTypeOf<IngestResult>();
+    expectTypeOf(client.revokeIngestionKey('e', 'k').asResponse()).resolves.toEqualTypeOf<Response>();
+    expectTypeOf(client.listExperiments().withResponse()).resolves.toHaveProperty('data').toHaveProperty('experiments');
+  });
+
   it('returns the generated types', () => {
     expectTypeOf(new SyvainMetricsApiClient('local')).toEqualTypeOf<SyvainMetricsApiClient>();
     expectTypeOf(client.createExperiment('mamba-run-001', { description: 'd', metadata: { model: 'mamba' } })).resolves.toEqualTypeOf<{

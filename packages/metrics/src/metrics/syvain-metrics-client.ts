@@ -1,4 +1,5 @@
 import {
+  APIPromise,
   AuthenticationError,
   type ClientOptions,
   ConfigError,
@@ -114,29 +115,29 @@ export class SyvainMetricsApiClient {
     name: string,
     fields: Omit<Schemas['CreateFolderRequest'], 'name'> = {},
     options?: RequestOptions,
-  ): Promise<{ folder: Folder }> {
+  ): APIPromise<{ folder: Folder }> {
     return this.#call((transport) => transport.request('post', '/api/v1/folders', { body: { name, ...fields } }, options));
   }
 
-  getFolder(folderId: string, options?: RequestOptions): Promise<{ folder: Folder }> {
+  getFolder(folderId: string, options?: RequestOptions): APIPromise<{ folder: Folder }> {
     return this.#call((transport) =>
       transport.request('get', '/api/v1/folders/{folder_id}', { params: { path: { folder_id: folderId } } }, options),
     );
   }
 
   /** Change any of a folder's name, description and metadata. */
-  patchFolder(folderId: string, fields: Schemas['PatchFolderRequest'], options?: RequestOptions): Promise<{ folder: Folder }> {
+  patchFolder(folderId: string, fields: Schemas['PatchFolderRequest'], options?: RequestOptions): APIPromise<{ folder: Folder }> {
     return this.#call((transport) =>
       transport.request('patch', '/api/v1/folders/{folder_id}', { params: { path: { folder_id: folderId } }, body: fields }, options),
     );
   }
 
-  renameFolder(folderId: string, name: string, options?: RequestOptions): Promise<{ folder: Folder }> {
+  renameFolder(folderId: string, name: string, options?: RequestOptions): APIPromise<{ folder: Folder }> {
     return this.patchFolder(folderId, { name }, options);
   }
 
   /** Move a folder under `parentId`, or to the top level with `null`. */
-  moveFolder(folderId: string, parentId: string | null, options?: RequestOptions): Promise<{ folder: Folder }> {
+  moveFolder(folderId: string, parentId: string | null, options?: RequestOptions): APIPromise<{ folder: Folder }> {
     return this.#call((transport) =>
       transport.request(
         'post',
@@ -162,15 +163,15 @@ export class SyvainMetricsApiClient {
     slug: string,
     fields: Omit<Schemas['CreateExperimentRequest'], 'slug'> = {},
     options?: RequestOptions,
-  ): Promise<{ experiment: Experiment }> {
+  ): APIPromise<{ experiment: Experiment }> {
     return this.#call((transport) => transport.request('post', '/api/v1/experiments', { body: { slug, ...fields } }, options));
   }
 
-  getExperiment(experimentId: string, options?: RequestOptions): Promise<{ experiment: Experiment }> {
+  getExperiment(experimentId: string, options?: RequestOptions): APIPromise<{ experiment: Experiment }> {
     return this.#call((transport) => transport.request('get', EXPERIMENT, { params: { path: { experiment_id: experimentId } } }, options));
   }
 
-  updateExperimentStatus(experimentId: string, status: ExperimentStatus, options?: RequestOptions): Promise<{ experiment: Experiment }> {
+  updateExperimentStatus(experimentId: string, status: ExperimentStatus, options?: RequestOptions): APIPromise<{ experiment: Experiment }> {
     return this.#call((transport) =>
       transport.request(
         'patch',
@@ -182,7 +183,7 @@ export class SyvainMetricsApiClient {
   }
 
   /** Move an experiment into `folderId`, or out of every folder with `null`. */
-  moveExperiment(experimentId: string, folderId: string | null, options?: RequestOptions): Promise<{ experiment: Experiment }> {
+  moveExperiment(experimentId: string, folderId: string | null, options?: RequestOptions): APIPromise<{ experiment: Experiment }> {
     return this.#call((transport) =>
       transport.request(
         'post',
@@ -209,7 +210,7 @@ export class SyvainMetricsApiClient {
     series: ComparisonMetricSeries[],
     params: { limit?: number } = {},
     options?: RequestOptions,
-  ): Promise<CompareMetricsResponse> {
+  ): APIPromise<CompareMetricsResponse> {
     return this.#call((transport) => transport.request('post', '/api/v1/metrics/compare', { body: { series, ...params } }, options));
   }
 
@@ -223,10 +224,12 @@ export class SyvainMetricsApiClient {
     metrics: MetricEvent[],
     params: { sync?: boolean } = {},
     options?: RequestOptions,
-  ): Promise<IngestResult> {
+  ): APIPromise<IngestResult> {
     const unknown = unknownQueryKey('POST /api/v1/experiments/{experiment_id}/metrics/ingest', params);
     if (unknown !== undefined)
-      return this.#call(() => Promise.reject(new InvalidRequestError(`params.${unknown}`, 'is not a parameter of ingestMetrics')));
+      return this.#call(() => {
+        throw new InvalidRequestError(`params.${unknown}`, 'is not a parameter of ingestMetrics');
+      });
     return this.#withIngestionKey(
       experimentId,
       (transport, callOptions) =>
@@ -241,7 +244,7 @@ export class SyvainMetricsApiClient {
   }
 
   /** Every metric name of an experiment with its count, step range and metadata keys. */
-  listMetricCatalog(experimentId: string, options?: RequestOptions): Promise<MetricCatalog> {
+  listMetricCatalog(experimentId: string, options?: RequestOptions): APIPromise<MetricCatalog> {
     return this.#call((transport) =>
       transport.request('get', `${EXPERIMENT}/metric-catalog`, { params: { path: { experiment_id: experimentId } } }, options),
     );
@@ -253,7 +256,7 @@ export class SyvainMetricsApiClient {
     metricName: string,
     metadataKey: string,
     options?: RequestOptions,
-  ): Promise<MetricCatalogValues> {
+  ): APIPromise<MetricCatalogValues> {
     return this.#call((transport) =>
       transport.request(
         'get',
@@ -315,41 +318,44 @@ export class SyvainMetricsApiClient {
   // Ingestion keys
 
   /** The ingestion keys of an experiment (their secrets are never listed). */
-  listIngestionKeys(experimentId: string, options?: RequestOptions): Promise<{ ingestion_keys: IngestionKey[] }> {
+  listIngestionKeys(experimentId: string, options?: RequestOptions): APIPromise<{ ingestion_keys: IngestionKey[] }> {
     return this.#call((transport) =>
       transport.request('get', `${EXPERIMENT}/ingestion-keys`, { params: { path: { experiment_id: experimentId } } }, options),
     );
   }
 
   /** Mint an ingestion key; `secret` is returned only here (and is redacted from errors and logs). */
-  async createIngestionKey(
+  createIngestionKey(
     experimentId: string,
     params: { ttl_seconds?: number } = {},
     options?: RequestOptions,
-  ): Promise<CreatedIngestionKey> {
-    const created = await this.#call((transport) =>
+  ): APIPromise<CreatedIngestionKey> {
+    return this.#call((transport) =>
       transport.request(
         'post',
         `${EXPERIMENT}/ingestion-keys`,
         { params: { path: { experiment_id: experimentId } }, body: params },
         options,
       ),
-    );
-    registerSecret(created.secret);
-    return created;
+    ).map((created) => {
+      registerSecret(created.secret);
+      return created;
+    });
   }
 
   /** Revoke an ingestion key; if it is the one this client cached, it is forgotten too. */
-  async revokeIngestionKey(experimentId: string, keyId: string, options?: RequestOptions): Promise<void> {
-    await this.#call((transport) =>
+  revokeIngestionKey(experimentId: string, keyId: string, options?: RequestOptions): APIPromise<void> {
+    return this.#call((transport) =>
       transport.request(
         'delete',
         `${EXPERIMENT}/ingestion-keys/{key_id}`,
         { params: { path: { experiment_id: experimentId, key_id: keyId } } },
         options,
       ),
-    );
-    this.#keys.forgetKey(experimentId, keyId);
+    ).map(() => {
+      this.#keys.forgetKey(experimentId, keyId);
+      return undefined;
+    });
   }
 
   /** Drop the ingestion key cached for `experimentId` (the next ingest mints a new one); true when there was one. */
@@ -374,7 +380,7 @@ export class SyvainMetricsApiClient {
     text: string,
     fields: { step?: number | null; metadata?: Metadata; client_event_id?: string } = {},
     options?: RequestOptions,
-  ): Promise<{ annotation: Annotation }> {
+  ): APIPromise<{ annotation: Annotation }> {
     return this.#withIngestionKey(
       experimentId,
       (transport, callOptions) =>
@@ -391,7 +397,7 @@ export class SyvainMetricsApiClient {
   // Authentication
 
   /** Who the API key belongs to, and its scopes. */
-  authStatus(options?: RequestOptions): Promise<AuthStatus> {
+  authStatus(options?: RequestOptions): APIPromise<AuthStatus> {
     return this.#call((transport) => transport.request('get', '/api/v1/auth/status', {}, options));
   }
 
@@ -421,12 +427,8 @@ export class SyvainMetricsApiClient {
     return pending;
   }
 
-  async #call<T>(run: (transport: Transport<paths>) => Promise<T>): Promise<T> {
-    try {
-      return await run(await this.#ready());
-    } catch (error) {
-      throw asMetricsError(error);
-    }
+  #call<T>(run: (transport: Transport<paths>) => APIPromise<T>): APIPromise<T> {
+    return APIPromise.after(() => this.#ready(), run, asMetricsError);
   }
 
   #paginate<Item>(
@@ -440,14 +442,13 @@ export class SyvainMetricsApiClient {
     if (!definition) throw new TypeError(`GET ${path} is not a paginated operation of the Syvain Metrics spec.`);
     const unknown = unknownQueryKey(`GET ${path}`, query);
     const fetchPage = (pageQuery: Record<string, unknown>, signal?: AbortSignal) =>
-      this.#call((transport) =>
-        unknown !== undefined
-          ? Promise.reject(new InvalidRequestError(`query.${unknown}`, `is not a parameter of GET ${path}`))
-          : transport.request('get', path as never, { params: { path: pathParams, query: pageQuery } } as never, {
-              ...requestOptions,
-              signal: signal ?? requestOptions.signal,
-            }),
-      );
+      this.#call((transport) => {
+        if (unknown !== undefined) throw new InvalidRequestError(`query.${unknown}`, `is not a parameter of GET ${path}`);
+        return transport.request('get', path as never, { params: { path: pathParams, query: pageQuery } } as never, {
+          ...requestOptions,
+          signal: signal ?? requestOptions.signal,
+        });
+      });
     return new PagePromise(fetchPage, query, paginationStrategy(definition), {
       maxItems,
       maxPages,
@@ -461,34 +462,36 @@ export class SyvainMetricsApiClient {
    */
   #withIngestionKey<T>(
     experimentId: string,
-    send: (transport: Transport<paths>, options: RequestOptions) => Promise<T>,
+    send: (transport: Transport<paths>, options: RequestOptions) => APIPromise<T>,
     options: RequestOptions = {},
-  ): Promise<T> {
-    return this.#call(async (transport) => {
-      const callOptions = {
-        ...options,
-        timeout: options.timeout ?? this.#ingestTimeout,
-        idempotencyKey: options.idempotencyKey ?? idempotencyKey(),
-      };
-      const attempt = async () => {
-        const credential = await this.#keys.get(experimentId, () => this.#mint(transport, experimentId, options.signal));
+  ): APIPromise<T> {
+    return this.#call((transport) =>
+      APIPromise.from(async () => {
+        const callOptions = {
+          ...options,
+          timeout: options.timeout ?? this.#ingestTimeout,
+          idempotencyKey: options.idempotencyKey ?? idempotencyKey(),
+        };
+        const attempt = async () => {
+          const credential = await this.#keys.get(experimentId, () => this.#mint(transport, experimentId, options.signal));
+          try {
+            return await send(transport, {
+              ...callOptions,
+              headers: { ...callOptions.headers, Authorization: `Bearer ${credential.secret}` },
+            }).withResponse();
+          } catch (error) {
+            if (error instanceof AuthenticationError) this.#keys.reject(experimentId, credential);
+            throw error;
+          }
+        };
         try {
-          return await send(transport, {
-            ...callOptions,
-            headers: { ...callOptions.headers, Authorization: `Bearer ${credential.secret}` },
-          });
+          return await attempt();
         } catch (error) {
-          if (error instanceof AuthenticationError) this.#keys.reject(experimentId, credential);
-          throw error;
+          if (!(error instanceof AuthenticationError)) throw error;
+          return attempt();
         }
-      };
-      try {
-        return await attempt();
-      } catch (error) {
-        if (!(error instanceof AuthenticationError)) throw error;
-        return attempt();
-      }
-    });
+      }),
+    );
   }
 
   async #mint(transport: Transport<paths>, experimentId: string, signal: AbortSignal | undefined): Promise<IngestionCredential> {

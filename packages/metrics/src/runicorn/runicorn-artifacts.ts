@@ -1,4 +1,4 @@
-import { InvalidRequestError, type RequestOptions } from '@trainwire/core';
+import { APIPromise, InvalidRequestError, type RequestOptions, type WithResponse } from '@trainwire/core';
 import type { RunicornCaller } from './runicorn-caller.js';
 import { checkCount, checkKeys, checkText } from './runicorn-checks.js';
 import { copyArtifactFiles } from './runicorn-download.js';
@@ -42,78 +42,95 @@ export class ArtifactsAPI {
   }
 
   /** Every artifact (of one `type`), newest first. The viewer ignores paging, so `limit`/`offset` slice here. */
-  async listArtifacts(
-    query: { type?: string; limit?: number; offset?: number } = {},
-    options?: RequestOptions,
-  ): Promise<ArtifactListItem[]> {
-    checkKeys('query', query, ['type', 'limit', 'offset']);
-    const { limit, offset = 0, type } = query ?? {};
-    checkCount('limit', limit, 1);
-    checkCount('offset', offset, 0);
-    const all = await this.#call.request('get', '/api/artifacts', { params: { query: type === undefined ? {} : { type } } }, options);
-    return all.slice(offset, limit === undefined ? undefined : offset + limit);
+  listArtifacts(query: { type?: string; limit?: number; offset?: number } = {}, options?: RequestOptions): APIPromise<ArtifactListItem[]> {
+    return APIPromise.try(() => {
+      checkKeys('query', query, ['type', 'limit', 'offset']);
+      const { limit, offset = 0, type } = query ?? {};
+      checkCount('limit', limit, 1);
+      checkCount('offset', offset, 0);
+      return this.#call
+        .request('get', '/api/artifacts', { params: { query: type === undefined ? {} : { type } } }, options)
+        .map((all) => all.slice(offset, limit === undefined ? undefined : offset + limit));
+    });
   }
 
   /**
    * Every version of the artifact `name`, newest first (the viewer lists them oldest first);
    * `NotFoundError` when there is no such artifact.
    */
-  async listVersions(name: string, query: { type?: string } = {}, options?: RequestOptions): Promise<ArtifactVersion[]> {
-    checkText('name', name);
-    checkKeys('query', query, ['type']);
-    const versions = await this.#call.request(
-      'get',
-      '/api/artifacts/{artifact_name}/versions',
-      { params: { path: { artifact_name: name }, query: query ?? {} } },
-      options,
-    );
-    return [...versions].sort((left, right) => right.version - left.version);
+  listVersions(name: string, query: { type?: string } = {}, options?: RequestOptions): APIPromise<ArtifactVersion[]> {
+    return APIPromise.try(() => {
+      checkText('name', name);
+      checkKeys('query', query, ['type']);
+      return this.#call
+        .request(
+          'get',
+          '/api/artifacts/{artifact_name}/versions',
+          { params: { path: { artifact_name: name }, query: query ?? {} } },
+          options,
+        )
+        .map((versions) => [...versions].sort((left, right) => right.version - left.version));
+    });
   }
 
   /** One version in detail: `getArtifact('my-model:v3')`, `'my-model:3'`, `'my-model:latest'` or `'my-model'`. */
-  async getArtifact(artifactId: string, query: { type?: string } = {}, options?: RequestOptions): Promise<Artifact> {
-    checkKeys('query', query, ['type']);
-    const { name, version } = await this.resolve(artifactId, query?.type, options);
-    return this.#call.request(
-      'get',
-      '/api/artifacts/{artifact_name}/v{version}',
-      { params: { path: { artifact_name: name, version }, query: query ?? {} } },
-      options,
-    );
+  getArtifact(artifactId: string, query: { type?: string } = {}, options?: RequestOptions): APIPromise<Artifact> {
+    return APIPromise.from(async () => {
+      checkKeys('query', query, ['type']);
+      const { name, version } = await this.resolve(artifactId, query?.type, options);
+      return this.#call
+        .request(
+          'get',
+          '/api/artifacts/{artifact_name}/v{version}',
+          { params: { path: { artifact_name: name, version }, query: query ?? {} } },
+          options,
+        )
+        .withResponse();
+    });
   }
 
   /** The files of a version (`absolute_path` is on the viewer host). */
-  async listArtifactFiles(artifactId: string, query: { type?: string } = {}, options?: RequestOptions): Promise<ArtifactFiles> {
-    checkKeys('query', query, ['type']);
-    const { name, version } = await this.resolve(artifactId, query?.type, options);
-    return this.#call.request(
-      'get',
-      '/api/artifacts/{artifact_name}/v{version}/files',
-      { params: { path: { artifact_name: name, version }, query: query ?? {} } },
-      options,
-    );
+  listArtifactFiles(artifactId: string, query: { type?: string } = {}, options?: RequestOptions): APIPromise<ArtifactFiles> {
+    return APIPromise.from(async () => {
+      checkKeys('query', query, ['type']);
+      const { name, version } = await this.resolve(artifactId, query?.type, options);
+      return this.#call
+        .request(
+          'get',
+          '/api/artifacts/{artifact_name}/v{version}/files',
+          { params: { path: { artifact_name: name, version }, query: query ?? {} } },
+          options,
+        )
+        .withResponse();
+    });
   }
 
   /** The lineage graph around a version, `max_depth` hops deep (the viewer's default is 3). */
-  async getArtifactLineage(
+  getArtifactLineage(
     artifactId: string,
     query: { type?: string; max_depth?: number } = {},
     options?: RequestOptions,
-  ): Promise<ArtifactLineage> {
-    checkKeys('query', query, ['type', 'max_depth']);
-    const { name, version } = await this.resolve(artifactId, query?.type, options);
-    return this.#call.request(
-      'get',
-      '/api/artifacts/{artifact_name}/v{version}/lineage',
-      { params: { path: { artifact_name: name, version }, query: query ?? {} } },
-      options,
-    );
+  ): APIPromise<ArtifactLineage> {
+    return APIPromise.from(async () => {
+      checkKeys('query', query, ['type', 'max_depth']);
+      const { name, version } = await this.resolve(artifactId, query?.type, options);
+      return this.#call
+        .request(
+          'get',
+          '/api/artifacts/{artifact_name}/v{version}/lineage',
+          { params: { path: { artifact_name: name, version }, query: query ?? {} } },
+          options,
+        )
+        .withResponse();
+    });
   }
 
   /** The artifacts a run created and used. */
-  async listExperimentArtifacts(runId: string, options?: RequestOptions): Promise<ExperimentArtifacts> {
-    checkText('run_id', runId);
-    return this.#call.request('get', '/api/runs/{run_id}/artifacts', { params: { path: { run_id: runId } } }, options);
+  listExperimentArtifacts(runId: string, options?: RequestOptions): APIPromise<ExperimentArtifacts> {
+    return APIPromise.try(() => {
+      checkText('run_id', runId);
+      return this.#call.request('get', '/api/runs/{run_id}/artifacts', { params: { path: { run_id: runId } } }, options);
+    });
   }
 
   /**
@@ -121,26 +138,32 @@ export class ArtifactsAPI {
    * and return the paths written. The viewer serves no file bytes, so this works with a viewer on this
    * machine: it copies from the version's own storage folder, and refuses the whole listing with
    * {@link UnsafeArtifactFileError} before copying anything when a file would come from elsewhere.
+   * `.withResponse()` gives the response of the file listing.
    */
-  async downloadArtifact(
+  downloadArtifact(artifactId: string, targetDir: string, query: { type?: string } = {}, options?: RequestOptions): APIPromise<string[]> {
+    return APIPromise.from(() => this.#downloadArtifact(artifactId, targetDir, query, options));
+  }
+
+  async #downloadArtifact(
     artifactId: string,
     targetDir: string,
-    query: { type?: string } = {},
+    query: { type?: string },
     options?: RequestOptions,
-  ): Promise<string[]> {
+  ): Promise<WithResponse<string[]>> {
     checkText('target_dir', targetDir);
     checkKeys('query', query, ['type']);
     const { name, version } = await this.resolve(artifactId, query?.type, options);
     const params = { params: { path: { artifact_name: name, version }, query: query ?? {} } };
-    const [type, listing, config] = await Promise.all([
+    const [type, listed, config] = await Promise.all([
       query?.type ?? this.typeOf(name, options),
-      this.#call.request('get', '/api/artifacts/{artifact_name}/v{version}/files', params, options),
+      this.#call.request('get', '/api/artifacts/{artifact_name}/v{version}/files', params, options).withResponse(),
       this.#call.request('get', '/api/config', {}, options),
     ]);
+    const listing = listed.data;
     if (listing.is_remote || listing.files.some((file) => file.is_remote)) {
       throw new RunicornAPIError(`${listing.artifact} is stored on a remote host; download it there (the viewer serves no file bytes).`);
     }
-    return copyArtifactFiles(listing, { name, type, version, storage: config.storage }, targetDir);
+    return { ...listed, data: await copyArtifactFiles(listing, { name, type, version, storage: config.storage }, targetDir) };
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { CallOptions, RequestOptions, Transport } from '@trainwire/core';
+import { APIPromise, type CallOptions, type RequestOptions, type Transport } from '@trainwire/core';
 import type { paths } from '../generated/runicorn.js';
 import { ConnectionError, runicornError } from './runicorn-errors.js';
 
@@ -15,13 +15,16 @@ export interface RunicornCaller {
 export function runicornCaller(transport: Transport<paths>): RunicornCaller {
   const controller = new AbortController();
   const context = { baseURL: transport.baseURL, closed: false };
-  const guard = async <T>(options: RequestOptions | undefined, call: (options: RequestOptions) => Promise<T>): Promise<T> => {
+  const merged = async (options: RequestOptions | undefined): Promise<RequestOptions> => {
     if (context.closed) throw new ConnectionError({ message: 'The Runicorn client was closed.', attempts: 0 });
-    const signal = options?.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+    return { ...options, signal: options?.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal };
+  };
+  const mapError = (error: unknown) => runicornError(error, context);
+  const guard = async <T>(options: RequestOptions | undefined, call: (options: RequestOptions) => Promise<T>): Promise<T> => {
     try {
-      return await call({ ...options, signal });
+      return await call(await merged(options));
     } catch (error) {
-      throw runicornError(error, context);
+      throw mapError(error);
     }
   };
   return {
@@ -30,9 +33,13 @@ export function runicornCaller(transport: Transport<paths>): RunicornCaller {
       return context.closed;
     },
     request: ((method: never, path: never, init: never, options?: RequestOptions) =>
-      guard(options, (merged) => transport.request(method, path, init, merged))) as Transport<paths>['request'],
+      APIPromise.after(
+        () => merged(options),
+        (signalled) => transport.request(method, path, init, signalled),
+        mapError,
+      )) as Transport<paths>['request'],
     requestRaw: ((method: never, path: never, init: never, options?: RequestOptions, call?: CallOptions) =>
-      guard(options, (merged) => transport.requestRaw(method, path, init, merged, call))) as Transport<paths>['requestRaw'],
+      guard(options, (signalled) => transport.requestRaw(method, path, init, signalled, call))) as Transport<paths>['requestRaw'],
     close() {
       context.closed = true;
       controller.abort(new ConnectionError({ message: 'The Runicorn client was closed.', attempts: 0 }));

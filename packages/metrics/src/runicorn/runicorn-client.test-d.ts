@@ -5,6 +5,20 @@ import type { connect, RunicornClient } from './runicorn-client.js';
 declare const client: RunicornClient;
 
 describe('RunicornClient types', () => {
+  it('offers withResponse and asResponse on every call, data as await gives it', async () => {
+    expectTypeOf(await client.getExperiment('run')).toEqualTypeOf<Run>();
+    expectTypeOf(client.getExperiment('run').withResponse()).resolves.toEqualTypeOf<{
+      data: Run;
+      response: Response;
+      requestId: string | undefined;
+    }>();
+    expectTypeOf(client.listExperiments().withResponse()).resolves.toHaveProperty('data').toEqualTypeOf<Experiment[]>();
+    expectTypeOf(client.artifacts.downloadArtifact('m', '/tmp/out').withResponse())
+      .resolves.toHaveProperty('data')
+      .toEqualTypeOf<string[]>();
+    expectTypeOf(client.remote.listSessions().asResponse()).resolves.toEqualTypeOf<Response>();
+  });
+
   it('returns the generated types', () => {
     expectTypeOf(client.listExperiments({ project: 'vision', status: 'finished', limit: 10, offset: 0 })).resolves.toEqualTypeOf<
       Experiment[]

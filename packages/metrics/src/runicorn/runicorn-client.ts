@@ -1,5 +1,6 @@
 /// <reference lib="esnext.disposable" preserve="true" />
 import {
+  APIPromise,
   type ClientOptions,
   ConfigError,
   createTransport,
@@ -9,7 +10,9 @@ import {
   ResponseValidationError,
   readEnv,
   registerSecret,
+  requestIdFrom,
   resolveSetting,
+  type WithResponse,
 } from '@trainwire/core';
 import { type paths, service } from '../generated/runicorn.js';
 import { ArtifactsAPI } from './runicorn-artifacts.js';
@@ -120,19 +123,27 @@ export class RunicornClient implements AsyncDisposable {
   }
 
   /** `GET /api/health`; throws {@link ConnectionError} unless the viewer says `ok` (or `healthy`). */
-  async healthCheck(options?: RequestOptions): Promise<Health> {
-    const health = await this.#call.request('get', '/api/health', {}, options);
-    if (health.status !== 'ok' && health.status !== 'healthy') {
-      throw new ConnectionError({ message: `Runicorn viewer at ${this.baseURL} is not healthy: status ${JSON.stringify(health.status)}.` });
-    }
-    return health;
+  healthCheck(options?: RequestOptions): APIPromise<Health> {
+    return this.#call.request('get', '/api/health', {}, options).map((health) => {
+      if (health.status !== 'ok' && health.status !== 'healthy') {
+        throw new ConnectionError({
+          message: `Runicorn viewer at ${this.baseURL} is not healthy: status ${JSON.stringify(health.status)}.`,
+        });
+      }
+      return health;
+    });
   }
 
   /**
    * Experiments, newest first, filtered: `limit`/`offset` become pages of the viewer's index
    * (`/api/v2/experiments`); a viewer without that index (0.6.0) is read from `/api/runs` instead.
+   * `.withResponse()` gives the last page's response.
    */
-  async listExperiments(given: ListExperimentsQuery = {}, options?: RequestOptions): Promise<Experiment[]> {
+  listExperiments(given: ListExperimentsQuery = {}, options?: RequestOptions): APIPromise<Experiment[]> {
+    return APIPromise.from(() => this.#listExperiments(given, options));
+  }
+
+  async #listExperiments(given: ListExperimentsQuery, options?: RequestOptions): Promise<WithResponse<Experiment[]>> {
     const query = given ?? {};
     checkKeys('query', query, ['project', 'name', 'status', 'limit', 'offset']);
     const { status } = query;
@@ -145,11 +156,11 @@ export class RunicornClient implements AsyncDisposable {
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error;
     }
-    const runs = await this.#call.request('get', '/api/runs', {}, options);
-    return filterExperiments(runs.map(experimentFromRun), query);
+    const runs = await this.#call.request('get', '/api/runs', {}, options).withResponse();
+    return { ...runs, data: filterExperiments(runs.data.map(experimentFromRun), query) };
   }
 
-  private async listIndexedExperiments(query: ListExperimentsQuery, options?: RequestOptions): Promise<Experiment[]> {
+  private async listIndexedExperiments(query: ListExperimentsQuery, options?: RequestOptions): Promise<WithResponse<Experiment[]>> {
     const { limit, offset = 0, status, ...filters } = query;
     const perPage = Math.min(limit ?? MAX_PER_PAGE, MAX_PER_PAGE);
     const statuses = typeof status === 'string' || status === undefined ? status : status.join(',');
@@ -158,75 +169,88 @@ export class RunicornClient implements AsyncDisposable {
     const experiments: Experiment[] = [];
     for (;;) {
       const params = { query: { ...filters, ...(statuses === undefined ? {} : { status: statuses }), page, per_page: perPage } };
-      const answer = await this.#call.request('get', '/api/v2/experiments', { params }, options);
+      const { data: answer, ...last } = await this.#call.request('get', '/api/v2/experiments', { params }, options).withResponse();
       experiments.push(...answer.experiments.slice(skip));
       skip = 0;
-      if (!answer.has_next || (limit !== undefined && experiments.length >= limit)) break;
+      if (!answer.has_next || (limit !== undefined && experiments.length >= limit))
+        return { data: limit === undefined ? experiments : experiments.slice(0, limit), ...last };
       page += 1;
     }
-    return limit === undefined ? experiments : experiments.slice(0, limit);
   }
 
   /** One run in detail; `NotFoundError` when there is none. */
-  async getExperiment(runId: string, options?: RequestOptions): Promise<Run> {
-    checkText('run_id', runId);
-    return this.#call.request('get', '/api/runs/{run_id}', { params: { path: { run_id: runId } } }, options);
+  getExperiment(runId: string, options?: RequestOptions): APIPromise<Run> {
+    return APIPromise.try(() => {
+      checkText('run_id', runId);
+      return this.#call.request('get', '/api/runs/{run_id}', { params: { path: { run_id: runId } } }, options);
+    });
   }
 
   /** Alias of {@link RunicornClient.getExperiment}. */
-  getRun(runId: string, options?: RequestOptions): Promise<Run> {
+  getRun(runId: string, options?: RequestOptions): APIPromise<Run> {
     return this.getExperiment(runId, options);
   }
 
   /** The project names (plain strings, as the viewer answers). */
-  async listProjects(options?: RequestOptions): Promise<string[]> {
-    const answer = await this.#call.request('get', '/api/projects', {}, options);
-    return answer.projects;
+  listProjects(options?: RequestOptions): APIPromise<string[]> {
+    return this.#call.request('get', '/api/projects', {}, options).map((answer) => answer.projects);
   }
 
   /** A run's metrics as curves: `{ metrics: { loss: [{ step, value, timestamp }] } }`, read from the viewer's rows. */
-  async getMetrics(runId: string, selection: GetMetricsOptions = {}, options?: RequestOptions): Promise<Metrics> {
-    const { metric_names: names, limit, downsample } = selection ?? {};
-    checkCount('limit', limit, 1);
-    if (names !== undefined && (!Array.isArray(names) || names.some((name) => typeof name !== 'string' || name === ''))) {
-      throw new InvalidRequestError('metric_names', 'must be an array of non-empty strings');
-    }
-    const table = await this.metricRows(runId, downsample, options);
-    return metricsFromRows(runId, table, { ...(names ? { names } : {}), ...(limit === undefined ? {} : { limit }) });
+  getMetrics(runId: string, selection: GetMetricsOptions = {}, options?: RequestOptions): APIPromise<Metrics> {
+    return APIPromise.try(() => {
+      const { metric_names: names, limit, downsample } = selection ?? {};
+      checkCount('limit', limit, 1);
+      if (names !== undefined && (!Array.isArray(names) || names.some((name) => typeof name !== 'string' || name === ''))) {
+        throw new InvalidRequestError('metric_names', 'must be an array of non-empty strings');
+      }
+      return this.metricRows(runId, downsample, options).map((table) =>
+        metricsFromRows(runId, table, { ...(names ? { names } : {}), ...(limit === undefined ? {} : { limit }) }),
+      );
+    });
   }
 
   /** The viewer's metric table of a run as it serves it: `{ columns, rows, total, sampled }`. */
-  async metricRows(runId: string, downsample?: number, options?: RequestOptions): Promise<MetricRows> {
-    checkText('run_id', runId);
-    const query = downsample === undefined ? {} : { downsample };
-    return this.#call.request('get', '/api/runs/{run_id}/metrics', { params: { path: { run_id: runId }, query } }, options);
+  metricRows(runId: string, downsample?: number, options?: RequestOptions): APIPromise<MetricRows> {
+    return APIPromise.try(() => {
+      checkText('run_id', runId);
+      const query = downsample === undefined ? {} : { downsample };
+      return this.#call.request('get', '/api/runs/{run_id}/metrics', { params: { path: { run_id: runId }, query } }, options);
+    });
   }
 
   /** The viewer's configuration. */
-  getConfig(options?: RequestOptions): Promise<ViewerConfig> {
+  getConfig(options?: RequestOptions): APIPromise<ViewerConfig> {
     return this.#call.request('get', '/api/config', {}, options);
   }
 
   /**
    * Change the configuration and return it. The viewer lets only `user_root_dir` change over HTTP
-   * (`POST /api/config/user_root_dir`); any other key is refused before sending.
+   * (`POST /api/config/user_root_dir`); any other key is refused before sending. `.withResponse()`
+   * gives the response of the `GET /api/config` that reads it back.
    */
-  async updateConfig(config: { user_root_dir: string }, options?: RequestOptions): Promise<ViewerConfig> {
-    const unknown = Object.keys(config ?? {}).find((key) => key !== 'user_root_dir');
-    if (unknown !== undefined) {
-      throw new InvalidRequestError(`config.${unknown}`, 'the Runicorn viewer can change only user_root_dir over HTTP');
-    }
-    checkText('config.user_root_dir', config?.user_root_dir);
-    await this.#call.request('post', '/api/config/user_root_dir', { body: { path: config.user_root_dir } }, options);
-    return this.getConfig(options);
+  updateConfig(config: { user_root_dir: string }, options?: RequestOptions): APIPromise<ViewerConfig> {
+    return APIPromise.from(async () => {
+      const unknown = Object.keys(config ?? {}).find((key) => key !== 'user_root_dir');
+      if (unknown !== undefined) {
+        throw new InvalidRequestError(`config.${unknown}`, 'the Runicorn viewer can change only user_root_dir over HTTP');
+      }
+      checkText('config.user_root_dir', config?.user_root_dir);
+      await this.#call.request('post', '/api/config/user_root_dir', { body: { path: config.user_root_dir } }, options);
+      return this.getConfig(options).withResponse();
+    });
   }
 
   /**
    * A run exported as bytes (`format` json or csv). CSV comes from the viewer's export route when it
    * has one; released viewers answer 501 there, and JSON has no route, so the client builds the export
-   * from the run and its metric rows.
+   * from the run and its metric rows. `.withResponse()` gives the export route's response, or the metric rows'.
    */
-  async exportExperiment(runId: string, exportOptions: ExportOptions = {}, options?: RequestOptions): Promise<Uint8Array> {
+  exportExperiment(runId: string, exportOptions: ExportOptions = {}, options?: RequestOptions): APIPromise<Uint8Array> {
+    return APIPromise.from(() => this.#exportExperiment(runId, exportOptions, options));
+  }
+
+  async #exportExperiment(runId: string, exportOptions: ExportOptions, options?: RequestOptions): Promise<WithResponse<Uint8Array>> {
     const format = exportFormat(exportOptions);
     checkText('run_id', runId);
     if (format === 'csv') {
@@ -243,33 +267,30 @@ export class RunicornClient implements AsyncDisposable {
             operation: `Runicorn ${service.operations['GET /api/export/{run_id}/csv']?.operationId}`,
           });
         }
-        return new Uint8Array(await response.arrayBuffer());
+        return { data: new Uint8Array(await response.arrayBuffer()), response, requestId: requestIdFrom(response.headers) };
       } catch (error) {
         if (!(error instanceof ServerError && error.status === 501)) throw error;
       }
     }
-    const [run, table] = await Promise.all([this.getExperiment(runId, options), this.metricRows(runId, undefined, options)]);
-    return buildExport(format, run, table);
+    const [run, table] = await Promise.all([this.getExperiment(runId, options), this.metricRows(runId, undefined, options).withResponse()]);
+    return { ...table, data: buildExport(format, run, table.data) };
   }
 
   /** {@link RunicornClient.exportExperiment} written to `filePath` (Node only); returns the absolute path. */
-  async exportExperimentToFile(
-    runId: string,
-    filePath: string,
-    exportOptions: ExportOptions = {},
-    options?: RequestOptions,
-  ): Promise<string> {
-    checkText('file_path', filePath);
-    const { fs, path } = await loadNodeFileSystem('exportExperimentToFile');
-    const bytes = await this.exportExperiment(runId, exportOptions, options);
-    const target = path.resolve(filePath);
-    await fs.mkdir(path.dirname(target), { recursive: true });
-    await fs.writeFile(target, bytes);
-    return target;
+  exportExperimentToFile(runId: string, filePath: string, exportOptions: ExportOptions = {}, options?: RequestOptions): APIPromise<string> {
+    return APIPromise.from(async () => {
+      checkText('file_path', filePath);
+      const { fs, path } = await loadNodeFileSystem('exportExperimentToFile');
+      const exported = await this.#exportExperiment(runId, exportOptions, options);
+      const target = path.resolve(filePath);
+      await fs.mkdir(path.dirname(target), { recursive: true });
+      await fs.writeFile(target, exported.data);
+      return { ...exported, data: target };
+    });
   }
 
   /** GPU telemetry of the viewer host (`{ available: false, reason }` without nvidia-smi). */
-  getGpuInfo(options?: RequestOptions): Promise<GpuTelemetry> {
+  getGpuInfo(options?: RequestOptions): APIPromise<GpuTelemetry> {
     return this.#call.request('get', '/api/gpu/telemetry', {}, options);
   }
 

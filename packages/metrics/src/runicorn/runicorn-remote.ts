@@ -1,4 +1,4 @@
-import { InvalidRequestError, type RequestOptions, registerSecret } from '@trainwire/core';
+import { APIPromise, InvalidRequestError, type RequestOptions, registerSecret } from '@trainwire/core';
 import type { RunicornCaller } from './runicorn-caller.js';
 import { checkCount, checkText } from './runicorn-checks.js';
 import type {
@@ -59,12 +59,14 @@ export class RemoteAPI {
   }
 
   /** Open an SSH connection from the viewer host; `connection_id` (`user@host:port`) names it afterwards. */
-  async connect(host: string, given: RemoteConnectOptions = {}, options?: RequestOptions): Promise<RemoteConnection> {
-    const connection = given ?? {};
-    checkText('host', host);
-    checkCount('port', connection.port, 1);
-    const body = { host, port: connection.port ?? 22, ...credentials(connection), ...defined({ username: connection.username }) };
-    return this.#call.request('post', '/api/remote/connect', { body: body as never }, options);
+  connect(host: string, given: RemoteConnectOptions = {}, options?: RequestOptions): APIPromise<RemoteConnection> {
+    return APIPromise.try(() => {
+      const connection = given ?? {};
+      checkText('host', host);
+      checkCount('port', connection.port, 1);
+      const body = { host, port: connection.port ?? 22, ...credentials(connection), ...defined({ username: connection.username }) };
+      return this.#call.request('post', '/api/remote/connect', { body: body as never }, options);
+    });
   }
 
   /**
@@ -72,76 +74,87 @@ export class RemoteAPI {
    * open sessions). The viewer answers `{ ok: false, message: 'Connection not found' }` (still 200)
    * when no such connection was open.
    */
-  async disconnect(hostOrConnectionId: string, endpoint: { port?: number; username?: string } = {}, options?: RequestOptions) {
-    const { host, port, username } = await this.endpoint(hostOrConnectionId, endpoint ?? {}, options);
-    return this.#call.request('post', '/api/remote/disconnect', { body: { host, port, username } }, options);
+  disconnect(hostOrConnectionId: string, endpoint: { port?: number; username?: string } = {}, options?: RequestOptions) {
+    return APIPromise.after(
+      () => this.endpoint(hostOrConnectionId, endpoint ?? {}, options),
+      ({ host, port, username }) => this.#call.request('post', '/api/remote/disconnect', { body: { host, port, username } }, options),
+    );
   }
 
   /** The open SSH connections; each `key` is its connection id. */
-  async listSessions(options?: RequestOptions): Promise<RemoteSession[]> {
-    const answer = await this.#call.request('get', '/api/remote/sessions', {}, options);
-    return answer.sessions;
+  listSessions(options?: RequestOptions): APIPromise<RemoteSession[]> {
+    return this.#call.request('get', '/api/remote/sessions', {}, options).map((answer) => answer.sessions);
   }
 
   /**
    * Start a viewer on the remote host and tunnel it here. The viewer's route wants host, port and
    * username, not the connection id the Python client sent, so the id is resolved first.
    */
-  async startViewer(
+  startViewer(
     connectionId: string,
     remoteRoot: string,
     given: StartViewerOptions = {},
     options?: RequestOptions,
-  ): Promise<ViewerStarted> {
+  ): APIPromise<ViewerStarted> {
     const viewer = given ?? {};
-    checkText('remote_root', remoteRoot);
-    checkCount('local_port', viewer.local_port, 1);
-    checkCount('remote_port', viewer.remote_port, 1);
-    const endpoint = await this.endpoint(connectionId, {}, options);
-    const body = {
-      ...endpoint,
-      remote_root: remoteRoot,
-      ...credentials(viewer),
-      ...defined({ local_port: viewer.local_port, remote_port: viewer.remote_port, conda_env: viewer.conda_env }),
+    const ready = async () => {
+      checkText('remote_root', remoteRoot);
+      checkCount('local_port', viewer.local_port, 1);
+      checkCount('remote_port', viewer.remote_port, 1);
+      return this.endpoint(connectionId, {}, options);
     };
-    return this.#call.request('post', '/api/remote/viewer/start', { body }, options);
+    return APIPromise.after(ready, (endpoint) => {
+      const body = {
+        ...endpoint,
+        remote_root: remoteRoot,
+        ...credentials(viewer),
+        ...defined({ local_port: viewer.local_port, remote_port: viewer.remote_port, conda_env: viewer.conda_env }),
+      };
+      return this.#call.request('post', '/api/remote/viewer/start', { body }, options);
+    });
   }
 
   /** Stop a remote viewer and close its tunnel. */
-  async stopViewer(sessionId: string, options?: RequestOptions) {
-    checkText('session_id', sessionId);
-    return this.#call.request('post', '/api/remote/viewer/stop', { body: { session_id: sessionId } }, options);
+  stopViewer(sessionId: string, options?: RequestOptions) {
+    return APIPromise.try(() => {
+      checkText('session_id', sessionId);
+      return this.#call.request('post', '/api/remote/viewer/stop', { body: { session_id: sessionId } }, options);
+    });
   }
 
   /** Every remote viewer session, running or not. */
-  async listViewerSessions(options?: RequestOptions): Promise<ViewerSession[]> {
-    const answer = await this.#call.request('get', '/api/remote/viewer/sessions', {}, options);
-    return answer.sessions;
+  listViewerSessions(options?: RequestOptions): APIPromise<ViewerSession[]> {
+    return this.#call.request('get', '/api/remote/viewer/sessions', {}, options).map((answer) => answer.sessions);
   }
 
   /** One remote viewer session (its `status` moves from `connecting` to `running`); the viewer answers the session itself. */
-  async getViewerStatus(sessionId: string, options?: RequestOptions): Promise<ViewerSession> {
-    checkText('session_id', sessionId);
-    return this.#call.request('get', '/api/remote/viewer/status/{session_id}', { params: { path: { session_id: sessionId } } }, options);
+  getViewerStatus(sessionId: string, options?: RequestOptions): APIPromise<ViewerSession> {
+    return APIPromise.try(() => {
+      checkText('session_id', sessionId);
+      return this.#call.request('get', '/api/remote/viewer/status/{session_id}', { params: { path: { session_id: sessionId } } }, options);
+    });
   }
 
   /** The entries of a folder on the remote host (its home folder when `path` is omitted). */
-  async listRemoteDirectory(connectionId: string, path?: string, options?: RequestOptions): Promise<RemoteDirectoryItem[]> {
-    checkText('connection_id', connectionId);
-    const query = { connection_id: connectionId, ...defined({ path }) };
-    const answer = await this.#call.request('get', '/api/remote/fs/list', { params: { query } }, options);
-    return answer.items;
+  listRemoteDirectory(connectionId: string, path?: string, options?: RequestOptions): APIPromise<RemoteDirectoryItem[]> {
+    return APIPromise.try(() => {
+      checkText('connection_id', connectionId);
+      const query = { connection_id: connectionId, ...defined({ path }) };
+      return this.#call.request('get', '/api/remote/fs/list', { params: { query } }, options).map((answer) => answer.items);
+    });
   }
 
   /** Whether a path exists on the remote host, and whether it is a folder. */
-  async checkRemotePath(connectionId: string, path: string, options?: RequestOptions): Promise<RemotePathExists> {
-    checkText('connection_id', connectionId);
-    checkText('path', path);
-    return this.#call.request('get', '/api/remote/fs/exists', { params: { query: { connection_id: connectionId, path } } }, options);
+  checkRemotePath(connectionId: string, path: string, options?: RequestOptions): APIPromise<RemotePathExists> {
+    return APIPromise.try(() => {
+      checkText('connection_id', connectionId);
+      checkText('path', path);
+      return this.#call.request('get', '/api/remote/fs/exists', { params: { query: { connection_id: connectionId, path } } }, options);
+    });
   }
 
   /** Open connections and viewer sessions, with their counts. */
-  getRemoteStatus(options?: RequestOptions): Promise<RemoteStatus> {
+  getRemoteStatus(options?: RequestOptions): APIPromise<RemoteStatus> {
     return this.#call.request('get', '/api/remote/status', {}, options);
   }
 

@@ -27,15 +27,17 @@ export function auditLogPages(
   // Each filtered page remembers the page the server sent, for the next offset.
   const sent = new WeakMap<AuditLogEntry[], AuditLogEntry[]>();
   const { maxItems, maxPages, ...requestOptions } = options;
-  const fetchPage = async (pageQuery: AuditQuery, signal?: AbortSignal) => {
+  // An APIPromise, so the PagePromise keeps each page's response.
+  const fetchPage = (pageQuery: AuditQuery, signal?: AbortSignal) => {
     const init = { params: { query: pageQuery } } as never;
-    const entries = await transport.request('get', '/v1/audit_logs', init, { ...requestOptions, signal });
-    const kept = entries.filter((entry) => {
-      const time = utcMillis(entry.started_at);
-      return time >= start && time <= end;
+    return transport.request('get', '/v1/audit_logs', init, { ...requestOptions, signal }).map((entries: AuditLogEntry[]) => {
+      const kept = entries.filter((entry) => {
+        const time = utcMillis(entry.started_at);
+        return time >= start && time <= end;
+      });
+      sent.set(kept, entries);
+      return kept;
     });
-    sent.set(kept, entries);
-    return kept;
   };
   return new PagePromise(
     fetchPage,

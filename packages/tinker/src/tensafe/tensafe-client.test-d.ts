@@ -20,6 +20,25 @@ declare const tc: TrainingClient;
 const batch = { input_ids: [[1, 2]], attention_mask: [[1, 1]] };
 
 describe('TenSafe client types', () => {
+  it('offers withResponse / asResponse on calls, withResponse / submitResponse on futures', async () => {
+    expectTypeOf(await ts.getTrainingClient('tc')).toEqualTypeOf<TrainingClient>();
+    expectTypeOf(ts.getTrainingClient('tc').withResponse()).resolves.toEqualTypeOf<{
+      data: TrainingClient;
+      response: Response;
+      requestId: string | undefined;
+    }>();
+    expectTypeOf(ts.pullArtifact('a', { stream: true }).withResponse())
+      .resolves.toHaveProperty('data')
+      .toEqualTypeOf<ArtifactStream>();
+    expectTypeOf(tc.sample('hi').asResponse()).resolves.toEqualTypeOf<Response>();
+    expectTypeOf(tc.optimStep().withResponse()).resolves.toEqualTypeOf<{
+      data: OptimStepResult;
+      response: Response | undefined;
+      requestId: string | undefined;
+    }>();
+    expectTypeOf(tc.optimStep().submitResponse()).resolves.toHaveProperty('response').toEqualTypeOf<Response | undefined>();
+  });
+
   it('returns the generated types, futures and pages', () => {
     expectTypeOf(
       ts.createTrainingClient({ model_ref: 'm', lora_config: { rank: 16 } }, { checkpointId: 'art-1' }),

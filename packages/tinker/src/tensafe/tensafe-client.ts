@@ -1,4 +1,5 @@
 import {
+  APIPromise,
   type ClientOptions,
   ConfigError,
   createTransport,
@@ -129,26 +130,27 @@ export class ServiceClient {
    * Create a training client; with `checkpointId` (an artifact id from `saveState`), restore its
    * weights before returning (`POST .../load_state`).
    */
-  async createTrainingClient(
+  createTrainingClient(
     config: TrainingConfig,
     params: { checkpointId?: string } = {},
     options?: RequestOptions,
-  ): Promise<TrainingClient> {
-    const checkpointId = params?.checkpointId;
-    if (checkpointId !== undefined) checkId(checkpointId, 'checkpointId');
-    const info = await this.#transport.request('post', '/v1/training_clients', { body: config }, options);
-    const client = this.#trainingClient(info);
-    if (checkpointId !== undefined) {
+  ): APIPromise<TrainingClient> {
+    return APIPromise.from(async () => {
+      const checkpointId = params?.checkpointId;
+      if (checkpointId !== undefined) checkId(checkpointId, 'checkpointId');
+      const created = await this.#transport.request('post', '/v1/training_clients', { body: config }, options).withResponse();
+      const client = this.#trainingClient(created.data);
+      if (checkpointId === undefined) return { ...created, data: client };
       // A caller's idempotency key names the create; the restore is a write of its own.
       const key = options?.idempotencyKey === undefined ? undefined : `${options.idempotencyKey}:load_state`;
-      await client.loadState(checkpointId, { ...options, idempotencyKey: key });
-    }
-    return client;
+      const loaded = await client.loadState(checkpointId, { ...options, idempotencyKey: key }).withResponse();
+      return { ...loaded, data: client };
+    });
   }
 
   /** A handle on an existing training client, with its current info. */
-  async getTrainingClient(trainingClientId: string, options?: RequestOptions): Promise<TrainingClient> {
-    return this.#trainingClient(await this.#getInfo(trainingClientId, options));
+  getTrainingClient(trainingClientId: string, options?: RequestOptions): APIPromise<TrainingClient> {
+    return this.#getInfo(trainingClientId, options).map((info) => this.#trainingClient(info));
   }
 
   /**
@@ -156,25 +158,32 @@ export class ServiceClient {
    * documented filter (`active`, `completed`, `failed`); it is sent and also applied here, since the
    * reference server ignores it.
    */
-  async listTrainingClients(
+  listTrainingClients(
     params: { status?: TrainingClientListStatus; limit?: number } = {},
     options?: RequestOptions,
-  ): Promise<TrainingClientInfo[]> {
-    // Only the documented keys go on the wire: an unknown key would be a query parameter the spec does not have.
-    const { status, limit = 100 } = params ?? {};
-    const query = { limit, ...(status === undefined ? {} : { status }) };
-    const clients = await this.#transport.request('get', '/v1/training_clients', { params: { query } }, options);
-    const wanted = query.status === undefined ? undefined : STATUS_GROUPS[query.status];
-    return clients.filter((client) => wanted === undefined || wanted.includes(client.status)).slice(0, query.limit);
+  ): APIPromise<TrainingClientInfo[]> {
+    return APIPromise.try(() => {
+      // Only the documented keys go on the wire: an unknown key would be a query parameter the spec does not have.
+      const { status, limit = 100 } = params ?? {};
+      const query = { limit, ...(status === undefined ? {} : { status }) };
+      return this.#transport.request('get', '/v1/training_clients', { params: { query } }, options).map((clients) => {
+        const wanted = query.status === undefined ? undefined : STATUS_GROUPS[query.status];
+        return clients.filter((client) => wanted === undefined || wanted.includes(client.status)).slice(0, query.limit);
+      });
+    });
   }
 
   /** Delete a training client (documented; the reference server has no such route and answers 404/405). */
-  async deleteTrainingClient(trainingClientId: string, options?: RequestOptions): Promise<void> {
-    await this.#transport.request(
-      'delete',
-      '/v1/training_clients/{training_client_id}',
-      { params: { path: { training_client_id: checkId(trainingClientId, 'trainingClientId') } } },
-      options,
+  deleteTrainingClient(trainingClientId: string, options?: RequestOptions): APIPromise<void> {
+    return APIPromise.try(() =>
+      this.#transport
+        .request(
+          'delete',
+          '/v1/training_clients/{training_client_id}',
+          { params: { path: { training_client_id: checkId(trainingClientId, 'trainingClientId') } } },
+          options,
+        )
+        .map(() => undefined),
     );
   }
 
@@ -207,14 +216,22 @@ export class ServiceClient {
    * renamed on success (Node, Bun, Deno), with the encryption headers and the byte count; with
    * `stream: true`, a stream and the headers. The byte count is checked against `Content-Length`.
    */
-  pullArtifact(artifactId: string, params?: { destination?: undefined; stream?: false }, options?: RequestOptions): Promise<Uint8Array>;
-  pullArtifact(artifactId: string, params: { destination: string; stream?: false }, options?: RequestOptions): Promise<ArtifactFile>;
-  pullArtifact(artifactId: string, params: { destination?: undefined; stream: true }, options?: RequestOptions): Promise<ArtifactStream>;
-  async pullArtifact(
+  pullArtifact(artifactId: string, params?: { destination?: undefined; stream?: false }, options?: RequestOptions): APIPromise<Uint8Array>;
+  pullArtifact(artifactId: string, params: { destination: string; stream?: false }, options?: RequestOptions): APIPromise<ArtifactFile>;
+  pullArtifact(artifactId: string, params: { destination?: undefined; stream: true }, options?: RequestOptions): APIPromise<ArtifactStream>;
+  pullArtifact(
     artifactId: string,
     params: { destination?: string | undefined; stream?: boolean } = {},
     options?: RequestOptions,
-  ): Promise<Uint8Array | ArtifactFile | ArtifactStream> {
+  ): APIPromise<Uint8Array | ArtifactFile | ArtifactStream> {
+    return APIPromise.from(() => this.#pullArtifact(artifactId, params, options));
+  }
+
+  async #pullArtifact(
+    artifactId: string,
+    params: { destination?: string | undefined; stream?: boolean },
+    options?: RequestOptions,
+  ): Promise<{ data: Uint8Array | ArtifactFile | ArtifactStream; response: Response }> {
     checkId(artifactId, 'artifactId');
     const { destination, stream } = params ?? {};
     if (destination !== undefined && (typeof destination !== 'string' || destination === ''))
@@ -241,9 +258,9 @@ export class ServiceClient {
     }
     const info = artifactInfo(artifactId, response);
     const body = checkedArtifactStream(info, response.body ?? new Blob([]).stream());
-    if (write && destination !== undefined) return { ...info, ...(await write(body, destination)) };
-    if (stream) return { ...info, body };
-    return readAll(body);
+    if (write && destination !== undefined) return { data: { ...info, ...(await write(body, destination)) }, response };
+    if (stream) return { data: { ...info, body }, response };
+    return { data: await readAll(body), response };
   }
 
   /**
@@ -287,12 +304,14 @@ export class ServiceClient {
     return auditLogPages(this.#transport, query, options);
   }
 
-  #getInfo(trainingClientId: string, options?: RequestOptions): Promise<TrainingClientInfo> {
-    return this.#transport.request(
-      'get',
-      '/v1/training_clients/{training_client_id}',
-      { params: { path: { training_client_id: checkId(trainingClientId, 'trainingClientId') } } },
-      options,
+  #getInfo(trainingClientId: string, options?: RequestOptions): APIPromise<TrainingClientInfo> {
+    return APIPromise.try(() =>
+      this.#transport.request(
+        'get',
+        '/v1/training_clients/{training_client_id}',
+        { params: { path: { training_client_id: checkId(trainingClientId, 'trainingClientId') } } },
+        options,
+      ),
     );
   }
 
@@ -300,7 +319,7 @@ export class ServiceClient {
     return new TrainingClient(info, {
       transport: this.#transport,
       refresh: (id, options) => this.#getInfo(id, options),
-      follow: <T>(submit: () => Promise<FutureResponse>, options?: RequestOptions) =>
+      follow: <T>(submit: () => APIPromise<FutureResponse>, options?: RequestOptions) =>
         tenSafeFuture<T>({ submit }, this.#futures, { pollInterval: this.config.pollInterval, options }),
     });
   }

@@ -1,4 +1,5 @@
 import {
+  APIPromise,
   FutureCancelledError as CoreFutureCancelledError,
   FuturePollingError as CoreFuturePollingError,
   FutureTimeoutError as CoreFutureTimeoutError,
@@ -35,7 +36,7 @@ export interface FutureCalls {
   /** Where a future logs its waits after failed polls (`info`). */
   logger?: Logger | undefined;
   status(futureId: string, options?: RequestOptions): Promise<FutureResponse>;
-  result(futureId: string, options?: RequestOptions): Promise<FutureResultResponse>;
+  result(futureId: string, options?: RequestOptions): APIPromise<FutureResultResponse>;
   cancel(futureId: string, options?: RequestOptions): Promise<{ success: boolean }>;
 }
 
@@ -59,7 +60,7 @@ const CATEGORY = /^([A-Z][A-Z0-9_]{2,}):\s*/;
  * {@link FutureTimeoutError}; {@link TENSAFE_MAX_POLL_FAILURES} failed polls in a row with {@link FuturePollingError}.
  */
 export function tenSafeFuture<T>(
-  source: { id: string } | { submit: () => Promise<FutureResponse> },
+  source: { id: string } | { submit: () => Promise<FutureResponse> | APIPromise<FutureResponse> },
   calls: FutureCalls,
   settings: { pollInterval: number; options?: RequestOptions | undefined },
 ): TenSafeFuture<T> {
@@ -69,9 +70,15 @@ export function tenSafeFuture<T>(
     logger: calls.logger,
     maxFailures: TENSAFE_MAX_POLL_FAILURES,
     strategy: exponentialBackoff({ initial: settings.pollInterval, factor: 1.5, max: Math.max(settings.pollInterval, 10_000) }),
-    poll: ({ signal }) => pollOnce<T>(futureId, calls, { ...settings.options, signal }),
+    poll: ({ signal, respond }) => pollOnce<T>(futureId, calls, { ...settings.options, signal }, respond),
   });
-  const future = 'id' in source ? new Future<T>(follow(source.id)) : Future.submit(async () => follow((await source.submit()).future_id));
+  // The submit request's response stays with the future (`submitResponse()`).
+  const submit = async () => {
+    const pending = (source as { submit: () => Promise<FutureResponse> }).submit();
+    const { data, response } = pending instanceof APIPromise ? await pending.withResponse() : { data: await pending, response: undefined };
+    return { ...follow(data.future_id), response };
+  };
+  const future = 'id' in source ? new Future<T>(follow(source.id)) : Future.submit(submit);
   const result = future.result.bind(future);
   return Object.assign(future, {
     result: (options?: FutureResultOptions) =>
@@ -97,11 +104,20 @@ function asTenSafeError(error: unknown): unknown {
   return error;
 }
 
-async function pollOnce<T>(futureId: string, calls: FutureCalls, options: RequestOptions): Promise<PollResult<T>> {
+async function pollOnce<T>(
+  futureId: string,
+  calls: FutureCalls,
+  options: RequestOptions,
+  respond: (response: Response) => void,
+): Promise<PollResult<T>> {
   const status = await calls.status(futureId, options);
   switch (status.status) {
-    case 'completed':
-      return { state: 'done', value: (await calls.result(futureId, options)).result as T };
+    case 'completed': {
+      // The response that carried the result is the future's (withResponse).
+      const { data, response } = await calls.result(futureId, options).withResponse();
+      respond(response);
+      return { state: 'done', value: data.result as T };
+    }
     case 'failed': {
       const message = (await calls.result(futureId, options)).error ?? 'Unknown error';
       const category = CATEGORY.exec(message)?.[1];

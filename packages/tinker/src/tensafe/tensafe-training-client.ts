@@ -1,4 +1,4 @@
-import { InvalidRequestError, type RequestOptions, type Transport } from '@trainwire/core';
+import { APIPromise, InvalidRequestError, type RequestOptions, type Transport } from '@trainwire/core';
 import type { paths } from '../generated/tensafe.js';
 import type { TenSafeFuture } from './tensafe-future.js';
 import type {
@@ -15,8 +15,8 @@ import type {
 /** What a {@link TrainingClient} borrows from the service client that made it. */
 export interface TrainingClientContext {
   transport: Transport<paths>;
-  refresh(trainingClientId: string, options?: RequestOptions): Promise<TrainingClientInfo>;
-  follow<T>(submit: () => Promise<FutureResponse>, options?: RequestOptions): TenSafeFuture<T>;
+  refresh(trainingClientId: string, options?: RequestOptions): APIPromise<TrainingClientInfo>;
+  follow<T>(submit: () => APIPromise<FutureResponse>, options?: RequestOptions): TenSafeFuture<T>;
 }
 
 /** Sampling parameters of {@link TrainingClient.sample}, with `tg_tinker`'s defaults. */
@@ -59,9 +59,11 @@ export class TrainingClient {
   }
 
   /** Fetch the current info (status, step, DP metrics). */
-  async refresh(options?: RequestOptions): Promise<TrainingClientInfo> {
-    this.#info = await this.#context.refresh(this.id, options);
-    return this.#info;
+  refresh(options?: RequestOptions): APIPromise<TrainingClientInfo> {
+    return this.#context.refresh(this.id, options).map((info) => {
+      this.#info = info;
+      return info;
+    });
   }
 
   /**
@@ -73,11 +75,15 @@ export class TrainingClient {
     params: { batch_hash?: string | null } = {},
     options?: RequestOptions,
   ): TenSafeFuture<ForwardBackwardResult> {
-    return this.#context.follow<ForwardBackwardResult>(async () => {
-      // Inside the submission: a bad batch rejects the future rather than throwing at the call.
-      checkBatch(batch);
-      return this.#post('/v1/training_clients/{training_client_id}/forward_backward', { batch, ...params }, options);
-    }, options);
+    return this.#context.follow<ForwardBackwardResult>(
+      () =>
+        // Inside the submission: a bad batch rejects the future rather than throwing at the call.
+        APIPromise.try(() => {
+          checkBatch(batch);
+          return this.#post('/v1/training_clients/{training_client_id}/forward_backward', { batch, ...params }, options);
+        }),
+      options,
+    );
   }
 
   /** Queue an optimizer step (`apply_dp_noise` defaults to true). The future resolves with the new step. */
@@ -90,7 +96,7 @@ export class TrainingClient {
   }
 
   /** Generate completions for one prompt or several with the current weights. */
-  sample(prompts: string | string[], params: SampleParams = {}, options?: RequestOptions): Promise<SampleResult> {
+  sample(prompts: string | string[], params: SampleParams = {}, options?: RequestOptions): APIPromise<SampleResult> {
     const body = {
       prompts: typeof prompts === 'string' ? [prompts] : prompts,
       max_tokens: 128,
@@ -107,7 +113,7 @@ export class TrainingClient {
   saveState(
     params: { include_optimizer?: boolean; metadata?: Record<string, unknown> } = {},
     options?: RequestOptions,
-  ): Promise<SaveStateResult> {
+  ): APIPromise<SaveStateResult> {
     return this.#post(
       '/v1/training_clients/{training_client_id}/save_state',
       { include_optimizer: true, metadata: {}, ...params },
@@ -116,9 +122,11 @@ export class TrainingClient {
   }
 
   /** Restore the weights saved as artifact `artifactId`. */
-  async loadState(artifactId: string, options?: RequestOptions): Promise<LoadStateResult> {
-    if (typeof artifactId !== 'string' || artifactId === '') throw new InvalidRequestError('artifactId', 'must be a non-empty string');
-    return this.#post('/v1/training_clients/{training_client_id}/load_state', { artifact_id: artifactId }, options);
+  loadState(artifactId: string, options?: RequestOptions): APIPromise<LoadStateResult> {
+    return APIPromise.try(() => {
+      if (typeof artifactId !== 'string' || artifactId === '') throw new InvalidRequestError('artifactId', 'must be a non-empty string');
+      return this.#post('/v1/training_clients/{training_client_id}/load_state', { artifact_id: artifactId }, options);
+    });
   }
 
   #post<Path extends `/v1/training_clients/{training_client_id}/${string}` & keyof paths>(
@@ -127,7 +135,7 @@ export class TrainingClient {
     options?: RequestOptions,
   ) {
     const init = { params: { path: { training_client_id: this.id } }, body };
-    return this.#context.transport.request('post', path as never, init as never, options) as Promise<ResponseOf<Path>>;
+    return this.#context.transport.request('post', path as never, init as never, options) as APIPromise<ResponseOf<Path>>;
   }
 }
 

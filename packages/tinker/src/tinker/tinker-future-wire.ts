@@ -1,4 +1,11 @@
-import { InvalidRequestError, type RequestOptions, ResponseValidationError, type Transport, validate } from '@trainwire/core';
+import {
+  InvalidRequestError,
+  type RequestOptions,
+  ResponseValidationError,
+  type Transport,
+  validate,
+  type WithResponse,
+} from '@trainwire/core';
 import { type components, type paths, service } from '../generated/tinker.js';
 import type { TinkerFutureRequest, TinkerRequestType } from './tinker-future.js';
 import type { ForwardBackwardRequestFields } from './tinker-proto-request.js';
@@ -29,7 +36,9 @@ export async function sendTinkerRequest(transport: Transport<paths>, request: Ti
     });
     headers['Content-Type'] = PROTOBUF;
   }
-  return transport.request('post', request.path, { body } as never, { ...options, headers }) as Promise<Schemas['UntypedAPIFuture']>;
+  return transport.request('post', request.path, { body } as never, { ...options, headers }).withResponse() as Promise<
+    WithResponse<Schemas['UntypedAPIFuture']>
+  >;
 }
 
 /** How a request body is checked before it is sent (as core checks JSON bodies). */
@@ -44,9 +53,12 @@ export async function retrieveTinkerFuture(
   type: TinkerRequestType | undefined,
   init: { params: { header: Record<string, string> }; body: { request_id: string; allow_metadata_only: boolean } },
   options: RequestOptions,
-): Promise<Schemas['FutureRetrieveResponse']> {
+): Promise<{ data: Schemas['FutureRetrieveResponse']; response: Response }> {
   if (!type || !PROTOBUF_RESULTS.has(type)) {
-    return (await transport.request('post', '/api/v1/retrieve_future', init, options)) as Schemas['FutureRetrieveResponse'];
+    return (await transport.request('post', '/api/v1/retrieve_future', init, options).withResponse()) as {
+      data: Schemas['FutureRetrieveResponse'];
+      response: Response;
+    };
   }
   const response = await transport.requestRaw('post', '/api/v1/retrieve_future', init, {
     ...options,
@@ -60,7 +72,7 @@ export async function retrieveTinkerFuture(
     const bytes = new Uint8Array(await response.arrayBuffer());
     const codec = await import('./tinker-proto-results.js');
     try {
-      return type === 'Sample' ? codec.decodeSampleResponse(bytes) : codec.decodeForwardBackwardOutput(bytes);
+      return { data: type === 'Sample' ? codec.decodeSampleResponse(bytes) : codec.decodeForwardBackwardOutput(bytes), response };
     } catch (error) {
       throw invalid(
         `not a valid protobuf ${type === 'Sample' ? 'SampleResponse' : 'ForwardBackwardOutput'} (${(error as Error).message})`,
@@ -73,7 +85,7 @@ export async function retrieveTinkerFuture(
   if (!/json/i.test(contentType))
     throw invalid(`expected a JSON or protobuf body, got content-type ${contentType || '(none)'}`, text.slice(0, 500));
   try {
-    return JSON.parse(text) as Schemas['FutureRetrieveResponse'];
+    return { data: JSON.parse(text) as Schemas['FutureRetrieveResponse'], response };
   } catch (error) {
     throw invalid(`body is not valid JSON (${(error as Error).message})`, text.slice(0, 500), error);
   }

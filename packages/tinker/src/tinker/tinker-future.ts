@@ -117,9 +117,9 @@ export function submitTinkerFuture<Type extends TinkerRequestType>(
 ): Future<TinkerFutureResults[Type]> {
   return Future.submit(async () => {
     const started = Date.now();
-    const handle = await sendTinkerRequest(transport, request, options);
+    const { data: handle, response } = await sendTinkerRequest(transport, request, options);
     const data = { request_id: handle.request_id, allow_metadata_only: true, request, resubmissions: 0 };
-    return futureOptions<TinkerFutureResults[Type]>(transport, data, options, (Date.now() - started) / 1000);
+    return { ...futureOptions<TinkerFutureResults[Type]>(transport, data, options, (Date.now() - started) / 1000), response };
   });
 }
 
@@ -187,7 +187,7 @@ function futureOptions<T>(
     strategy: longPoll(),
     logger: transport.logger,
     isTransient: (error) => isTransient(error, bare400++ < MAX_BARE_400),
-    poll: async ({ signal, attempt }): Promise<PollResult<T>> => {
+    poll: async ({ signal, attempt, respond }): Promise<PollResult<T>> => {
       let answer: Schemas['FutureRetrieveResponse'];
       try {
         const header: Record<string, string> = { 'X-Tinker-Request-Iteration': String(attempt) };
@@ -195,7 +195,7 @@ function futureOptions<T>(
         // Seconds to the millisecond Date.now() measures (the SDK sends Python's str(float), e.g. 4.291534423828125e-06).
         if (attempt === 0 && roundtrip !== undefined) header['X-Tinker-Create-Promise-Roundtrip-Time'] = roundtrip.toFixed(3);
         const body = { request_id: data.request_id, allow_metadata_only: data.allow_metadata_only };
-        answer = await retrieveTinkerFuture(
+        const retrieved = await retrieveTinkerFuture(
           transport,
           type,
           { params: { header }, body },
@@ -206,6 +206,8 @@ function futureOptions<T>(
             timeout: pollOptions.timeout ?? POLL_TIMEOUT,
           },
         );
+        answer = retrieved.data;
+        respond(retrieved.response);
       } catch (error) {
         if (error instanceof APIError && error.status === 408) return tryAgain(data.request_id, error.body);
         if (error instanceof APIError && error.status === 410) return resubmit(transport, data, pollOptions, error);
@@ -261,7 +263,7 @@ async function resubmit<T>(
     const message = `the server forgot this request (410) ${data.resubmissions + 1} times; giving up`;
     return { state: 'failed', error: new FutureExpiredError({ futureId: data.request_id, message, cause }) };
   }
-  const handle = await sendTinkerRequest(transport, data.request, options);
+  const { data: handle } = await sendTinkerRequest(transport, data.request, options);
   data.request_id = handle.request_id;
   data.allow_metadata_only = true;
   data.resubmissions += 1;

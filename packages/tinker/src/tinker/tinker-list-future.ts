@@ -11,9 +11,12 @@ export class TinkerListFuture<Page, Item> extends Future<Page> implements AsyncI
   constructor(id: string, pages: PagePromise<Page, Item>) {
     super({
       id,
-      poll: () =>
-        pages.firstPage().then(
-          (value) => ({ state: 'done', value }),
+      poll: ({ respond }) =>
+        pages.withResponse().then(
+          ({ data, response }) => {
+            respond(response);
+            return { state: 'done', value: data };
+          },
           (error: Error) => ({ state: 'failed', error }),
         ),
     });

@@ -12,6 +12,23 @@ declare const training: TrainingClient;
 declare const sampler: SamplingClient;
 
 describe('Tinker client types', () => {
+  it('offers withResponse / asResponse on calls, withResponse / submitResponse on futures', async () => {
+    expectTypeOf(await service.createLoraTrainingClient({ base_model: 'm' })).toEqualTypeOf<TrainingClient>();
+    expectTypeOf(service.createLoraTrainingClient({ base_model: 'm' }).withResponse()).resolves.toEqualTypeOf<{
+      data: TrainingClient;
+      response: Response;
+      requestId: string | undefined;
+    }>();
+    expectTypeOf(sampler.getBaseModel().withResponse()).resolves.toHaveProperty('data').toEqualTypeOf<string>();
+    expectTypeOf(service.getServerCapabilities().asResponse()).resolves.toEqualTypeOf<Response>();
+    expectTypeOf(training.forwardBackward([], 'cross_entropy').withResponse()).resolves.toEqualTypeOf<{
+      data: ForwardBackwardOutput;
+      response: Response | undefined;
+      requestId: string | undefined;
+    }>();
+    expectTypeOf(rest.getTrainingRun('run').withResponse()).resolves.toHaveProperty('data').toEqualTypeOf<TrainingRun>();
+  });
+
   it('returns Futures of the generated types; lists are also async-iterable', () => {
     expectTypeOf(rest.getTrainingRun('run')).toEqualTypeOf<Future<TrainingRun>>();
     expectTypeOf(rest.listTrainingRuns({ limit: 50 })).toEqualTypeOf<TinkerListFuture<TrainingRunsResponse, TrainingRun>>();

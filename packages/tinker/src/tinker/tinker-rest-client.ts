@@ -54,14 +54,7 @@ export class RestClient {
   /** A training run (model) and its metadata. */
   getTrainingRun(trainingRunId: string, params: { access_scope?: AccessScope } = {}, options?: RequestOptions): Future<TrainingRun> {
     const { access_scope = 'owned' } = params ?? {};
-    return settled(`getTrainingRun ${describeValue(trainingRunId)}`, () =>
-      this.#transport.request(
-        'get',
-        '/api/v1/training_runs/{training_run_id}',
-        { params: { path: { training_run_id: trainingRunId }, query: { access_scope } } },
-        options,
-      ),
-    );
+    return settled(`getTrainingRun ${describeValue(trainingRunId)}`, () => this.#getTrainingRun(trainingRunId, access_scope, options));
   }
 
   /** The training run a tinker path (`tinker://<run>/weights/<name>`) belongs to. */
@@ -71,7 +64,7 @@ export class RestClient {
     options?: RequestOptions,
   ): Future<TrainingRun> {
     return settled(`getTrainingRunByTinkerPath ${describeValue(tinkerPath)}`, () =>
-      this.getTrainingRun(parseTinkerPath(tinkerPath).training_run_id, params, options),
+      this.#getTrainingRun(parseTinkerPath(tinkerPath).training_run_id, params?.access_scope ?? 'owned', options),
     );
   }
 
@@ -135,17 +128,16 @@ export class RestClient {
 
   /** Delete a checkpoint (`weights/<name>` or `sampler_weights/<name>`) of a training run. */
   deleteCheckpoint(trainingRunId: string, checkpointId: string, options?: RequestOptions): Future<void> {
-    return settled(`deleteCheckpoint ${describeValue(trainingRunId)}/${describeValue(checkpointId)}`, async () => {
-      const path = { training_run_id: trainingRunId, ...splitCheckpointId(checkpointId) };
-      await this.#transport.request('delete', CHECKPOINT, { params: { path } }, options);
-    });
+    return settled(`deleteCheckpoint ${describeValue(trainingRunId)}/${describeValue(checkpointId)}`, () =>
+      this.#deleteCheckpoint(trainingRunId, checkpointId, options),
+    );
   }
 
   /** Delete the checkpoint a tinker path names. */
   deleteCheckpointFromTinkerPath(tinkerPath: string, options?: RequestOptions): Future<void> {
     return settled(`deleteCheckpointFromTinkerPath ${describeValue(tinkerPath)}`, () => {
       const parsed = parseTinkerPath(tinkerPath);
-      return this.deleteCheckpoint(parsed.training_run_id, parsed.checkpoint_id, options);
+      return this.#deleteCheckpoint(parsed.training_run_id, parsed.checkpoint_id, options);
     });
   }
 
@@ -166,26 +158,28 @@ export class RestClient {
 
   /** Make a checkpoint public; only the training run's owner can. A 409 means it already is. */
   publishCheckpointFromTinkerPath(tinkerPath: string, options?: RequestOptions): Future<void> {
-    return settled(`publishCheckpointFromTinkerPath ${describeValue(tinkerPath)}`, async () => {
-      await this.#transport.request('post', `${CHECKPOINT}/publish`, { params: { path: checkpointPath(tinkerPath) } }, options);
-    });
+    return settled(`publishCheckpointFromTinkerPath ${describeValue(tinkerPath)}`, () =>
+      this.#transport.request('post', `${CHECKPOINT}/publish`, { params: { path: checkpointPath(tinkerPath) } }, options).map(nothing),
+    );
   }
 
   /** Make a public checkpoint private again. A 409 means it already is. */
   unpublishCheckpointFromTinkerPath(tinkerPath: string, options?: RequestOptions): Future<void> {
-    return settled(`unpublishCheckpointFromTinkerPath ${describeValue(tinkerPath)}`, async () => {
-      await this.#transport.request('delete', `${CHECKPOINT}/publish`, { params: { path: checkpointPath(tinkerPath) } }, options);
-    });
+    return settled(`unpublishCheckpointFromTinkerPath ${describeValue(tinkerPath)}`, () =>
+      this.#transport.request('delete', `${CHECKPOINT}/publish`, { params: { path: checkpointPath(tinkerPath) } }, options).map(nothing),
+    );
   }
 
   /** Expire a checkpoint `ttlSeconds` from now (a positive integer), or never again with `null`. */
   setCheckpointTtlFromTinkerPath(tinkerPath: string, ttlSeconds: number | null, options?: RequestOptions): Future<void> {
-    return settled(`setCheckpointTtlFromTinkerPath ${describeValue(tinkerPath)}`, async () => {
+    return settled(`setCheckpointTtlFromTinkerPath ${describeValue(tinkerPath)}`, () => {
       const path = checkpointPath(tinkerPath);
       if (ttlSeconds !== null && !(Number.isInteger(ttlSeconds) && ttlSeconds > 0)) {
         throw new InvalidRequestError('ttl_seconds', `must be a positive integer or null, got ${describeValue(ttlSeconds)}`);
       }
-      await this.#transport.request('put', `${CHECKPOINT}/ttl`, { params: { path }, body: { ttl_seconds: ttlSeconds } }, options);
+      return this.#transport
+        .request('put', `${CHECKPOINT}/ttl`, { params: { path }, body: { ttl_seconds: ttlSeconds } }, options)
+        .map(nothing);
     });
   }
 
@@ -216,14 +210,16 @@ export class RestClient {
 
   /** Move a session, with its training runs and samplers, into a project (it cannot be moved out). */
   assignSessionProject(sessionId: string, projectId: string, options?: RequestOptions): Future<void> {
-    return settled(`assignSessionProject ${describeValue(sessionId)}`, async () => {
-      await this.#transport.request(
-        'put',
-        '/api/v1/sessions/{session_id}/project',
-        { params: { path: { session_id: sessionId } }, body: { project_id: projectId } },
-        options,
-      );
-    });
+    return settled(`assignSessionProject ${describeValue(sessionId)}`, () =>
+      this.#transport
+        .request(
+          'put',
+          '/api/v1/sessions/{session_id}/project',
+          { params: { path: { session_id: sessionId } }, body: { project_id: projectId } },
+          options,
+        )
+        .map(nothing),
+    );
   }
 
   /** A sampler (`<session_id>:sample:<n>`): its base model and model path. */
@@ -231,6 +227,16 @@ export class RestClient {
     return settled(`getSampler ${describeValue(samplerId)}`, () =>
       this.#transport.request('get', '/api/v1/samplers/{sampler_id}', { params: { path: { sampler_id: samplerId } } }, options),
     );
+  }
+
+  #getTrainingRun(trainingRunId: string, access_scope: AccessScope, options?: RequestOptions) {
+    const init = { params: { path: { training_run_id: trainingRunId }, query: { access_scope } } };
+    return this.#transport.request('get', '/api/v1/training_runs/{training_run_id}', init, options);
+  }
+
+  #deleteCheckpoint(trainingRunId: string, checkpointId: string, options?: RequestOptions) {
+    const path = { training_run_id: trainingRunId, ...splitCheckpointId(checkpointId) };
+    return this.#transport.request('delete', CHECKPOINT, { params: { path } }, options).map(nothing);
   }
 
   async #archiveUrl(trainingRunId: string, checkpointId: string, options?: RequestOptions): Promise<CheckpointArchiveUrlResponse> {
@@ -263,6 +269,9 @@ export class RestClient {
 }
 
 /** `options` whose `onWait` also reports each wait as the future's progress. */
+/** A write's answer, dropped: the Python SDK's futures of these resolve to None. */
+const nothing = (): undefined => undefined;
+
 function reportingWaits(options: RequestOptions | undefined, progress: (wait: RetryWait) => void): RequestOptions {
   const onWait = options?.onWait;
   return {

@@ -1,4 +1,4 @@
-import type { Future, RequestOptions, Transport } from '@trainwire/core';
+import type { APIPromise, Future, RequestOptions, Transport } from '@trainwire/core';
 import type { components, paths } from '../generated/tinker.js';
 import { submitTinkerFuture } from './tinker-future.js';
 
@@ -51,13 +51,9 @@ export class SamplingClient {
   }
 
   /** The base model this sampler runs. */
-  async getBaseModel(options?: RequestOptions): Promise<string> {
-    const sampler = await this.#transport.request(
-      'get',
-      '/api/v1/samplers/{sampler_id}',
-      { params: { path: { sampler_id: this.samplingSessionId } } },
-      options,
-    );
-    return sampler.base_model;
+  getBaseModel(options?: RequestOptions): APIPromise<string> {
+    return this.#transport
+      .request('get', '/api/v1/samplers/{sampler_id}', { params: { path: { sampler_id: this.samplingSessionId } } }, options)
+      .map((sampler) => sampler.base_model);
   }
 }

@@ -1,4 +1,5 @@
 import {
+  APIPromise,
   type ClientOptions,
   ConfigError,
   createTransport,
@@ -107,8 +108,15 @@ export class ServiceClient {
     return new RestClient(this.#transport, this.#options.maxRetries);
   }
 
-  /** Create a LoRA training run on `base_model` and a client that trains it. */
-  async createLoraTrainingClient(params: LoraTrainingClientParams, options?: RequestOptions): Promise<TrainingClient> {
+  /**
+   * Create a LoRA training run on `base_model` and a client that trains it. `.withResponse()` gives
+   * the response of the poll that brought the new model.
+   */
+  createLoraTrainingClient(params: LoraTrainingClientParams, options?: RequestOptions): APIPromise<TrainingClient> {
+    return APIPromise.from(() => this.#createLoraTrainingClient(params, options));
+  }
+
+  async #createLoraTrainingClient(params: LoraTrainingClientParams, options?: RequestOptions) {
     const { base_model, rank = 32, seed, train_mlp = true, train_attn = true, train_unembed = true, user_metadata } = params ?? {};
     if (typeof base_model !== 'string' || base_model === '') throw new InvalidRequestError('base_model', 'is required');
     const lora_config = { rank, train_unembed, train_mlp, train_attn, ...(seed === undefined ? {} : { seed }) };
@@ -120,8 +128,13 @@ export class ServiceClient {
       type: 'create_model',
       ...(user_metadata ? { user_metadata } : {}),
     };
-    const created = await submitTinkerFuture(this.#transport, { type: 'CreateModel', path: '/api/v1/create_model', body }, options);
-    return new TrainingClient(this.#transport, created.model_id);
+    const created = await submitTinkerFuture(
+      this.#transport,
+      { type: 'CreateModel', path: '/api/v1/create_model', body },
+      options,
+    ).withResponse();
+    // A Tinker future always settles on a poll's response.
+    return { data: new TrainingClient(this.#transport, created.data.model_id), response: created.response as Response };
   }
 
   /**
@@ -142,25 +155,31 @@ export class ServiceClient {
   }
 
   /** A sampling client on saved sampler weights (`model_path`, a tinker path) or on a `base_model`. */
-  async createSamplingClient(params: { model_path?: string; base_model?: string }, options?: RequestOptions): Promise<SamplingClient> {
+  createSamplingClient(params: { model_path?: string; base_model?: string }, options?: RequestOptions): APIPromise<SamplingClient> {
     const { model_path, base_model } = params ?? {};
-    if ((model_path === undefined) === (base_model === undefined)) {
-      throw new InvalidRequestError('model_path', 'give exactly one of model_path and base_model');
-    }
-    if (model_path !== undefined) parseTinkerPath(model_path, 'model_path');
-    const body = {
-      session_id: await this.sessionId(options),
-      sampling_session_seq_id: this.#samplerSeq++,
-      type: 'create_sampling_session' as const,
-      ...(model_path === undefined ? {} : { model_path }),
-      ...(base_model === undefined ? {} : { base_model }),
+    const ready = () => {
+      if ((model_path === undefined) === (base_model === undefined)) {
+        throw new InvalidRequestError('model_path', 'give exactly one of model_path and base_model');
+      }
+      if (model_path !== undefined) parseTinkerPath(model_path, 'model_path');
+      return this.sessionId(options);
     };
-    const created = await this.#transport.request('post', '/api/v1/create_sampling_session', { body }, options);
-    return new SamplingClient(this.#transport, created.sampling_session_id);
+    return APIPromise.after(ready, (sessionId) => {
+      const body = {
+        session_id: sessionId,
+        sampling_session_seq_id: this.#samplerSeq++,
+        type: 'create_sampling_session' as const,
+        ...(model_path === undefined ? {} : { model_path }),
+        ...(base_model === undefined ? {} : { base_model }),
+      };
+      return this.#transport
+        .request('post', '/api/v1/create_sampling_session', { body }, options)
+        .map((created) => new SamplingClient(this.#transport, created.sampling_session_id));
+    });
   }
 
   /** The base models this server can train and sample. */
-  getServerCapabilities(options?: RequestOptions): Promise<GetServerCapabilitiesResponse> {
+  getServerCapabilities(options?: RequestOptions): APIPromise<GetServerCapabilitiesResponse> {
     return this.#transport.request('get', '/api/v1/get_server_capabilities', {}, options);
   }
 
@@ -226,7 +245,12 @@ export class ServiceClient {
     (this.#heartbeat as { unref?: () => void }).unref?.();
   }
 
-  async #fromState(path: string, optimizer: boolean, params: { user_metadata?: Record<string, string> }, options?: RequestOptions) {
+  /** `.withResponse()` gives the response of the poll that finished loading the weights. */
+  #fromState(path: string, optimizer: boolean, params: { user_metadata?: Record<string, string> }, options?: RequestOptions) {
+    return APIPromise.from(() => this.#loadFromState(path, optimizer, params, options));
+  }
+
+  async #loadFromState(path: string, optimizer: boolean, params: { user_metadata?: Record<string, string> }, options?: RequestOptions) {
     parseTinkerPath(path, 'path');
     const info = await this.createRestClient().getWeightsInfoByTinkerPath(path, options);
     const training = await this.createLoraTrainingClient(
@@ -240,8 +264,11 @@ export class ServiceClient {
       },
       options,
     );
-    await (optimizer ? training.loadStateWithOptimizer(path, {}, options) : training.loadState(path, {}, options));
-    return training;
+    const loaded = await (optimizer
+      ? training.loadStateWithOptimizer(path, {}, options)
+      : training.loadState(path, {}, options)
+    ).withResponse();
+    return { data: training, response: loaded.response as Response };
   }
 }
 

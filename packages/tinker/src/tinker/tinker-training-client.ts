@@ -1,4 +1,4 @@
-import { Future, type RequestOptions, registerSecret, type Transport } from '@trainwire/core';
+import { type APIPromise, Future, type RequestOptions, registerSecret, type Transport } from '@trainwire/core';
 import type { components, paths } from '../generated/tinker.js';
 import { submitTinkerFuture, type TinkerFutureRequest, type TinkerRequestType } from './tinker-future.js';
 import { parseTinkerPath } from './tinker-path.js';
@@ -111,7 +111,7 @@ export class TrainingClient {
   }
 
   /** The model's architecture, tokenizer and LoRA rank. */
-  getInfo(options?: RequestOptions): Promise<GetInfoResponse> {
+  getInfo(options?: RequestOptions): APIPromise<GetInfoResponse> {
     return this.#transport.request('post', '/api/v1/get_info', { body: { model_id: this.modelId, type: 'get_info' } }, options);
   }
 

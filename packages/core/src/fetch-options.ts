@@ -1,0 +1,18 @@
+import type { Fetch } from './request-options.js';
+
+/**
+ * Extra fields for every `fetch` init, e.g. `{ dispatcher: new Agent(...) }` (an undici
+ * dispatcher on Node) or `{ cache: 'no-store' }`. The request's own method, headers, body and
+ * signal always win: use the `headers` option for headers.
+ */
+export type FetchOptions = Omit<RequestInit, 'method' | 'headers' | 'body' | 'signal'> & Record<string, unknown>;
+
+const OWN = ['method', 'headers', 'body', 'signal'];
+
+/** `fetch` with `options` (merged left to right) under every init; `fetch` itself when there are none. */
+export function withFetchOptions(fetch: Fetch, ...options: (FetchOptions | undefined)[]): Fetch {
+  const merged: Record<string, unknown> = Object.assign({}, ...options);
+  for (const name of OWN) delete merged[name];
+  if (Object.keys(merged).length === 0) return fetch;
+  return (request, init) => fetch(request, { ...merged, ...init } as RequestInit);
+}
