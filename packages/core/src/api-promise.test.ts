@@ -147,10 +147,11 @@ describe('fetchOptions', () => {
     expect(seen[0]?.headers.get('x-api-key')).toBe('wk-test-0123456789');
   });
 
-  it('passes no extra init fields when none are given', async () => {
+  it('passes no extra init fields when none are given (the transport follows redirects itself)', async () => {
     const { client, inits } = transport([json(widget)]);
     await client.request('get', '/widgets/{id}', getWidget);
-    expect(Object.keys(inits[0] ?? {}).sort()).toEqual(['signal']);
+    expect(Object.keys(inits[0] ?? {}).sort()).toEqual(['redirect', 'signal']);
+    expect(inits[0]?.redirect).toBe('manual');
   });
 });
 
