@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   APIConnectionError,
   AuthenticationError,
@@ -382,5 +382,55 @@ describe('answers the spec does not expect', () => {
     const busy = transport([json({ message: 'busy' }, 503, { 'retry-after-ms': '1' }), json(widget)]);
     await expect(busy.client.request('get', '/widgets/{id}', { params: { path: { id: 'w1' } } })).resolves.toEqual(widget);
     expect(busy.seen).toHaveLength(2);
+  });
+});
+
+describe('one fetch per attempt', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('calls the global fetch with the URL and one init per attempt, never a Request to be built again', async () => {
+    const calls: { input: unknown; init: RequestInit | undefined; key: string | null; signal: unknown }[] = [];
+    vi.stubGlobal('fetch', async (input: unknown, init?: RequestInit) => {
+      calls.push({ input, init, key: new Headers(init?.headers).get('idempotency-key'), signal: init?.signal });
+      return calls.length === 1 ? json({}, 503, { 'retry-after-ms': '1' }) : json(widget, 201);
+    });
+    const { client } = transport([], { fetch: undefined });
+    await client.request('post', '/widgets', { body: { name: 'gear' } }, { idempotencyKey: 'k-7' });
+    expect(calls).toHaveLength(2);
+    for (const { input, init, key, signal } of calls) {
+      expect(input).toBe('https://widgets.test/api/widgets');
+      expect(init?.method).toBe('POST');
+      expect(init?.body).toBe('{"name":"gear"}');
+      expect(key).toBe('k-7');
+      expect(signal).toBeInstanceOf(AbortSignal);
+    }
+    // Each attempt has a signal of its own (its timeout), in the same init.
+    expect(calls[0]?.signal).not.toBe(calls[1]?.signal);
+  });
+
+  it('builds exactly one Request per attempt for a custom fetch', async () => {
+    const { client, seen } = transport([json({}, 503, { 'retry-after-ms': '1' }), json(widget)]);
+    let built = 0;
+    vi.stubGlobal(
+      'Request',
+      class extends Request {
+        constructor(input: RequestInfo | URL, init?: RequestInit) {
+          super(input, init);
+          built += 1;
+        }
+      },
+    );
+    await client.request('get', '/widgets/{id}', { params: { path: { id: 'w1' } } });
+    expect(seen).toHaveLength(2);
+    expect(built).toBe(2);
+  });
+
+  it('serializes a query as openapi-fetch does: exploded arrays, deep objects, nothing for null, undefined or []', async () => {
+    const { client, seen } = transport([json({ widgets: [], total: 0 })], { validateRequests: false });
+    const query = { limit: 2, tag: ['a b', 'c&d'], filter: { state: 'done' }, empty: [], gone: undefined, none: null, q: 'ü/?' };
+    await client.request('get', '/widgets', { params: { query: query as never } });
+    expect(new URL(seen[0]?.url ?? '').search).toBe('?limit=2&tag=a%20b&tag=c%26d&filter[state]=done&q=%C3%BC%2F%3F');
   });
 });
