@@ -65,6 +65,7 @@ export type {
   OperationDefinition,
   PaginationDefinition,
   ParamsDefinition,
+  ResponseCheck,
   ResponseDefinition,
   ServiceDefinition,
 } from './service-definition.js';

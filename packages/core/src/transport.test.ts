@@ -9,6 +9,7 @@ import {
   RateLimitError,
   ResponseValidationError,
 } from './errors.js';
+import type { OperationDefinition } from './service-definition.js';
 import { fakeFetch, json } from './test-support/fake-fetch.js';
 import { type paths, widgets } from './test-support/widgets.js';
 import { createTransport, type TransportOptions } from './transport.js';
@@ -432,5 +433,37 @@ describe('one fetch per attempt', () => {
     const query = { limit: 2, tag: ['a b', 'c&d'], filter: { state: 'done' }, empty: [], gone: undefined, none: null, q: 'ü/?' };
     await client.request('get', '/widgets', { params: { query: query as never } });
     expect(new URL(seen[0]?.url ?? '').search).toBe('?limit=2&tag=a%20b&tag=c%26d&filter[state]=done&q=%C3%BC%2F%3F');
+  });
+});
+
+describe('compiled response checks', () => {
+  const withChecks = (check: (value: unknown) => boolean) => {
+    const operation = widgets.operations['GET /widgets/{id}'] as OperationDefinition;
+    const responses = { ...operation.responses, '200': { ...operation.responses['200'], check } };
+    return { ...widgets, operations: { ...widgets.operations, 'GET /widgets/{id}': { ...operation, responses } } };
+  };
+
+  it('the compiled check decides: a body it accepts is not interpreted again', async () => {
+    const checked: unknown[] = [];
+    const { client } = transport([json({ id: 'w1', name: 7, size: 3 })], {
+      definition: withChecks((value) => {
+        checked.push(value);
+        return true;
+      }),
+    });
+    await expect(client.request('get', '/widgets/{id}', { params: { path: { id: 'w1' } } })).resolves.toEqual({
+      id: 'w1',
+      name: 7,
+      size: 3,
+    });
+    expect(checked).toEqual([{ id: 'w1', name: 7, size: 3 }]);
+  });
+
+  it('a body the check refuses is interpreted for the path and reason of the issue', async () => {
+    const { client } = transport([json({ id: 'w1', name: 7, size: 3 })], { definition: withChecks(() => false) });
+    const error = await client.request('get', '/widgets/{id}', { params: { path: { id: 'w1' } } }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ResponseValidationError);
+    expect(error).toMatchObject({ path: '$.name' });
+    expect((error as Error).message).toContain('at $.name: expected string, got number 7');
   });
 });

@@ -1,4 +1,4 @@
-import createClient, { type Client, type MaybeOptionalInit } from 'openapi-fetch';
+import type { MaybeOptionalInit } from 'openapi-fetch';
 import type {
   FilterKeys,
   HttpMethod,
@@ -20,7 +20,7 @@ import { readEnv } from './read-env.js';
 import { clipRedacted, redact, redactValue, registerSecret, registerSecretHeader } from './redact.js';
 import type { Fetch, RequestOptions } from './request-options.js';
 import { type RetryContext, retryAttempts } from './retry.js';
-import type { AuthDefinition, OperationDefinition, ResponseDefinition, ServiceDefinition } from './service-definition.js';
+import type { AuthDefinition, JsonSchema, OperationDefinition, ResponseCheck, ServiceDefinition } from './service-definition.js';
 import { TrainwireError } from './trainwire-error.js';
 import { validate } from './validate.js';
 import { validateRequest } from './validate-request.js';
@@ -98,7 +98,7 @@ type Init<Paths, Path extends keyof Paths, Method extends HttpMethod> = Paths[Pa
 const SAFE_METHODS = /^(GET|HEAD|OPTIONS|PUT|DELETE|TRACE)$/;
 const NO_KEY_METHODS = /^(GET|HEAD|OPTIONS|TRACE)$/;
 
-/** A typed, retrying, validating client for one service, built on openapi-fetch. */
+/** A typed, retrying, validating client for one service (typed by openapi-typescript paths, as openapi-fetch is). */
 export interface Transport<Paths extends {}> {
   /** Call an operation and return its 2xx data; anything else throws a typed error. */
   request<Method extends HttpMethod, Path extends PathsWithMethod<Paths, Method>>(
@@ -124,8 +124,6 @@ export interface Transport<Paths extends {}> {
   ): PagePromise<ResponseData<Paths, Path, Method>, PageItem<ResponseData<Paths, Path, Method>>>;
   /** The operation table entry for `METHOD path`. */
   operation(method: string, path: string): OperationDefinition | undefined;
-  /** The underlying openapi-fetch client (requests through it still retry and authenticate). */
-  readonly client: Client<Paths>;
   readonly baseURL: string;
   readonly logger: Logger;
 }
@@ -160,13 +158,6 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     else baseHeaders[auth.name] = key;
   }
   const customFetch = options.fetch;
-  // The client for callers who want openapi-fetch itself; the transport's own calls do not use it.
-  const client = createClient<Paths>({
-    baseUrl: baseURL,
-    headers: baseHeaders,
-    fetch: customFetch ?? ((request: Request, init?: RequestInit) => globalThis.fetch(request, init)),
-    pathSerializer: encodePath,
-  });
   // Header names lower-cased once, so per-call headers merge case-insensitively into a plain object.
   const sharedHeaders: Record<string, string> = {};
   for (const name in baseHeaders) sharedHeaders[name.toLowerCase()] = baseHeaders[name] as string;
@@ -183,8 +174,8 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     readonly sendsKey: boolean;
     readonly conflictStatuses: readonly number[] | undefined;
     readonly where: string | undefined;
-    /** The declared response of each status seen so far (validation on). */
-    readonly declared: Map<number, ResponseDefinition | undefined>;
+    /** The declared response schema of each status seen so far (validation on), with its compiled check. */
+    readonly declared: Map<number, Declared | undefined>;
   }
   const plans = new Map<string, Plan>();
   const planOf = (method: string, path: string): Plan => {
@@ -207,15 +198,18 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     }
     return plan;
   };
-  /** The response `status` is checked against: an undeclared 2xx (200 where the spec says 201) against the first declared 2xx. */
-  const declaredFor = (plan: Plan, status: number): ResponseDefinition | undefined => {
+  /**
+   * The response `status` is checked against, with its compiled check when codegen made one: an
+   * undeclared 2xx (200 where the spec says 201) against the first declared 2xx.
+   */
+  const declaredFor = (plan: Plan, status: number): Declared | undefined => {
     if (plan.declared.has(status)) return plan.declared.get(status);
     const responses = plan.entry?.responses ?? {};
-    const declared =
-      responses[status] ??
-      responses[`${String(status)[0]}XX`] ??
-      responses[Object.keys(responses).find((code) => code[0] === '2') as string] ??
-      responses.default;
+    const code = [String(status), `${String(status)[0]}XX`, Object.keys(responses).find((key) => key[0] === '2'), 'default'].find(
+      (key) => key !== undefined && responses[key] !== undefined,
+    );
+    const schema = code === undefined ? undefined : responses[code]?.schema;
+    const declared = schema ? { schema, check: responses[code as string]?.check ?? undefined } : undefined;
     plan.declared.set(status, declared);
     return declared;
   };
@@ -351,7 +345,7 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     const invalid = (path: string, reason: string, body: unknown, cause?: unknown) =>
       new ResponseValidationError({ status, path, reason, body, headers: responseHeaders, operation: plan.where, cause });
     if (!text) {
-      if (declared?.schema && upper !== 'HEAD') throw invalid('$', 'the body is empty', undefined);
+      if (declared && upper !== 'HEAD') throw invalid('$', 'the body is empty', undefined);
       return { data: undefined, response };
     }
     const type = responseHeaders.get('content-type');
@@ -363,13 +357,14 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     } catch (error) {
       throw invalid('$', `body is not valid JSON (${(error as Error).message})`, clipRedacted(text), error);
     }
-    const issue = declared?.schema ? validate(declared.schema, parsed, schemas) : undefined;
+    // The compiled check says whether the body conforms; only a body it refuses is interpreted,
+    // for the path and reason of the issue.
+    const issue = declared && !declared.check?.(parsed) ? validate(declared.schema, parsed, schemas) : undefined;
     if (issue) throw invalid(issue.path, issue.reason, parsed);
     return { data: parsed, response };
   }
 
   return {
-    client,
     baseURL,
     logger,
     operation,
@@ -398,6 +393,12 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
 
 const decoder = new TextDecoder();
 const JSON_TYPE = /json/i;
+
+/** A declared response schema and its compiled check, if codegen made one. */
+interface Declared {
+  readonly schema: JsonSchema;
+  readonly check: ResponseCheck | undefined;
+}
 const NO_SIGNALS: readonly AbortSignal[] = [];
 
 /** The `init` of a transport call, as openapi-fetch reads it. */
