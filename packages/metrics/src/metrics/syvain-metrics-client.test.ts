@@ -372,24 +372,27 @@ describe('retries, timeouts and errors', () => {
   });
 
   it('applies `timeout` to ordinary calls and `ingestTimeout` to ingestion', async () => {
+    // Margins sized for a loaded 2-core machine: the ingestion key mint is an ordinary call under
+    // `timeout` too, so `timeout` must leave it room; the ingest answer comes after `timeout` but
+    // well within `ingestTimeout`.
     server.use(
       http.get(`${BASE}/api/v1/experiments/:id`, async () => {
-        await delay(300);
+        await delay(20_000);
         return undefined;
       }),
       http.post(`${BASE}/api/v1/experiments/:id/metrics/ingest`, async () => {
-        await delay(300);
+        await delay(3_000);
         return undefined;
       }),
     );
-    const metrics = client({ timeout: 100, ingestTimeout: 2_000, maxRetries: 0 });
+    const metrics = client({ timeout: 1_500, ingestTimeout: 30_000, maxRetries: 0 });
     const experiment = seeded()[0]?.id as string;
     const error = await caught(metrics.getExperiment(experiment));
     expect(error).toBeInstanceOf(APITimeoutError);
     expect(error).toBeInstanceOf(MetricsApiRequestError);
     const result = await metrics.ingestMetrics(experiment, [{ client_event_id: 't/1', name: 'loss', value: 1, step: 1 }], { sync: true });
     expect(result.accepted).toBe(1);
-  });
+  }, 60_000);
 
   it('raises connection failures as MetricsApiRequestError', async () => {
     server.use(http.get(`${BASE}/api/v1/auth/status`, () => HttpResponse.error()));
