@@ -82,21 +82,24 @@ export class ConnectionCap {
  * until the fetch fails. A burst of calls queues instead of opening a socket each.
  */
 export function withConnectionCap(fetch: Fetch, cap: ConnectionCap): Fetch {
-  return async (request, init) => {
-    const release = await cap.acquire(init?.signal ?? request.signal);
-    let response: Response;
-    try {
-      response = await fetch(request, init);
-    } catch (error) {
-      release();
-      throw error;
-    }
-    if (response.body === null) {
-      release();
-      return response;
-    }
-    return releasedWhenRead(response, release);
-  };
+  return (request, init) => capped(cap, init?.signal ?? request.signal, () => fetch(request, init));
+}
+
+/** `send()` once a slot of `cap` is free, holding the slot as {@link withConnectionCap} says. */
+export async function capped(cap: ConnectionCap, signal: AbortSignal | null | undefined, send: () => Promise<Response>): Promise<Response> {
+  const release = await cap.acquire(signal);
+  let response: Response;
+  try {
+    response = await send();
+  } catch (error) {
+    release();
+    throw error;
+  }
+  if (response.body === null) {
+    release();
+    return response;
+  }
+  return releasedWhenRead(response, release);
 }
 
 /** A copy of `response` whose body calls `release` once it ends, is cancelled or errors. */

@@ -81,6 +81,7 @@ export type {
   OperationDefinition,
   PaginationDefinition,
   ParamsDefinition,
+  ResponseCheck,
   ResponseDefinition,
   ServiceDefinition,
 } from './service-definition.js';

@@ -33,57 +33,83 @@ export function withRedirects(fetch: Fetch, crossOrigin: CrossOriginRedirects = 
     // The caller reads the 3xx itself (e.g. a Location that is the answer).
     if (mode === 'manual') return fetch(request, init);
     // A one-shot stream body goes with `redirect: 'error'` (see STREAMED_BODY_INIT): fetch refuses the redirect.
-    if (mode === 'error') {
-      return fetch(request, init).catch((error: unknown) => {
-        if ((error as { cause?: { message?: unknown } } | null)?.cause?.message !== 'unexpected redirect') throw error;
-        throw new RedirectError({ message: 'The server answered a streamed request body with a redirect; a stream cannot be sent again.' });
-      });
-    }
-    const origin = new URL(request.url).origin;
-    let response = await fetch(request, { ...init, redirect: 'manual' });
-    let current: Request = request;
-    let body = init?.body ?? (request.body === null ? null : undefined);
-    for (let hops = 0; ; hops++) {
-      if (response.type === 'opaqueredirect')
-        throw new RedirectError({ message: 'The server answered with a redirect that this runtime does not let a script read or check.' });
-      const { status } = response;
-      const location = response.headers.get('location');
-      if (!REDIRECT_STATUSES.has(status) || location === null) return response;
-      response.body?.cancel().catch(() => {});
-      let target: URL;
-      try {
-        target = new URL(location, response.url || current.url);
-      } catch {
-        throw new RedirectError({ message: `The server redirected to an invalid URL (${status}).`, status });
-      }
-      const refuse = (why: string): never => {
-        throw new RedirectError({
-          message: `Refused to follow a ${status} redirect of ${current.method}: ${why}.`,
-          status,
-          location: target.href,
-        });
-      };
-      if (hops >= MAX_REDIRECTS) refuse(`more than ${MAX_REDIRECTS} redirects`);
-      if (target.protocol !== 'https:' && target.protocol !== 'http:') refuse(`${target.protocol} is not http(s)`);
-      if (target.protocol === 'http:' && new URL(current.url).protocol === 'https:' && !isLoopbackHost(target.hostname))
-        refuse('it goes from https to plain http on a non-loopback host');
-      const headers = new Headers(current.headers);
-      if (target.origin !== origin) {
-        if (crossOrigin !== 'strip-credentials') refuse(`it goes to another origin (${target.origin})`);
-        for (const name of [...headers.keys()]) if (isSecretHeader(name) || CREDENTIAL_HEADERS.test(name)) headers.delete(name);
-      }
-      let method = current.method;
-      if (status === 303 || ((status === 301 || status === 302) && method !== 'GET' && method !== 'HEAD')) {
-        // fetch would silently send a write answered 301/302 on as a GET: the write would be lost.
-        if (status !== 303) refuse('a write is not turned into a GET');
-        if (method !== 'HEAD') method = 'GET';
-        body = null;
-        for (const name of BODY_HEADERS) headers.delete(name);
-      } else if (body === undefined) {
-        refuse('the request body cannot be sent again');
-      }
-      current = new Request(target, { method, headers, body: body ?? null, signal: init?.signal ?? request.signal, redirect: 'manual' });
-      response = await fetch(current, { signal: init?.signal ?? request.signal, redirect: 'manual' });
-    }
+    if (mode === 'error') return fetch(request, init).catch(streamRedirectRefused);
+    return followRedirects(await fetch(request, { ...init, redirect: 'manual' }), request, init, fetch, crossOrigin);
   };
+}
+
+/** Whether `response` is a redirect that {@link followRedirects} would act on (cheap; no URL parsing). */
+export function isRedirect(response: Response): boolean {
+  return response.type === 'opaqueredirect' || (REDIRECT_STATUSES.has(response.status) && response.headers.has('location'));
+}
+
+/**
+ * A fetch error of a request sent with `redirect: 'error'` (a one-shot stream body) that the server
+ * redirected, as a {@link RedirectError}; any other error is thrown as it is.
+ */
+export function streamRedirectRefused(error: unknown): never {
+  if ((error as { cause?: { message?: unknown } } | null)?.cause?.message !== 'unexpected redirect') throw error;
+  throw new RedirectError({ message: 'The server answered a streamed request body with a redirect; a stream cannot be sent again.' });
+}
+
+/**
+ * Follow the redirects of `first`, the answer to `request` (or to the request `request()` builds:
+ * a caller that sent a URL and an init builds it only when there is a redirect) sent with
+ * `redirect: 'manual'`, by the rules of {@link withRedirects}; each hop goes through `fetch`.
+ */
+export async function followRedirects(
+  first: Response,
+  request: Request | (() => Request),
+  init: RequestInit | undefined,
+  fetch: Fetch,
+  crossOrigin: CrossOriginRedirects = 'error',
+): Promise<Response> {
+  if (!isRedirect(first)) return first;
+  let response = first;
+  let current: Request = typeof request === 'function' ? request() : request;
+  const origin = new URL(current.url).origin;
+  let body = init?.body ?? (current.body === null ? null : undefined);
+  for (let hops = 0; ; hops++) {
+    if (response.type === 'opaqueredirect')
+      throw new RedirectError({ message: 'The server answered with a redirect that this runtime does not let a script read or check.' });
+    const { status } = response;
+    const location = response.headers.get('location');
+    if (!REDIRECT_STATUSES.has(status) || location === null) return response;
+    response.body?.cancel().catch(() => {});
+    let target: URL;
+    try {
+      target = new URL(location, response.url || current.url);
+    } catch {
+      throw new RedirectError({ message: `The server redirected to an invalid URL (${status}).`, status });
+    }
+    const refuse = (why: string): never => {
+      throw new RedirectError({
+        message: `Refused to follow a ${status} redirect of ${current.method}: ${why}.`,
+        status,
+        location: target.href,
+      });
+    };
+    if (hops >= MAX_REDIRECTS) refuse(`more than ${MAX_REDIRECTS} redirects`);
+    if (target.protocol !== 'https:' && target.protocol !== 'http:') refuse(`${target.protocol} is not http(s)`);
+    if (target.protocol === 'http:' && new URL(current.url).protocol === 'https:' && !isLoopbackHost(target.hostname))
+      refuse('it goes from https to plain http on a non-loopback host');
+    const headers = new Headers(current.headers);
+    if (target.origin !== origin) {
+      if (crossOrigin !== 'strip-credentials') refuse(`it goes to another origin (${target.origin})`);
+      for (const name of [...headers.keys()]) if (isSecretHeader(name) || CREDENTIAL_HEADERS.test(name)) headers.delete(name);
+    }
+    let method = current.method;
+    if (status === 303 || ((status === 301 || status === 302) && method !== 'GET' && method !== 'HEAD')) {
+      // fetch would silently send a write answered 301/302 on as a GET: the write would be lost.
+      if (status !== 303) refuse('a write is not turned into a GET');
+      if (method !== 'HEAD') method = 'GET';
+      body = null;
+      for (const name of BODY_HEADERS) headers.delete(name);
+    } else if (body === undefined) {
+      refuse('the request body cannot be sent again');
+    }
+    const signal = init?.signal ?? current.signal;
+    current = new Request(target, { method, headers, body: body ?? null, signal, redirect: 'manual' });
+    response = await fetch(current, { signal, redirect: 'manual' });
+  }
 }

@@ -61,189 +61,218 @@ const NULL_BODY = [101, 103, 204, 205, 304];
  * Wrap `fetch` so each call is retried: on connection errors, timeouts, 408, 409, 429 and 5xx but 501 (or
  * as `x-should-retry` says), with backoff or the server's `Retry-After`, and a write only when
  * a retry is safe (an idempotency key, or a connection that was never made). Each attempt sends
- * a fresh clone of the request.
+ * a fresh clone of the request. (The transport does not go through here: it calls
+ * {@link retryAttempts} with one `fetch(url, init)` per attempt.)
  */
 export function withRetry(fetch: Fetch, context: RetryContext): Fetch {
-  return async (request, init) => {
+  return (request, init) => {
     const callers: AbortSignal[] = [];
     for (const signal of [context.signal, request.signal]) if (signal && !callers.includes(signal)) callers.push(signal);
-    const userAbort = (): APIUserAbortError | undefined => {
-      for (const signal of callers) if (signal.aborted) return new APIUserAbortError({ cause: signal.reason });
-    };
-    const { timeout, totalTimeout, logger, streamingBody, replayBody, captureBody } = context;
-    const started = Date.now();
-    const deadline = totalTimeout === undefined ? undefined : started + totalTimeout;
-    const maxAttempts = streamingBody ? 1 : (context.maxRetries > 0 ? Math.floor(context.maxRetries) : 0) + 1;
+    const { streamingBody, replayBody } = context;
     const safe = context.idempotent || Boolean(context.idempotencyHeader && request.headers.get(context.idempotencyHeader));
-    const buffer = context.bufferResponse ?? true;
-    const target = (): string => `${request.method} ${withoutQuery(request.url)}`;
-    context.attempts = 0;
-
-    for (let retry = 0; ; retry += 1) {
-      let error: TrainwireError | undefined = userAbort();
-      if (error) throw error;
-      const attempt = ++context.attempts;
-      const attemptStarted = Date.now();
-      // The wait before the next attempt, or undefined when this attempt must be the last: a wait
-      // that ends at or past the deadline would leave the next attempt no time at all.
-      let askedToWait = false;
-      const nextDelay = (allowed: boolean, headers?: Headers): number | undefined => {
-        if (!allowed || attempt >= maxAttempts) return undefined;
-        const requested = retryAfterFrom(headers);
-        askedToWait = requested !== undefined;
-        const delay = retryWait(retry, requested);
-        return deadline !== undefined && Date.now() + delay >= deadline ? undefined : delay;
-      };
-      const report = (fields: Record<string, unknown>, summary: unknown): void => {
-        if (!logger || logger.debug === SILENT) return;
-        const ms = Date.now() - attemptStarted;
-        logger.debug(`${target()} attempt ${attempt}: ${summary} (${ms} ms)`, {
-          method: request.method,
-          url: withoutQuery(request.url),
-          attempt,
-          ...fields,
-          ms,
-        });
-      };
-
-      // A bodyless request is sent again as it is; a body is re-sent from `replayBody` when the
-      // caller gave it, else each attempt sends a clone of the pristine request.
-      const attemptRequest =
-        request.body === null || streamingBody
-          ? request
-          : replayBody === undefined
-            ? request.clone()
-            : attempt === 1
-              ? request
-              : new Request(request, { body: replayBody });
-      const controller = new AbortController();
-      // Abort the attempt: its fetch through the signal, and `stopped` at once, even when the
-      // fetch ignores the signal.
-      let stop: (reason: unknown) => void = NOTHING;
-      const stopped = new Promise<never>((_, reject) => {
-        stop = (reason) => {
-          controller.abort(reason);
-          reject(reason);
-        };
-      });
-      stopped.catch(NOTHING);
-      // A streamed body is read after the attempt returns, so its link to the caller must outlive
-      // the attempt without pinning it: `AbortSignal.any` holds its sources weakly.
-      const weak = !buffer && callers.length > 0 && typeof AbortSignal.any === 'function';
-      const signal = weak ? AbortSignal.any([...callers, controller.signal]) : controller.signal;
-      if (weak) signal.addEventListener('abort', () => stop(signal.reason), { once: true });
-      const unlink = weak ? NOTHING : forward(callers, stop);
-      const remaining = deadline === undefined ? undefined : deadline - attemptStarted;
-      const byDeadline = remaining !== undefined && !(remaining > (timeout ?? Number.POSITIVE_INFINITY));
-      const limit = byDeadline ? remaining : timeout;
-      let expired = false;
-      const timer =
-        limit !== undefined && limit <= LONGEST_TIMER
-          ? setTimeout(() => {
-              expired = true;
-              stop(new DOMException('The operation timed out.', 'TimeoutError'));
-            }, limit)
-          : undefined;
-      (timer as { unref?: () => void } | undefined)?.unref?.();
-      const race = <T>(promise: Promise<T>): Promise<T> => Promise.race([promise, stopped]);
-
-      let sent: Promise<Response> | undefined;
-      let response: Response | undefined;
-      let delay: number | undefined;
-      let reason: unknown;
-      let keepSignal = false;
-      let stage = 'Connection error.';
-      try {
-        // The signal rides in `init` (a new Request per attempt would cost more than the call
-        // itself). A fetch that throws instead of rejecting lands in the catch below all the same.
-        // A body that was kept serialized goes in `init` too: fetch then sends it from its source
-        // (a string has a known length) rather than piping the Request's body stream through a
-        // proxy stream, and the Request itself is left unread.
-        sent = fetch(
-          attemptRequest,
+    return retryAttempts(
+      (signal, attempt) =>
+        // A bodyless request is sent again as it is; a body is re-sent from `replayBody` when the
+        // caller gave it (fetch then sends it from its source rather than piping the Request's
+        // body stream), else each attempt sends a clone of the pristine request.
+        fetch(
+          request.body === null || streamingBody
+            ? request
+            : replayBody === undefined
+              ? request.clone()
+              : attempt === 1
+                ? request
+                : new Request(request, { body: replayBody }),
           replayBody === undefined || streamingBody ? { ...init, signal } : { ...init, signal, body: replayBody },
-        );
-        response = await race(sent);
-        const status = response.status;
-        reason = status;
-        const advice = retryAdvice(status, response.headers, context.conflictStatuses);
-        delay = advice === 'never' ? undefined : nextDelay(safe || advice === 'always', response.headers);
-        // An error body is read here even for a streamed call: the caller gets it as a typed error.
-        if (delay === undefined && (buffer || !response.ok) && status >= 200) {
-          // Read the whole body inside the attempt, so that a body cut short or stalled fails
-          // here rather than later in the caller's parser.
-          stage = 'Connection error while reading the response body.';
-          const bytes = response.body === null ? null : await race(readBoundedBody(response, bodyLimit(status, context.maxResponseBytes)));
-          if (captureBody) context.body = bytes ?? new Uint8Array(0);
-          // A 2xx whose body was captured goes on as it is (its body is read: nobody reads it again);
-          // anything else gets a copy with the bytes (or none) for the caller to read.
-          if (!(captureBody && response.ok)) {
-            const copy = new Response(captureBody || NULL_BODY.includes(status) ? null : bytes, response);
-            // The constructor cannot set `url`; keep it for the error messages that quote it.
-            if (response.url) Object.defineProperty(copy, 'url', { value: response.url });
-            response = copy;
-          }
-        }
-        report({ status }, status);
-        keepSignal = delay === undefined && !buffer;
-      } catch (cause) {
-        // A response that comes after all is released.
-        sent?.then(discardBody, NOTHING);
-        response = undefined;
-        let maybeSent = true;
-        error = userAbort();
-        // Refused outright (a redirect, a body over the limit): another attempt would meet the same.
-        if (!error && !expired && cause instanceof TrainwireError && !cause.retryable) error = cause;
-        if (!error && byDeadline && expired) {
-          error = new APITimeoutError({
-            message: `Request timed out: the total deadline of ${totalTimeout} ms passed.`,
-            cause,
-            attempts: attempt,
-          });
-        }
-        if (!error) {
-          error = expired
-            ? new APITimeoutError({ message: `Request timed out after ${timeout} ms.`, cause, attempts: attempt })
-            : new APIConnectionError({ message: stage, cause, attempts: attempt });
-          maybeSent = expired || !failedBeforeSend(cause);
-          delay = nextDelay(safe || !maybeSent);
-        }
-        reason = errorCode(error.cause) ?? error.message;
-        report({ error: reason }, reason);
-      } finally {
-        clearTimeout(timer);
-        if (!keepSignal) unlink();
-      }
-      if (delay === undefined) {
-        if (response) return response;
-        throw error;
-      }
-      if (response) discardBody(response);
-      announceWait(
-        {
-          type: 'wait',
-          target: target(),
-          delay,
-          retryAfter: askedToWait,
-          status: response?.status,
-          reason: String(reason),
-          attempt: attempt + 1,
-          maxAttempts,
-        },
-        logger,
-        context.onWait,
-      );
-      const wait = new AbortController();
-      const stopWaiting = forward(callers, (reason) => wait.abort(reason));
-      try {
-        await sleep(delay, wait.signal);
-      } catch {
-        // Only a caller's abort ends the wait early.
-      } finally {
-        stopWaiting();
-      }
-    }
+        ),
+      context,
+      request.method,
+      request.url,
+      safe,
+      callers,
+    );
   };
+}
+
+/**
+ * The retry loop of one logical call: `send(signal, attempt)` makes one attempt (one fetch) with
+ * the attempt's signal, which aborts on the per-attempt timeout, the total deadline or a caller's
+ * abort (`callers`). Retries as {@link withRetry} says; `safe` means a write may be repeated.
+ * Returns the final response (its body read into `context.body` with `captureBody`), or throws.
+ */
+export async function retryAttempts(
+  send: (signal: AbortSignal, attempt: number) => Promise<Response>,
+  context: RetryContext,
+  method: string,
+  url: string,
+  safe: boolean,
+  callers: readonly AbortSignal[],
+): Promise<Response> {
+  const { timeout, totalTimeout, logger, streamingBody, captureBody } = context;
+  const deadline = totalTimeout === undefined ? undefined : Date.now() + totalTimeout;
+  const maxAttempts = streamingBody ? 1 : (context.maxRetries > 0 ? Math.floor(context.maxRetries) : 0) + 1;
+  const buffer = context.bufferResponse ?? true;
+  const debug = logger && logger.debug !== SILENT ? logger : undefined;
+  context.attempts = 0;
+
+  for (let retry = 0; ; retry += 1) {
+    let error: TrainwireError | undefined = userAbort(callers);
+    if (error) throw error;
+    const attempt = ++context.attempts;
+    const attemptStarted = deadline === undefined && !debug ? 0 : Date.now();
+    // The wait before the next attempt, or undefined when this attempt must be the last: a wait
+    // that ends at or past the deadline would leave the next attempt no time at all.
+    let askedToWait = false;
+    const nextDelay = (allowed: boolean, headers?: Headers): number | undefined => {
+      if (!allowed || attempt >= maxAttempts) return undefined;
+      const requested = retryAfterFrom(headers);
+      askedToWait = requested !== undefined;
+      const delay = retryWait(retry, requested);
+      return deadline !== undefined && Date.now() + delay >= deadline ? undefined : delay;
+    };
+
+    const controller = new AbortController();
+    // Abort the attempt: its fetch through the signal, and `stopped` at once, even when the
+    // fetch ignores the signal.
+    let stop: (reason: unknown) => void = NOTHING;
+    const stopped = new Promise<never>((_, reject) => {
+      stop = (reason) => {
+        controller.abort(reason);
+        reject(reason);
+      };
+    });
+    stopped.catch(NOTHING);
+    // A streamed body is read after the attempt returns, so its link to the caller must outlive
+    // the attempt without pinning it: `AbortSignal.any` holds its sources weakly.
+    const weak = !buffer && callers.length > 0 && typeof AbortSignal.any === 'function';
+    const signal = weak ? AbortSignal.any([...callers, controller.signal]) : controller.signal;
+    if (weak) signal.addEventListener('abort', () => stop(signal.reason), { once: true });
+    const unlink = weak ? NOTHING : forward(callers, stop);
+    const remaining = deadline === undefined ? undefined : deadline - attemptStarted;
+    const byDeadline = remaining !== undefined && !(remaining > (timeout ?? Number.POSITIVE_INFINITY));
+    const limit = byDeadline ? remaining : timeout;
+    let expired = false;
+    const timer =
+      limit !== undefined && limit <= LONGEST_TIMER
+        ? setTimeout(() => {
+            expired = true;
+            stop(new DOMException('The operation timed out.', 'TimeoutError'));
+          }, limit)
+        : undefined;
+    (timer as { unref?: () => void } | undefined)?.unref?.();
+
+    let sent: Promise<Response> | undefined;
+    let response: Response | undefined;
+    let delay: number | undefined;
+    let reason: unknown;
+    let keepSignal = false;
+    let stage = 'Connection error.';
+    try {
+      // A send that throws instead of rejecting lands in the catch below all the same.
+      sent = send(signal, attempt);
+      response = await Promise.race([sent, stopped]);
+      const status = response.status;
+      reason = status;
+      const advice = retryAdvice(status, response.headers, context.conflictStatuses);
+      delay = advice === 'never' ? undefined : nextDelay(safe || advice === 'always', response.headers);
+      // An error body is read here even for a streamed call: the caller gets it as a typed error.
+      if (delay === undefined && (buffer || !response.ok) && status >= 200) {
+        // Read the whole body inside the attempt, so that a body cut short or stalled fails
+        // here rather than later in the caller's parser.
+        stage = 'Connection error while reading the response body.';
+        const bytes =
+          response.body === null
+            ? null
+            : await Promise.race([readBoundedBody(response, bodyLimit(status, context.maxResponseBytes)), stopped]);
+        if (captureBody) context.body = bytes ?? new Uint8Array(0);
+        // A 2xx whose body was captured goes on as it is (its body is read: nobody reads it again);
+        // anything else gets a copy with the bytes (or none) for the caller to read.
+        if (!(captureBody && response.ok)) {
+          const copy = new Response(captureBody || NULL_BODY.includes(status) ? null : bytes, response);
+          // The constructor cannot set `url`; keep it for the error messages that quote it.
+          if (response.url) Object.defineProperty(copy, 'url', { value: response.url });
+          response = copy;
+        }
+      }
+      if (debug) report(debug, method, url, attempt, attemptStarted, { status }, status);
+      keepSignal = delay === undefined && !buffer;
+    } catch (cause) {
+      // A response that comes after all is released.
+      sent?.then(discardBody, NOTHING);
+      response = undefined;
+      let maybeSent = true;
+      error = userAbort(callers);
+      // Refused outright (a redirect, a body over the limit): another attempt would meet the same.
+      if (!error && !expired && cause instanceof TrainwireError && !cause.retryable) error = cause;
+      if (!error && byDeadline && expired) {
+        error = new APITimeoutError({
+          message: `Request timed out: the total deadline of ${totalTimeout} ms passed.`,
+          cause,
+          attempts: attempt,
+        });
+      }
+      if (!error) {
+        error = expired
+          ? new APITimeoutError({ message: `Request timed out after ${timeout} ms.`, cause, attempts: attempt })
+          : new APIConnectionError({ message: stage, cause, attempts: attempt });
+        maybeSent = expired || !failedBeforeSend(cause);
+        delay = nextDelay(safe || !maybeSent);
+      }
+      reason = errorCode(error.cause) ?? error.message;
+      if (debug) report(debug, method, url, attempt, attemptStarted, { error: reason }, reason);
+    } finally {
+      clearTimeout(timer);
+      if (!keepSignal) unlink();
+    }
+    if (delay === undefined) {
+      if (response) return response;
+      throw error;
+    }
+    if (response) discardBody(response);
+    announceWait(
+      {
+        type: 'wait',
+        target: `${method} ${withoutQuery(url)}`,
+        delay,
+        retryAfter: askedToWait,
+        status: response?.status,
+        reason: String(reason),
+        attempt: attempt + 1,
+        maxAttempts,
+      },
+      logger,
+      context.onWait,
+    );
+    const wait = new AbortController();
+    const stopWaiting = forward(callers, (reason) => wait.abort(reason));
+    try {
+      await sleep(delay, wait.signal);
+    } catch {
+      // Only a caller's abort ends the wait early.
+    } finally {
+      stopWaiting();
+    }
+  }
+}
+
+/** The caller's abort as an error, when one of `callers` has aborted. */
+function userAbort(callers: readonly AbortSignal[]): APIUserAbortError | undefined {
+  for (const signal of callers) if (signal.aborted) return new APIUserAbortError({ cause: signal.reason });
+}
+
+/** The `debug` line of one attempt (never headers; the URL without its query). */
+function report(
+  logger: Logger,
+  method: string,
+  url: string,
+  attempt: number,
+  started: number,
+  fields: Record<string, unknown>,
+  summary: unknown,
+): void {
+  const ms = Date.now() - started;
+  const path = withoutQuery(url);
+  logger.debug(`${method} ${path} attempt ${attempt}: ${summary} (${ms} ms)`, { method, url: path, attempt, ...fields, ms });
 }
 
 /** Call `abort` with the reason when any of `signals` aborts; the returned function detaches it again. */

@@ -108,7 +108,16 @@ export interface BodyDefinition {
 export interface ResponseDefinition {
   readonly contentType?: string | null;
   readonly schema?: JsonSchema | null;
+  /**
+   * `schema` compiled to code by codegen (no `eval`), on 2xx and `default` responses: true when a
+   * body conforms. A body it refuses is run through `validate` for the path and reason of the issue.
+   * @default none: the body is checked by `validate`
+   */
+  readonly check?: ResponseCheck | null;
 }
+
+/** A compiled check of a response body: true when it conforms to its schema (as `validate` reads it). */
+export type ResponseCheck = (value: unknown) => boolean;
 
 /**
  * One operation of the service, keyed in `ServiceDefinition.operations` by `'METHOD /path'` (the

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   APIConnectionError,
   AuthenticationError,
@@ -9,6 +9,7 @@ import {
   RateLimitError,
   ResponseValidationError,
 } from './errors.js';
+import type { OperationDefinition } from './service-definition.js';
 import { fakeFetch, json } from './test-support/fake-fetch.js';
 import { type paths, widgets } from './test-support/widgets.js';
 import { createTransport, type TransportOptions } from './transport.js';
@@ -382,5 +383,87 @@ describe('answers the spec does not expect', () => {
     const busy = transport([json({ message: 'busy' }, 503, { 'retry-after-ms': '1' }), json(widget)]);
     await expect(busy.client.request('get', '/widgets/{id}', { params: { path: { id: 'w1' } } })).resolves.toEqual(widget);
     expect(busy.seen).toHaveLength(2);
+  });
+});
+
+describe('one fetch per attempt', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('calls the global fetch with the URL and one init per attempt, never a Request to be built again', async () => {
+    const calls: { input: unknown; init: RequestInit | undefined; key: string | null; signal: unknown }[] = [];
+    vi.stubGlobal('fetch', async (input: unknown, init?: RequestInit) => {
+      calls.push({ input, init, key: new Headers(init?.headers).get('idempotency-key'), signal: init?.signal });
+      return calls.length === 1 ? json({}, 503, { 'retry-after-ms': '1' }) : json(widget, 201);
+    });
+    const { client } = transport([], { fetch: undefined });
+    await client.request('post', '/widgets', { body: { name: 'gear' } }, { idempotencyKey: 'k-7' });
+    expect(calls).toHaveLength(2);
+    for (const { input, init, key, signal } of calls) {
+      expect(input).toBe('https://widgets.test/api/widgets');
+      expect(init?.method).toBe('POST');
+      expect(init?.body).toBe('{"name":"gear"}');
+      expect(key).toBe('k-7');
+      expect(signal).toBeInstanceOf(AbortSignal);
+    }
+    // Each attempt has a signal of its own (its timeout), in the same init.
+    expect(calls[0]?.signal).not.toBe(calls[1]?.signal);
+  });
+
+  it('builds exactly one Request per attempt for a custom fetch', async () => {
+    const { client, seen } = transport([json({}, 503, { 'retry-after-ms': '1' }), json(widget)]);
+    let built = 0;
+    vi.stubGlobal(
+      'Request',
+      class extends Request {
+        constructor(input: RequestInfo | URL, init?: RequestInit) {
+          super(input, init);
+          built += 1;
+        }
+      },
+    );
+    await client.request('get', '/widgets/{id}', { params: { path: { id: 'w1' } } });
+    expect(seen).toHaveLength(2);
+    expect(built).toBe(2);
+  });
+
+  it('serializes a query as openapi-fetch does: exploded arrays, deep objects, nothing for null, undefined or []', async () => {
+    const { client, seen } = transport([json({ widgets: [], total: 0 })], { validateRequests: false });
+    const query = { limit: 2, tag: ['a b', 'c&d'], filter: { state: 'done' }, empty: [], gone: undefined, none: null, q: 'ü/?' };
+    await client.request('get', '/widgets', { params: { query: query as never } });
+    expect(new URL(seen[0]?.url ?? '').search).toBe('?limit=2&tag=a%20b&tag=c%26d&filter[state]=done&q=%C3%BC%2F%3F');
+  });
+});
+
+describe('compiled response checks', () => {
+  const withChecks = (check: (value: unknown) => boolean) => {
+    const operation = widgets.operations['GET /widgets/{id}'] as OperationDefinition;
+    const responses = { ...operation.responses, '200': { ...operation.responses['200'], check } };
+    return { ...widgets, operations: { ...widgets.operations, 'GET /widgets/{id}': { ...operation, responses } } };
+  };
+
+  it('the compiled check decides: a body it accepts is not interpreted again', async () => {
+    const checked: unknown[] = [];
+    const { client } = transport([json({ id: 'w1', name: 7, size: 3 })], {
+      definition: withChecks((value) => {
+        checked.push(value);
+        return true;
+      }),
+    });
+    await expect(client.request('get', '/widgets/{id}', { params: { path: { id: 'w1' } } })).resolves.toEqual({
+      id: 'w1',
+      name: 7,
+      size: 3,
+    });
+    expect(checked).toEqual([{ id: 'w1', name: 7, size: 3 }]);
+  });
+
+  it('a body the check refuses is interpreted for the path and reason of the issue', async () => {
+    const { client } = transport([json({ id: 'w1', name: 7, size: 3 })], { definition: withChecks(() => false) });
+    const error = await client.request('get', '/widgets/{id}', { params: { path: { id: 'w1' } } }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ResponseValidationError);
+    expect(error).toMatchObject({ path: '$.name' });
+    expect((error as Error).message).toContain('at $.name: expected string, got number 7');
   });
 });

@@ -1,4 +1,4 @@
-import createClient, { type Client, type MaybeOptionalInit } from 'openapi-fetch';
+import type { MaybeOptionalInit } from 'openapi-fetch';
 import type {
   FilterKeys,
   HttpMethod,
@@ -9,11 +9,11 @@ import type {
   SuccessResponse,
 } from 'openapi-typescript-helpers';
 import { APIPromise } from './api-promise.js';
-import { ConnectionCap, DEFAULT_MAX_CONCURRENT_REQUESTS, withConnectionCap } from './connection-cap.js';
+import { ConnectionCap, capped, DEFAULT_MAX_CONCURRENT_REQUESTS } from './connection-cap.js';
 import { encodePath } from './encode-path.js';
 import { type ErrorClasses, errorFromResponse } from './error-from-response.js';
 import { APIConnectionError, ConfigError, InvalidRequestError, ResponseValidationError } from './errors.js';
-import { type FetchOptions, withFetchOptions } from './fetch-options.js';
+import type { FetchOptions } from './fetch-options.js';
 import { idempotencyKey } from './idempotency-key.js';
 import { createLevelLogger, type Logger, type LogLevel } from './logger.js';
 import { type PageOptions, PagePromise } from './page-promise.js';
@@ -21,10 +21,10 @@ import { paginationStrategy } from './pagination-strategy.js';
 import { isRawBody, STREAMED_BODY_INIT } from './raw-body.js';
 import { readEnv } from './read-env.js';
 import { clipRedacted, redact, redactValue, registerSecret, registerSecretHeader } from './redact.js';
-import { withRedirects } from './redirects.js';
+import { followRedirects, streamRedirectRefused } from './redirects.js';
 import type { Fetch, RequestOptions } from './request-options.js';
-import { type RetryContext, withRetry } from './retry.js';
-import type { AuthDefinition, OperationDefinition, ServiceDefinition } from './service-definition.js';
+import { type RetryContext, retryAttempts } from './retry.js';
+import type { AuthDefinition, JsonSchema, OperationDefinition, ResponseCheck, ServiceDefinition } from './service-definition.js';
 import { TrainwireError } from './trainwire-error.js';
 import { validate } from './validate.js';
 import { validateRequest } from './validate-request.js';
@@ -118,7 +118,7 @@ type Init<Paths, Path extends keyof Paths, Method extends HttpMethod> = Paths[Pa
 const SAFE_METHODS = /^(GET|HEAD|OPTIONS|PUT|DELETE|TRACE)$/;
 const NO_KEY_METHODS = /^(GET|HEAD|OPTIONS|TRACE)$/;
 
-/** A typed, retrying, validating client for one service, built on openapi-fetch. */
+/** A typed, retrying, validating client for one service (typed by openapi-typescript paths, as openapi-fetch is). */
 export interface Transport<Paths extends {}> {
   /** Call an operation and return its 2xx data (`.withResponse()` / `.asResponse()` for the response); anything else throws a typed error. */
   request<Method extends HttpMethod, Path extends PathsWithMethod<Paths, Method>>(
@@ -144,8 +144,6 @@ export interface Transport<Paths extends {}> {
   ): PagePromise<ResponseData<Paths, Path, Method>, PageItem<ResponseData<Paths, Path, Method>>>;
   /** The operation table entry for `METHOD path`. */
   operation(method: string, path: string): OperationDefinition | undefined;
-  /** The underlying openapi-fetch client (requests through it still retry and authenticate). */
-  readonly client: Client<Paths>;
   readonly baseURL: string;
   readonly logger: Logger;
 }
@@ -179,20 +177,86 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     if (auth.type === 'bearer') baseHeaders.Authorization = `Bearer ${key}`;
     else baseHeaders[auth.name] = key;
   }
-  const baseFetch: Fetch = options.fetch ?? ((request, init) => globalThis.fetch(request, init));
+  const customFetch = options.fetch;
+  // Header names lower-cased once, so per-call headers merge case-insensitively into a plain object.
+  const sharedHeaders: Record<string, string> = {};
+  for (const name in baseHeaders) sharedHeaders[name.toLowerCase()] = baseHeaders[name] as string;
+  const lowerKeyHeader = idempotencyHeader?.toLowerCase();
   const { maxResponseBytes, maxConcurrentRequests = DEFAULT_MAX_CONCURRENT_REQUESTS } = options;
   if (maxResponseBytes !== undefined && !(Number.isSafeInteger(maxResponseBytes) && maxResponseBytes > 0))
     throw new ConfigError(`Invalid ${serviceName} maxResponseBytes: must be a whole number of bytes > 0.`);
   if (!(maxConcurrentRequests === Number.POSITIVE_INFINITY || (Number.isSafeInteger(maxConcurrentRequests) && maxConcurrentRequests >= 0)))
     throw new ConfigError(`Invalid ${serviceName} maxConcurrentRequests: must be a whole number >= 0 (0 or Infinity: no cap).`);
-  // Every attempt and every redirect hop of this client takes a slot (beneath redirects and retries).
-  const slotFetch =
-    maxConcurrentRequests > 0 && maxConcurrentRequests !== Number.POSITIVE_INFINITY
-      ? withConnectionCap(baseFetch, new ConnectionCap(maxConcurrentRequests))
-      : baseFetch;
-  const client = createClient<Paths>({ baseUrl: baseURL, headers: baseHeaders, fetch: baseFetch, pathSerializer: encodePath });
+  // Every attempt and every redirect hop of this client takes a slot.
+  const cap =
+    maxConcurrentRequests > 0 && maxConcurrentRequests !== Number.POSITIVE_INFINITY ? new ConnectionCap(maxConcurrentRequests) : undefined;
+  const clientFetchOptions = fetchOptionsOf(options.fetchOptions);
+  /**
+   * One fetch: `globalThis.fetch(url, init)`, or a custom fetch given one Request (and the fetch
+   * options, redirect mode and signal as its init), in a slot of the connection cap.
+   */
+  const fetchOnce = (input: string | Request, init: RequestInit, fetchOptions: Record<string, unknown> | undefined): Promise<Response> => {
+    const run = customFetch
+      ? () =>
+          customFetch(typeof input === 'string' ? new Request(input, init) : input, {
+            ...fetchOptions,
+            redirect: init.redirect,
+            signal: init.signal,
+          } as RequestInit)
+      : () => globalThis.fetch(input, init);
+    return cap ? capped(cap, init.signal, run) : run();
+  };
 
   const operation = (method: string, path: string) => definition.operations[`${method.toUpperCase()} ${path}`];
+
+  /** What a call of one operation needs that does not change from call to call, built on its first call. */
+  interface Plan {
+    readonly method: string;
+    readonly entry: OperationDefinition | undefined;
+    readonly templated: boolean;
+    readonly idempotent: boolean;
+    readonly sendsKey: boolean;
+    readonly conflictStatuses: readonly number[] | undefined;
+    readonly where: string | undefined;
+    /** The declared response schema of each status seen so far (validation on), with its compiled check. */
+    readonly declared: Map<number, Declared | undefined>;
+  }
+  const plans = new Map<string, Plan>();
+  const planOf = (method: string, path: string): Plan => {
+    const key = `${method} ${path}`;
+    let plan = plans.get(key);
+    if (!plan) {
+      const upper = method.toUpperCase();
+      const entry = operation(upper, path);
+      plan = {
+        method: upper,
+        entry,
+        templated: path.includes('{'),
+        idempotent: entry?.idempotent ?? SAFE_METHODS.test(upper),
+        sendsKey: Boolean(idempotencyHeader) && !NO_KEY_METHODS.test(upper),
+        conflictStatuses: (entry?.conflictStatuses ?? definition.conflictStatuses) || undefined,
+        where: entry && `${serviceName} ${entry.operationId}`,
+        declared: new Map(),
+      };
+      plans.set(key, plan);
+    }
+    return plan;
+  };
+  /**
+   * The response `status` is checked against, with its compiled check when codegen made one: an
+   * undeclared 2xx (200 where the spec says 201) against the first declared 2xx.
+   */
+  const declaredFor = (plan: Plan, status: number): Declared | undefined => {
+    if (plan.declared.has(status)) return plan.declared.get(status);
+    const responses = plan.entry?.responses ?? {};
+    const code = [String(status), `${String(status)[0]}XX`, Object.keys(responses).find((key) => key[0] === '2'), 'default'].find(
+      (key) => key !== undefined && responses[key] !== undefined,
+    );
+    const schema = code === undefined ? undefined : responses[code]?.schema;
+    const declared = schema ? { schema, check: responses[code as string]?.check ?? undefined } : undefined;
+    plan.declared.set(status, declared);
+    return declared;
+  };
 
   async function send(
     method: string,
@@ -202,28 +266,53 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     call: CallOptions = {},
   ): Promise<{ data: unknown; response: Response }> {
     const stream = call.stream;
-    const upper = method.toUpperCase();
-    const entry = operation(upper, path);
-    const body = init.body;
+    const plan = planOf(method, path);
+    const { method: upper, entry, conflictStatuses } = plan;
+    // What openapi-fetch would not pass on to fetch; everything else of `init` goes into the RequestInit.
+    const { params, body, headers: initHeaders, parseAs: _parseAs, ...extra } = init as RequestShape;
     const streamingBody = body instanceof ReadableStream;
     const wrong = wrongOption(requestOptions);
     if (wrong) throw new InvalidRequestError(...wrong);
-    if (validateRequests && entry) validateRequest(entry, (init.params ?? {}) as never, body, schemas);
-    const headers: Record<string, string> = {};
-    if (init.headers) checkHeaders(headers, init.headers);
-    if (requestOptions.headers) checkHeaders(headers, requestOptions.headers);
-    // A key the caller sent as a header wins (a `Headers` lower-cases its names).
-    if (idempotencyHeader && !NO_KEY_METHODS.test(upper) && !(idempotencyHeader in headers || idempotencyHeader.toLowerCase() in headers)) {
-      headers[idempotencyHeader] = checkHeader('idempotencyKey', requestOptions.idempotencyKey ?? idempotencyKey());
+    if (validateRequests && entry) validateRequest(entry, (params ?? {}) as never, body, schemas);
+
+    let url: string;
+    try {
+      url = baseURL + (plan.templated ? encodePath(path, params?.path ?? {}) : path) + queryString(params?.query);
+    } catch (error) {
+      // encodeURIComponent refuses a lone surrogate in a path or query value: bad input, never sent.
+      if (error instanceof URIError)
+        throw new InvalidRequestError(
+          fieldOf(params, '', (leaf) => /\p{Cs}/u.test(String(leaf))).slice(1) || 'params',
+          'must not contain a lone surrogate',
+        );
+      throw error;
     }
-    const conflictStatuses = (entry?.conflictStatuses ?? definition.conflictStatuses) || undefined;
+    const serialized = body === undefined ? undefined : serializeBody(body, entry?.body?.contentType);
+    const form = typeof FormData !== 'undefined' && serialized instanceof FormData;
+
+    // Headers: the client's, then the call's (init, then options, then an idempotency key), then
+    // header params; a body other than a form is JSON unless a header says otherwise. The shared
+    // object goes as it is when the call adds nothing.
+    let headers = sharedHeaders;
+    let safe = plan.idempotent;
+    if (serialized !== undefined || initHeaders || requestOptions.headers || plan.sendsKey || params?.header) {
+      headers = serialized === undefined || form ? { ...sharedHeaders } : { 'content-type': 'application/json', ...sharedHeaders };
+      const own: Record<string, string> = {};
+      if (initHeaders) checkHeaders(own, initHeaders);
+      if (requestOptions.headers) checkHeaders(own, requestOptions.headers);
+      // A key the caller sent as a header wins; the same key goes with every attempt.
+      if (plan.sendsKey && !((lowerKeyHeader as string) in own)) {
+        own[lowerKeyHeader as string] = checkHeader('idempotencyKey', requestOptions.idempotencyKey ?? idempotencyKey());
+      }
+      Object.assign(headers, own);
+      if (params?.header) mergeHeaderParams(headers, params.header);
+      safe ||= Boolean(lowerKeyHeader && headers[lowerKeyHeader]);
+    }
     const context: RetryContext = {
       maxRetries: requestOptions.maxRetries ?? options.maxRetries ?? 2,
       timeout: requestOptions.timeout ?? options.timeout ?? 60_000,
       totalTimeout: requestOptions.totalTimeout,
-      signal: requestOptions.signal,
-      idempotent: entry?.idempotent ?? SAFE_METHODS.test(upper),
-      idempotencyHeader,
+      idempotent: plan.idempotent,
       bufferResponse: !stream,
       captureBody: !stream,
       streamingBody: call.streamingBody ?? streamingBody,
@@ -233,55 +322,74 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
       maxResponseBytes,
       attempts: 0,
     };
+    // One RequestInit for every attempt; each attempt only sets its own signal. A stream body is
+    // sent half-duplex and never redirected (see STREAMED_BODY_INIT). A body other than a stream
+    // is sent again as it is: a form gets a fresh boundary, and its Content-Type, per attempt.
+    // The transport follows redirects itself (see followRedirects): same-origin only unless the
+    // service declares otherwise, credentials never cross, the TLS rule on every hop.
+    const callFetchOptions = requestOptions.fetchOptions
+      ? { ...clientFetchOptions, ...fetchOptionsOf(requestOptions.fetchOptions) }
+      : clientFetchOptions;
+    const requestInit: RequestInit = {
+      ...callFetchOptions,
+      ...extra,
+      redirect: 'manual',
+      ...(streamingBody && STREAMED_BODY_INIT),
+      method: upper,
+      headers,
+      body: serialized,
+    };
+    const callerReadsRedirects = extra.redirect === 'manual';
     const crossOrigin = (entry?.crossOriginRedirects ?? definition.crossOriginRedirects) || undefined;
-    let result: { data?: unknown; error?: unknown; response: Response };
+    const signal = requestOptions.signal;
+    let response: Response;
     try {
-      result = await client.request(
-        method.toLowerCase() as never,
-        path as never,
-        {
-          ...init,
-          headers,
-          // Redirects are followed beneath the retry, so each attempt's timeout and signal cover every hop;
-          // the fetch options reach every hop.
-          fetch: withRetry(
-            withRedirects(withFetchOptions(slotFetch, options.fetchOptions, requestOptions.fetchOptions), crossOrigin),
-            context,
-          ),
-          // Keep the serialized body, so a retry rebuilds the request from it instead of cloning up front.
-          bodySerializer: (value: unknown) => {
-            const serialized = serializeBody(value, entry?.body?.contentType);
-            // Not a stream (sent once), nor a FormData: sent again, it would get a new multipart
-            // boundary that the request's Content-Type does not name.
-            if (!(serialized instanceof ReadableStream || (typeof FormData !== 'undefined' && serialized instanceof FormData)))
-              context.replayBody = serialized;
-            return serialized;
-          },
-          // A stream body is sent half-duplex and never redirected (see STREAMED_BODY_INIT).
-          ...(streamingBody && STREAMED_BODY_INIT),
-          // The body is read by withRetry (into `context.body`), or streamed to the caller.
-          parseAs: 'stream',
-        } as never,
+      response = await retryAttempts(
+        async (attemptSignal) => {
+          requestInit.signal = attemptSignal;
+          // fetch reads the init before it returns, so the next attempt may change the signal.
+          if (streamingBody) return fetchOnce(url, requestInit, callFetchOptions).catch(streamRedirectRefused);
+          const first = await fetchOnce(url, requestInit, callFetchOptions);
+          // The caller reads the 3xx itself (e.g. a Location that is the answer).
+          if (callerReadsRedirects) return first;
+          // A redirect (rare) builds the Request the hops start from; each hop is one fetchOnce.
+          return followRedirects(
+            first,
+            () => new Request(url, requestInit),
+            { body: serialized, signal: attemptSignal },
+            (hop, hopInit) => fetchOnce(hop, { ...callFetchOptions, ...hopInit }, callFetchOptions),
+            crossOrigin,
+          );
+        },
+        context,
+        upper,
+        url,
+        safe,
+        signal ? [signal] : NO_SIGNALS,
       );
     } catch (error) {
       if (error instanceof TrainwireError) throw error;
-      // encodeURIComponent refuses a lone surrogate in a path or query value: bad input, never sent.
-      if (error instanceof URIError)
-        throw new InvalidRequestError(
-          fieldOf(init.params, '', (leaf) => /\p{Cs}/u.test(String(leaf))).slice(1) || 'params',
-          'must not contain a lone surrogate',
-        );
       throw new APIConnectionError({ cause: error, attempts: context.attempts });
     }
-    const { response, data } = result;
     const { status, headers: responseHeaders } = response;
-    const text = context.body && decoder.decode(context.body);
+    let text = context.body && decoder.decode(context.body);
     if (!response.ok) {
+      if (text === undefined && upper !== 'HEAD' && status !== 204) {
+        try {
+          text = await response.text();
+        } catch (error) {
+          throw new APIConnectionError({
+            message: 'Connection error while reading the response body.',
+            cause: error,
+            attempts: context.attempts,
+          });
+        }
+      }
       throw errorFromResponse(
         {
           status,
           headers: responseHeaders,
-          body: text === undefined ? result.error : parseErrorBody(text),
+          body: text === undefined ? undefined : parseErrorBody(text),
           attempts: context.attempts,
           method: upper,
           url: response.url || undefined,
@@ -290,38 +398,37 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
         errorClasses,
       );
     }
-    if (stream) return { data, response };
-    const responses = entry?.responses ?? {};
-    // An undeclared 2xx (200 where the spec says 201) is checked against the first declared 2xx.
-    const declared = validateResponses
-      ? (responses[status] ??
-        responses[`${String(status)[0]}XX`] ??
-        responses[Object.keys(responses).find((code) => code[0] === '2') as string] ??
-        responses.default)
-      : undefined;
-    const where = entry && `${serviceName} ${entry.operationId}`;
+    if (stream) {
+      const empty =
+        status === 204 ||
+        upper === 'HEAD' ||
+        (responseHeaders.get('content-length') === '0' && !responseHeaders.get('transfer-encoding')?.includes('chunked'));
+      return { data: empty ? undefined : response.body, response };
+    }
+    const declared = validateResponses ? declaredFor(plan, status) : undefined;
     const invalid = (path: string, reason: string, body: unknown, cause?: unknown) =>
-      new ResponseValidationError({ status, path, reason, body, headers: responseHeaders, operation: where, cause });
+      new ResponseValidationError({ status, path, reason, body, headers: responseHeaders, operation: plan.where, cause });
     if (!text) {
-      if (declared?.schema && upper !== 'HEAD') throw invalid('$', 'the body is empty', undefined);
+      if (declared && upper !== 'HEAD') throw invalid('$', 'the body is empty', undefined);
       return { data: undefined, response };
     }
     const type = responseHeaders.get('content-type');
     // A proxy's HTML error page, or a body of another kind than the operation declares.
-    if (type && !/json/i.test(type)) throw invalid('$', `expected a JSON body, got content-type ${type}`, clipRedacted(text));
+    if (type && !JSON_TYPE.test(type)) throw invalid('$', `expected a JSON body, got content-type ${type}`, clipRedacted(text));
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch (error) {
       throw invalid('$', `body is not valid JSON (${(error as Error).message})`, clipRedacted(text), error);
     }
-    const issue = declared?.schema ? validate(declared.schema, parsed, schemas) : undefined;
+    // The compiled check says whether the body conforms; only a body it refuses is interpreted,
+    // for the path and reason of the issue.
+    const issue = declared && !declared.check?.(parsed) ? validate(declared.schema, parsed, schemas) : undefined;
     if (issue) throw invalid(issue.path, issue.reason, parsed);
     return { data: parsed, response };
   }
 
   return {
-    client,
     baseURL,
     logger,
     operation,
@@ -351,6 +458,65 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
 }
 
 const decoder = new TextDecoder();
+const JSON_TYPE = /json/i;
+
+/** A declared response schema and its compiled check, if codegen made one. */
+interface Declared {
+  readonly schema: JsonSchema;
+  readonly check: ResponseCheck | undefined;
+}
+const NO_SIGNALS: readonly AbortSignal[] = [];
+const OWN_INIT = ['method', 'headers', 'body', 'signal', 'redirect'];
+
+/** The fetch options that may go into an init (never the request's own method, headers, body, signal or redirect mode); undefined when none. */
+function fetchOptionsOf(options: FetchOptions | undefined): Record<string, unknown> | undefined {
+  if (!options) return undefined;
+  const own: Record<string, unknown> = { ...options };
+  for (const name of OWN_INIT) delete own[name];
+  return Object.keys(own).length === 0 ? undefined : own;
+}
+
+/** The `init` of a transport call, as openapi-fetch reads it. */
+interface RequestShape {
+  params?: { path?: Record<string, unknown>; query?: Record<string, unknown>; header?: Record<string, unknown> };
+  body?: unknown;
+  headers?: unknown;
+  parseAs?: unknown;
+  [field: string]: unknown;
+}
+
+/**
+ * `?` and the query as openapi-fetch serializes it by default ('' when empty): `form` exploded
+ * arrays (`tag=a&tag=b`), `deepObject` objects (`filter[state]=done`), each value URI-encoded;
+ * `undefined`, `null` and empty arrays are left out.
+ */
+function queryString(query: Record<string, unknown> | undefined): string {
+  let search = '';
+  for (const name in query) {
+    const value = query[name];
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value)) {
+      for (const item of value) search += `&${name}=${encodeURIComponent(item)}`;
+    } else if (typeof value === 'object') {
+      for (const key in value) {
+        const item = (value as Record<string, unknown>)[key];
+        if (item !== undefined && item !== null) search += `&${name}[${key}]=${encodeURIComponent(item as string)}`;
+      }
+    } else search += `&${name}=${encodeURIComponent(value as string)}`;
+  }
+  return search && `?${search.slice(1)}`;
+}
+
+/** Header params over `headers` (names lower-cased): `null` removes one, an array joins its values. */
+function mergeHeaderParams(headers: Record<string, string>, params: Record<string, unknown>): void {
+  for (const name in params) {
+    const value = params[name];
+    if (value === undefined) continue;
+    const lower = name.toLowerCase();
+    if (value === null) delete headers[lower];
+    else headers[lower] = checkHeader(name, Array.isArray(value) ? value.join(', ') : String(value));
+  }
+}
 
 /** An error body: its JSON when it is JSON, else the text ('' becomes undefined). */
 function parseErrorBody(text: string): unknown {
@@ -426,12 +592,12 @@ const isObject = (value: unknown): value is object => typeof value === 'object' 
 // RFC 9110 token: the characters a header name may have.
 const TOKEN = /^[!#$%&'*+\-.^`|~\w]+$/;
 
-/** `target` with every header of `extra` (an object, a `Headers` or pairs) added, each checked by {@link checkHeader}. */
+/** `target` with every header of `extra` (an object, a `Headers` or pairs) added under its lower-cased name, each checked by {@link checkHeader}. */
 function checkHeaders(target: Record<string, string>, extra: unknown): Record<string, string> {
   const entries = extra instanceof Headers || Array.isArray(extra) ? extra : Object.entries(extra ?? {});
   for (const [name, value] of entries as Iterable<[string, string]>) {
     if (!TOKEN.test(name)) throw new InvalidRequestError(`header ${JSON.stringify(name)}`, 'is not a valid header name');
-    target[name] = checkHeader(name, value);
+    target[name.toLowerCase()] = checkHeader(name, value);
   }
   return target;
 }

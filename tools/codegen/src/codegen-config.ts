@@ -9,6 +9,11 @@ export interface SpecEntry {
   readonly name: string;
   readonly spec: string;
   readonly output: string;
+  /**
+   * Compile the 2xx response schemas to check functions in the output (see compileChecks).
+   * False leaves every body to core's `validate`: smaller, slower. @default true
+   */
+  readonly compileChecks?: boolean;
 }
 
 /** A loaded `codegen.config.json`. */
@@ -48,8 +53,9 @@ export async function loadCodegenConfig(file: string): Promise<CodegenConfig> {
     const where = `specs[${index}]`;
     if (!isRecord(item)) return fail(`${where} must be an object with name, spec and output`);
     for (const key of Object.keys(item)) {
-      if (!KEYS.includes(key)) fail(`${where} has an unknown key '${key}'`);
+      if (!KEYS.includes(key) && key !== 'compileChecks') fail(`${where} has an unknown key '${key}'`);
     }
+    if (item.compileChecks !== undefined && typeof item.compileChecks !== 'boolean') fail(`${where}.compileChecks must be a boolean`);
     for (const key of KEYS) {
       if (typeof item[key] !== 'string' || item[key] === '') fail(`${where}.${key} must be a non-empty string`);
     }
@@ -59,7 +65,12 @@ export async function loadCodegenConfig(file: string): Promise<CodegenConfig> {
       if (!isInside(root, entry[key])) fail(`${where}.${key} must be a relative path inside the repository`);
     }
     if (!entry.output.endsWith('.ts')) fail(`${where}.output must be a .ts file`);
-    return { name: entry.name, spec: normalize(root, entry.spec), output: normalize(root, entry.output) };
+    return {
+      name: entry.name,
+      spec: normalize(root, entry.spec),
+      output: normalize(root, entry.output),
+      ...(entry.compileChecks === false && { compileChecks: false }),
+    };
   });
   for (const key of ['name', 'output'] as const) {
     const seen = new Set<string>();

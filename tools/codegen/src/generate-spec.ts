@@ -36,7 +36,11 @@ export async function generateSpec(entry: SpecEntry, root: string, redocly: Conf
     const spec = bundled.bundle.parsed as Record<string, unknown>;
     const service = buildService(entry.name, spec);
     const types = await generateTypes(spec, pathToFileURL(specPath));
-    return { entry, problems, content: renderOutput({ specFile, specSha256: sha256, types, service }) };
+    return {
+      entry,
+      problems,
+      content: renderOutput({ specFile, specSha256: sha256, types, service, compileChecks: entry.compileChecks ?? true }),
+    };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const failure: Problem = { file: specFile, line: 1, col: 1, severity: 'error', rule: 'codegen', message };

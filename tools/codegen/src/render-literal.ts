@@ -1,3 +1,4 @@
+import { RawCode } from './compile-checks.js';
 import { quote } from './format-typescript.js';
 
 const LINE_WIDTH = 100;
@@ -25,6 +26,7 @@ export function renderLiteral(value: unknown, indent = '', prefixWidth = 0): str
 
 function renderInline(value: unknown): string {
   if (value === null || value === undefined) return 'null';
+  if (value instanceof RawCode) return value.code;
   if (typeof value === 'string') return quote(value);
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null';
   if (typeof value === 'boolean') return String(value);
@@ -41,5 +43,5 @@ function renderKey(key: string): string {
 }
 
 function isContainer(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && Object.keys(value).length > 0;
+  return typeof value === 'object' && value !== null && !(value instanceof RawCode) && Object.keys(value).length > 0;
 }

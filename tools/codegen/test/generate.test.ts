@@ -150,12 +150,13 @@ describe('generating the valid fixture', () => {
       schema: { $ref: '#/components/schemas/CreateTrainingRunRequest' },
     });
     expect(operation('GET /api/v1/training_runs').responses).toEqual({
-      '200': { contentType: 'application/json', schema: { $ref: '#/components/schemas/TrainingRunList' } },
-      default: { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+      '200': { contentType: 'application/json', schema: { $ref: '#/components/schemas/TrainingRunList' }, check: expect.any(Function) },
+      default: { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' }, check: expect.any(Function) },
     });
     expect(operation('GET /api/v1/training_runs/{id}/checkpoint').responses['200']).toEqual({
       contentType: 'application/octet-stream',
       schema: { type: 'string', format: 'binary' },
+      check: expect.any(Function),
     });
     expect(operation('DELETE /api/v1/training_runs/{id}').responses).toEqual({ '204': {} });
     expect('body' in operation('GET /api/v1/training_runs')).toBe(false);

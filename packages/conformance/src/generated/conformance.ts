@@ -496,6 +496,67 @@ export interface operations {
   };
 }
 
+// Compiled response checks (see compileChecks in @trainwire/codegen): true when a value conforms.
+type Check = (x: any) => boolean;
+const isObject = (x: unknown): boolean => x !== null && typeof x === 'object' && !Array.isArray(x);
+const req = (x: unknown, f: Check): boolean => x !== undefined && f(x);
+const opt = (x: unknown, f: Check): boolean => x === undefined || f(x);
+const every = (x: unknown, f: Check): boolean => !Array.isArray(x) || x.every((item) => f(item));
+function isRunsPage_0(x: any): boolean {
+  return isObject(x) && req(x.runs, c0) && req(x.cursor, c6);
+}
+const c0 = (x: any): boolean => Array.isArray(x) && every(x, isRun_1);
+function isRun_1(x: any): boolean {
+  return isObject(x) && req(x.id, c1) && req(x.name, c1) && req(x.base_model, c1) && req(x.rank, c2) && req(x.status, isRunStatus_2) && req(x.created_at, c3) && req(x.steps, c4) && opt(x.loss, c5);
+}
+const c1 = (x: any): boolean => typeof x === 'string';
+const c2 = (x: any): boolean => Number.isInteger(x) && !(typeof x === 'number' && (x < 1 || x > 256));
+function isRunStatus_2(x: any): boolean {
+  return typeof x === 'string' && (x === 'queued' || x === 'running' || x === 'completed' || x === 'failed');
+}
+const c3 = (x: any): boolean => typeof x === 'string';
+const c4 = (x: any): boolean => Number.isInteger(x) && !(typeof x === 'number' && (x < 0));
+const c5 = (x: any): boolean => (Number.isFinite(x) || x === null);
+const c6 = (x: any): boolean => isObject(x) && req(x.offset, c7) && req(x.limit, c7) && req(x.total_count, c7);
+const c7 = (x: any): boolean => Number.isInteger(x);
+function isFutureHandle_3(x: any): boolean {
+  return isObject(x) && req(x.request_id, c1);
+}
+function isFutureState_4(x: any): boolean {
+  return (c8(x) || c11(x) || c14(x));
+}
+const c8 = (x: any): boolean => isObject(x) && req(x.status, c9) && req(x.queue_state, c10);
+const c9 = (x: any): boolean => x === 'pending';
+const c10 = (x: any): boolean => typeof x === 'string' && (x === 'active' || x === 'paused_capacity' || x === 'paused_rate_limit');
+const c11 = (x: any): boolean => isObject(x) && req(x.status, c12) && req(x.result, isStepResult_5);
+const c12 = (x: any): boolean => x === 'completed';
+function isStepResult_5(x: any): boolean {
+  return isObject(x) && req(x.step, c7) && req(x.loss, c13);
+}
+const c13 = (x: any): boolean => Number.isFinite(x);
+const c14 = (x: any): boolean => isObject(x) && req(x.status, c15) && req(x.error, isError_6);
+const c15 = (x: any): boolean => x === 'failed';
+function isError_6(x: any): boolean {
+  return isObject(x) && req(x.error, c16);
+}
+const c16 = (x: any): boolean => isObject(x) && req(x.code, c1) && req(x.message, c1);
+const c17 = (x: any): boolean => isObject(x) && req(x.events, c18) && req(x.page, c7) && req(x.per_page, c7) && req(x.has_next, c19);
+const c18 = (x: any): boolean => Array.isArray(x) && every(x, isEvent_7);
+function isEvent_7(x: any): boolean {
+  return isObject(x) && req(x.id, c7) && req(x.kind, c1) && req(x.at, c1);
+}
+const c19 = (x: any): boolean => typeof x === 'boolean';
+const c20 = (x: any): boolean => isObject(x) && req(x.checkpoints, c21) && req(x.next_cursor, c22);
+const c21 = (x: any): boolean => Array.isArray(x) && every(x, isCheckpoint_8);
+function isCheckpoint_8(x: any): boolean {
+  return isObject(x) && req(x.id, c1) && req(x.run_id, c1) && req(x.size_bytes, c4);
+}
+const c22 = (x: any): boolean => (typeof x === 'string' || x === null);
+const c23 = (x: any): boolean => Array.isArray(x) && every(x, isModel_9);
+function isModel_9(x: any): boolean {
+  return isObject(x) && req(x.name, c1) && opt(x.parameters_b, c13);
+}
+
 export const service: ServiceDefinition = {
   name: 'conformance',
   title: 'Conformance',
@@ -527,6 +588,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/RunsPage' },
+          check: isRunsPage_0,
         },
         '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
       },
@@ -540,7 +602,11 @@ export const service: ServiceDefinition = {
         schema: { $ref: '#/components/schemas/CreateRunRequest' },
       },
       responses: {
-        '201': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Run' } },
+        '201': {
+          contentType: 'application/json',
+          schema: { $ref: '#/components/schemas/Run' },
+          check: isRun_1,
+        },
         '400': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
         '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
       },
@@ -555,7 +621,11 @@ export const service: ServiceDefinition = {
         },
       },
       responses: {
-        '200': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Run' } },
+        '200': {
+          contentType: 'application/json',
+          schema: { $ref: '#/components/schemas/Run' },
+          check: isRun_1,
+        },
         '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
       },
     },
@@ -592,6 +662,7 @@ export const service: ServiceDefinition = {
         '202': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/FutureHandle' },
+          check: isFutureHandle_3,
         },
         '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
       },
@@ -614,6 +685,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/FutureState' },
+          check: isFutureState_4,
         },
         '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
       },
@@ -649,6 +721,7 @@ export const service: ServiceDefinition = {
             },
             required: ['events', 'page', 'per_page', 'has_next'],
           },
+          check: c17,
         },
         '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
       },
@@ -681,6 +754,7 @@ export const service: ServiceDefinition = {
             },
             required: ['checkpoints', 'next_cursor'],
           },
+          check: c20,
         },
         '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
       },
@@ -695,7 +769,7 @@ export const service: ServiceDefinition = {
         },
       },
       responses: {
-        '200': { contentType: 'application/octet-stream', schema: { type: 'string' } },
+        '200': { contentType: 'application/octet-stream', schema: { type: 'string' }, check: c1 },
         '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
       },
     },
@@ -707,6 +781,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { type: 'array', items: { $ref: '#/components/schemas/Model' } },
+          check: c23,
         },
         '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
       },

@@ -1225,6 +1225,112 @@ export interface operations {
   };
 }
 
+// Compiled response checks (see compileChecks in @trainwire/codegen): true when a value conforms.
+type Check = (x: any) => boolean;
+const isObject = (x: unknown): boolean => x !== null && typeof x === 'object' && !Array.isArray(x);
+const req = (x: unknown, f: Check): boolean => x !== undefined && f(x);
+const opt = (x: unknown, f: Check): boolean => x === undefined || f(x);
+const every = (x: unknown, f: Check): boolean => !Array.isArray(x) || x.every((item) => f(item));
+function isJobList_0(x: any): boolean {
+  return isObject(x) && req(x.data, c0) && req(x.total, c4);
+}
+const c0 = (x: any): boolean => Array.isArray(x) && every(x, isJob_1);
+function isJob_1(x: any): boolean {
+  return isObject(x) && req(x.id, c1) && req(x.name, c2) && req(x.status, isJobStatus_2) && req(x.gpu_type, isGpuType_3) && req(x.gpu_count, c3) && req(x.framework, isFramework_4) && req(x.script_path, c1) && req(x.input_data_path, c1) && req(x.current_epoch, c4) && req(x.total_epochs, c5) && req(x.current_loss, c6) && req(x.actual_cost, c7) && req(x.reserved_credits, c7) && req(x.created_at, c8) && req(x.started_at, c9) && req(x.completed_at, c9);
+}
+const c1 = (x: any): boolean => typeof x === 'string';
+const c2 = (x: any): boolean => (typeof x === 'string' || x === null);
+function isJobStatus_2(x: any): boolean {
+  return typeof x === 'string' && (x === 'queued' || x === 'provisioning' || x === 'running' || x === 'paused' || x === 'resuming' || x === 'checkpointing' || x === 'completed' || x === 'cancelled' || x === 'failed');
+}
+function isGpuType_3(x: any): boolean {
+  return typeof x === 'string' && (x === 't4' || x === 'v100' || x === 'a100');
+}
+const c3 = (x: any): boolean => Number.isInteger(x) && !(typeof x === 'number' && (x < 1 || x > 8));
+function isFramework_4(x: any): boolean {
+  return typeof x === 'string' && (x === 'pytorch' || x === 'tensorflow' || x === 'jax');
+}
+const c4 = (x: any): boolean => Number.isInteger(x) && !(typeof x === 'number' && (x < 0));
+const c5 = (x: any): boolean => (Number.isInteger(x) || x === null);
+const c6 = (x: any): boolean => (Number.isFinite(x) || x === null);
+const c7 = (x: any): boolean => Number.isInteger(x);
+const c8 = (x: any): boolean => typeof x === 'string';
+const c9 = (x: any): boolean => (typeof x === 'string' || x === null);
+function isJobCreateResponse_5(x: any): boolean {
+  return isObject(x) && req(x.id, c1) && req(x.status, isJobStatus_2) && req(x.queue_position, c4) && req(x.estimated_cost, c7) && req(x.reserved_credits, c7);
+}
+function isJobDetail_6(x: any): boolean {
+  return isJob_1(x) && c10(x);
+}
+const c10 = (x: any): boolean => isObject(x) && opt(x.queue_position, c5) && opt(x.requirements_file, c2) && opt(x.checkpoint_frequency, c7) && opt(x.max_runtime_hours, c7) && opt(x.environment_variable_names, c11) && opt(x.error_message, c2);
+const c11 = (x: any): boolean => Array.isArray(x) && every(x, c1);
+function isJobCancelResponse_7(x: any): boolean {
+  return isObject(x) && req(x.id, c1) && req(x.status, c12) && req(x.refunded_credits, c4);
+}
+const c12 = (x: any): boolean => typeof x === 'string' && x === 'cancelled';
+const c13 = (x: any): boolean => Array.isArray(x) && every(x, isLogEntry_8);
+function isLogEntry_8(x: any): boolean {
+  return isObject(x) && req(x.timestamp, c8) && req(x.level, c14) && req(x.message, c1);
+}
+const c14 = (x: any): boolean => typeof x === 'string' && (x === 'DEBUG' || x === 'INFO' || x === 'WARNING' || x === 'ERROR');
+function isCreditBalance_9(x: any): boolean {
+  return isObject(x) && req(x.balance, c7) && req(x.reserved, c7) && req(x.available, c7) && opt(x.expires_at, c9);
+}
+const c15 = (x: any): boolean => isObject(x) && req(x.packages, c16);
+const c16 = (x: any): boolean => Array.isArray(x) && every(x, isCreditPackage_10);
+function isCreditPackage_10(x: any): boolean {
+  return isObject(x) && req(x.name, c1) && req(x.credits, c17) && req(x.price_cents, c4) && req(x.price_dollars, c18);
+}
+const c17 = (x: any): boolean => Number.isInteger(x) && !(typeof x === 'number' && (x < 1));
+const c18 = (x: any): boolean => Number.isFinite(x) && !(typeof x === 'number' && (x < 0));
+function isTransactionList_11(x: any): boolean {
+  return isObject(x) && req(x.data, c19) && req(x.total, c4);
+}
+const c19 = (x: any): boolean => Array.isArray(x) && every(x, isTransaction_12);
+function isTransaction_12(x: any): boolean {
+  return isObject(x) && req(x.id, c1) && req(x.amount, c7) && req(x.type, c20) && req(x.description, c1) && opt(x.job_id, c2) && req(x.created_at, c8);
+}
+const c20 = (x: any): boolean => typeof x === 'string' && (x === 'purchase' || x === 'bonus' || x === 'reservation' || x === 'charge' || x === 'refund');
+function isUploadUrl_13(x: any): boolean {
+  return isObject(x) && req(x.upload_url, c21) && req(x.blob_path, c1) && opt(x.expires_at, c8);
+}
+const c21 = (x: any): boolean => typeof x === 'string';
+function isDownloadUrl_14(x: any): boolean {
+  return isObject(x) && req(x.download_url, c21) && req(x.expires_at, c8) && opt(x.size_bytes, c5);
+}
+const c22 = (x: any): boolean => Array.isArray(x) && every(x, isApiKey_15);
+function isApiKey_15(x: any): boolean {
+  return isObject(x) && req(x.id, c1) && req(x.name, c1) && req(x.key_prefix, c1) && req(x.scopes, c23) && req(x.created_at, c8) && req(x.last_used_at, c9) && req(x.expires_at, c9);
+}
+const c23 = (x: any): boolean => Array.isArray(x) && every(x, isApiKeyScope_16);
+function isApiKeyScope_16(x: any): boolean {
+  return typeof x === 'string' && (x === 'read' || x === 'write' || x === 'admin');
+}
+function isApiKeyCreated_17(x: any): boolean {
+  return isApiKey_15(x) && c24(x);
+}
+const c24 = (x: any): boolean => isObject(x) && req(x.key, c1);
+const c25 = (x: any): boolean => isObject(x) && req(x.revoked, c26);
+const c26 = (x: any): boolean => typeof x === 'boolean';
+const c27 = (x: any): boolean => Array.isArray(x) && every(x, isWebhook_18);
+function isWebhook_18(x: any): boolean {
+  return isObject(x) && req(x.id, c1) && req(x.name, c1) && req(x.url, c21) && req(x.events, c28) && req(x.is_active, c26) && req(x.created_at, c8);
+}
+const c28 = (x: any): boolean => Array.isArray(x) && every(x, isWebhookEvent_19);
+function isWebhookEvent_19(x: any): boolean {
+  return typeof x === 'string' && (x === 'job.queued' || x === 'job.started' || x === 'job.running' || x === 'job.paused' || x === 'job.resumed' || x === 'job.checkpointing' || x === 'job.evicted' || x === 'job.completed' || x === 'job.failed' || x === 'job.cancelled' || x === 'credits.low' || x === 'credits.depleted');
+}
+function isWebhookWithSecret_20(x: any): boolean {
+  return isWebhook_18(x) && c29(x);
+}
+const c29 = (x: any): boolean => isObject(x) && req(x.secret, c1);
+const c30 = (x: any): boolean => isObject(x) && req(x.events, c28);
+function isWebhookDelivery_21(x: any): boolean {
+  return isObject(x) && req(x.id, c1) && req(x.event, c1) && req(x.status_code, c5) && req(x.success, c26) && req(x.created_at, c8);
+}
+const c31 = (x: any): boolean => isObject(x) && req(x.data, c32) && req(x.total, c4);
+const c32 = (x: any): boolean => Array.isArray(x) && every(x, isWebhookDelivery_21);
+
 export const service: ServiceDefinition = {
   name: 'jobs',
   title: 'Middleman API',
@@ -1257,6 +1363,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/JobList' },
+          check: isJobList_0,
         },
         '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
         '422': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
@@ -1279,6 +1386,7 @@ export const service: ServiceDefinition = {
         '201': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/JobCreateResponse' },
+          check: isJobCreateResponse_5,
         },
         '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
         '402': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
@@ -1299,6 +1407,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/JobDetail' },
+          check: isJobDetail_6,
         },
         '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
         '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
@@ -1321,6 +1430,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/JobCancelResponse' },
+          check: isJobCancelResponse_7,
         },
         '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
         '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
@@ -1344,6 +1454,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/JobDetail' },
+          check: isJobDetail_6,
         },
         '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
         '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
@@ -1367,6 +1478,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/JobDetail' },
+          check: isJobDetail_6,
         },
         '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
         '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
@@ -1387,6 +1499,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { type: 'array', items: { $ref: '#/components/schemas/LogEntry' } },
+          check: c13,
         },
         '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
         '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
@@ -1399,6 +1512,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/CreditBalance' },
+          check: isCreditBalance_9,
         },
         '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
       },
@@ -1416,6 +1530,7 @@ export const service: ServiceDefinition = {
             },
             required: ['packages'],
           },
+          check: c15,
         },
         '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
       },
@@ -1442,6 +1557,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/TransactionList' },
+          check: isTransactionList_11,
         },
         '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
         '422': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
@@ -1465,6 +1581,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/UploadUrl' },
+          check: isUploadUrl_13,
         },
         '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
         '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
@@ -1485,6 +1602,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/DownloadUrl' },
+          check: isDownloadUrl_14,
         },
         '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
         '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
@@ -1497,6 +1615,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { type: 'array', items: { $ref: '#/components/schemas/ApiKey' } },
+          check: c22,
         },
         '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
       },
@@ -1518,6 +1637,7 @@ export const service: ServiceDefinition = {
         '201': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/ApiKeyCreated' },
+          check: isApiKeyCreated_17,
         },
         '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
         '422': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
@@ -1540,6 +1660,7 @@ export const service: ServiceDefinition = {
             properties: { revoked: { type: 'boolean' } },
             required: ['revoked'],
           },
+          check: c25,
         },
         '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
         '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
@@ -1552,6 +1673,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { type: 'array', items: { $ref: '#/components/schemas/Webhook' } },
+          check: c27,
         },
         '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
       },
@@ -1573,6 +1695,7 @@ export const service: ServiceDefinition = {
         '201': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/WebhookWithSecret' },
+          check: isWebhookWithSecret_20,
         },
         '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
         '422': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
@@ -1591,6 +1714,7 @@ export const service: ServiceDefinition = {
             },
             required: ['events'],
           },
+          check: c30,
         },
         '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
       },
@@ -1608,6 +1732,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/Webhook' },
+          check: isWebhook_18,
         },
         '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
         '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
@@ -1632,6 +1757,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/Webhook' },
+          check: isWebhook_18,
         },
         '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
         '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
@@ -1674,6 +1800,7 @@ export const service: ServiceDefinition = {
             properties: { secret: { type: 'string' } },
             required: ['secret'],
           },
+          check: c29,
         },
         '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
         '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
@@ -1696,6 +1823,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/WebhookDelivery' },
+          check: isWebhookDelivery_21,
         },
         '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
         '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
@@ -1735,6 +1863,7 @@ export const service: ServiceDefinition = {
             },
             required: ['data', 'total'],
           },
+          check: c31,
         },
         '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
         '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },

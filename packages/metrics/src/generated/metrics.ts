@@ -1063,6 +1063,92 @@ export interface operations {
   };
 }
 
+// Compiled response checks (see compileChecks in @trainwire/codegen): true when a value conforms.
+type Check = (x: any) => boolean;
+const own = (x: object, k: string): boolean => Object.hasOwn(x, k);
+const isObject = (x: unknown): boolean => x !== null && typeof x === 'object' && !Array.isArray(x);
+const req = (x: unknown, f: Check): boolean => x !== undefined && f(x);
+const opt = (x: unknown, f: Check): boolean => x === undefined || f(x);
+const every = (x: unknown, f: Check): boolean => !Array.isArray(x) || x.every((item) => f(item));
+const rest = (x: any, known: Set<string> | undefined, f: Check): boolean => {
+  for (const k in x) if (own(x, k) && x[k] !== undefined && !known?.has(k) && !f(x[k])) return false;
+  return true;
+};
+function isAuthStatus_0(x: any): boolean {
+  return isObject(x) && req(x.authenticated, c0) && req(x.principal, c1) && req(x.scopes, c5);
+}
+const c0 = (x: any): boolean => typeof x === 'boolean';
+const c1 = (x: any): boolean => isObject(x) && req(x.type, c2) && req(x.org_id, c3) && req(x.key_prefix, c3) && opt(x.experiment_id, c4);
+const c2 = (x: any): boolean => typeof x === 'string' && (x === 'api_key' || x === 'ingestion_key' || x === 'user');
+const c3 = (x: any): boolean => typeof x === 'string';
+const c4 = (x: any): boolean => (typeof x === 'string' || x === null);
+const c5 = (x: any): boolean => Array.isArray(x) && every(x, c3);
+const c6 = (x: any): boolean => isObject(x) && req(x.folders, c7) && req(x.next_cursor, c9);
+const c7 = (x: any): boolean => Array.isArray(x) && every(x, isFolder_1);
+function isFolder_1(x: any): boolean {
+  return isObject(x) && req(x.id, c8) && req(x.name, c3) && req(x.parent_id, c4) && req(x.path, c3) && req(x.description, c9) && req(x.metadata, isMetadata_2) && req(x.created_at, c10) && req(x.updated_at, c10);
+}
+const c8 = (x: any): boolean => typeof x === 'string';
+const c9 = (x: any): boolean => (typeof x === 'string' || x === null);
+function isMetadata_2(x: any): boolean {
+  return isObject(x) && rest(x, undefined, isMetadataValue_3);
+}
+function isMetadataValue_3(x: any): boolean {
+  return (typeof x === 'string' || Number.isFinite(x) || typeof x === 'boolean' || x === null);
+}
+const c10 = (x: any): boolean => typeof x === 'string';
+const c11 = (x: any): boolean => isObject(x) && req(x.folder, isFolder_1);
+const c12 = (x: any): boolean => isObject(x) && req(x.experiments, c13) && req(x.next_cursor, c9);
+const c13 = (x: any): boolean => Array.isArray(x) && every(x, isExperiment_4);
+function isExperiment_4(x: any): boolean {
+  return isObject(x) && req(x.id, c8) && req(x.slug, c3) && req(x.description, c9) && req(x.status, isExperimentStatus_5) && req(x.folder_id, c4) && req(x.metadata, isMetadata_2) && req(x.created_at, c10) && req(x.updated_at, c10) && req(x.started_at, c14) && req(x.ended_at, c14);
+}
+function isExperimentStatus_5(x: any): boolean {
+  return typeof x === 'string' && (x === 'created' || x === 'running' || x === 'completed' || x === 'failed' || x === 'cancelled');
+}
+const c14 = (x: any): boolean => (typeof x === 'string' || x === null);
+const c15 = (x: any): boolean => isObject(x) && req(x.experiment, isExperiment_4);
+const c16 = (x: any): boolean => isObject(x) && req(x.metrics, c17) && req(x.next_cursor, c9);
+const c17 = (x: any): boolean => Array.isArray(x) && every(x, isMetricPoint_6);
+function isMetricPoint_6(x: any): boolean {
+  return isObject(x) && req(x.client_event_id, c3) && req(x.name, c3) && req(x.value, c18) && req(x.step, c19) && req(x.metadata, isMetadata_2) && req(x.recorded_at, c10);
+}
+const c18 = (x: any): boolean => Number.isFinite(x);
+const c19 = (x: any): boolean => (Number.isInteger(x) || x === null);
+function isIngestResult_7(x: any): boolean {
+  return isObject(x) && req(x.accepted, c20) && req(x.duplicates, c20) && req(x.rejected, c21);
+}
+const c20 = (x: any): boolean => Number.isInteger(x) && !(typeof x === 'number' && (x < 0));
+const c21 = (x: any): boolean => Array.isArray(x) && every(x, c22);
+const c22 = (x: any): boolean => isObject(x) && req(x.client_event_id, c3) && req(x.reason, c3);
+const c23 = (x: any): boolean => isObject(x) && req(x.rows, c24);
+const c24 = (x: any): boolean => Array.isArray(x) && every(x, isComparisonRow_8);
+function isComparisonRow_8(x: any): boolean {
+  return isObject(x) && req(x.series_index, c20) && req(x.experiment_id, c8) && req(x.metric_name, c3) && req(x.step, c19) && req(x.value, c18) && req(x.recorded_at, c10);
+}
+const c25 = (x: any): boolean => isObject(x) && req(x.metrics, c26);
+const c26 = (x: any): boolean => Array.isArray(x) && every(x, isMetricCatalogEntry_9);
+function isMetricCatalogEntry_9(x: any): boolean {
+  return isObject(x) && req(x.name, c3) && req(x.count, c20) && req(x.first_step, c19) && req(x.last_step, c19) && req(x.metadata_keys, c5);
+}
+const c27 = (x: any): boolean => isObject(x) && req(x.metric_name, c3) && req(x.metadata_key, c3) && req(x.values, c28);
+const c28 = (x: any): boolean => Array.isArray(x) && every(x, c29);
+const c29 = (x: any): boolean => isObject(x) && req(x.value, isMetadataValue_3) && req(x.count, c20);
+const c30 = (x: any): boolean => isObject(x) && req(x.ingestion_keys, c31);
+const c31 = (x: any): boolean => Array.isArray(x) && every(x, isIngestionKey_10);
+function isIngestionKey_10(x: any): boolean {
+  return isObject(x) && req(x.id, c3) && req(x.experiment_id, c8) && req(x.prefix, c3) && req(x.created_at, c10) && req(x.expires_at, c14) && req(x.revoked_at, c14);
+}
+const c32 = (x: any): boolean => isObject(x) && req(x.ingestion_key, isIngestionKey_10) && req(x.secret, c33);
+const c33 = (x: any): boolean => typeof x === 'string' && !(typeof x === 'string' && (!r0.test(x)));
+const r0 = new RegExp('^ik_', 'u');
+const c34 = (x: any): boolean => isObject(x) && req(x.annotations, c35) && req(x.next_cursor, c9);
+const c35 = (x: any): boolean => Array.isArray(x) && every(x, isAnnotation_11);
+function isAnnotation_11(x: any): boolean {
+  return isObject(x) && req(x.id, c8) && req(x.experiment_id, c8) && req(x.text, c3) && req(x.step, c19) && req(x.metadata, isMetadata_2) && req(x.client_event_id, c9) && req(x.created_at, c10);
+}
+const c36 = (x: any): boolean => isObject(x) && req(x.annotation, isAnnotation_11);
+
 export const service: ServiceDefinition = {
   name: 'metrics',
   title: 'Syvain Metrics',
@@ -1079,6 +1165,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/AuthStatus' },
+          check: isAuthStatus_0,
         },
         '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
       },
@@ -1112,6 +1199,7 @@ export const service: ServiceDefinition = {
             },
             required: ['folders', 'next_cursor'],
           },
+          check: c6,
         },
         '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
       },
@@ -1132,6 +1220,7 @@ export const service: ServiceDefinition = {
             properties: { folder: { $ref: '#/components/schemas/Folder' } },
             required: ['folder'],
           },
+          check: c11,
         },
         '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
         '409': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
@@ -1154,6 +1243,7 @@ export const service: ServiceDefinition = {
             properties: { folder: { $ref: '#/components/schemas/Folder' } },
             required: ['folder'],
           },
+          check: c11,
         },
         '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
       },
@@ -1180,6 +1270,7 @@ export const service: ServiceDefinition = {
             properties: { folder: { $ref: '#/components/schemas/Folder' } },
             required: ['folder'],
           },
+          check: c11,
         },
         '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
         '409': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
@@ -1212,6 +1303,7 @@ export const service: ServiceDefinition = {
             properties: { folder: { $ref: '#/components/schemas/Folder' } },
             required: ['folder'],
           },
+          check: c11,
         },
         '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
         '409': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
@@ -1248,6 +1340,7 @@ export const service: ServiceDefinition = {
             },
             required: ['experiments', 'next_cursor'],
           },
+          check: c12,
         },
         '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
       },
@@ -1268,6 +1361,7 @@ export const service: ServiceDefinition = {
             properties: { experiment: { $ref: '#/components/schemas/Experiment' } },
             required: ['experiment'],
           },
+          check: c15,
         },
         '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
         '409': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
@@ -1290,6 +1384,7 @@ export const service: ServiceDefinition = {
             properties: { experiment: { $ref: '#/components/schemas/Experiment' } },
             required: ['experiment'],
           },
+          check: c15,
         },
         '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
       },
@@ -1321,6 +1416,7 @@ export const service: ServiceDefinition = {
             properties: { experiment: { $ref: '#/components/schemas/Experiment' } },
             required: ['experiment'],
           },
+          check: c15,
         },
         '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
       },
@@ -1352,6 +1448,7 @@ export const service: ServiceDefinition = {
             properties: { experiment: { $ref: '#/components/schemas/Experiment' } },
             required: ['experiment'],
           },
+          check: c15,
         },
         '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
       },
@@ -1392,6 +1489,7 @@ export const service: ServiceDefinition = {
             },
             required: ['metrics', 'next_cursor'],
           },
+          check: c16,
         },
         '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
       },
@@ -1427,10 +1525,12 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/IngestResult' },
+          check: isIngestResult_7,
         },
         '202': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/IngestResult' },
+          check: isIngestResult_7,
         },
         '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
         '403': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
@@ -1471,6 +1571,7 @@ export const service: ServiceDefinition = {
             },
             required: ['rows'],
           },
+          check: c23,
         },
         '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
       },
@@ -1498,6 +1599,7 @@ export const service: ServiceDefinition = {
             },
             required: ['metrics'],
           },
+          check: c25,
         },
         '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
       },
@@ -1541,6 +1643,7 @@ export const service: ServiceDefinition = {
             },
             required: ['metric_name', 'metadata_key', 'values'],
           },
+          check: c27,
         },
         '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
       },
@@ -1568,6 +1671,7 @@ export const service: ServiceDefinition = {
             },
             required: ['ingestion_keys'],
           },
+          check: c30,
         },
         '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
       },
@@ -1600,6 +1704,7 @@ export const service: ServiceDefinition = {
             },
             required: ['ingestion_key', 'secret'],
           },
+          check: c32,
         },
         '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
       },
@@ -1654,6 +1759,7 @@ export const service: ServiceDefinition = {
             },
             required: ['annotations', 'next_cursor'],
           },
+          check: c34,
         },
         '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
       },
@@ -1690,6 +1796,7 @@ export const service: ServiceDefinition = {
             properties: { annotation: { $ref: '#/components/schemas/Annotation' } },
             required: ['annotation'],
           },
+          check: c36,
         },
         '201': {
           contentType: 'application/json',
@@ -1698,6 +1805,7 @@ export const service: ServiceDefinition = {
             properties: { annotation: { $ref: '#/components/schemas/Annotation' } },
             required: ['annotation'],
           },
+          check: c36,
         },
         '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
         '403': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },

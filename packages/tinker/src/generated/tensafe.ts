@@ -925,6 +925,76 @@ export interface operations {
   };
 }
 
+// Compiled response checks (see compileChecks in @trainwire/codegen): true when a value conforms.
+type Check = (x: any) => boolean;
+const isObject = (x: unknown): boolean => x !== null && typeof x === 'object' && !Array.isArray(x);
+const req = (x: unknown, f: Check): boolean => x !== undefined && f(x);
+const opt = (x: unknown, f: Check): boolean => x === undefined || f(x);
+const every = (x: unknown, f: Check): boolean => !Array.isArray(x) || x.every((item) => f(item));
+function isTrainingClientInfo_0(x: any): boolean {
+  return isObject(x) && req(x.training_client_id, c0) && req(x.tenant_id, c0) && req(x.model_ref, c0) && req(x.status, isTrainingClientStatus_1) && req(x.step, c1) && req(x.created_at, c0) && req(x.config, c2) && opt(x.dp_metrics, c3);
+}
+const c0 = (x: any): boolean => typeof x === 'string';
+function isTrainingClientStatus_1(x: any): boolean {
+  return typeof x === 'string' && (x === 'initializing' || x === 'ready' || x === 'busy' || x === 'error' || x === 'terminated');
+}
+const c1 = (x: any): boolean => Number.isInteger(x) && !(typeof x === 'number' && (x < 0));
+const c2 = (x: any): boolean => isObject(x);
+const c3 = (x: any): boolean => (isObject(x) || x === null);
+const c4 = (x: any): boolean => Array.isArray(x) && every(x, isTrainingClientInfo_0);
+function isFutureResponse_2(x: any): boolean {
+  return isObject(x) && req(x.future_id, c0) && req(x.status, isFutureStatus_3) && req(x.created_at, c0) && req(x.training_client_id, c0) && req(x.operation, isFutureOperation_4) && opt(x.started_at, c5) && opt(x.completed_at, c5);
+}
+function isFutureStatus_3(x: any): boolean {
+  return typeof x === 'string' && (x === 'pending' || x === 'running' || x === 'completed' || x === 'failed' || x === 'cancelled');
+}
+function isFutureOperation_4(x: any): boolean {
+  return typeof x === 'string' && (x === 'forward_backward' || x === 'optim_step' || x === 'sample' || x === 'save_state' || x === 'load_state');
+}
+const c5 = (x: any): boolean => (typeof x === 'string' || x === null);
+function isSampleResult_5(x: any): boolean {
+  return isObject(x) && req(x.samples, c6) && req(x.model_step, c7) && req(x.sampling_config, c9);
+}
+const c6 = (x: any): boolean => Array.isArray(x) && every(x, isSample_6);
+function isSample_6(x: any): boolean {
+  return isObject(x) && req(x.prompt, c0) && req(x.completion, c0) && req(x.tokens_generated, c7) && req(x.finish_reason, c8);
+}
+const c7 = (x: any): boolean => Number.isInteger(x);
+const c8 = (x: any): boolean => typeof x === 'string' && (x === 'stop' || x === 'length' || x === 'error');
+const c9 = (x: any): boolean => isObject(x) && opt(x.max_tokens, c7) && opt(x.temperature, c10) && opt(x.top_p, c10) && opt(x.top_k, c7) && opt(x.stop_sequences, c11);
+const c10 = (x: any): boolean => Number.isFinite(x);
+const c11 = (x: any): boolean => Array.isArray(x) && every(x, c0);
+function isSaveStateResult_7(x: any): boolean {
+  return isObject(x) && req(x.artifact_id, c0) && req(x.artifact_type, c0) && req(x.size_bytes, c1) && req(x.encryption, c12) && req(x.content_hash, c13) && req(x.metadata, c2) && req(x.created_at, c0) && opt(x.dp_metrics, c3);
+}
+const c12 = (x: any): boolean => isObject(x) && req(x.algorithm, c0) && req(x.key_id, c0);
+const c13 = (x: any): boolean => typeof x === 'string' && !(typeof x === 'string' && (!r0.test(x)));
+const r0 = new RegExp('^sha256:[0-9a-f]{64}$', 'u');
+function isLoadStateResult_8(x: any): boolean {
+  return isObject(x) && req(x.training_client_id, c0) && req(x.loaded_artifact_id, c0) && req(x.step, c7) && req(x.status, isTrainingClientStatus_1);
+}
+function isFutureResultResponse_9(x: any): boolean {
+  return isObject(x) && req(x.future_id, c0) && req(x.status, isFutureStatus_3) && opt(x.result, c14) && opt(x.error, c5);
+}
+const c14 = (x: any): boolean => (isForwardBackwardResult_10(x) || isOptimStepResult_12(x) || isSampleResult_5(x) || isSaveStateResult_7(x) || isLoadStateResult_8(x) || c16(x));
+function isForwardBackwardResult_10(x: any): boolean {
+  return isObject(x) && req(x.loss, c10) && req(x.grad_norm, c10) && req(x.tokens_processed, c7) && opt(x.dp_metrics, isDPMetrics_11);
+}
+function isDPMetrics_11(x: any): boolean {
+  return isObject(x) && opt(x.noise_applied, c15) && opt(x.epsilon_spent, c10) && opt(x.total_epsilon, c10) && opt(x.delta, c10) && opt(x.grad_norm_before_clip, c10) && opt(x.grad_norm_after_clip, c10) && opt(x.num_clipped, c7);
+}
+const c15 = (x: any): boolean => typeof x === 'boolean';
+function isOptimStepResult_12(x: any): boolean {
+  return isObject(x) && req(x.step, c7) && req(x.learning_rate, c10) && opt(x.dp_metrics, isDPMetrics_11);
+}
+const c16 = (x: any): boolean => x === null;
+const c17 = (x: any): boolean => isObject(x) && req(x.success, c15);
+const c18 = (x: any): boolean => Array.isArray(x) && every(x, isAuditLogEntry_13);
+function isAuditLogEntry_13(x: any): boolean {
+  return isObject(x) && req(x.entry_id, c0) && req(x.tenant_id, c0) && req(x.training_client_id, c0) && req(x.operation, c0) && req(x.request_hash, c0) && req(x.request_size_bytes, c1) && req(x.artifact_ids_produced, c11) && req(x.artifact_ids_consumed, c11) && req(x.started_at, c0) && opt(x.completed_at, c5) && opt(x.duration_ms, c19) && req(x.success, c15) && opt(x.error_code, c5) && opt(x.error_message, c5) && req(x.prev_hash, c13) && req(x.record_hash, c13) && opt(x.dp_metrics, c3);
+}
+const c19 = (x: any): boolean => (Number.isInteger(x) || x === null);
+
 export const service: ServiceDefinition = {
   name: 'tensafe',
   title: 'TenSafe',
@@ -945,6 +1015,7 @@ export const service: ServiceDefinition = {
         '201': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/TrainingClientInfo' },
+          check: isTrainingClientInfo_0,
         },
         '401': {
           contentType: 'application/json',
@@ -980,6 +1051,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { type: 'array', items: { $ref: '#/components/schemas/TrainingClientInfo' } },
+          check: c4,
         },
         '401': {
           contentType: 'application/json',
@@ -1004,6 +1076,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/TrainingClientInfo' },
+          check: isTrainingClientInfo_0,
         },
         '401': {
           contentType: 'application/json',
@@ -1055,6 +1128,7 @@ export const service: ServiceDefinition = {
         '202': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/FutureResponse' },
+          check: isFutureResponse_2,
         },
         '401': {
           contentType: 'application/json',
@@ -1097,6 +1171,7 @@ export const service: ServiceDefinition = {
         '202': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/FutureResponse' },
+          check: isFutureResponse_2,
         },
         '401': {
           contentType: 'application/json',
@@ -1134,6 +1209,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/SampleResult' },
+          check: isSampleResult_5,
         },
         '401': {
           contentType: 'application/json',
@@ -1167,6 +1243,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/SaveStateResult' },
+          check: isSaveStateResult_7,
         },
         '401': {
           contentType: 'application/json',
@@ -1196,6 +1273,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/LoadStateResult' },
+          check: isLoadStateResult_8,
         },
         '401': {
           contentType: 'application/json',
@@ -1220,6 +1298,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/FutureResponse' },
+          check: isFutureResponse_2,
         },
         '401': {
           contentType: 'application/json',
@@ -1244,6 +1323,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/FutureResultResponse' },
+          check: isFutureResultResponse_9,
         },
         '401': {
           contentType: 'application/json',
@@ -1273,6 +1353,7 @@ export const service: ServiceDefinition = {
             properties: { success: { type: 'boolean' } },
             required: ['success'],
           },
+          check: c17,
         },
         '401': {
           contentType: 'application/json',
@@ -1310,6 +1391,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { type: 'array', items: { $ref: '#/components/schemas/AuditLogEntry' } },
+          check: c18,
         },
         '401': {
           contentType: 'application/json',
@@ -1331,7 +1413,7 @@ export const service: ServiceDefinition = {
         },
       },
       responses: {
-        '200': { contentType: 'application/octet-stream', schema: { type: 'string' } },
+        '200': { contentType: 'application/octet-stream', schema: { type: 'string' }, check: c0 },
         '401': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/ErrorEnvelope' },

@@ -2008,6 +2008,168 @@ export interface operations {
   };
 }
 
+// Compiled response checks (see compileChecks in @trainwire/codegen): true when a value conforms.
+type Check = (x: any) => boolean;
+const own = (x: object, k: string): boolean => Object.hasOwn(x, k);
+const isObject = (x: unknown): boolean => x !== null && typeof x === 'object' && !Array.isArray(x);
+const req = (x: unknown, f: Check): boolean => x !== undefined && f(x);
+const opt = (x: unknown, f: Check): boolean => x === undefined || f(x);
+const every = (x: unknown, f: Check): boolean => !Array.isArray(x) || x.every((item) => f(item));
+const rest = (x: any, known: Set<string> | undefined, f: Check): boolean => {
+  for (const k in x) if (own(x, k) && x[k] !== undefined && !known?.has(k) && !f(x[k])) return false;
+  return true;
+};
+function isClientConfigResponse_0(x: any): boolean {
+  return isObject(x) && opt(x.pjwt_auth_enabled, c0) && opt(x.credential_default_source, c1) && opt(x.sample_dispatch_bytes_semaphore_size, c2) && opt(x.inflight_response_bytes_semaphore_size, c2) && opt(x.parallel_fwdbwd_chunks, c0) && opt(x.proto_compress_fwdbwd, c0) && opt(x.fwdbwd_max_chunk_len, c2) && opt(x.fwdbwd_max_chunk_bytes_count, c2) && opt(x.fwdbwd_dispatch_bytes_semaphore_size, c2) && opt(x.billing_exception_max_pause_duration_sec, c2) && opt(x.sample_no_retries, c0) && opt(x.sample_enable_stuck_detection, c0) && opt(x.sample_max_concurrent_requests, c2) && opt(x.use_pyqwest_transport, c0) && opt(x.create_model_via_load_weights, c0);
+}
+const c0 = (x: any): boolean => typeof x === 'boolean';
+const c1 = (x: any): boolean => typeof x === 'string';
+const c2 = (x: any): boolean => Number.isInteger(x);
+const c3 = (x: any): boolean => isObject(x) && req(x.jwt, c1);
+function isClientDynamicConfigResponse_1(x: any): boolean {
+  return isObject(x) && opt(x.refresh_interval_sec, c2);
+}
+const c4 = (x: any): boolean => isObject(x) && req(x.status, c5);
+const c5 = (x: any): boolean => x === 'accepted';
+function isTrainingRunsResponse_2(x: any): boolean {
+  return isObject(x) && req(x.training_runs, c6) && req(x.cursor, isCursor_5);
+}
+const c6 = (x: any): boolean => Array.isArray(x) && every(x, isTrainingRun_3);
+function isTrainingRun_3(x: any): boolean {
+  return isObject(x) && req(x.training_run_id, c1) && req(x.base_model, c1) && req(x.model_owner, c1) && req(x.is_lora, c0) && opt(x.corrupted, c0) && opt(x.lora_rank, c7) && req(x.last_request_time, c8) && opt(x.last_checkpoint, c9) && opt(x.last_sampler_checkpoint, c9) && opt(x.user_metadata, c13);
+}
+const c7 = (x: any): boolean => (Number.isInteger(x) || x === null);
+const c8 = (x: any): boolean => typeof x === 'string';
+const c9 = (x: any): boolean => (isCheckpoint_4(x) || c12(x));
+function isCheckpoint_4(x: any): boolean {
+  return isObject(x) && req(x.checkpoint_id, c1) && req(x.checkpoint_type, c10) && req(x.time, c8) && req(x.tinker_path, c1) && opt(x.training_run_id, c1) && opt(x.size_bytes, c7) && opt(x.public, c0) && opt(x.expires_at, c11);
+}
+const c10 = (x: any): boolean => typeof x === 'string' && (x === 'training' || x === 'sampler');
+const c11 = (x: any): boolean => (typeof x === 'string' || x === null);
+const c12 = (x: any): boolean => x === null;
+const c13 = (x: any): boolean => (isObject(x) || x === null) && (!isObject(x) || (rest(x, undefined, c1)));
+function isCursor_5(x: any): boolean {
+  return isObject(x) && req(x.offset, c2) && req(x.limit, c2) && req(x.total_count, c2);
+}
+function isCheckpointsListResponse_6(x: any): boolean {
+  return isObject(x) && req(x.checkpoints, c14) && opt(x.cursor, c15);
+}
+const c14 = (x: any): boolean => Array.isArray(x) && every(x, isCheckpoint_4);
+const c15 = (x: any): boolean => (isCursor_5(x) || c12(x));
+function isCheckpointArchiveUrlResponse_7(x: any): boolean {
+  return isObject(x) && req(x.url, c1) && req(x.expires, c8);
+}
+function isWeightsInfoResponse_8(x: any): boolean {
+  return isObject(x) && req(x.base_model, c1) && req(x.is_lora, c0) && opt(x.lora_rank, c7) && opt(x.train_unembed, c16) && opt(x.train_mlp, c16) && opt(x.train_attn, c16);
+}
+const c16 = (x: any): boolean => (typeof x === 'boolean' || x === null);
+function isAuditLogResponse_9(x: any): boolean {
+  return isObject(x) && req(x.entries, c17);
+}
+const c17 = (x: any): boolean => Array.isArray(x) && every(x, isAuditLogEntry_10);
+function isAuditLogEntry_10(x: any): boolean {
+  return isObject(x) && req(x.timestamp, c8) && req(x.event, c1) && opt(x.model_id, c18) && opt(x.tinker_path, c18) && opt(x.purpose, c18);
+}
+const c18 = (x: any): boolean => (typeof x === 'string' || x === null);
+function isListSessionsResponse_11(x: any): boolean {
+  return isObject(x) && req(x.sessions, c19);
+}
+const c19 = (x: any): boolean => Array.isArray(x) && every(x, c1);
+function isGetSessionResponse_12(x: any): boolean {
+  return isObject(x) && req(x.training_run_ids, c19) && req(x.sampler_ids, c19);
+}
+function isGetSamplerResponse_13(x: any): boolean {
+  return isObject(x) && req(x.sampler_id, c1) && req(x.base_model, c1) && opt(x.model_path, c18);
+}
+function isGetServerCapabilitiesResponse_14(x: any): boolean {
+  return isObject(x) && req(x.supported_models, c20);
+}
+const c20 = (x: any): boolean => Array.isArray(x) && every(x, c21);
+const c21 = (x: any): boolean => isObject(x) && opt(x.model_name, c1) && opt(x.max_context_length, c2);
+function isCreateSessionResponse_15(x: any): boolean {
+  return isObject(x) && opt(x.type, c22) && req(x.session_id, c1) && opt(x.info_message, c18) && opt(x.warning_message, c18) && opt(x.error_message, c18);
+}
+const c22 = (x: any): boolean => x === 'create_session';
+const c23 = (x: any): boolean => isObject(x) && req(x.type, c24);
+const c24 = (x: any): boolean => x === 'session_heartbeat';
+function isUntypedAPIFuture_16(x: any): boolean {
+  return isObject(x) && req(x.request_id, c1) && opt(x.model_id, c1);
+}
+function isGetInfoResponse_17(x: any): boolean {
+  return isObject(x) && opt(x.type, c25) && req(x.model_id, c1) && req(x.model_data, c26) && opt(x.is_lora, c0) && opt(x.lora_rank, c2) && opt(x.model_name, c1);
+}
+const c25 = (x: any): boolean => x === 'get_info';
+const c26 = (x: any): boolean => isObject(x) && opt(x.arch, c1) && opt(x.model_name, c1) && opt(x.tokenizer_id, c1);
+const c27 = (x: any): boolean => isObject(x) && opt(x.type, c28) && req(x.sampling_session_id, c1);
+const c28 = (x: any): boolean => x === 'create_sampling_session';
+function isFutureRetrieveResponse_18(x: any): boolean {
+  return (isTryAgainResponse_19(x) || isCompleteMetadataResponse_21(x) || isRequestFailedResponse_22(x) || isCreateModelResponse_23(x) || isForwardBackwardOutput_24(x) || isOptimStepResponse_26(x) || isSaveWeightsResponse_27(x) || isSaveWeightsForSamplerResponse_28(x) || isLoadWeightsResponse_29(x) || isSampleResponse_30(x));
+}
+function isTryAgainResponse_19(x: any): boolean {
+  return isObject(x) && req(x.type, c29) && req(x.request_id, c1) && req(x.queue_state, isQueueState_20) && opt(x.queue_state_reason, c1);
+}
+const c29 = (x: any): boolean => x === 'try_again';
+function isQueueState_20(x: any): boolean {
+  return typeof x === 'string' && (x === 'active' || x === 'paused_capacity' || x === 'paused_rate_limit');
+}
+function isCompleteMetadataResponse_21(x: any): boolean {
+  return isObject(x) && req(x.status, c30) && req(x.response_payload_size, c31);
+}
+const c30 = (x: any): boolean => x === 'complete_metadata';
+const c31 = (x: any): boolean => Number.isInteger(x) && !(typeof x === 'number' && (x < 0));
+function isRequestFailedResponse_22(x: any): boolean {
+  return isObject(x) && req(x.error, c1) && req(x.category, c32);
+}
+const c32 = (x: any): boolean => typeof x === 'string' && (x === 'unknown' || x === 'server' || x === 'user');
+function isCreateModelResponse_23(x: any): boolean {
+  return isObject(x) && req(x.model_id, c1) && opt(x.type, c33);
+}
+const c33 = (x: any): boolean => x === 'create_model';
+function isForwardBackwardOutput_24(x: any): boolean {
+  return isObject(x) && req(x.loss_fn_output_type, c1) && req(x.loss_fn_outputs, c34) && req(x.metrics, c40);
+}
+const c34 = (x: any): boolean => Array.isArray(x) && every(x, c35);
+const c35 = (x: any): boolean => isObject(x) && rest(x, undefined, isTensorData_25);
+function isTensorData_25(x: any): boolean {
+  return isObject(x) && req(x.data, c36) && req(x.dtype, c38) && opt(x.shape, c39) && opt(x.sparse_crow_indices, c39) && opt(x.sparse_col_indices, c39);
+}
+const c36 = (x: any): boolean => Array.isArray(x) && every(x, c37);
+const c37 = (x: any): boolean => Number.isFinite(x);
+const c38 = (x: any): boolean => typeof x === 'string' && (x === 'int64' || x === 'float32');
+const c39 = (x: any): boolean => Array.isArray(x) && every(x, c31);
+const c40 = (x: any): boolean => isObject(x) && rest(x, undefined, c37);
+function isOptimStepResponse_26(x: any): boolean {
+  return isObject(x) && opt(x.metrics, c40);
+}
+function isSaveWeightsResponse_27(x: any): boolean {
+  return isObject(x) && req(x.path, c1) && opt(x.type, c41);
+}
+const c41 = (x: any): boolean => x === 'save_weights';
+function isSaveWeightsForSamplerResponse_28(x: any): boolean {
+  return isObject(x) && opt(x.path, c1) && opt(x.sampling_session_id, c1) && opt(x.type, c42);
+}
+const c42 = (x: any): boolean => x === 'save_weights_for_sampler';
+function isLoadWeightsResponse_29(x: any): boolean {
+  return isObject(x) && opt(x.path, c1) && opt(x.model_id, c1) && opt(x.type, c43);
+}
+const c43 = (x: any): boolean => x === 'load_weights';
+function isSampleResponse_30(x: any): boolean {
+  return isObject(x) && opt(x.type, c44) && req(x.sequences, c45) && opt(x.prompt_logprobs, c48) && opt(x.topk_prompt_logprobs, c50) && opt(x.prompt_cache_hit_tokens, c31);
+}
+const c44 = (x: any): boolean => x === 'sample';
+const c45 = (x: any): boolean => Array.isArray(x) && every(x, isSampledSequence_31);
+function isSampledSequence_31(x: any): boolean {
+  return isObject(x) && req(x.stop_reason, c46) && req(x.tokens, c47) && opt(x.logprobs, c36);
+}
+const c46 = (x: any): boolean => typeof x === 'string' && (x === 'length' || x === 'stop');
+const c47 = (x: any): boolean => Array.isArray(x) && every(x, c2);
+const c48 = (x: any): boolean => Array.isArray(x) && every(x, c49);
+const c49 = (x: any): boolean => (Number.isFinite(x) || x === null);
+const c50 = (x: any): boolean => Array.isArray(x) && every(x, c51);
+const c51 = (x: any): boolean => (c52(x) || c12(x));
+const c52 = (x: any): boolean => Array.isArray(x) && every(x, c53);
+const c53 = (x: any): boolean => Array.isArray(x) && !(Array.isArray(x) && (x.length < 2 || x.length > 2)) && every(x, c37);
+
 export const service: ServiceDefinition = {
   name: 'tinker',
   title: 'Tinker',
@@ -2030,6 +2192,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/ClientConfigResponse' },
+          check: isClientConfigResponse_0,
         },
         '400': {
           contentType: 'application/json',
@@ -2053,6 +2216,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { type: 'object', properties: { jwt: { type: 'string' } }, required: ['jwt'] },
+          check: c3,
         },
         '401': {
           contentType: 'application/json',
@@ -2073,6 +2237,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/ClientDynamicConfigResponse' },
+          check: isClientDynamicConfigResponse_1,
         },
         '400': {
           contentType: 'application/json',
@@ -2104,6 +2269,7 @@ export const service: ServiceDefinition = {
             properties: { status: { const: 'accepted' } },
             required: ['status'],
           },
+          check: c4,
         },
         '400': {
           contentType: 'application/json',
@@ -2139,6 +2305,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/TrainingRunsResponse' },
+          check: isTrainingRunsResponse_2,
         },
         '400': {
           contentType: 'application/json',
@@ -2167,6 +2334,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/TrainingRun' },
+          check: isTrainingRun_3,
         },
         '401': {
           contentType: 'application/json',
@@ -2192,6 +2360,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/CheckpointsListResponse' },
+          check: isCheckpointsListResponse_6,
         },
         '401': {
           contentType: 'application/json',
@@ -2225,6 +2394,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/CheckpointsListResponse' },
+          check: isCheckpointsListResponse_6,
         },
         '401': {
           contentType: 'application/json',
@@ -2274,6 +2444,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/CheckpointArchiveUrlResponse' },
+          check: isCheckpointArchiveUrlResponse_7,
         },
         '302': {},
         '401': {
@@ -2413,6 +2584,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/WeightsInfoResponse' },
+          check: isWeightsInfoResponse_8,
         },
         '400': {
           contentType: 'application/json',
@@ -2443,6 +2615,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/AuditLogResponse' },
+          check: isAuditLogResponse_9,
         },
         '400': {
           contentType: 'application/json',
@@ -2481,6 +2654,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/ListSessionsResponse' },
+          check: isListSessionsResponse_11,
         },
         '401': {
           contentType: 'application/json',
@@ -2505,6 +2679,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/GetSessionResponse' },
+          check: isGetSessionResponse_12,
         },
         '401': {
           contentType: 'application/json',
@@ -2568,6 +2743,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/GetSamplerResponse' },
+          check: isGetSamplerResponse_13,
         },
         '401': {
           contentType: 'application/json',
@@ -2586,6 +2762,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/GetServerCapabilitiesResponse' },
+          check: isGetServerCapabilitiesResponse_14,
         },
         '401': {
           contentType: 'application/json',
@@ -2605,6 +2782,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/CreateSessionResponse' },
+          check: isCreateSessionResponse_15,
         },
         '400': {
           contentType: 'application/json',
@@ -2641,6 +2819,7 @@ export const service: ServiceDefinition = {
             properties: { type: { const: 'session_heartbeat' } },
             required: ['type'],
           },
+          check: c23,
         },
         '401': {
           contentType: 'application/json',
@@ -2665,6 +2844,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/UntypedAPIFuture' },
+          check: isUntypedAPIFuture_16,
         },
         '400': {
           contentType: 'application/json',
@@ -2698,6 +2878,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/GetInfoResponse' },
+          check: isGetInfoResponse_17,
         },
         '401': {
           contentType: 'application/json',
@@ -2732,6 +2913,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/UntypedAPIFuture' },
+          check: isUntypedAPIFuture_16,
         },
         '400': {
           contentType: 'application/json',
@@ -2769,6 +2951,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/UntypedAPIFuture' },
+          check: isUntypedAPIFuture_16,
         },
         '400': {
           contentType: 'application/json',
@@ -2807,6 +2990,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/UntypedAPIFuture' },
+          check: isUntypedAPIFuture_16,
         },
         '400': {
           contentType: 'application/json',
@@ -2847,6 +3031,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/UntypedAPIFuture' },
+          check: isUntypedAPIFuture_16,
         },
         '400': {
           contentType: 'application/json',
@@ -2887,6 +3072,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/UntypedAPIFuture' },
+          check: isUntypedAPIFuture_16,
         },
         '400': {
           contentType: 'application/json',
@@ -2927,6 +3113,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/UntypedAPIFuture' },
+          check: isUntypedAPIFuture_16,
         },
         '400': {
           contentType: 'application/json',
@@ -2972,6 +3159,7 @@ export const service: ServiceDefinition = {
             },
             required: ['sampling_session_id'],
           },
+          check: c27,
         },
         '400': {
           contentType: 'application/json',
@@ -3005,6 +3193,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/UntypedAPIFuture' },
+          check: isUntypedAPIFuture_16,
         },
         '400': {
           contentType: 'application/json',
@@ -3069,6 +3258,7 @@ export const service: ServiceDefinition = {
         '200': {
           contentType: 'application/json',
           schema: { $ref: '#/components/schemas/FutureRetrieveResponse' },
+          check: isFutureRetrieveResponse_18,
         },
         '400': {
           contentType: 'application/json',
