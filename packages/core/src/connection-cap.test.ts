@@ -91,6 +91,35 @@ describe('maxConcurrentRequests', () => {
     expect(server.requests.length).toBeLessThanOrEqual(1);
   });
 
+  it('every way an attempt ends frees its slot: a retried 503, a redirect, an error body, a body over the limit', async () => {
+    let calls = 0;
+    const server = await serve((request, response) => {
+      calls++;
+      if (request.url === '/widgets/retry' && calls % 2 === 1)
+        return sendJson(response, 503, { detail: 'busy' }, { 'retry-after-ms': '1' });
+      if (request.url === '/widgets/moved') {
+        response.writeHead(307, { location: '/widgets/w1' });
+        return response.end();
+      }
+      if (request.url === '/widgets/missing') return sendJson(response, 404, { detail: 'no such widget' });
+      if (request.url === '/widgets/big') return sendJson(response, 200, { ...widget, name: 'x'.repeat(4_096) });
+      sendJson(response, 200, widget);
+    });
+    // One slot and buffered answers: an attempt that kept its slot would leave every later call waiting.
+    const api = client(server.url, { maxConcurrentRequests: 1, maxRetries: 2, maxResponseBytes: 1_024, timeout: 20_000 });
+    const get = (id: string) =>
+      api.request('get', '/widgets/{id}', { params: { path: { id } } }).then(
+        (data) => data.id,
+        (error: Error) => error.name,
+      );
+    for (let round = 0; round < 3; round++) {
+      expect(await get('retry')).toBe('w1');
+      expect(await get('moved')).toBe('w1');
+      expect(await get('missing')).toBe('NotFoundError');
+      expect(await get('big')).toBe('ResponseTooLargeError');
+    }
+  }, 60_000);
+
   it('a streamed body holds its slot until it is read to the end', async () => {
     const { server, state } = await counting(0);
     const api = client(server.url, { maxConcurrentRequests: 1 });

@@ -85,8 +85,26 @@ export function withConnectionCap(fetch: Fetch, cap: ConnectionCap): Fetch {
   return (request, init) => capped(cap, init?.signal ?? request.signal, () => fetch(request, init));
 }
 
-/** `send()` once a slot of `cap` is free, holding the slot as {@link withConnectionCap} says. */
-export async function capped(cap: ConnectionCap, signal: AbortSignal | null | undefined, send: () => Promise<Response>): Promise<Response> {
+// The slots of responses handed out as they are (see `capped`'s `hold`), freed by `releaseSlot`.
+const held = new WeakMap<Response, () => void>();
+
+/** Free the slot `response` holds, if it holds one (see `capped`); harmless to call again. */
+export function releaseSlot(response: Response): void {
+  held.get(response)?.();
+  held.delete(response);
+}
+
+/**
+ * `send()` once a slot of `cap` is free, holding the slot as {@link withConnectionCap} says; with
+ * `hold`, the response comes back as it is and keeps its slot until {@link releaseSlot} (for a
+ * caller that reads or discards every body itself: no stream wrapped around the body).
+ */
+export async function capped(
+  cap: ConnectionCap,
+  signal: AbortSignal | null | undefined,
+  send: () => Promise<Response>,
+  hold = false,
+): Promise<Response> {
   const release = await cap.acquire(signal);
   let response: Response;
   try {
@@ -97,6 +115,10 @@ export async function capped(cap: ConnectionCap, signal: AbortSignal | null | un
   }
   if (response.body === null) {
     release();
+    return response;
+  }
+  if (hold) {
+    held.set(response, release);
     return response;
   }
   return releasedWhenRead(response, release);

@@ -1,5 +1,6 @@
 import { retryAfterFrom, retryWait } from './backoff.js';
 import { bodyLimit, readBoundedBody } from './bounded-body.js';
+import { releaseSlot } from './connection-cap.js';
 import { errorCode, failedBeforeSend } from './connection-error.js';
 import { APIConnectionError, APITimeoutError, APIUserAbortError } from './errors.js';
 import { type Logger, SILENT } from './logger.js';
@@ -184,6 +185,8 @@ export async function retryAttempts(
           response.body === null
             ? null
             : await Promise.race([readBoundedBody(response, bodyLimit(status, context.maxResponseBytes)), stopped]);
+        // The connection is back in the pool: its slot of the connection cap is free.
+        releaseSlot(response);
         if (captureBody) context.body = bytes ?? new Uint8Array(0);
         // A 2xx whose body was captured goes on as it is (its body is read: nobody reads it again);
         // anything else gets a copy with the bytes (or none) for the caller to read.
@@ -290,6 +293,7 @@ function forward(signals: readonly AbortSignal[], abort: (reason: unknown) => vo
 
 /** Release the connection behind a response nobody will read. */
 function discardBody(response: Response): void {
+  releaseSlot(response);
   response.body?.cancel().catch(NOTHING);
 }
 

@@ -9,7 +9,7 @@ import type {
   SuccessResponse,
 } from 'openapi-typescript-helpers';
 import { APIPromise } from './api-promise.js';
-import { ConnectionCap, capped, DEFAULT_MAX_CONCURRENT_REQUESTS } from './connection-cap.js';
+import { ConnectionCap, capped, DEFAULT_MAX_CONCURRENT_REQUESTS, releaseSlot } from './connection-cap.js';
 import { encodePath } from './encode-path.js';
 import { type ErrorClasses, errorFromResponse } from './error-from-response.js';
 import { APIConnectionError, ConfigError, InvalidRequestError, ResponseValidationError } from './errors.js';
@@ -21,7 +21,7 @@ import { paginationStrategy } from './pagination-strategy.js';
 import { isRawBody, STREAMED_BODY_INIT } from './raw-body.js';
 import { readEnv } from './read-env.js';
 import { clipRedacted, redact, redactValue, registerSecret, registerSecretHeader } from './redact.js';
-import { followRedirects, streamRedirectRefused } from './redirects.js';
+import { followRedirects, isRedirect, streamRedirectRefused } from './redirects.js';
 import type { Fetch, RequestOptions } from './request-options.js';
 import { type RetryContext, retryAttempts } from './retry.js';
 import type { AuthDefinition, JsonSchema, OperationDefinition, ResponseCheck, ServiceDefinition } from './service-definition.js';
@@ -195,7 +195,12 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
    * One fetch: `globalThis.fetch(url, init)`, or a custom fetch given one Request (and the fetch
    * options, redirect mode and signal as its init), in a slot of the connection cap.
    */
-  const fetchOnce = (input: string | Request, init: RequestInit, fetchOptions: Record<string, unknown> | undefined): Promise<Response> => {
+  const fetchOnce = (
+    input: string | Request,
+    init: RequestInit,
+    fetchOptions: Record<string, unknown> | undefined,
+    hold = false,
+  ): Promise<Response> => {
     const run = customFetch
       ? () =>
           customFetch(typeof input === 'string' ? new Request(input, init) : input, {
@@ -204,7 +209,7 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
             signal: init.signal,
           } as RequestInit)
       : () => globalThis.fetch(input, init);
-    return cap ? capped(cap, init.signal, run) : run();
+    return cap ? capped(cap, init.signal, run, hold) : run();
   };
 
   const operation = (method: string, path: string) => definition.operations[`${method.toUpperCase()} ${path}`];
@@ -349,9 +354,12 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
           requestInit.signal = attemptSignal;
           // fetch reads the init before it returns, so the next attempt may change the signal.
           if (streamingBody) return fetchOnce(url, requestInit, callFetchOptions).catch(streamRedirectRefused);
-          const first = await fetchOnce(url, requestInit, callFetchOptions);
+          // A buffered call's response keeps its slot until retryAttempts has read or discarded its
+          // body (releaseSlot); a streamed one frees it when the caller's reading ends.
+          const first = await fetchOnce(url, requestInit, callFetchOptions, !stream);
           // The caller reads the 3xx itself (e.g. a Location that is the answer).
           if (callerReadsRedirects) return first;
+          if (isRedirect(first)) releaseSlot(first);
           // A redirect (rare) builds the Request the hops start from; each hop is one fetchOnce.
           return followRedirects(
             first,
