@@ -16,6 +16,7 @@ import { APIConnectionError, ConfigError, InvalidRequestError, ResponseValidatio
 import type { FetchOptions } from './fetch-options.js';
 import { idempotencyKey } from './idempotency-key.js';
 import { createLevelLogger, type Logger, type LogLevel } from './logger.js';
+import type { StreamFetch } from './node-stream.js';
 import { type PageOptions, PagePromise } from './page-promise.js';
 import { paginationStrategy } from './pagination-strategy.js';
 import { isRawBody, STREAMED_BODY_INIT } from './raw-body.js';
@@ -93,6 +94,11 @@ export interface CallOptions {
   stream?: boolean;
   /** The request body is a one-shot stream: never retried. @default true when the body is a ReadableStream */
   streamingBody?: boolean;
+  /**
+   * The fetch for this call (and its redirect hops) when the client has no custom `fetch` and no
+   * `fetchOptions`, e.g. `nodeStreamFetch()` of `@trainwire/core/node-stream`. @default globalThis.fetch
+   */
+  streamFetch?: StreamFetch | undefined;
 }
 
 /** The data of a 2xx answer of `Path`/`Method`. */
@@ -195,15 +201,22 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
    * One fetch: `globalThis.fetch(url, init)`, or a custom fetch given one Request (and the fetch
    * options, redirect mode and signal as its init), in a slot of the connection cap.
    */
-  const fetchOnce = (input: string | Request, init: RequestInit, fetchOptions: Record<string, unknown> | undefined): Promise<Response> => {
-    const run = customFetch
-      ? () =>
-          customFetch(typeof input === 'string' ? new Request(input, init) : input, {
-            ...fetchOptions,
-            redirect: init.redirect,
-            signal: init.signal,
-          } as RequestInit)
-      : () => globalThis.fetch(input, init);
+  const fetchOnce = (
+    input: string | Request,
+    init: RequestInit,
+    fetchOptions: Record<string, unknown> | undefined,
+    streamFetch: StreamFetch | undefined,
+  ): Promise<Response> => {
+    const run = streamFetch
+      ? () => streamFetch(input, init)
+      : customFetch
+        ? () =>
+            customFetch(typeof input === 'string' ? new Request(input, init) : input, {
+              ...fetchOptions,
+              redirect: init.redirect,
+              signal: init.signal,
+            } as RequestInit)
+        : () => globalThis.fetch(input, init);
     return cap ? capped(cap, init.signal, run) : run();
   };
 
@@ -340,6 +353,8 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
       body: serialized,
     };
     const callerReadsRedirects = extra.redirect === 'manual';
+    // A call's own fetch only where nothing the caller set up for fetch (a fetch, a dispatcher) would be bypassed.
+    const streamFetch = customFetch || callFetchOptions ? undefined : call.streamFetch;
     const crossOrigin = (entry?.crossOriginRedirects ?? definition.crossOriginRedirects) || undefined;
     const signal = requestOptions.signal;
     let response: Response;
@@ -348,8 +363,8 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
         async (attemptSignal) => {
           requestInit.signal = attemptSignal;
           // fetch reads the init before it returns, so the next attempt may change the signal.
-          if (streamingBody) return fetchOnce(url, requestInit, callFetchOptions).catch(streamRedirectRefused);
-          const first = await fetchOnce(url, requestInit, callFetchOptions);
+          if (streamingBody) return fetchOnce(url, requestInit, callFetchOptions, streamFetch).catch(streamRedirectRefused);
+          const first = await fetchOnce(url, requestInit, callFetchOptions, streamFetch);
           // The caller reads the 3xx itself (e.g. a Location that is the answer).
           if (callerReadsRedirects) return first;
           // A redirect (rare) builds the Request the hops start from; each hop is one fetchOnce.
@@ -357,7 +372,7 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
             first,
             () => new Request(url, requestInit),
             { body: serialized, signal: attemptSignal },
-            (hop, hopInit) => fetchOnce(hop, { ...callFetchOptions, ...hopInit }, callFetchOptions),
+            (hop, hopInit) => fetchOnce(hop, { ...callFetchOptions, ...hopInit }, callFetchOptions, streamFetch),
             crossOrigin,
           );
         },
