@@ -36,7 +36,7 @@ const fetchOverNode = (): StreamFetch => {
 /** A server that writes 64 KiB chunks (up to `limit` bytes) only while its socket takes them, counting what it wrote; `closed` resolves when the client goes away. */
 function endlessDownload(limit: number) {
   const state = { written: 0, closed: undefined as Promise<unknown> | undefined };
-  const handler = (request: IncomingMessage, response: ServerResponse) => {
+  const handler = (_request: IncomingMessage, response: ServerResponse) => {
     state.closed = once(response, 'close');
     response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(limit) });
     const chunk = Buffer.alloc(64 * 1024, 1);

@@ -260,7 +260,7 @@ export class ServiceClient {
       });
     }
     const info = artifactInfo(artifactId, response);
-    const body = checkedArtifactStream(info, response.body ?? new Blob([]).stream());
+    const body = checkedArtifactStream(info, response.body ?? new Blob([]).stream(), options?.signal);
     if (write && destination !== undefined) return { data: { ...info, ...(await write(body, destination)) }, response };
     if (stream) return { data: { ...info, body }, response };
     return { data: await readAll(body), response };
