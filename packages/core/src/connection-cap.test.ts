@@ -99,7 +99,8 @@ describe('maxConcurrentRequests', () => {
         return sendJson(response, 503, { detail: 'busy' }, { 'retry-after-ms': '1' });
       if (request.url === '/widgets/moved') {
         response.writeHead(307, { location: '/widgets/w1' });
-        return response.end();
+        response.end();
+        return;
       }
       if (request.url === '/widgets/missing') return sendJson(response, 404, { detail: 'no such widget' });
       if (request.url === '/widgets/big') return sendJson(response, 200, { ...widget, name: 'x'.repeat(4_096) });

@@ -46,6 +46,7 @@ export type { SavedFuture } from './future-token.js';
 export { isTransientPollError } from './future-transient.js';
 export { idempotencyKey } from './idempotency-key.js';
 export type { Logger, LogLevel } from './logger.js';
+export type { StreamFetch } from './node-stream.js';
 export { splitOperationKey } from './operation-key.js';
 export { type PageOptions, PagePromise } from './page-promise.js';
 export { type PaginationStrategy, paginationStrategy } from './pagination-strategy.js';

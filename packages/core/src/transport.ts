@@ -16,6 +16,7 @@ import { APIConnectionError, ConfigError, InvalidRequestError, ResponseValidatio
 import type { FetchOptions } from './fetch-options.js';
 import { idempotencyKey } from './idempotency-key.js';
 import { createLevelLogger, type Logger, type LogLevel } from './logger.js';
+import type { StreamFetch } from './node-stream.js';
 import { type PageOptions, PagePromise } from './page-promise.js';
 import { paginationStrategy } from './pagination-strategy.js';
 import { isRawBody, STREAMED_BODY_INIT } from './raw-body.js';
@@ -93,6 +94,11 @@ export interface CallOptions {
   stream?: boolean;
   /** The request body is a one-shot stream: never retried. @default true when the body is a ReadableStream */
   streamingBody?: boolean;
+  /**
+   * The fetch for this call (and its redirect hops) when the client has no custom `fetch` and no
+   * `fetchOptions`, e.g. `nodeStreamFetch()` of `@trainwire/core/node-stream`. @default globalThis.fetch
+   */
+  streamFetch?: StreamFetch | undefined;
 }
 
 /** The data of a 2xx answer of `Path`/`Method`. */
@@ -199,16 +205,19 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     input: string | Request,
     init: RequestInit,
     fetchOptions: Record<string, unknown> | undefined,
+    streamFetch: StreamFetch | undefined,
     hold = false,
   ): Promise<Response> => {
-    const run = customFetch
-      ? () =>
-          customFetch(typeof input === 'string' ? new Request(input, init) : input, {
-            ...fetchOptions,
-            redirect: init.redirect,
-            signal: init.signal,
-          } as RequestInit)
-      : () => globalThis.fetch(input, init);
+    const run = streamFetch
+      ? () => streamFetch(input, init)
+      : customFetch
+        ? () =>
+            customFetch(typeof input === 'string' ? new Request(input, init) : input, {
+              ...fetchOptions,
+              redirect: init.redirect,
+              signal: init.signal,
+            } as RequestInit)
+        : () => globalThis.fetch(input, init);
     return cap ? capped(cap, init.signal, run, hold) : run();
   };
 
@@ -345,6 +354,8 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
       body: serialized,
     };
     const callerReadsRedirects = extra.redirect === 'manual';
+    // A call's own fetch only where nothing the caller set up for fetch (a fetch, a dispatcher) would be bypassed.
+    const streamFetch = customFetch || callFetchOptions ? undefined : call.streamFetch;
     const crossOrigin = (entry?.crossOriginRedirects ?? definition.crossOriginRedirects) || undefined;
     const signal = requestOptions.signal;
     let response: Response;
@@ -353,10 +364,10 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
         async (attemptSignal) => {
           requestInit.signal = attemptSignal;
           // fetch reads the init before it returns, so the next attempt may change the signal.
-          if (streamingBody) return fetchOnce(url, requestInit, callFetchOptions).catch(streamRedirectRefused);
+          if (streamingBody) return fetchOnce(url, requestInit, callFetchOptions, streamFetch).catch(streamRedirectRefused);
           // A buffered call's response keeps its slot until retryAttempts has read or discarded its
           // body (releaseSlot); a streamed one frees it when the caller's reading ends.
-          const first = await fetchOnce(url, requestInit, callFetchOptions, !stream);
+          const first = await fetchOnce(url, requestInit, callFetchOptions, streamFetch, !stream);
           // The caller reads the 3xx itself (e.g. a Location that is the answer).
           if (callerReadsRedirects) return first;
           if (isRedirect(first)) releaseSlot(first);
@@ -365,7 +376,7 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
             first,
             () => new Request(url, requestInit),
             { body: serialized, signal: attemptSignal },
-            (hop, hopInit) => fetchOnce(hop, { ...callFetchOptions, ...hopInit }, callFetchOptions),
+            (hop, hopInit) => fetchOnce(hop, { ...callFetchOptions, ...hopInit }, callFetchOptions, streamFetch),
             crossOrigin,
           );
         },

@@ -14,6 +14,7 @@ import {
   type WithResponse,
   withFetchOptions,
 } from '@trainwire/core';
+import { nodeStreamFetch } from '@trainwire/core/node-stream';
 import { type components, type paths, service } from './generated/jobs.js';
 import { requireUploadUrl } from './middleman-answer.js';
 import { InsufficientCreditsError } from './middleman-errors.js';
@@ -81,6 +82,7 @@ export interface CreateApiKeyParams {
 export class MiddlemanClient {
   readonly #transport: Transport<paths>;
   readonly #fetch: Fetch;
+  readonly #customFetch: boolean;
   readonly #timeout: number;
   readonly #maxRetries: number;
   readonly #fetchOptions: FetchOptions | undefined;
@@ -102,6 +104,7 @@ export class MiddlemanClient {
       default: DEFAULT_BASE_URL,
     });
     this.#fetch = options.fetch ?? ((request, init) => globalThis.fetch(request, init));
+    this.#customFetch = options.fetch !== undefined;
     this.#maxRetries = options.maxRetries ?? 2;
     this.#timeout = options.timeout ?? 30_000;
     this.#fetchOptions = options.fetchOptions;
@@ -304,8 +307,10 @@ export class MiddlemanClient {
         { ...options, signal: upload.signal ?? options?.signal },
       );
       requireUploadUrl(target.upload_url, this.#allowInsecureHTTP);
+      const fetch = withFetchOptions(this.#fetch, this.#fetchOptions, options?.fetchOptions);
       const response = await putToPresignedUrl(target.upload_url, opened, {
-        fetch: withFetchOptions(this.#fetch, this.#fetchOptions, options?.fetchOptions),
+        // On Node, through node:http (less memory, more MiB/s) unless the client has its own fetch or fetchOptions.
+        fetch: (!this.#customFetch && fetch === this.#fetch && nodeStreamFetch()) || fetch,
         maxRetries: options?.maxRetries ?? this.#maxRetries,
         timeout: upload.timeout ?? options?.timeout ?? this.#timeout,
         signal: upload.signal ?? options?.signal,

@@ -1,4 +1,4 @@
-import { APIConnectionError } from '@trainwire/core';
+import { APIConnectionError, APIUserAbortError } from '@trainwire/core';
 import { ArtifactIntegrityError } from './tensafe-errors.js';
 
 /** What the artifact download's headers say about the ciphertext. */
@@ -45,9 +45,13 @@ export function artifactInfo(artifactId: string, response: Response): ArtifactIn
 /**
  * Pass `body` through, counting bytes: the stream errors with {@link ArtifactIntegrityError} when
  * it ends short of or beyond `Content-Length` (or below a GCM tag), and with `APIConnectionError`
- * when the connection drops.
+ * when the connection drops (`APIUserAbortError` when `signal`, the caller's, aborted it).
  */
-export function checkedArtifactStream(info: ArtifactInfo, body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+export function checkedArtifactStream(
+  info: ArtifactInfo,
+  body: ReadableStream<Uint8Array>,
+  signal?: AbortSignal,
+): ReadableStream<Uint8Array> {
   let received = 0;
   const reader = body.getReader();
   return new ReadableStream<Uint8Array>({
@@ -56,7 +60,11 @@ export function checkedArtifactStream(info: ArtifactInfo, body: ReadableStream<U
       try {
         chunk = await reader.read();
       } catch (error) {
-        controller.error(new APIConnectionError({ message: `The download of artifact ${info.artifactId} was cut short.`, cause: error }));
+        controller.error(
+          signal?.aborted
+            ? new APIUserAbortError({ cause: error })
+            : new APIConnectionError({ message: `The download of artifact ${info.artifactId} was cut short.`, cause: error }),
+        );
         return;
       }
       if (chunk.done) {

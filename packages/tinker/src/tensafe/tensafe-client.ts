@@ -15,6 +15,7 @@ import {
   resolveSetting,
   type Transport,
 } from '@trainwire/core';
+import { nodeStreamFetch } from '@trainwire/core/node-stream';
 import { type paths, service } from '../generated/tensafe.js';
 import { sha256Hex } from './sha256.js';
 import { type ArtifactFile, type ArtifactStream, artifactInfo, checkedArtifactStream, readAll } from './tensafe-artifact.js';
@@ -243,6 +244,8 @@ export class ServiceClient {
       '/v1/artifacts/{artifact_id}/content',
       { params: { path: { artifact_id: artifactId } } },
       { ...options, headers: { Accept: 'application/octet-stream', ...options?.headers } },
+      // On Node, through node:http (less memory, more MiB/s) unless the client has its own fetch or fetchOptions.
+      { streamFetch: nodeStreamFetch() },
     );
     const type = response.headers.get('content-type') ?? '';
     if (!/^application\/octet-stream\s*(;|$)/i.test(type)) {
@@ -257,7 +260,7 @@ export class ServiceClient {
       });
     }
     const info = artifactInfo(artifactId, response);
-    const body = checkedArtifactStream(info, response.body ?? new Blob([]).stream());
+    const body = checkedArtifactStream(info, response.body ?? new Blob([]).stream(), options?.signal);
     if (write && destination !== undefined) return { data: { ...info, ...(await write(body, destination)) }, response };
     if (stream) return { data: { ...info, body }, response };
     return { data: await readAll(body), response };
