@@ -4,11 +4,13 @@ import {
   exponentialBackoff,
   Future,
   FutureFailedError,
+  loadSchemaValidator,
   normalizeBaseURL,
+  type PagedTransport,
   type PageOptions,
   type RequestOptions,
   resolveSetting,
-  type Transport,
+  withPagination,
 } from '@trainwire/core';
 import { type components, type paths, service } from './generated/conformance.js';
 
@@ -23,7 +25,7 @@ export interface ConformanceClientOptions extends ClientOptions {}
 
 /** Client of the conformance service: one method per operation, each a few lines over core. */
 export class ConformanceClient {
-  readonly #transport: Transport<paths>;
+  readonly #transport: PagedTransport<paths>;
 
   constructor(options: ConformanceClientOptions = {}) {
     const apiKey = resolveSetting({
@@ -40,13 +42,16 @@ export class ConformanceClient {
       service: 'Conformance',
       default: service.servers[0],
     });
-    this.#transport = createTransport<paths>({
-      ...options,
-      definition: service,
-      apiKey,
-      baseURL: normalizeBaseURL(baseURL, { service: 'Conformance', allowInsecureHTTP: options.allowInsecureHTTP }),
-      userAgent: 'trainwire-conformance/0.0.0',
-    });
+    this.#transport = withPagination(
+      createTransport<paths>({
+        ...options,
+        definition: service,
+        validator: loadSchemaValidator,
+        apiKey,
+        baseURL: normalizeBaseURL(baseURL, { service: 'Conformance', allowInsecureHTTP: options.allowInsecureHTTP }),
+        userAgent: 'trainwire-conformance/0.0.0',
+      }),
+    );
   }
 
   /** Every run, newest first; `await` it for the first page or `for await` it for every run. */

@@ -3,27 +3,32 @@ import { APIPromise } from './api-promise.js';
 import { NotFoundError } from './errors.js';
 import { Future } from './future.js';
 import { fixedInterval } from './poll-strategy.js';
+import { schemaValidator } from './schema-validator.js';
 import { fakeFetch, json } from './test-support/fake-fetch.js';
 import { type paths, widgets } from './test-support/widgets.js';
 import { TrainwireError } from './trainwire-error.js';
 import { createTransport, type TransportOptions } from './transport.js';
+import { withPagination } from './with-pagination.js';
 
 const widget = { id: 'w1', name: 'gear', size: 3 };
 
 function transport(script: Parameters<typeof fakeFetch>[0], options: Partial<TransportOptions> = {}) {
   const fake = fakeFetch(script);
   const inits: (RequestInit | undefined)[] = [];
-  const client = createTransport<paths>({
-    definition: widgets,
-    baseURL: 'https://widgets.test/api',
-    apiKey: 'wk-test-0123456789',
-    fetch: (request, init) => {
-      inits.push(init);
-      return fake.fetch(request, init);
-    },
-    logLevel: 'off',
-    ...options,
-  });
+  const client = withPagination(
+    createTransport<paths>({
+      definition: widgets,
+      validator: schemaValidator,
+      baseURL: 'https://widgets.test/api',
+      apiKey: 'wk-test-0123456789',
+      fetch: (request, init) => {
+        inits.push(init);
+        return fake.fetch(request, init);
+      },
+      logLevel: 'off',
+      ...options,
+    }),
+  );
   return { client, seen: fake.seen, inits };
 }
 

@@ -45,6 +45,7 @@ export {
 export type { SavedFuture } from './future-token.js';
 export { isTransientPollError } from './future-transient.js';
 export { idempotencyKey } from './idempotency-key.js';
+export { loadSchemaValidator } from './load-schema-validator.js';
 export type { Logger, LogLevel } from './logger.js';
 export type { StreamFetch } from './node-stream.js';
 export { splitOperationKey } from './operation-key.js';
@@ -70,6 +71,7 @@ export type { Fetch, RequestOptions } from './request-options.js';
 export { type RetryContext, withRetry } from './retry.js';
 export { isTransientStatus, type RetryAdvice, retryAdvice } from './retry-advice.js';
 export { announceWait, describeWait, isRetryWait, type RetryWait, waitAfterFailure } from './retry-wait.js';
+export { schemaValidator, type Validator } from './schema-validator.js';
 export { seededRandom } from './seeded-random.js';
 export type {
   AuthDefinition,
@@ -92,9 +94,11 @@ export {
   type CallOptions,
   type ClientOptions,
   createTransport,
+  type OperationInit,
   type PageItem,
   type ResponseData,
   type Transport,
   type TransportOptions,
 } from './transport.js';
 export { type ValidateOptions, type ValidationIssue, validate } from './validate.js';
+export { type PagedTransport, withPagination } from './with-pagination.js';

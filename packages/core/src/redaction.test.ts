@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveSetting } from './config.js';
 import { type APIError, InvalidRequestError } from './errors.js';
 import type { Logger } from './logger.js';
+import { schemaValidator } from './schema-validator.js';
 import { fakeFetch, json } from './test-support/fake-fetch.js';
 import { type paths, widgets } from './test-support/widgets.js';
 import { createTransport } from './transport.js';
@@ -45,6 +46,7 @@ describe('a planted API key', () => {
       const fake = fakeFetch(script);
       const client = createTransport<paths>({
         definition: widgets,
+        validator: schemaValidator,
         baseURL: 'https://widgets.test',
         apiKey: KEY,
         fetch: fake.fetch,
@@ -134,6 +136,7 @@ describe('a key echoed back by a hostile server on loopback', () => {
     const log = (message: string, fields?: Record<string, unknown>) => lines.push(message, inspect(fields, { depth: 8 }));
     const client = createTransport<paths>({
       definition: widgets,
+      validator: schemaValidator,
       baseURL: url,
       apiKey: ECHOED,
       maxRetries: 0,

@@ -3,8 +3,9 @@ import type { APIPromise, WithResponse } from './api-promise.js';
 import type { PagePromise } from './page-promise.js';
 import { type paths, type Widget, widgets } from './test-support/widgets.js';
 import { createTransport } from './transport.js';
+import { withPagination } from './with-pagination.js';
 
-const transport = createTransport<paths>({ definition: widgets, baseURL: 'https://widgets.test' });
+const transport = withPagination(createTransport<paths>({ definition: widgets, baseURL: 'https://widgets.test' }));
 
 describe('Transport types', () => {
   it('infers the data of the 2xx answer', () => {
@@ -25,6 +26,12 @@ describe('Transport types', () => {
     expectTypeOf(pending.map((widget) => widget.name)).toEqualTypeOf<APIPromise<string>>();
     const list = transport.paginate('get', '/widgets', {});
     expectTypeOf(list.withResponse()).resolves.toEqualTypeOf<WithResponse<{ widgets: Widget[]; total: number }>>();
+  });
+
+  it('pages only through withPagination, so a bundle that never pages does not carry the pager', () => {
+    const bare = createTransport<paths>({ definition: widgets, baseURL: 'https://widgets.test' });
+    // @ts-expect-error paginate comes with withPagination
+    bare.paginate('get', '/widgets', {});
   });
 
   it('takes fetchOptions on the client and per call', () => {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   APIConnectionError,
+  APIError,
   AuthenticationError,
   ConfigError,
   InternalServerError,
@@ -9,24 +10,30 @@ import {
   RateLimitError,
   ResponseValidationError,
 } from './errors.js';
-import type { OperationDefinition } from './service-definition.js';
+import { loadSchemaValidator } from './load-schema-validator.js';
+import { schemaValidator } from './schema-validator.js';
+import type { OperationDefinition, ServiceDefinition } from './service-definition.js';
 import { fakeFetch, json } from './test-support/fake-fetch.js';
 import { type paths, widgets } from './test-support/widgets.js';
 import { createTransport, type TransportOptions } from './transport.js';
+import { withPagination } from './with-pagination.js';
 
 const widget = { id: 'w1', name: 'gear', size: 3 };
 
 function transport(script: Parameters<typeof fakeFetch>[0], options: Partial<TransportOptions> = {}) {
   const fake = fakeFetch(script);
-  const client = createTransport<paths>({
-    definition: widgets,
-    baseURL: 'https://widgets.test/api',
-    apiKey: 'wk-test-0123456789',
-    userAgent: 'trainwire-widgets/1.2.3',
-    fetch: fake.fetch,
-    logLevel: 'off',
-    ...options,
-  });
+  const client = withPagination(
+    createTransport<paths>({
+      definition: widgets,
+      validator: schemaValidator,
+      baseURL: 'https://widgets.test/api',
+      apiKey: 'wk-test-0123456789',
+      userAgent: 'trainwire-widgets/1.2.3',
+      fetch: fake.fetch,
+      logLevel: 'off',
+      ...options,
+    }),
+  );
   return { client, seen: fake.seen };
 }
 
@@ -372,6 +379,55 @@ describe('answers the spec does not expect', () => {
     expect((error as ResponseValidationError).status).toBe(200);
     expect((error as ResponseValidationError).path).toBe('$.id');
     await expect(transport([json(widget, 200)]).client.request('post', '/widgets', { body: { name: 'gear' } })).resolves.toEqual(widget);
+  });
+
+  it('without a validator, checks a response by its compiled check alone and sends requests unchecked', async () => {
+    const getWidget = widgets.operations['GET /widgets/{id}'] as OperationDefinition;
+    const checked: ServiceDefinition = {
+      ...widgets,
+      operations: {
+        ...widgets.operations,
+        'GET /widgets/{id}': {
+          ...getWidget,
+          responses: {
+            ...getWidget.responses,
+            '200': { schema: { type: 'object' }, check: (value) => typeof value === 'object' && value !== null && 'id' in value },
+          },
+        },
+      },
+    };
+    const { client } = transport([json({ name: 'gear' })], { definition: checked, validator: undefined });
+    const error = await client.request('get', '/widgets/{id}', { params: { path: { id: 'w1' } } }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ResponseValidationError);
+    expect((error as ResponseValidationError).path).toBe('$');
+    expect((error as ResponseValidationError).message).toContain('does not match its schema');
+    const passing = transport([json(widget)], { definition: checked, validator: undefined });
+    await expect(passing.client.request('get', '/widgets/{id}', { params: { path: { id: 'w1' } } })).resolves.toEqual(widget);
+    // No interpreter: a param the spec refuses goes to the wire, and the server's answer is the error.
+    const unchecked = transport([json({ message: 'bad limit' }, 422)], { validator: undefined });
+    await expect(unchecked.client.request('get', '/widgets', { params: { query: { limit: 0 } } })).rejects.toBeInstanceOf(APIError);
+    expect(unchecked.seen).toHaveLength(1);
+  });
+
+  it('loads a validator given as a loader once, and checks the first call with it', async () => {
+    let loads = 0;
+    const validator = () => {
+      loads += 1;
+      return loadSchemaValidator();
+    };
+    const refused = transport([json(widget)], { validator });
+    await expect(refused.client.request('get', '/widgets', { params: { query: { limit: 0 } } })).rejects.toBeInstanceOf(
+      InvalidRequestError,
+    );
+    expect(refused.seen).toHaveLength(0);
+    const wrong = transport([json({ ...widget, id: 7 }), json({ ...widget, id: 7 })], { validator });
+    for (let call = 0; call < 2; call++) {
+      const error = await wrong.client
+        .request('get', '/widgets/{id}', { params: { path: { id: 'w1' } } })
+        .catch((caught: unknown) => caught);
+      expect((error as ResponseValidationError).path).toBe('$.id');
+    }
+    expect(loads).toBe(2);
   });
 
   it('a 501 is not retried, a 503 is', async () => {

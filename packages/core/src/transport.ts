@@ -17,18 +17,15 @@ import type { FetchOptions } from './fetch-options.js';
 import { idempotencyKey } from './idempotency-key.js';
 import { createLevelLogger, type Logger, type LogLevel } from './logger.js';
 import type { StreamFetch } from './node-stream.js';
-import { type PageOptions, PagePromise } from './page-promise.js';
-import { paginationStrategy } from './pagination-strategy.js';
 import { isRawBody, STREAMED_BODY_INIT } from './raw-body.js';
 import { readEnv } from './read-env.js';
 import { clipRedacted, redact, redactValue, registerSecret, registerSecretHeader } from './redact.js';
 import { followRedirects, isRedirect, streamRedirectRefused } from './redirects.js';
 import type { Fetch, RequestOptions } from './request-options.js';
 import { type RetryContext, retryAttempts } from './retry.js';
+import type { Validator } from './schema-validator.js';
 import type { AuthDefinition, JsonSchema, OperationDefinition, ResponseCheck, ServiceDefinition } from './service-definition.js';
 import { TrainwireError } from './trainwire-error.js';
-import { validate } from './validate.js';
-import { validateRequest } from './validate-request.js';
 
 /** Options every service client accepts (camelCase, each documented once here). */
 export interface ClientOptions {
@@ -55,7 +52,7 @@ export interface ClientOptions {
   logLevel?: LogLevel | undefined;
   /** Check 2xx bodies against the spec and throw `ResponseValidationError` on a mismatch. @default true */
   validateResponses?: boolean | undefined;
-  /** Check params and bodies against the spec before sending and throw `InvalidRequestError`. @default true */
+  /** Check params and bodies against the spec before sending and throw `InvalidRequestError` (service clients; see `TransportOptions.validator`). @default true */
   validateRequests?: boolean | undefined;
   /** Allow a plain-http base URL to a non-loopback host. @default false */
   allowInsecureHTTP?: boolean | undefined;
@@ -86,6 +83,15 @@ export interface TransportOptions extends Omit<ClientOptions, 'baseURL' | 'allow
   errorClasses?: ErrorClasses | undefined;
   /** `User-Agent` product token, e.g. `trainwire-tinker/0.1.0`. */
   userAgent?: string | undefined;
+  /**
+   * The JSON-schema interpreter, `schemaValidator` (a separate import, so a bundle carries it only
+   * where it is given), or a function that loads it (`loadSchemaValidator`: a dynamic import, begun
+   * when the transport is made and awaited by the first call that needs it). It checks params and
+   * bodies before sending, names the path and reason of a response body a compiled check refuses,
+   * and checks responses that have no compiled check. Without it, requests go unchecked and a
+   * response is checked by its compiled check alone.
+   */
+  validator?: Validator | (() => Promise<Validator>) | undefined;
 }
 
 /** Extra knobs for one call that only service packages use. */
@@ -114,7 +120,8 @@ export type PageItem<Page> = Page extends readonly (infer Item)[]
   ? Item
   : { [Key in keyof Page]: NonNullable<Page[Key]> extends readonly (infer Item)[] ? Item : never }[keyof Page];
 
-type Init<Paths, Path extends keyof Paths, Method extends HttpMethod> = Paths[Path] extends infer Item
+/** The `init` of a call of `Path`/`Method` (params, body, headers), as openapi-fetch types it. */
+export type OperationInit<Paths, Path extends keyof Paths, Method extends HttpMethod> = Paths[Path] extends infer Item
   ? Method extends keyof Item
     ? MaybeOptionalInit<Item, Method>
     : never
@@ -126,30 +133,29 @@ const NO_KEY_METHODS = /^(GET|HEAD|OPTIONS|TRACE)$/;
 
 /** A typed, retrying, validating client for one service (typed by openapi-typescript paths, as openapi-fetch is). */
 export interface Transport<Paths extends {}> {
-  /** Call an operation and return its 2xx data (`.withResponse()` / `.asResponse()` for the response); anything else throws a typed error. */
+  /**
+   * Call an operation and return its 2xx data (`.withResponse()` / `.asResponse()` for the response); anything else throws a typed error.
+   * `operation` is its table entry when the transport's definition leaves its operations out (standalone functions carry their own).
+   */
   request<Method extends HttpMethod, Path extends PathsWithMethod<Paths, Method>>(
     method: Method,
     path: Path,
-    init: Init<Paths, Path, Method>,
+    init: OperationInit<Paths, Path, Method>,
     options?: RequestOptions,
+    operation?: OperationDefinition,
   ): APIPromise<ResponseData<Paths, Path, Method>>;
   /** Call an operation and return the raw 2xx `Response` (body unread); non-2xx throws. */
   requestRaw<Method extends HttpMethod, Path extends PathsWithMethod<Paths, Method>>(
     method: Method,
     path: Path,
-    init: Init<Paths, Path, Method>,
+    init: OperationInit<Paths, Path, Method>,
     options?: RequestOptions,
     call?: CallOptions,
   ): Promise<Response>;
-  /** Call a paged list operation; iterate the result with `for await` to walk every page. */
-  paginate<Method extends HttpMethod, Path extends PathsWithMethod<Paths, Method>>(
-    method: Method,
-    path: Path,
-    init: Init<Paths, Path, Method>,
-    options?: RequestOptions & PageOptions,
-  ): PagePromise<ResponseData<Paths, Path, Method>, PageItem<ResponseData<Paths, Path, Method>>>;
   /** The operation table entry for `METHOD path`. */
   operation(method: string, path: string): OperationDefinition | undefined;
+  /** The service's title (or name), as errors name it. */
+  readonly serviceName: string;
   readonly baseURL: string;
   readonly logger: Logger;
 }
@@ -157,6 +163,14 @@ export interface Transport<Paths extends {}> {
 /** Build the transport a service client stands on. */
 export function createTransport<Paths extends {}>(options: TransportOptions): Transport<Paths> {
   const { definition, baseURL, apiKey, errorClasses, validateResponses = true, validateRequests = true } = options;
+  // A loader starts at once (when anything is to be validated), so the first call rarely waits for it.
+  let validator = typeof options.validator === 'function' ? undefined : options.validator;
+  const loading =
+    typeof options.validator === 'function' && (validateRequests || validateResponses)
+      ? options.validator().then((loaded) => (validator = loaded))
+      : undefined;
+  // An unhandled rejection until a call awaits it (a call then throws the loader's error).
+  loading?.catch(() => {});
   const { schemas } = definition;
   const auth = options.auth === undefined ? definition.auth : options.auth;
   const idempotencyHeader = options.idempotencyHeader === undefined ? definition.idempotencyHeader : options.idempotencyHeader;
@@ -236,12 +250,12 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     readonly declared: Map<number, Declared | undefined>;
   }
   const plans = new Map<string, Plan>();
-  const planOf = (method: string, path: string): Plan => {
+  const planOf = (method: string, path: string, given: OperationDefinition | undefined): Plan => {
     const key = `${method} ${path}`;
     let plan = plans.get(key);
     if (!plan) {
       const upper = method.toUpperCase();
-      const entry = operation(upper, path);
+      const entry = given ?? operation(upper, path);
       plan = {
         method: upper,
         entry,
@@ -266,8 +280,8 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     const code = [String(status), `${String(status)[0]}XX`, Object.keys(responses).find((key) => key[0] === '2'), 'default'].find(
       (key) => key !== undefined && responses[key] !== undefined,
     );
-    const schema = code === undefined ? undefined : responses[code]?.schema;
-    const declared = schema ? { schema, check: responses[code as string]?.check ?? undefined } : undefined;
+    const response = code === undefined ? undefined : responses[code];
+    const declared = response?.schema ? { schema: response.schema, check: response.check } : undefined;
     plan.declared.set(status, declared);
     return declared;
   };
@@ -278,16 +292,18 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     init: Record<string, unknown> = {},
     requestOptions: RequestOptions = {},
     call: CallOptions = {},
+    given?: OperationDefinition,
   ): Promise<{ data: unknown; response: Response }> {
     const stream = call.stream;
-    const plan = planOf(method, path);
+    const plan = planOf(method, path, given);
     const { method: upper, entry, conflictStatuses } = plan;
     // What openapi-fetch would not pass on to fetch; everything else of `init` goes into the RequestInit.
     const { params, body, headers: initHeaders, parseAs: _parseAs, ...extra } = init as RequestShape;
     const streamingBody = body instanceof ReadableStream;
     const wrong = wrongOption(requestOptions);
     if (wrong) throw new InvalidRequestError(...wrong);
-    if (validateRequests && entry) validateRequest(entry, (params ?? {}) as never, body, schemas);
+    if (validateRequests && entry && (validator || loading))
+      (validator ?? ((await loading) as Validator)).request(entry, (params ?? {}) as never, body, schemas);
 
     let url: string;
     try {
@@ -440,10 +456,15 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     } catch (error) {
       throw invalid('$', `body is not valid JSON (${(error as Error).message})`, clipRedacted(text), error);
     }
-    // The compiled check says whether the body conforms; only a body it refuses is interpreted,
-    // for the path and reason of the issue.
-    const issue = declared && !declared.check?.(parsed) ? validate(declared.schema, parsed, schemas) : undefined;
-    if (issue) throw invalid(issue.path, issue.reason, parsed);
+    // The compiled check says whether the body conforms; only a body it refuses (or one without a
+    // check) is interpreted, for the path and reason of the issue.
+    if (declared && !declared.check?.(parsed)) {
+      const interpreter = validator ?? (await loading);
+      const issue = interpreter
+        ? interpreter.response(declared.schema, parsed, schemas)
+        : declared.check && { path: '$', reason: 'does not match its schema' };
+      if (issue) throw invalid(issue.path, issue.reason, parsed);
+    }
     return { data: parsed, response };
   }
 
@@ -451,27 +472,12 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     baseURL,
     logger,
     operation,
-    request(method, path, init, requestOptions) {
-      return new APIPromise((raw) => send(method, path as string, init as never, requestOptions, { stream: raw }));
+    serviceName,
+    request(method, path, init, requestOptions, given) {
+      return new APIPromise((raw) => send(method, path as string, init as never, requestOptions, { stream: raw }, given));
     },
     async requestRaw(method, path, init, requestOptions, call) {
       return (await send(method, path as string, init as never, requestOptions, { stream: true, ...call })).response;
-    },
-    paginate(method, path, init, pageOptions = {}) {
-      const entry = operation(method, path as string);
-      if (!entry?.pagination)
-        throw new TypeError(`${method.toUpperCase()} ${String(path)} is not a paginated operation in the ${serviceName} spec.`);
-      const { maxItems, maxPages, ...requestOptions } = pageOptions;
-      const base = (init ?? {}) as { params?: Record<string, unknown> };
-      const fetchPage = (query: Record<string, unknown>, signal?: AbortSignal) =>
-        new APIPromise((raw) =>
-          send(method, path as string, { ...base, params: { ...base.params, query } }, { ...requestOptions, signal }, { stream: raw }),
-        );
-      return new PagePromise(fetchPage, (base.params?.query ?? {}) as Record<string, unknown>, paginationStrategy(entry.pagination), {
-        maxItems,
-        maxPages,
-        signal: requestOptions.signal,
-      }) as never;
     },
   };
 }
@@ -482,7 +488,7 @@ const JSON_TYPE = /json/i;
 /** A declared response schema and its compiled check, if codegen made one. */
 interface Declared {
   readonly schema: JsonSchema;
-  readonly check: ResponseCheck | undefined;
+  readonly check: ResponseCheck | null | undefined;
 }
 const NO_SIGNALS: readonly AbortSignal[] = [];
 const OWN_INIT = ['method', 'headers', 'body', 'signal', 'redirect'];

@@ -1,36 +1,26 @@
 import {
   APIPromise,
-  type ClientOptions,
   createTransport,
   type Fetch,
   type FetchOptions,
-  InvalidRequestError,
-  normalizeBaseURL,
+  type PagedTransport,
   type PageOptions,
   type RequestOptions,
-  registerSecret,
-  resolveSetting,
-  type Transport,
   type WithResponse,
   withFetchOptions,
+  withPagination,
 } from '@trainwire/core';
 import { nodeStreamFetch } from '@trainwire/core/node-stream';
 import { type components, type paths, service } from './generated/jobs.js';
 import { requireUploadUrl } from './middleman-answer.js';
-import { InsufficientCreditsError } from './middleman-errors.js';
+import type { CreateApiKeyParams, MiddlemanCore } from './middleman-functions.js';
+import * as functions from './middleman-functions.js';
 import { type JobDetail, withTerminal } from './middleman-job.js';
 import { type PollJobOptions, pollJob } from './middleman-job-poller.js';
 import { checkedList, TotalPagePromise } from './middleman-list.js';
+import { DEFAULT_BASE_URL, type MiddlemanClientOptions, middlemanTransportOptions } from './middleman-settings.js';
 import { openSource, putToPresignedUrl, type UploadFileOptions, type UploadSource } from './middleman-upload.js';
-import {
-  checkCount,
-  checkMilliseconds,
-  paramsObject,
-  validateApiKeyCreate,
-  validateJobCreate,
-  validateJobQuery,
-  validatePaging,
-} from './middleman-validation.js';
+import { checkCount, checkMilliseconds, paramsObject, validateJobQuery, validatePaging } from './middleman-validation.js';
 
 type Schemas = components['schemas'];
 export type JobCreateRequest = Schemas['JobCreateRequest'];
@@ -47,15 +37,7 @@ export type ApiKeyScope = Schemas['ApiKeyScope'];
 export type Webhook = Schemas['Webhook'];
 export type WebhookEvent = Schemas['WebhookEvent'];
 export type WebhookDelivery = Schemas['WebhookDelivery'];
-
-/** The production API, as the Python SDK has it. */
-export const DEFAULT_BASE_URL = 'https://api.middleman.run/api/v1';
-
-/** Options of {@link MiddlemanClient}: `apiKey` falls back to `MIDDLEMAN_API_KEY`, `baseURL` to `MIDDLEMAN_API_URL`. */
-export interface MiddlemanClientOptions extends ClientOptions {
-  /** Per-attempt timeout in milliseconds (the Python SDK's 30 s). @default 30000 */
-  timeout?: number | undefined;
-}
+export { type CreateApiKeyParams, DEFAULT_BASE_URL, type MiddlemanClientOptions };
 
 /** Parameters of {@link MiddlemanClient.listJobs}. */
 export interface ListJobsParams {
@@ -66,21 +48,13 @@ export interface ListJobsParams {
   offset?: number | undefined;
 }
 
-/** Parameters of {@link MiddlemanClient.createApiKey}. */
-export interface CreateApiKeyParams {
-  name: string;
-  /** @default ['read', 'write'] */
-  scopes?: ApiKeyScope[] | undefined;
-  /** Days until the key expires, 1–365. @default never */
-  expires_in_days?: number | null | undefined;
-}
-
 /**
  * Client of the Middleman training platform: jobs, billing, data and API keys, with the Python
  * SDK's method names in camelCase and the wire's field names.
  */
 export class MiddlemanClient {
-  readonly #transport: Transport<paths>;
+  readonly #transport: PagedTransport<paths>;
+  readonly #core: MiddlemanCore;
   readonly #fetch: Fetch;
   readonly #customFetch: boolean;
   readonly #timeout: number;
@@ -89,35 +63,15 @@ export class MiddlemanClient {
   readonly #allowInsecureHTTP: boolean;
 
   constructor(options: MiddlemanClientOptions = {}) {
-    const apiKey = resolveSetting({
-      value: options.apiKey,
-      option: 'apiKey',
-      env: 'MIDDLEMAN_API_KEY',
-      service: 'Middleman',
-      secret: true,
-    });
-    const baseURL = resolveSetting({
-      value: options.baseURL,
-      option: 'baseURL',
-      env: 'MIDDLEMAN_API_URL',
-      service: 'Middleman',
-      default: DEFAULT_BASE_URL,
-    });
+    const settings = middlemanTransportOptions(options, service);
     this.#fetch = options.fetch ?? ((request, init) => globalThis.fetch(request, init));
     this.#customFetch = options.fetch !== undefined;
     this.#maxRetries = options.maxRetries ?? 2;
-    this.#timeout = options.timeout ?? 30_000;
+    this.#timeout = settings.timeout as number;
     this.#fetchOptions = options.fetchOptions;
     this.#allowInsecureHTTP = options.allowInsecureHTTP ?? false;
-    this.#transport = createTransport<paths>({
-      ...options,
-      timeout: this.#timeout,
-      definition: service,
-      apiKey,
-      baseURL: normalizeBaseURL(baseURL, { service: 'Middleman', allowInsecureHTTP: options.allowInsecureHTTP }),
-      errorClasses: { 402: InsufficientCreditsError },
-      userAgent: 'trainwire-middleman/0.1.0',
-    });
+    this.#transport = withPagination(createTransport<paths>(settings));
+    this.#core = { transport: this.#transport, baseURL: this.#transport.baseURL };
   }
 
   /** The base URL requests go to. */
@@ -143,9 +97,7 @@ export class MiddlemanClient {
 
   /** One job with its progress and cost. */
   getJob(jobId: string, options?: RequestOptions): APIPromise<JobDetail> {
-    return this.#transport
-      .request('get', '/jobs/{job_id}', { params: { path: { job_id: jobId } } }, options)
-      .map((job) => withTerminal(job));
+    return functions.getJob(this.#core, jobId, options);
   }
 
   /**
@@ -153,39 +105,22 @@ export class MiddlemanClient {
    * same on every retry), so a retried create never starts two jobs.
    */
   createJob(params: JobCreateRequest, options?: RequestOptions): APIPromise<JobCreateResponse> {
-    return APIPromise.try(() => {
-      const body: JobCreateRequest = {
-        gpu_type: 't4',
-        gpu_count: 1,
-        framework: 'pytorch',
-        checkpoint_frequency: 10,
-        max_runtime_hours: 4,
-        environment_variables: {},
-        ...dropUndefined(paramsObject('params', params)),
-      };
-      validateJobCreate(body);
-      for (const value of Object.values(body.environment_variables ?? {})) registerSecret(value);
-      return this.#transport.request('post', '/jobs', { body }, options);
-    });
+    return functions.createJob(this.#core, params, options);
   }
 
   /** Cancel a job that has not ended; the unused reserved credits are refunded. */
   cancelJob(jobId: string, options?: RequestOptions): APIPromise<JobCancelResponse> {
-    return this.#transport.request('post', '/jobs/{job_id}/cancel', { params: { path: { job_id: jobId } } }, options);
+    return functions.cancelJob(this.#core, jobId, options);
   }
 
   /** Pause a running job. */
   pauseJob(jobId: string, options?: RequestOptions): APIPromise<JobDetail> {
-    return this.#transport
-      .request('post', '/jobs/{job_id}/pause', { params: { path: { job_id: jobId } } }, options)
-      .map((job) => withTerminal(job));
+    return functions.pauseJob(this.#core, jobId, options);
   }
 
   /** Resume a paused job (its status becomes `resuming`, then `running`). */
   resumeJob(jobId: string, options?: RequestOptions): APIPromise<JobDetail> {
-    return this.#transport
-      .request('post', '/jobs/{job_id}/resume', { params: { path: { job_id: jobId } } }, options)
-      .map((job) => withTerminal(job));
+    return functions.resumeJob(this.#core, jobId, options);
   }
 
   /**
@@ -238,26 +173,19 @@ export class MiddlemanClient {
 
   /** The job's log lines, oldest first; `since` keeps only later ones. */
   getJobLogs(jobId: string, params: { since?: string | Date | undefined } = {}, options?: RequestOptions): APIPromise<LogEntry[]> {
-    return APIPromise.try(() => {
-      const given = paramsObject('params', params);
-      if (given.since instanceof Date && Number.isNaN(given.since.getTime()))
-        throw new InvalidRequestError('since', 'must be a valid date');
-      const since = given.since instanceof Date ? given.since.toISOString() : given.since;
-      const query = since === undefined ? {} : { since };
-      return this.#transport.request('get', '/jobs/{job_id}/logs', { params: { path: { job_id: jobId }, query } }, options);
-    });
+    return functions.getJobLogs(this.#core, jobId, params, options);
   }
 
   // ── Billing ───────────────────────────────────────────────────────────────────────────────
 
   /** Credits: `balance`, `reserved` for running jobs, and `available` (the difference). */
   getBalance(options?: RequestOptions): APIPromise<CreditBalance> {
-    return this.#transport.request('get', '/billing/balance', {}, options);
+    return functions.getBalance(this.#core, options);
   }
 
   /** Credit packages for sale. */
   getPackages(options?: RequestOptions): APIPromise<CreditPackage[]> {
-    return this.#transport.request('get', '/billing/packages', {}, options).map((answer) => answer.packages);
+    return functions.getPackages(this.#core, options);
   }
 
   /** Transactions, newest first: `await` gives `[transactions, total]`, `for await` walks them all. */
@@ -288,10 +216,7 @@ export class MiddlemanClient {
     params: { filename: string; content_type: string; size_bytes: number; job_id?: string | undefined },
     options?: RequestOptions,
   ): APIPromise<UploadUrl> {
-    return APIPromise.try(() => {
-      const { job_id: jobId, ...body } = paramsObject('params', params);
-      return this.#transport.request('post', '/data/upload-url', { params: { query: jobId ? { job_id: jobId } : {} }, body }, options);
-    });
+    return functions.getUploadUrl(this.#core, params, options);
   }
 
   /**
@@ -324,87 +249,61 @@ export class MiddlemanClient {
 
   /** A presigned URL to download a job's outputs, or one file of them (`path`). */
   getDownloadUrl(jobId: string, params: { path?: string | null | undefined } = {}, options?: RequestOptions): APIPromise<DownloadUrl> {
-    return APIPromise.try(() => {
-      const path = paramsObject('params', params).path ?? null;
-      return this.#transport.request('post', '/data/download-url', { body: { job_id: jobId, path } }, options);
-    });
+    return functions.getDownloadUrl(this.#core, jobId, params, options);
   }
 
   // ── API keys ──────────────────────────────────────────────────────────────────────────────
 
   /** The account's API keys (their prefixes only). */
   listApiKeys(options?: RequestOptions): APIPromise<ApiKey[]> {
-    return this.#transport.request('get', '/api-keys', {}, options);
+    return functions.listApiKeys(this.#core, options);
   }
 
   /** Create a key; returns `[keyInfo, fullKey]`. The full key is shown this once: store it. */
   createApiKey(params: CreateApiKeyParams, options?: RequestOptions): APIPromise<[ApiKey, string]> {
-    return APIPromise.try(() => {
-      const given = paramsObject('params', params);
-      const body = { name: given.name, scopes: given.scopes ?? ['read', 'write'], expires_in_days: given.expires_in_days ?? null };
-      validateApiKeyCreate(body);
-      return this.#transport.request('post', '/api-keys', { body }, options).map(({ key, ...info }): [ApiKey, string] => {
-        registerSecret(key);
-        return [info, key];
-      });
-    });
+    return functions.createApiKey(this.#core, params, options);
   }
 
   /** Revoke an API key; requests made with it fail from now on. */
   revokeApiKey(keyId: string, options?: RequestOptions): APIPromise<{ revoked: boolean }> {
-    return this.#transport.request('delete', '/api-keys/{key_id}', { params: { path: { key_id: keyId } } }, options);
+    return functions.revokeApiKey(this.#core, keyId, options);
   }
 
   // ── Webhooks ──────────────────────────────────────────────────────────────────────────────
 
   /** The account's webhooks. */
   listWebhooks(options?: RequestOptions): APIPromise<Webhook[]> {
-    return this.#transport.request('get', '/webhooks', {}, options);
+    return functions.listWebhooks(this.#core, options);
   }
 
   /** One webhook. */
   getWebhook(webhookId: string, options?: RequestOptions): APIPromise<Webhook> {
-    return this.#transport.request('get', '/webhooks/{webhook_id}', { params: { path: { webhook_id: webhookId } } }, options);
+    return functions.getWebhook(this.#core, webhookId, options);
   }
 
   /** Create a webhook; the answer carries its signing `secret`, this once. */
   createWebhook(params: Schemas['WebhookCreateRequest'], options?: RequestOptions): APIPromise<Schemas['WebhookWithSecret']> {
-    return this.#transport.request('post', '/webhooks', { body: params }, options).map((webhook) => {
-      registerSecret(webhook.secret);
-      return webhook;
-    });
+    return functions.createWebhook(this.#core, params, options);
   }
 
   /** Change the fields given. */
   updateWebhook(webhookId: string, params: Schemas['WebhookUpdateRequest'], options?: RequestOptions): APIPromise<Webhook> {
-    return APIPromise.try(() =>
-      this.#transport.request(
-        'patch',
-        '/webhooks/{webhook_id}',
-        { params: { path: { webhook_id: webhookId } }, body: dropUndefined(paramsObject('params', params)) },
-        options,
-      ),
-    );
+    return functions.updateWebhook(this.#core, webhookId, params, options);
   }
 
   /** Delete a webhook. */
   deleteWebhook(webhookId: string, options?: RequestOptions): APIPromise<void> {
-    return this.#transport.request('delete', '/webhooks/{webhook_id}', { params: { path: { webhook_id: webhookId } } }, options);
+    return functions.deleteWebhook(this.#core, webhookId, options);
   }
 
   /** Replace a webhook's signing secret and return the new one. */
   regenerateWebhookSecret(webhookId: string, options?: RequestOptions): APIPromise<{ secret: string }> {
-    return this.#transport
-      .request('post', '/webhooks/{webhook_id}/regenerate-secret', { params: { path: { webhook_id: webhookId } } }, options)
-      .map((answer) => {
-        registerSecret(answer.secret);
-        return answer;
-      });
+    return functions.regenerateWebhookSecret(this.#core, webhookId, options);
   }
 
   /** Send a test event to the webhook and return the delivery. */
   testWebhook(webhookId: string, options?: RequestOptions): APIPromise<WebhookDelivery> {
-    return this.#transport.request('post', '/webhooks/{webhook_id}/test', { params: { path: { webhook_id: webhookId } } }, options);
+    return functions.testWebhook(this.#core, webhookId, options);
   }
 
   /** Deliveries of a webhook: `await` gives `[deliveries, total]`, `for await` walks them all. */
@@ -432,11 +331,6 @@ export class MiddlemanClient {
 
   /** The event names a webhook can subscribe to. */
   getWebhookEvents(options?: RequestOptions): APIPromise<WebhookEvent[]> {
-    return this.#transport.request('get', '/webhooks/events', {}, options).map((answer) => answer.events);
+    return functions.getWebhookEvents(this.#core, options);
   }
-}
-
-/** A copy without `undefined` values (the Python SDK drops `None`s before sending). */
-function dropUndefined<Value extends object>(value: Value): Value {
-  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as Value;
 }

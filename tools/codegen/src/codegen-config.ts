@@ -14,6 +14,12 @@ export interface SpecEntry {
    * False leaves every body to core's `validate`: smaller, slower. @default true
    */
   readonly compileChecks?: boolean;
+  /**
+   * Declare each operation, the schemas and the service's other fields as constants of their own,
+   * for the standalone functions of a package (a bundle carries only the operations it calls).
+   * @default false: one `service` literal
+   */
+  readonly standalone?: boolean;
 }
 
 /** A loaded `codegen.config.json`. */
@@ -53,9 +59,10 @@ export async function loadCodegenConfig(file: string): Promise<CodegenConfig> {
     const where = `specs[${index}]`;
     if (!isRecord(item)) return fail(`${where} must be an object with name, spec and output`);
     for (const key of Object.keys(item)) {
-      if (!KEYS.includes(key) && key !== 'compileChecks') fail(`${where} has an unknown key '${key}'`);
+      if (!KEYS.includes(key) && key !== 'compileChecks' && key !== 'standalone') fail(`${where} has an unknown key '${key}'`);
     }
-    if (item.compileChecks !== undefined && typeof item.compileChecks !== 'boolean') fail(`${where}.compileChecks must be a boolean`);
+    for (const flag of ['compileChecks', 'standalone'])
+      if (item[flag] !== undefined && typeof item[flag] !== 'boolean') fail(`${where}.${flag} must be a boolean`);
     for (const key of KEYS) {
       if (typeof item[key] !== 'string' || item[key] === '') fail(`${where}.${key} must be a non-empty string`);
     }
@@ -70,6 +77,7 @@ export async function loadCodegenConfig(file: string): Promise<CodegenConfig> {
       spec: normalize(root, entry.spec),
       output: normalize(root, entry.output),
       ...(entry.compileChecks === false && { compileChecks: false }),
+      ...(entry.standalone === true && { standalone: true }),
     };
   });
   for (const key of ['name', 'output'] as const) {

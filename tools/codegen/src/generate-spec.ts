@@ -39,7 +39,14 @@ export async function generateSpec(entry: SpecEntry, root: string, redocly: Conf
     return {
       entry,
       problems,
-      content: renderOutput({ specFile, specSha256: sha256, types, service, compileChecks: entry.compileChecks ?? true }),
+      content: renderOutput({
+        specFile,
+        specSha256: sha256,
+        types,
+        service,
+        compileChecks: entry.compileChecks ?? true,
+        standalone: entry.standalone ?? false,
+      }),
     };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

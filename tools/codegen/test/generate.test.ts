@@ -18,7 +18,7 @@ let service: ServiceDefinition;
 
 beforeAll(async () => {
   workspace = await createWorkspace([
-    { name: 'valid', fixture: 'valid-service.yaml', output: VALID_OUTPUT },
+    { name: 'valid', fixture: 'valid-service.yaml', output: VALID_OUTPUT, standalone: true },
     { name: 'bearer', fixture: 'bearer-service.yaml', output: BEARER_OUTPUT },
   ]);
   const result = await workspace.run();
@@ -45,9 +45,23 @@ describe('generating the valid fixture', () => {
       '// Change the spec and run `npm run generate`.',
       `// spec sha256: ${sha256}`,
       '/* eslint-disable */',
-      "import type { ServiceDefinition } from '@trainwire/core';",
+      "import type { OperationDefinition, ServiceDefinition } from '@trainwire/core';",
+
       '',
     ]);
+  });
+
+  it('declares each operation and the schemas as constants of their own, which the table names (standalone)', async () => {
+    expect(output).toContain('export const listTrainingRunsOperation: OperationDefinition = {');
+    expect(output).toContain("export const schemas: ServiceDefinition['schemas'] = {");
+    expect(output).toContain("export const serviceInfo: Omit<ServiceDefinition, 'operations' | 'schemas'> = {");
+    expect(output).toMatch(
+      /export const service: ServiceDefinition = \{[^;]*'GET \/api\/v1\/training_runs': listTrainingRunsOperation,[^;]*schemas: schemas,\n\};/,
+    );
+    // Without `standalone`, one literal, as before.
+    const bearer = await workspace.read(BEARER_OUTPUT);
+    expect(bearer).not.toContain('Operation: OperationDefinition');
+    expect(bearer).toContain("import type { ServiceDefinition } from '@trainwire/core';");
   });
 
   it('contains the openapi-typescript types, 2-space indented and single-quoted', () => {

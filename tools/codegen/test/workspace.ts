@@ -14,6 +14,8 @@ export interface WorkspaceEntry {
   readonly name: string;
   readonly fixture: string;
   readonly output: string;
+  /** The config entry's `standalone`. */
+  readonly standalone?: boolean;
 }
 
 /** What the CLI printed and how it exited. */
@@ -42,7 +44,12 @@ export async function createWorkspace(entries: readonly WorkspaceEntry[]): Promi
   for (const entry of entries) {
     await copyFile(path.join(fixtures, entry.fixture), path.join(root, 'specs', entry.fixture));
   }
-  const specs = entries.map(({ name, fixture, output }) => ({ name, spec: `specs/${fixture}`, output }));
+  const specs = entries.map(({ name, fixture, output, standalone }) => ({
+    name,
+    spec: `specs/${fixture}`,
+    output,
+    ...(standalone && { standalone }),
+  }));
   const configFile = path.join(root, 'tools', 'codegen', 'codegen.config.json');
   await writeFile(configFile, `${JSON.stringify({ specs }, null, 2)}\n`);
   const resolve = (relative: string): string => path.join(root, relative);

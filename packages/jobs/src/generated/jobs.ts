@@ -2,7 +2,7 @@
 // Change the spec and run `npm run generate`.
 // spec sha256: 9d57504c2f667a70e41d6bbd7fecbc4fed46807f77e33520ec1e4a34f76af1e7
 /* eslint-disable */
-import type { ServiceDefinition } from '@trainwire/core';
+import type { OperationDefinition, ServiceDefinition } from '@trainwire/core';
 
 export interface paths {
   '/jobs': {
@@ -1331,6 +1331,912 @@ function isWebhookDelivery_21(x: any): boolean {
 const c31 = (x: any): boolean => isObject(x) && req(x.data, c32) && req(x.total, c4);
 const c32 = (x: any): boolean => Array.isArray(x) && every(x, isWebhookDelivery_21);
 
+/** `components.schemas`: the targets of every `$ref` of the table. */
+export const schemas: ServiceDefinition['schemas'] = {
+  Error: {
+    type: 'object',
+    properties: {
+      detail: {
+        oneOf: [
+          { type: 'string' },
+          {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                loc: { type: 'array', items: { type: ['string', 'integer'] } },
+                msg: { type: 'string' },
+                type: { type: 'string' },
+              },
+              required: ['loc', 'msg', 'type'],
+            },
+          },
+        ],
+      },
+    },
+    required: ['detail'],
+  },
+  JobStatus: {
+    type: 'string',
+    enum: [
+      'queued',
+      'provisioning',
+      'running',
+      'paused',
+      'resuming',
+      'checkpointing',
+      'completed',
+      'cancelled',
+      'failed',
+    ],
+  },
+  GpuType: { type: 'string', enum: ['t4', 'v100', 'a100'] },
+  Framework: { type: 'string', enum: ['pytorch', 'tensorflow', 'jax'] },
+  Job: {
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      name: { type: ['string', 'null'] },
+      status: { $ref: '#/components/schemas/JobStatus' },
+      gpu_type: { $ref: '#/components/schemas/GpuType' },
+      gpu_count: { type: 'integer', minimum: 1, maximum: 8 },
+      framework: { $ref: '#/components/schemas/Framework' },
+      script_path: { type: 'string' },
+      input_data_path: { type: 'string' },
+      current_epoch: { type: 'integer', minimum: 0 },
+      total_epochs: { type: ['integer', 'null'] },
+      current_loss: { type: ['number', 'null'] },
+      actual_cost: { type: 'integer' },
+      reserved_credits: { type: 'integer' },
+      created_at: { type: 'string', format: 'date-time' },
+      started_at: { type: ['string', 'null'], format: 'date-time' },
+      completed_at: { type: ['string', 'null'], format: 'date-time' },
+    },
+    required: [
+      'id',
+      'name',
+      'status',
+      'gpu_type',
+      'gpu_count',
+      'framework',
+      'script_path',
+      'input_data_path',
+      'current_epoch',
+      'total_epochs',
+      'current_loss',
+      'actual_cost',
+      'reserved_credits',
+      'created_at',
+      'started_at',
+      'completed_at',
+    ],
+  },
+  JobDetail: {
+    allOf: [
+      { $ref: '#/components/schemas/Job' },
+      {
+        type: 'object',
+        properties: {
+          queue_position: { type: ['integer', 'null'] },
+          requirements_file: { type: ['string', 'null'] },
+          checkpoint_frequency: { type: 'integer' },
+          max_runtime_hours: { type: 'integer' },
+          environment_variable_names: { type: 'array', items: { type: 'string' } },
+          error_message: { type: ['string', 'null'] },
+        },
+      },
+    ],
+  },
+  JobList: {
+    type: 'object',
+    properties: {
+      data: { type: 'array', items: { $ref: '#/components/schemas/Job' } },
+      total: { type: 'integer', minimum: 0 },
+    },
+    required: ['data', 'total'],
+  },
+  JobCreateRequest: {
+    type: 'object',
+    properties: {
+      name: { type: 'string', maxLength: 200 },
+      script_path: { type: 'string', minLength: 1 },
+      input_data_path: { type: 'string', minLength: 1 },
+      gpu_type: { $ref: '#/components/schemas/GpuType' },
+      gpu_count: { type: 'integer', minimum: 1, maximum: 8 },
+      framework: { $ref: '#/components/schemas/Framework' },
+      requirements_file: { type: 'string', minLength: 1 },
+      checkpoint_frequency: { type: 'integer', minimum: 1 },
+      max_runtime_hours: { type: 'integer', minimum: 1, maximum: 72 },
+      environment_variables: { type: 'object', additionalProperties: { type: 'string' } },
+    },
+    required: ['script_path', 'input_data_path'],
+    additionalProperties: false,
+  },
+  JobCreateResponse: {
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      status: { $ref: '#/components/schemas/JobStatus' },
+      queue_position: { type: 'integer', minimum: 0 },
+      estimated_cost: { type: 'integer' },
+      reserved_credits: { type: 'integer' },
+    },
+    required: ['id', 'status', 'queue_position', 'estimated_cost', 'reserved_credits'],
+  },
+  JobCancelResponse: {
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      status: { type: 'string', const: 'cancelled' },
+      refunded_credits: { type: 'integer', minimum: 0 },
+    },
+    required: ['id', 'status', 'refunded_credits'],
+  },
+  LogEntry: {
+    type: 'object',
+    properties: {
+      timestamp: { type: 'string', format: 'date-time' },
+      level: { type: 'string', enum: ['DEBUG', 'INFO', 'WARNING', 'ERROR'] },
+      message: { type: 'string' },
+    },
+    required: ['timestamp', 'level', 'message'],
+  },
+  CreditBalance: {
+    type: 'object',
+    properties: {
+      balance: { type: 'integer' },
+      reserved: { type: 'integer' },
+      available: { type: 'integer' },
+      expires_at: { type: ['string', 'null'], format: 'date-time' },
+    },
+    required: ['balance', 'reserved', 'available'],
+  },
+  CreditPackage: {
+    type: 'object',
+    properties: {
+      name: { type: 'string' },
+      credits: { type: 'integer', minimum: 1 },
+      price_cents: { type: 'integer', minimum: 0 },
+      price_dollars: { type: 'number', minimum: 0 },
+    },
+    required: ['name', 'credits', 'price_cents', 'price_dollars'],
+  },
+  Transaction: {
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      amount: { type: 'integer' },
+      type: { type: 'string', enum: ['purchase', 'bonus', 'reservation', 'charge', 'refund'] },
+      description: { type: 'string' },
+      job_id: { type: ['string', 'null'] },
+      created_at: { type: 'string', format: 'date-time' },
+    },
+    required: ['id', 'amount', 'type', 'description', 'created_at'],
+  },
+  TransactionList: {
+    type: 'object',
+    properties: {
+      data: { type: 'array', items: { $ref: '#/components/schemas/Transaction' } },
+      total: { type: 'integer', minimum: 0 },
+    },
+    required: ['data', 'total'],
+  },
+  UploadUrlRequest: {
+    type: 'object',
+    properties: {
+      filename: { type: 'string', minLength: 1 },
+      content_type: { type: 'string', minLength: 1 },
+      size_bytes: { type: 'integer', minimum: 0 },
+    },
+    required: ['filename', 'content_type', 'size_bytes'],
+    additionalProperties: false,
+  },
+  UploadUrl: {
+    type: 'object',
+    properties: {
+      upload_url: { type: 'string', format: 'uri' },
+      blob_path: { type: 'string' },
+      expires_at: { type: 'string', format: 'date-time' },
+    },
+    required: ['upload_url', 'blob_path'],
+  },
+  DownloadUrlRequest: {
+    type: 'object',
+    properties: { job_id: { type: 'string', minLength: 1 }, path: { type: ['string', 'null'] } },
+    required: ['job_id', 'path'],
+    additionalProperties: false,
+  },
+  DownloadUrl: {
+    type: 'object',
+    properties: {
+      download_url: { type: 'string', format: 'uri' },
+      expires_at: { type: 'string', format: 'date-time' },
+      size_bytes: { type: ['integer', 'null'] },
+    },
+    required: ['download_url', 'expires_at'],
+  },
+  ApiKeyScope: { type: 'string', enum: ['read', 'write', 'admin'] },
+  ApiKey: {
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      name: { type: 'string' },
+      key_prefix: { type: 'string' },
+      scopes: { type: 'array', items: { $ref: '#/components/schemas/ApiKeyScope' } },
+      created_at: { type: 'string', format: 'date-time' },
+      last_used_at: { type: ['string', 'null'], format: 'date-time' },
+      expires_at: { type: ['string', 'null'], format: 'date-time' },
+    },
+    required: ['id', 'name', 'key_prefix', 'scopes', 'created_at', 'last_used_at', 'expires_at'],
+  },
+  ApiKeyCreateRequest: {
+    type: 'object',
+    properties: {
+      name: { type: 'string', minLength: 1, maxLength: 100 },
+      scopes: { type: 'array', items: { $ref: '#/components/schemas/ApiKeyScope' }, minItems: 1 },
+      expires_in_days: { type: ['integer', 'null'], minimum: 1, maximum: 365 },
+    },
+    required: ['name', 'scopes', 'expires_in_days'],
+    additionalProperties: false,
+  },
+  ApiKeyCreated: {
+    allOf: [
+      { $ref: '#/components/schemas/ApiKey' },
+      { type: 'object', properties: { key: { type: 'string' } }, required: ['key'] },
+    ],
+  },
+  WebhookEvent: {
+    type: 'string',
+    enum: [
+      'job.queued',
+      'job.started',
+      'job.running',
+      'job.paused',
+      'job.resumed',
+      'job.checkpointing',
+      'job.evicted',
+      'job.completed',
+      'job.failed',
+      'job.cancelled',
+      'credits.low',
+      'credits.depleted',
+    ],
+  },
+  Webhook: {
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      name: { type: 'string' },
+      url: { type: 'string', format: 'uri' },
+      events: { type: 'array', items: { $ref: '#/components/schemas/WebhookEvent' } },
+      is_active: { type: 'boolean' },
+      created_at: { type: 'string', format: 'date-time' },
+    },
+    required: ['id', 'name', 'url', 'events', 'is_active', 'created_at'],
+  },
+  WebhookWithSecret: {
+    allOf: [
+      { $ref: '#/components/schemas/Webhook' },
+      { type: 'object', properties: { secret: { type: 'string' } }, required: ['secret'] },
+    ],
+  },
+  WebhookCreateRequest: {
+    type: 'object',
+    properties: {
+      name: { type: 'string', minLength: 1 },
+      url: { type: 'string', pattern: '^https?://', format: 'uri' },
+      events: { type: 'array', items: { $ref: '#/components/schemas/WebhookEvent' }, minItems: 1 },
+    },
+    required: ['name', 'url', 'events'],
+    additionalProperties: false,
+  },
+  WebhookUpdateRequest: {
+    type: 'object',
+    properties: {
+      name: { type: 'string', minLength: 1 },
+      url: { type: 'string', pattern: '^https?://', format: 'uri' },
+      events: { type: 'array', items: { $ref: '#/components/schemas/WebhookEvent' }, minItems: 1 },
+      is_active: { type: 'boolean' },
+    },
+    additionalProperties: false,
+  },
+  WebhookDelivery: {
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      event: { type: 'string' },
+      status_code: { type: ['integer', 'null'] },
+      success: { type: 'boolean' },
+      created_at: { type: 'string', format: 'date-time' },
+    },
+    required: ['id', 'event', 'status_code', 'success', 'created_at'],
+  },
+};
+
+/** `GET /jobs`. */
+export const listJobsOperation: OperationDefinition = {
+  operationId: 'listJobs',
+  pagination: {
+    style: 'offset',
+    items: 'data',
+    offsetParam: 'offset',
+    limitParam: 'limit',
+    total: 'total',
+  },
+  params: {
+    query: {
+      type: 'object',
+      properties: {
+        status: { $ref: '#/components/schemas/JobStatus' },
+        limit: { type: 'integer', minimum: 1, maximum: 100 },
+        offset: { type: 'integer', minimum: 0 },
+      },
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/JobList' },
+      check: isJobList_0,
+    },
+    '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+    '422': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `POST /jobs`. */
+export const createJobOperation: OperationDefinition = {
+  operationId: 'createJob',
+  params: {
+    header: {
+      type: 'object',
+      properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
+    },
+  },
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: { $ref: '#/components/schemas/JobCreateRequest' },
+  },
+  responses: {
+    '201': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/JobCreateResponse' },
+      check: isJobCreateResponse_5,
+    },
+    '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+    '402': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+    '409': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+    '422': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `GET /jobs/{job_id}`. */
+export const getJobOperation: OperationDefinition = {
+  operationId: 'getJob',
+  params: {
+    path: {
+      type: 'object',
+      properties: { job_id: { type: 'string', minLength: 1 } },
+      required: ['job_id'],
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/JobDetail' },
+      check: isJobDetail_6,
+    },
+    '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `POST /jobs/{job_id}/cancel`. */
+export const cancelJobOperation: OperationDefinition = {
+  operationId: 'cancelJob',
+  params: {
+    path: {
+      type: 'object',
+      properties: { job_id: { type: 'string', minLength: 1 } },
+      required: ['job_id'],
+    },
+    header: {
+      type: 'object',
+      properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/JobCancelResponse' },
+      check: isJobCancelResponse_7,
+    },
+    '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+    '409': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `POST /jobs/{job_id}/pause`. */
+export const pauseJobOperation: OperationDefinition = {
+  operationId: 'pauseJob',
+  params: {
+    path: {
+      type: 'object',
+      properties: { job_id: { type: 'string', minLength: 1 } },
+      required: ['job_id'],
+    },
+    header: {
+      type: 'object',
+      properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/JobDetail' },
+      check: isJobDetail_6,
+    },
+    '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+    '409': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `POST /jobs/{job_id}/resume`. */
+export const resumeJobOperation: OperationDefinition = {
+  operationId: 'resumeJob',
+  params: {
+    path: {
+      type: 'object',
+      properties: { job_id: { type: 'string', minLength: 1 } },
+      required: ['job_id'],
+    },
+    header: {
+      type: 'object',
+      properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/JobDetail' },
+      check: isJobDetail_6,
+    },
+    '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+    '409': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `GET /jobs/{job_id}/logs`. */
+export const getJobLogsOperation: OperationDefinition = {
+  operationId: 'getJobLogs',
+  params: {
+    path: {
+      type: 'object',
+      properties: { job_id: { type: 'string', minLength: 1 } },
+      required: ['job_id'],
+    },
+    query: { type: 'object', properties: { since: { type: 'string', format: 'date-time' } } },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { type: 'array', items: { $ref: '#/components/schemas/LogEntry' } },
+      check: c13,
+    },
+    '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `GET /billing/balance`. */
+export const getBalanceOperation: OperationDefinition = {
+  operationId: 'getBalance',
+  params: {},
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/CreditBalance' },
+      check: isCreditBalance_9,
+    },
+    '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `GET /billing/packages`. */
+export const getPackagesOperation: OperationDefinition = {
+  operationId: 'getPackages',
+  params: {},
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: {
+        type: 'object',
+        properties: {
+          packages: { type: 'array', items: { $ref: '#/components/schemas/CreditPackage' } },
+        },
+        required: ['packages'],
+      },
+      check: c15,
+    },
+    '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `GET /billing/transactions`. */
+export const getTransactionsOperation: OperationDefinition = {
+  operationId: 'getTransactions',
+  pagination: {
+    style: 'offset',
+    items: 'data',
+    offsetParam: 'offset',
+    limitParam: 'limit',
+    total: 'total',
+  },
+  params: {
+    query: {
+      type: 'object',
+      properties: {
+        limit: { type: 'integer', minimum: 1, maximum: 100 },
+        offset: { type: 'integer', minimum: 0 },
+      },
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/TransactionList' },
+      check: isTransactionList_11,
+    },
+    '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+    '422': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `POST /data/upload-url`. */
+export const getUploadUrlOperation: OperationDefinition = {
+  operationId: 'getUploadUrl',
+  params: {
+    query: { type: 'object', properties: { job_id: { type: 'string', minLength: 1 } } },
+    header: {
+      type: 'object',
+      properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
+    },
+  },
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: { $ref: '#/components/schemas/UploadUrlRequest' },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/UploadUrl' },
+      check: isUploadUrl_13,
+    },
+    '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+    '413': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+    '422': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `POST /data/download-url`. */
+export const getDownloadUrlOperation: OperationDefinition = {
+  operationId: 'getDownloadUrl',
+  idempotent: true,
+  params: {},
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: { $ref: '#/components/schemas/DownloadUrlRequest' },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/DownloadUrl' },
+      check: isDownloadUrl_14,
+    },
+    '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `GET /api-keys`. */
+export const listApiKeysOperation: OperationDefinition = {
+  operationId: 'listApiKeys',
+  params: {},
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { type: 'array', items: { $ref: '#/components/schemas/ApiKey' } },
+      check: c22,
+    },
+    '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `POST /api-keys`. */
+export const createApiKeyOperation: OperationDefinition = {
+  operationId: 'createApiKey',
+  params: {
+    header: {
+      type: 'object',
+      properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
+    },
+  },
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: { $ref: '#/components/schemas/ApiKeyCreateRequest' },
+  },
+  responses: {
+    '201': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ApiKeyCreated' },
+      check: isApiKeyCreated_17,
+    },
+    '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+    '422': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `DELETE /api-keys/{key_id}`. */
+export const revokeApiKeyOperation: OperationDefinition = {
+  operationId: 'revokeApiKey',
+  params: {
+    path: {
+      type: 'object',
+      properties: { key_id: { type: 'string', minLength: 1 } },
+      required: ['key_id'],
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: {
+        type: 'object',
+        properties: { revoked: { type: 'boolean' } },
+        required: ['revoked'],
+      },
+      check: c25,
+    },
+    '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `GET /webhooks`. */
+export const listWebhooksOperation: OperationDefinition = {
+  operationId: 'listWebhooks',
+  params: {},
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { type: 'array', items: { $ref: '#/components/schemas/Webhook' } },
+      check: c27,
+    },
+    '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `POST /webhooks`. */
+export const createWebhookOperation: OperationDefinition = {
+  operationId: 'createWebhook',
+  params: {
+    header: {
+      type: 'object',
+      properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
+    },
+  },
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: { $ref: '#/components/schemas/WebhookCreateRequest' },
+  },
+  responses: {
+    '201': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/WebhookWithSecret' },
+      check: isWebhookWithSecret_20,
+    },
+    '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+    '422': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `GET /webhooks/events`. */
+export const getWebhookEventsOperation: OperationDefinition = {
+  operationId: 'getWebhookEvents',
+  params: {},
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: {
+        type: 'object',
+        properties: {
+          events: { type: 'array', items: { $ref: '#/components/schemas/WebhookEvent' } },
+        },
+        required: ['events'],
+      },
+      check: c30,
+    },
+    '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `GET /webhooks/{webhook_id}`. */
+export const getWebhookOperation: OperationDefinition = {
+  operationId: 'getWebhook',
+  params: {
+    path: {
+      type: 'object',
+      properties: { webhook_id: { type: 'string', minLength: 1 } },
+      required: ['webhook_id'],
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/Webhook' },
+      check: isWebhook_18,
+    },
+    '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `PATCH /webhooks/{webhook_id}`. */
+export const updateWebhookOperation: OperationDefinition = {
+  operationId: 'updateWebhook',
+  idempotent: true,
+  params: {
+    path: {
+      type: 'object',
+      properties: { webhook_id: { type: 'string', minLength: 1 } },
+      required: ['webhook_id'],
+    },
+  },
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: { $ref: '#/components/schemas/WebhookUpdateRequest' },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/Webhook' },
+      check: isWebhook_18,
+    },
+    '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+    '422': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `DELETE /webhooks/{webhook_id}`. */
+export const deleteWebhookOperation: OperationDefinition = {
+  operationId: 'deleteWebhook',
+  params: {
+    path: {
+      type: 'object',
+      properties: { webhook_id: { type: 'string', minLength: 1 } },
+      required: ['webhook_id'],
+    },
+  },
+  responses: {
+    '204': {},
+    '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `POST /webhooks/{webhook_id}/regenerate-secret`. */
+export const regenerateWebhookSecretOperation: OperationDefinition = {
+  operationId: 'regenerateWebhookSecret',
+  params: {
+    path: {
+      type: 'object',
+      properties: { webhook_id: { type: 'string', minLength: 1 } },
+      required: ['webhook_id'],
+    },
+    header: {
+      type: 'object',
+      properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { type: 'object', properties: { secret: { type: 'string' } }, required: ['secret'] },
+      check: c29,
+    },
+    '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `POST /webhooks/{webhook_id}/test`. */
+export const testWebhookOperation: OperationDefinition = {
+  operationId: 'testWebhook',
+  params: {
+    path: {
+      type: 'object',
+      properties: { webhook_id: { type: 'string', minLength: 1 } },
+      required: ['webhook_id'],
+    },
+    header: {
+      type: 'object',
+      properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/WebhookDelivery' },
+      check: isWebhookDelivery_21,
+    },
+    '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `GET /webhooks/{webhook_id}/deliveries`. */
+export const getWebhookDeliveriesOperation: OperationDefinition = {
+  operationId: 'getWebhookDeliveries',
+  pagination: {
+    style: 'offset',
+    items: 'data',
+    offsetParam: 'offset',
+    limitParam: 'limit',
+    total: 'total',
+  },
+  params: {
+    path: {
+      type: 'object',
+      properties: { webhook_id: { type: 'string', minLength: 1 } },
+      required: ['webhook_id'],
+    },
+    query: {
+      type: 'object',
+      properties: {
+        limit: { type: 'integer', minimum: 1, maximum: 100 },
+        offset: { type: 'integer', minimum: 0 },
+      },
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: {
+        type: 'object',
+        properties: {
+          data: { type: 'array', items: { $ref: '#/components/schemas/WebhookDelivery' } },
+          total: { type: 'integer', minimum: 0 },
+        },
+        required: ['data', 'total'],
+      },
+      check: c31,
+    },
+    '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** The service without its operations and schemas: what standalone functions build their client from. */
+export const serviceInfo: Omit<ServiceDefinition, 'operations' | 'schemas'> = {
+  name: 'jobs',
+  title: 'Middleman API',
+  version: '0.1.0',
+  servers: ['https://api.middleman.run/api/v1'],
+  auth: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+  idempotencyHeader: 'Idempotency-Key',
+  conflictStatuses: [409],
+};
+
 export const service: ServiceDefinition = {
   name: 'jobs',
   title: 'Middleman API',
@@ -1340,862 +2246,30 @@ export const service: ServiceDefinition = {
   idempotencyHeader: 'Idempotency-Key',
   conflictStatuses: [409],
   operations: {
-    'GET /jobs': {
-      operationId: 'listJobs',
-      pagination: {
-        style: 'offset',
-        items: 'data',
-        offsetParam: 'offset',
-        limitParam: 'limit',
-        total: 'total',
-      },
-      params: {
-        query: {
-          type: 'object',
-          properties: {
-            status: { $ref: '#/components/schemas/JobStatus' },
-            limit: { type: 'integer', minimum: 1, maximum: 100 },
-            offset: { type: 'integer', minimum: 0 },
-          },
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/JobList' },
-          check: isJobList_0,
-        },
-        '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-        '422': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'POST /jobs': {
-      operationId: 'createJob',
-      params: {
-        header: {
-          type: 'object',
-          properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
-        },
-      },
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: { $ref: '#/components/schemas/JobCreateRequest' },
-      },
-      responses: {
-        '201': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/JobCreateResponse' },
-          check: isJobCreateResponse_5,
-        },
-        '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-        '402': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-        '409': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-        '422': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'GET /jobs/{job_id}': {
-      operationId: 'getJob',
-      params: {
-        path: {
-          type: 'object',
-          properties: { job_id: { type: 'string', minLength: 1 } },
-          required: ['job_id'],
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/JobDetail' },
-          check: isJobDetail_6,
-        },
-        '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-        '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'POST /jobs/{job_id}/cancel': {
-      operationId: 'cancelJob',
-      params: {
-        path: {
-          type: 'object',
-          properties: { job_id: { type: 'string', minLength: 1 } },
-          required: ['job_id'],
-        },
-        header: {
-          type: 'object',
-          properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/JobCancelResponse' },
-          check: isJobCancelResponse_7,
-        },
-        '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-        '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-        '409': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'POST /jobs/{job_id}/pause': {
-      operationId: 'pauseJob',
-      params: {
-        path: {
-          type: 'object',
-          properties: { job_id: { type: 'string', minLength: 1 } },
-          required: ['job_id'],
-        },
-        header: {
-          type: 'object',
-          properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/JobDetail' },
-          check: isJobDetail_6,
-        },
-        '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-        '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-        '409': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'POST /jobs/{job_id}/resume': {
-      operationId: 'resumeJob',
-      params: {
-        path: {
-          type: 'object',
-          properties: { job_id: { type: 'string', minLength: 1 } },
-          required: ['job_id'],
-        },
-        header: {
-          type: 'object',
-          properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/JobDetail' },
-          check: isJobDetail_6,
-        },
-        '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-        '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-        '409': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'GET /jobs/{job_id}/logs': {
-      operationId: 'getJobLogs',
-      params: {
-        path: {
-          type: 'object',
-          properties: { job_id: { type: 'string', minLength: 1 } },
-          required: ['job_id'],
-        },
-        query: { type: 'object', properties: { since: { type: 'string', format: 'date-time' } } },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { type: 'array', items: { $ref: '#/components/schemas/LogEntry' } },
-          check: c13,
-        },
-        '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-        '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'GET /billing/balance': {
-      operationId: 'getBalance',
-      params: {},
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/CreditBalance' },
-          check: isCreditBalance_9,
-        },
-        '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'GET /billing/packages': {
-      operationId: 'getPackages',
-      params: {},
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: {
-            type: 'object',
-            properties: {
-              packages: { type: 'array', items: { $ref: '#/components/schemas/CreditPackage' } },
-            },
-            required: ['packages'],
-          },
-          check: c15,
-        },
-        '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'GET /billing/transactions': {
-      operationId: 'getTransactions',
-      pagination: {
-        style: 'offset',
-        items: 'data',
-        offsetParam: 'offset',
-        limitParam: 'limit',
-        total: 'total',
-      },
-      params: {
-        query: {
-          type: 'object',
-          properties: {
-            limit: { type: 'integer', minimum: 1, maximum: 100 },
-            offset: { type: 'integer', minimum: 0 },
-          },
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/TransactionList' },
-          check: isTransactionList_11,
-        },
-        '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-        '422': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'POST /data/upload-url': {
-      operationId: 'getUploadUrl',
-      params: {
-        query: { type: 'object', properties: { job_id: { type: 'string', minLength: 1 } } },
-        header: {
-          type: 'object',
-          properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
-        },
-      },
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: { $ref: '#/components/schemas/UploadUrlRequest' },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/UploadUrl' },
-          check: isUploadUrl_13,
-        },
-        '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-        '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-        '413': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-        '422': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'POST /data/download-url': {
-      operationId: 'getDownloadUrl',
-      idempotent: true,
-      params: {},
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: { $ref: '#/components/schemas/DownloadUrlRequest' },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/DownloadUrl' },
-          check: isDownloadUrl_14,
-        },
-        '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-        '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'GET /api-keys': {
-      operationId: 'listApiKeys',
-      params: {},
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { type: 'array', items: { $ref: '#/components/schemas/ApiKey' } },
-          check: c22,
-        },
-        '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'POST /api-keys': {
-      operationId: 'createApiKey',
-      params: {
-        header: {
-          type: 'object',
-          properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
-        },
-      },
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: { $ref: '#/components/schemas/ApiKeyCreateRequest' },
-      },
-      responses: {
-        '201': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ApiKeyCreated' },
-          check: isApiKeyCreated_17,
-        },
-        '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-        '422': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'DELETE /api-keys/{key_id}': {
-      operationId: 'revokeApiKey',
-      params: {
-        path: {
-          type: 'object',
-          properties: { key_id: { type: 'string', minLength: 1 } },
-          required: ['key_id'],
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: {
-            type: 'object',
-            properties: { revoked: { type: 'boolean' } },
-            required: ['revoked'],
-          },
-          check: c25,
-        },
-        '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-        '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'GET /webhooks': {
-      operationId: 'listWebhooks',
-      params: {},
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { type: 'array', items: { $ref: '#/components/schemas/Webhook' } },
-          check: c27,
-        },
-        '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'POST /webhooks': {
-      operationId: 'createWebhook',
-      params: {
-        header: {
-          type: 'object',
-          properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
-        },
-      },
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: { $ref: '#/components/schemas/WebhookCreateRequest' },
-      },
-      responses: {
-        '201': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/WebhookWithSecret' },
-          check: isWebhookWithSecret_20,
-        },
-        '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-        '422': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'GET /webhooks/events': {
-      operationId: 'getWebhookEvents',
-      params: {},
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: {
-            type: 'object',
-            properties: {
-              events: { type: 'array', items: { $ref: '#/components/schemas/WebhookEvent' } },
-            },
-            required: ['events'],
-          },
-          check: c30,
-        },
-        '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'GET /webhooks/{webhook_id}': {
-      operationId: 'getWebhook',
-      params: {
-        path: {
-          type: 'object',
-          properties: { webhook_id: { type: 'string', minLength: 1 } },
-          required: ['webhook_id'],
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/Webhook' },
-          check: isWebhook_18,
-        },
-        '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-        '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'PATCH /webhooks/{webhook_id}': {
-      operationId: 'updateWebhook',
-      idempotent: true,
-      params: {
-        path: {
-          type: 'object',
-          properties: { webhook_id: { type: 'string', minLength: 1 } },
-          required: ['webhook_id'],
-        },
-      },
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: { $ref: '#/components/schemas/WebhookUpdateRequest' },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/Webhook' },
-          check: isWebhook_18,
-        },
-        '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-        '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-        '422': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'DELETE /webhooks/{webhook_id}': {
-      operationId: 'deleteWebhook',
-      params: {
-        path: {
-          type: 'object',
-          properties: { webhook_id: { type: 'string', minLength: 1 } },
-          required: ['webhook_id'],
-        },
-      },
-      responses: {
-        '204': {},
-        '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-        '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'POST /webhooks/{webhook_id}/regenerate-secret': {
-      operationId: 'regenerateWebhookSecret',
-      params: {
-        path: {
-          type: 'object',
-          properties: { webhook_id: { type: 'string', minLength: 1 } },
-          required: ['webhook_id'],
-        },
-        header: {
-          type: 'object',
-          properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: {
-            type: 'object',
-            properties: { secret: { type: 'string' } },
-            required: ['secret'],
-          },
-          check: c29,
-        },
-        '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-        '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'POST /webhooks/{webhook_id}/test': {
-      operationId: 'testWebhook',
-      params: {
-        path: {
-          type: 'object',
-          properties: { webhook_id: { type: 'string', minLength: 1 } },
-          required: ['webhook_id'],
-        },
-        header: {
-          type: 'object',
-          properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/WebhookDelivery' },
-          check: isWebhookDelivery_21,
-        },
-        '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-        '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'GET /webhooks/{webhook_id}/deliveries': {
-      operationId: 'getWebhookDeliveries',
-      pagination: {
-        style: 'offset',
-        items: 'data',
-        offsetParam: 'offset',
-        limitParam: 'limit',
-        total: 'total',
-      },
-      params: {
-        path: {
-          type: 'object',
-          properties: { webhook_id: { type: 'string', minLength: 1 } },
-          required: ['webhook_id'],
-        },
-        query: {
-          type: 'object',
-          properties: {
-            limit: { type: 'integer', minimum: 1, maximum: 100 },
-            offset: { type: 'integer', minimum: 0 },
-          },
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: {
-            type: 'object',
-            properties: {
-              data: { type: 'array', items: { $ref: '#/components/schemas/WebhookDelivery' } },
-              total: { type: 'integer', minimum: 0 },
-            },
-            required: ['data', 'total'],
-          },
-          check: c31,
-        },
-        '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-        '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
+    'GET /jobs': listJobsOperation,
+    'POST /jobs': createJobOperation,
+    'GET /jobs/{job_id}': getJobOperation,
+    'POST /jobs/{job_id}/cancel': cancelJobOperation,
+    'POST /jobs/{job_id}/pause': pauseJobOperation,
+    'POST /jobs/{job_id}/resume': resumeJobOperation,
+    'GET /jobs/{job_id}/logs': getJobLogsOperation,
+    'GET /billing/balance': getBalanceOperation,
+    'GET /billing/packages': getPackagesOperation,
+    'GET /billing/transactions': getTransactionsOperation,
+    'POST /data/upload-url': getUploadUrlOperation,
+    'POST /data/download-url': getDownloadUrlOperation,
+    'GET /api-keys': listApiKeysOperation,
+    'POST /api-keys': createApiKeyOperation,
+    'DELETE /api-keys/{key_id}': revokeApiKeyOperation,
+    'GET /webhooks': listWebhooksOperation,
+    'POST /webhooks': createWebhookOperation,
+    'GET /webhooks/events': getWebhookEventsOperation,
+    'GET /webhooks/{webhook_id}': getWebhookOperation,
+    'PATCH /webhooks/{webhook_id}': updateWebhookOperation,
+    'DELETE /webhooks/{webhook_id}': deleteWebhookOperation,
+    'POST /webhooks/{webhook_id}/regenerate-secret': regenerateWebhookSecretOperation,
+    'POST /webhooks/{webhook_id}/test': testWebhookOperation,
+    'GET /webhooks/{webhook_id}/deliveries': getWebhookDeliveriesOperation,
   },
-  schemas: {
-    Error: {
-      type: 'object',
-      properties: {
-        detail: {
-          oneOf: [
-            { type: 'string' },
-            {
-              type: 'array',
-              items: {
-                type: 'object',
-                properties: {
-                  loc: { type: 'array', items: { type: ['string', 'integer'] } },
-                  msg: { type: 'string' },
-                  type: { type: 'string' },
-                },
-                required: ['loc', 'msg', 'type'],
-              },
-            },
-          ],
-        },
-      },
-      required: ['detail'],
-    },
-    JobStatus: {
-      type: 'string',
-      enum: [
-        'queued',
-        'provisioning',
-        'running',
-        'paused',
-        'resuming',
-        'checkpointing',
-        'completed',
-        'cancelled',
-        'failed',
-      ],
-    },
-    GpuType: { type: 'string', enum: ['t4', 'v100', 'a100'] },
-    Framework: { type: 'string', enum: ['pytorch', 'tensorflow', 'jax'] },
-    Job: {
-      type: 'object',
-      properties: {
-        id: { type: 'string' },
-        name: { type: ['string', 'null'] },
-        status: { $ref: '#/components/schemas/JobStatus' },
-        gpu_type: { $ref: '#/components/schemas/GpuType' },
-        gpu_count: { type: 'integer', minimum: 1, maximum: 8 },
-        framework: { $ref: '#/components/schemas/Framework' },
-        script_path: { type: 'string' },
-        input_data_path: { type: 'string' },
-        current_epoch: { type: 'integer', minimum: 0 },
-        total_epochs: { type: ['integer', 'null'] },
-        current_loss: { type: ['number', 'null'] },
-        actual_cost: { type: 'integer' },
-        reserved_credits: { type: 'integer' },
-        created_at: { type: 'string', format: 'date-time' },
-        started_at: { type: ['string', 'null'], format: 'date-time' },
-        completed_at: { type: ['string', 'null'], format: 'date-time' },
-      },
-      required: [
-        'id',
-        'name',
-        'status',
-        'gpu_type',
-        'gpu_count',
-        'framework',
-        'script_path',
-        'input_data_path',
-        'current_epoch',
-        'total_epochs',
-        'current_loss',
-        'actual_cost',
-        'reserved_credits',
-        'created_at',
-        'started_at',
-        'completed_at',
-      ],
-    },
-    JobDetail: {
-      allOf: [
-        { $ref: '#/components/schemas/Job' },
-        {
-          type: 'object',
-          properties: {
-            queue_position: { type: ['integer', 'null'] },
-            requirements_file: { type: ['string', 'null'] },
-            checkpoint_frequency: { type: 'integer' },
-            max_runtime_hours: { type: 'integer' },
-            environment_variable_names: { type: 'array', items: { type: 'string' } },
-            error_message: { type: ['string', 'null'] },
-          },
-        },
-      ],
-    },
-    JobList: {
-      type: 'object',
-      properties: {
-        data: { type: 'array', items: { $ref: '#/components/schemas/Job' } },
-        total: { type: 'integer', minimum: 0 },
-      },
-      required: ['data', 'total'],
-    },
-    JobCreateRequest: {
-      type: 'object',
-      properties: {
-        name: { type: 'string', maxLength: 200 },
-        script_path: { type: 'string', minLength: 1 },
-        input_data_path: { type: 'string', minLength: 1 },
-        gpu_type: { $ref: '#/components/schemas/GpuType' },
-        gpu_count: { type: 'integer', minimum: 1, maximum: 8 },
-        framework: { $ref: '#/components/schemas/Framework' },
-        requirements_file: { type: 'string', minLength: 1 },
-        checkpoint_frequency: { type: 'integer', minimum: 1 },
-        max_runtime_hours: { type: 'integer', minimum: 1, maximum: 72 },
-        environment_variables: { type: 'object', additionalProperties: { type: 'string' } },
-      },
-      required: ['script_path', 'input_data_path'],
-      additionalProperties: false,
-    },
-    JobCreateResponse: {
-      type: 'object',
-      properties: {
-        id: { type: 'string' },
-        status: { $ref: '#/components/schemas/JobStatus' },
-        queue_position: { type: 'integer', minimum: 0 },
-        estimated_cost: { type: 'integer' },
-        reserved_credits: { type: 'integer' },
-      },
-      required: ['id', 'status', 'queue_position', 'estimated_cost', 'reserved_credits'],
-    },
-    JobCancelResponse: {
-      type: 'object',
-      properties: {
-        id: { type: 'string' },
-        status: { type: 'string', const: 'cancelled' },
-        refunded_credits: { type: 'integer', minimum: 0 },
-      },
-      required: ['id', 'status', 'refunded_credits'],
-    },
-    LogEntry: {
-      type: 'object',
-      properties: {
-        timestamp: { type: 'string', format: 'date-time' },
-        level: { type: 'string', enum: ['DEBUG', 'INFO', 'WARNING', 'ERROR'] },
-        message: { type: 'string' },
-      },
-      required: ['timestamp', 'level', 'message'],
-    },
-    CreditBalance: {
-      type: 'object',
-      properties: {
-        balance: { type: 'integer' },
-        reserved: { type: 'integer' },
-        available: { type: 'integer' },
-        expires_at: { type: ['string', 'null'], format: 'date-time' },
-      },
-      required: ['balance', 'reserved', 'available'],
-    },
-    CreditPackage: {
-      type: 'object',
-      properties: {
-        name: { type: 'string' },
-        credits: { type: 'integer', minimum: 1 },
-        price_cents: { type: 'integer', minimum: 0 },
-        price_dollars: { type: 'number', minimum: 0 },
-      },
-      required: ['name', 'credits', 'price_cents', 'price_dollars'],
-    },
-    Transaction: {
-      type: 'object',
-      properties: {
-        id: { type: 'string' },
-        amount: { type: 'integer' },
-        type: { type: 'string', enum: ['purchase', 'bonus', 'reservation', 'charge', 'refund'] },
-        description: { type: 'string' },
-        job_id: { type: ['string', 'null'] },
-        created_at: { type: 'string', format: 'date-time' },
-      },
-      required: ['id', 'amount', 'type', 'description', 'created_at'],
-    },
-    TransactionList: {
-      type: 'object',
-      properties: {
-        data: { type: 'array', items: { $ref: '#/components/schemas/Transaction' } },
-        total: { type: 'integer', minimum: 0 },
-      },
-      required: ['data', 'total'],
-    },
-    UploadUrlRequest: {
-      type: 'object',
-      properties: {
-        filename: { type: 'string', minLength: 1 },
-        content_type: { type: 'string', minLength: 1 },
-        size_bytes: { type: 'integer', minimum: 0 },
-      },
-      required: ['filename', 'content_type', 'size_bytes'],
-      additionalProperties: false,
-    },
-    UploadUrl: {
-      type: 'object',
-      properties: {
-        upload_url: { type: 'string', format: 'uri' },
-        blob_path: { type: 'string' },
-        expires_at: { type: 'string', format: 'date-time' },
-      },
-      required: ['upload_url', 'blob_path'],
-    },
-    DownloadUrlRequest: {
-      type: 'object',
-      properties: { job_id: { type: 'string', minLength: 1 }, path: { type: ['string', 'null'] } },
-      required: ['job_id', 'path'],
-      additionalProperties: false,
-    },
-    DownloadUrl: {
-      type: 'object',
-      properties: {
-        download_url: { type: 'string', format: 'uri' },
-        expires_at: { type: 'string', format: 'date-time' },
-        size_bytes: { type: ['integer', 'null'] },
-      },
-      required: ['download_url', 'expires_at'],
-    },
-    ApiKeyScope: { type: 'string', enum: ['read', 'write', 'admin'] },
-    ApiKey: {
-      type: 'object',
-      properties: {
-        id: { type: 'string' },
-        name: { type: 'string' },
-        key_prefix: { type: 'string' },
-        scopes: { type: 'array', items: { $ref: '#/components/schemas/ApiKeyScope' } },
-        created_at: { type: 'string', format: 'date-time' },
-        last_used_at: { type: ['string', 'null'], format: 'date-time' },
-        expires_at: { type: ['string', 'null'], format: 'date-time' },
-      },
-      required: ['id', 'name', 'key_prefix', 'scopes', 'created_at', 'last_used_at', 'expires_at'],
-    },
-    ApiKeyCreateRequest: {
-      type: 'object',
-      properties: {
-        name: { type: 'string', minLength: 1, maxLength: 100 },
-        scopes: { type: 'array', items: { $ref: '#/components/schemas/ApiKeyScope' }, minItems: 1 },
-        expires_in_days: { type: ['integer', 'null'], minimum: 1, maximum: 365 },
-      },
-      required: ['name', 'scopes', 'expires_in_days'],
-      additionalProperties: false,
-    },
-    ApiKeyCreated: {
-      allOf: [
-        { $ref: '#/components/schemas/ApiKey' },
-        { type: 'object', properties: { key: { type: 'string' } }, required: ['key'] },
-      ],
-    },
-    WebhookEvent: {
-      type: 'string',
-      enum: [
-        'job.queued',
-        'job.started',
-        'job.running',
-        'job.paused',
-        'job.resumed',
-        'job.checkpointing',
-        'job.evicted',
-        'job.completed',
-        'job.failed',
-        'job.cancelled',
-        'credits.low',
-        'credits.depleted',
-      ],
-    },
-    Webhook: {
-      type: 'object',
-      properties: {
-        id: { type: 'string' },
-        name: { type: 'string' },
-        url: { type: 'string', format: 'uri' },
-        events: { type: 'array', items: { $ref: '#/components/schemas/WebhookEvent' } },
-        is_active: { type: 'boolean' },
-        created_at: { type: 'string', format: 'date-time' },
-      },
-      required: ['id', 'name', 'url', 'events', 'is_active', 'created_at'],
-    },
-    WebhookWithSecret: {
-      allOf: [
-        { $ref: '#/components/schemas/Webhook' },
-        { type: 'object', properties: { secret: { type: 'string' } }, required: ['secret'] },
-      ],
-    },
-    WebhookCreateRequest: {
-      type: 'object',
-      properties: {
-        name: { type: 'string', minLength: 1 },
-        url: { type: 'string', pattern: '^https?://', format: 'uri' },
-        events: {
-          type: 'array',
-          items: { $ref: '#/components/schemas/WebhookEvent' },
-          minItems: 1,
-        },
-      },
-      required: ['name', 'url', 'events'],
-      additionalProperties: false,
-    },
-    WebhookUpdateRequest: {
-      type: 'object',
-      properties: {
-        name: { type: 'string', minLength: 1 },
-        url: { type: 'string', pattern: '^https?://', format: 'uri' },
-        events: {
-          type: 'array',
-          items: { $ref: '#/components/schemas/WebhookEvent' },
-          minItems: 1,
-        },
-        is_active: { type: 'boolean' },
-      },
-      additionalProperties: false,
-    },
-    WebhookDelivery: {
-      type: 'object',
-      properties: {
-        id: { type: 'string' },
-        event: { type: 'string' },
-        status_code: { type: ['integer', 'null'] },
-        success: { type: 'boolean' },
-        created_at: { type: 'string', format: 'date-time' },
-      },
-      required: ['id', 'event', 'status_code', 'success', 'created_at'],
-    },
-  },
+  schemas: schemas,
 };

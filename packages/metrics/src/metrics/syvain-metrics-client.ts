@@ -7,6 +7,7 @@ import {
   InvalidRequestError,
   idempotencyKey,
   type Logger,
+  loadSchemaValidator,
   normalizeBaseURL,
   type PageOptions,
   PagePromise,
@@ -407,6 +408,7 @@ export class SyvainMetricsApiClient {
     const transport = createTransport<paths>({
       ...options,
       definition: service,
+      validator: loadSchemaValidator,
       apiKey,
       timeout: options.timeout ?? 10_000,
       baseURL: normalizeBaseURL(chosen, { service: 'Syvain Metrics', allowInsecureHTTP: options.allowInsecureHTTP }),

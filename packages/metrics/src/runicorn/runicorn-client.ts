@@ -5,6 +5,7 @@ import {
   ConfigError,
   createTransport,
   InvalidRequestError,
+  loadSchemaValidator,
   normalizeBaseURL,
   type RequestOptions,
   ResponseValidationError,
@@ -110,6 +111,7 @@ export class RunicornClient implements AsyncDisposable {
     const transport = createTransport<paths>({
       ...settings,
       definition: service,
+      validator: loadSchemaValidator,
       apiKey,
       baseURL: this.baseURL,
       timeout: this.timeout,

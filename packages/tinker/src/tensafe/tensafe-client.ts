@@ -5,6 +5,7 @@ import {
   createTransport,
   Future,
   InvalidRequestError,
+  loadSchemaValidator,
   normalizeBaseURL,
   type PageOptions,
   PagePromise,
@@ -105,6 +106,7 @@ export class ServiceClient {
     this.#transport = createTransport<paths>({
       ...options,
       definition: service,
+      validator: loadSchemaValidator,
       apiKey,
       baseURL,
       timeout,

@@ -2,12 +2,12 @@ import {
   APIError,
   Future,
   InvalidRequestError,
+  type PagedTransport,
   type PageOptions,
   type PagePromise,
   type RequestOptions,
   type RetryWait,
   TrainwireError,
-  type Transport,
 } from '@trainwire/core';
 import type { components, paths } from '../generated/tinker.js';
 import { describeValue, quoteValue } from './tinker-describe-value.js';
@@ -42,11 +42,11 @@ const ARCHIVE_RETRIES = 5;
  * or call `.result()`; list methods can also be walked with `for await`.
  */
 export class RestClient {
-  readonly #transport: Transport<paths>;
+  readonly #transport: PagedTransport<paths>;
   readonly #maxRetries: number;
 
   /** @internal Built by `ServiceClient.createRestClient()`. */
-  constructor(transport: Transport<paths>, maxRetries = 2) {
+  constructor(transport: PagedTransport<paths>, maxRetries = 2) {
     this.#transport = transport;
     this.#maxRetries = maxRetries;
   }

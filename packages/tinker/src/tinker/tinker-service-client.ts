@@ -6,12 +6,14 @@ import {
   Future,
   InvalidRequestError,
   normalizeBaseURL,
+  type PagedTransport,
   type RequestOptions,
   readEnv,
   registerSecret,
   registerSecretHeader,
   resolveSetting,
-  type Transport,
+  schemaValidator,
+  withPagination,
 } from '@trainwire/core';
 import { type components, type paths, service } from '../generated/tinker.js';
 import { describeValue } from './tinker-describe-value.js';
@@ -63,7 +65,7 @@ export interface LoraTrainingClientParams {
  * A session is opened on the first training or sampling call and kept alive by heartbeats.
  */
 export class ServiceClient {
-  readonly #transport: Transport<paths>;
+  readonly #transport: PagedTransport<paths>;
   readonly #options: ServiceClientOptions;
   #session: Promise<string> | undefined;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -93,14 +95,17 @@ export class ServiceClient {
       );
     }
     this.#options = options;
-    this.#transport = createTransport<paths>({
-      ...options,
-      headers: { ...cloudflareAccessHeaders(), ...options.headers },
-      definition: service,
-      apiKey,
-      baseURL: normalizeBaseURL(baseURL, { service: 'Tinker', allowInsecureHTTP: options.allowInsecureHTTP }),
-      userAgent: `trainwire-tinker/${TINKER_CLIENT_VERSION}`,
-    });
+    this.#transport = withPagination(
+      createTransport<paths>({
+        ...options,
+        headers: { ...cloudflareAccessHeaders(), ...options.headers },
+        definition: service,
+        validator: schemaValidator,
+        apiKey,
+        baseURL: normalizeBaseURL(baseURL, { service: 'Tinker', allowInsecureHTTP: options.allowInsecureHTTP }),
+        userAgent: `trainwire-tinker/${TINKER_CLIENT_VERSION}`,
+      }),
+    );
   }
 
   /** A client of the REST endpoints (training runs, checkpoints, sessions, samplers). */

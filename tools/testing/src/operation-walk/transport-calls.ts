@@ -90,10 +90,12 @@ function enclosingName(node: ts.Node): string {
   return '(top level)';
 }
 
-/** Whether a declaration is a method of core's `Transport` interface. */
+/** Whether a declaration is a method of core's `Transport` interface, or of `PagedTransport` (`paginate`). */
 function isTransportMethod(declaration: ts.Declaration | undefined): boolean {
   const owner = declaration?.parent;
-  return owner !== undefined && ts.isInterfaceDeclaration(owner) && owner.name.text === 'Transport';
+  return (
+    owner !== undefined && ts.isInterfaceDeclaration(owner) && (owner.name.text === 'Transport' || owner.name.text === 'PagedTransport')
+  );
 }
 
 /** The string literals a type is made of, or [] when it is not a union of string literals. */
