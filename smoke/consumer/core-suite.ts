@@ -10,6 +10,8 @@ import {
   InvalidRequestError,
   NotFoundError,
   type ServiceDefinition,
+  schemaValidator,
+  withPagination,
 } from '@trainwire/core';
 import { check, type StepListener, type StepResult, Steps } from './steps.js';
 
@@ -152,14 +154,18 @@ export interface CoreTarget {
 /** Run the core steps against the items service. */
 export async function runCoreSuite(target: CoreTarget, listener?: StepListener): Promise<StepResult[]> {
   const steps = new Steps('core', listener);
-  const transport = createTransport<ItemsPaths>({
-    definition: itemsService,
-    baseURL: target.baseURL,
-    apiKey: target.apiKey,
-    maxRetries: 2,
-    logLevel: 'error',
-    userAgent: 'trainwire-smoke/0.0.0',
-  });
+  // Paging and the JSON-schema check are separate imports of core, as in a service package.
+  const transport = withPagination(
+    createTransport<ItemsPaths>({
+      definition: itemsService,
+      baseURL: target.baseURL,
+      apiKey: target.apiKey,
+      maxRetries: 2,
+      logLevel: 'error',
+      userAgent: 'trainwire-smoke/0.0.0',
+      validator: schemaValidator,
+    }),
+  );
 
   await steps.step('page through every item (offset)', async () => {
     const names: string[] = [];
