@@ -114,13 +114,34 @@ export function submitTinkerFuture<Type extends TinkerRequestType>(
   transport: Transport<paths>,
   request: TinkerFutureRequest<Type>,
   options?: RequestOptions,
+  turn?: SubmissionTurn,
 ): Future<TinkerFutureResults[Type]> {
   return Future.submit(async () => {
-    const started = Date.now();
-    const { data: handle, response } = await sendTinkerRequest(transport, request, options);
+    let sent: Awaited<ReturnType<typeof sendTinkerRequest>>;
+    let started: number;
+    try {
+      await turn?.after;
+      started = Date.now();
+      sent = await sendTinkerRequest(transport, request, options);
+    } finally {
+      turn?.done();
+    }
+    const { data: handle, response } = sent;
     const data = { request_id: handle.request_id, allow_metadata_only: true, request, resubmissions: 0 };
     return { ...futureOptions<TinkerFutureResults[Type]>(transport, data, options, (Date.now() - started) / 1000), response };
   });
+}
+
+/**
+ * A submission's place in its training client's order, as SDK 0.25's `_take_turn`: it is sent once
+ * the one before it has been answered (or has failed), so the server receives a model's requests in
+ * `seq_id` order even when they are called together.
+ */
+export interface SubmissionTurn {
+  /** Settles when the previous submission has been answered or has failed (never rejects). */
+  after: Promise<void>;
+  /** Hands the turn to the next submission: called once this one has been answered or has failed. */
+  done: () => void;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { ConfigError, InvalidRequestError, ResponseValidationError } from '@trainwire/core';
 import { useMockServer } from '@trainwire/testing';
-import { HttpResponse, http } from 'msw';
+import { delay, HttpResponse, http } from 'msw';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTinkerMock } from '../mocks/tinker.js';
 import { RequestFailedError } from './tinker-errors.js';
@@ -160,6 +160,46 @@ describe('ServiceClient.createLoraTrainingClient', () => {
 });
 
 describe('TrainingClient', () => {
+  it("sends a model's requests in seq_id order, each once the one before it is answered, however long one takes", async () => {
+    const training = await service().createLoraTrainingClient({ base_model: 'meta-llama/Llama-3.2-1B', rank: 8 });
+    // The order the server takes the requests in: the first forward_backward is held on its way for 300 ms.
+    const received: number[] = [];
+    let held = false;
+    server.use(
+      http.post(`${BASE}/forward_backward`, async ({ request }) => {
+        if (!held) {
+          held = true;
+          await delay(300);
+        }
+        received.push(decodeForwardBackwardRequest(new Uint8Array(await request.clone().arrayBuffer())).seq_id);
+        return undefined; // on to the mock
+      }),
+      http.post(`${BASE}/optim_step`, async ({ request }) => {
+        received.push(((await request.clone().json()) as { seq_id: number }).seq_id);
+        return undefined;
+      }),
+    );
+    const batch = [datum([5, 6, 7, 8])];
+    const [output, forward, step] = await Promise.all([
+      training.forwardBackward(batch, 'cross_entropy'),
+      training.forward(batch, 'cross_entropy'),
+      training.optimStep({ learning_rate: 2e-4 }),
+    ]);
+    expect(received).toEqual([1, 2, 3]);
+    expect(forward.metrics['loss:sum']).toBe(output.metrics['loss:sum']);
+    expect(step.metrics).toEqual({ learning_rate: 2e-4, grad_norm: 1.25 });
+  });
+
+  it('hands the turn on when a submission fails, so later calls are not stuck behind it', async () => {
+    const training = await service({ maxRetries: 0 }).createLoraTrainingClient({ base_model: 'meta-llama/Llama-3.2-1B', rank: 8 });
+    server.use(http.post(`${BASE}/forward_backward`, () => HttpResponse.json({ detail: 'bad batch' }, { status: 400 }), { once: true }));
+    const batch = [datum([5, 6, 7, 8])];
+    const failed = training.forwardBackward(batch, 'cross_entropy');
+    const step = training.optimStep();
+    await expect(failed).rejects.toThrow();
+    await expect(step).resolves.toBeDefined();
+  });
+
   it('runs forward_backward, forward and optim_step in call order, numbered from 1, as SDK 0.25 sends them', async () => {
     const training = await service().createLoraTrainingClient({ base_model: 'meta-llama/Llama-3.2-1B', rank: 8 });
     const batch = [datum([5, 6, 7, 8])];

@@ -21,14 +21,17 @@ const ADAM_DEFAULTS = { learning_rate: 1e-4, beta1: 0.9, beta2: 0.95, eps: 1e-12
 
 /**
  * Trains one LoRA model (`tinker.TrainingClient`). Every operation is numbered (`seq_id`, from 1) in
- * the order it is called, so the server runs them in that order even when their futures are
- * awaited together; each returns a {@link Future} that long-polls `retrieve_future`.
+ * the order it is called and sent in that order (each once the one before it is answered), so the
+ * server runs them in that order even when their futures are awaited together; each returns a
+ * {@link Future} that long-polls `retrieve_future`.
  */
 export class TrainingClient {
   /** The training run id, `<session_id>:train:<n>`. */
   readonly modelId: string;
   readonly #transport: Transport<paths>;
   #seq = 0;
+  /** Settles when the last submission has been answered or has failed: the next one waits for it. */
+  #lastTurn: Promise<void> = Promise.resolve();
 
   /** @internal Built by `ServiceClient.createLoraTrainingClient()`. */
   constructor(transport: Transport<paths>, modelId: string) {
@@ -143,8 +146,14 @@ export class TrainingClient {
     body: Record<string, unknown>,
     options?: RequestOptions,
   ) {
-    // Numbered now, at call time: the order of calls is the order the server applies them.
+    // Numbered now, at call time, and sent in that order (each once the one before it is answered),
+    // as SDK 0.25 does: the server receives and applies a model's requests in seq_id order.
     const request = { type, path, body: { ...body, model_id: this.modelId, seq_id: ++this.#seq } };
-    return submitTinkerFuture(this.#transport, request, options);
+    const after = this.#lastTurn;
+    let done!: () => void;
+    this.#lastTurn = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    return submitTinkerFuture(this.#transport, request, options, { after, done });
   }
 }
