@@ -1,4 +1,12 @@
-import { APIPromise, createTransport, InvalidRequestError, type RequestOptions, registerSecret, type Transport } from '@trainwire/core';
+import {
+  APIPromise,
+  createTransport,
+  InvalidRequestError,
+  loadSchemaValidatorWith,
+  type RequestOptions,
+  registerSecret,
+  type Transport,
+} from '@trainwire/core';
 import {
   cancelJobOperation,
   type components,
@@ -21,7 +29,6 @@ import {
   regenerateWebhookSecretOperation,
   resumeJobOperation,
   revokeApiKeyOperation,
-  schemas,
   serviceInfo,
   testWebhookOperation,
   updateWebhookOperation,
@@ -45,8 +52,10 @@ export interface MiddlemanCore {
 
 /** A client core for the standalone functions (`getJob(core, jobId)`), with the options of `MiddlemanClient`. */
 export function createMiddlemanCore(options: MiddlemanClientOptions = {}): MiddlemanCore {
-  const definition = { ...serviceInfo, operations: {}, schemas };
-  const transport = createTransport<paths>(middlemanTransportOptions(options, definition));
+  // The schemas come with the interpreter, in a chunk of their own: a call's bundle carries neither.
+  const definition = { ...serviceInfo, operations: {}, schemas: {} };
+  const validator = loadSchemaValidatorWith(() => import('./generated/jobs-schemas.js'));
+  const transport = createTransport<paths>({ ...middlemanTransportOptions(options, definition), validator });
   return { transport, baseURL: transport.baseURL };
 }
 
