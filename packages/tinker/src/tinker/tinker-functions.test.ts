@@ -83,8 +83,8 @@ describe('standalone functions (@trainwire/tinker/functions)', () => {
     server.use(http.get(`${BASE}/api/v1/training_runs/:id`, () => HttpResponse.json({ training_run_id: 'r', base_model: 7 })));
     const [viaFunction, viaClass] = await Promise.all([failure(getTrainingRun(core(), 'r')), failure(rest().getTrainingRun('r'))]);
     expect(viaFunction).toBeInstanceOf(ResponseValidationError);
-    expect((viaFunction as ResponseValidationError).path).toBe('$.base_model');
-    expect((viaClass as ResponseValidationError).path).toBe('$.base_model');
+    expect((viaFunction as ResponseValidationError).path).toBe('$.model_owner');
+    expect((viaClass as ResponseValidationError).path).toBe('$.model_owner');
     expect(viaFunction.message).toBe(viaClass.message);
   });
 
