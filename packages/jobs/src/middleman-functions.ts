@@ -1,12 +1,4 @@
-import {
-  APIPromise,
-  createTransport,
-  InvalidRequestError,
-  loadSchemaValidatorWith,
-  type RequestOptions,
-  registerSecret,
-  type Transport,
-} from '@trainwire/core';
+import { APIPromise, InvalidRequestError, type RequestOptions, registerSecret, type Transport } from '@trainwire/core';
 import {
   cancelJobOperation,
   type components,
@@ -29,12 +21,10 @@ import {
   regenerateWebhookSecretOperation,
   resumeJobOperation,
   revokeApiKeyOperation,
-  serviceInfo,
   testWebhookOperation,
   updateWebhookOperation,
 } from './generated/jobs.js';
 import { type JobDetail, withTerminal } from './middleman-job.js';
-import { type MiddlemanClientOptions, middlemanTransportOptions } from './middleman-settings.js';
 import { paramsObject, validateApiKeyCreate, validateJobCreate } from './middleman-validation.js';
 
 type Schemas = components['schemas'];
@@ -48,15 +38,6 @@ export interface MiddlemanCore {
   readonly transport: Transport<paths>;
   /** The base URL requests go to. */
   readonly baseURL: string;
-}
-
-/** A client core for the standalone functions (`getJob(core, jobId)`), with the options of `MiddlemanClient`. */
-export function createMiddlemanCore(options: MiddlemanClientOptions = {}): MiddlemanCore {
-  // The schemas come with the interpreter, in a chunk of their own: a call's bundle carries neither.
-  const definition = { ...serviceInfo, operations: {}, schemas: {} };
-  const validator = loadSchemaValidatorWith(() => import('./generated/jobs-schemas.js'));
-  const transport = createTransport<paths>({ ...middlemanTransportOptions(options, definition), validator });
-  return { transport, baseURL: transport.baseURL };
 }
 
 const jobPath = (jobId: string) => ({ params: { path: { job_id: jobId } } });

@@ -1,6 +1,7 @@
 // `@trainwire/metrics/functions`: one function per Syvain Metrics call over a small client core, so
 // a bundle carries only the functions it imports (`import { createSyvainMetricsCore, getExperiment }`).
 // The buffered ingestor (`ingestor`, `syncSpool`) is on `SyvainMetricsApiClient` only.
+export { createSyvainMetricsCore } from './metrics/syvain-metrics-core.js';
 export {
   type Annotation,
   type AnnotationsPage,
@@ -14,7 +15,6 @@ export {
   createExperiment,
   createFolder,
   createIngestionKey,
-  createSyvainMetricsCore,
   type Experiment,
   type ExperimentStatus,
   type ExperimentsPage,

@@ -1,8 +1,9 @@
 // `@trainwire/metrics/runicorn-functions`: one function per Runicorn viewer call over a small client
 // core, so a bundle carries only the functions it imports (`import { createRunicornCore, getExperiment }`).
 // Exports, the Artifacts and Remote APIs and `connect` are on `RunicornClient` only.
+
+export { createRunicornCore } from './runicorn/runicorn-core.js';
 export {
-  createRunicornCore,
   DEFAULT_BASE_URL,
   type GetMetricsOptions,
   getConfig,

@@ -2,6 +2,7 @@
 // bundle carries only the functions it imports (`import { createTinkerCore, getTrainingRun }`).
 // Training, sampling and futures (protobuf, sessions, long polls) are on `ServiceClient` only.
 export { ConfigError, Future, InvalidRequestError, type PageOptions, type RequestOptions } from '@trainwire/core';
+export { createTinkerCore } from './tinker/tinker-core.js';
 export {
   type AccessScope,
   type AuditLogEntry,
@@ -11,7 +12,6 @@ export {
   type CheckpointArchiveUrlResponse,
   type CheckpointsListResponse,
   type Cursor,
-  createTinkerCore,
   deleteCheckpoint,
   deleteCheckpointFromTinkerPath,
   type GetSamplerResponse,

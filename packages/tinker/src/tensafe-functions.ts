@@ -2,9 +2,10 @@
 // small client core, so a bundle carries only the functions it imports
 // (`import { createTenSafeCore, listTrainingClients }`). Training clients, followed futures and
 // artifact downloads are on the TenSafe `ServiceClient` only.
+
+export { createTenSafeCore } from './tensafe/tensafe-core.js';
 export {
   cancelFuture,
-  createTenSafeCore,
   deleteTrainingClient,
   getAuditLogs,
   getFutureResult,

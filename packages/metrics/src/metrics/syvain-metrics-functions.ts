@@ -7,7 +7,6 @@ import {
   InvalidRequestError,
   idempotencyKey,
   type Logger,
-  loadSchemaValidatorWith,
   normalizeBaseURL,
   type OperationDefinition,
   type PageOptions,
@@ -116,21 +115,6 @@ export interface SyvainMetricsCore {
   readonly keys: IngestionKeyCache;
   /** @internal */
   readonly ingestTimeout: number;
-}
-
-/**
- * A client core for the standalone functions (`getExperiment(core, id)`), with the arguments of
- * `SyvainMetricsApiClient`: an org API key or `'local'` (default `SYVAIN_METRICS_API_KEY`), and its options.
- */
-export function createSyvainMetricsCore(apiKey?: string, options: SyvainMetricsClientOptions = {}): SyvainMetricsCore {
-  // The schemas come with the interpreter, in a chunk of their own: a call's bundle carries neither.
-  const definition = { ...serviceInfo, operations: {}, schemas: {} };
-  return syvainMetricsCore(
-    apiKey,
-    options,
-    definition,
-    loadSchemaValidatorWith(() => import('../generated/metrics-schemas.js')),
-  );
 }
 
 /** @internal What `createSyvainMetricsCore` and `SyvainMetricsApiClient` build their core with. */

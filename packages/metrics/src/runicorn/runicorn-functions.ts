@@ -4,7 +4,6 @@ import {
   ConfigError,
   createTransport,
   InvalidRequestError,
-  loadSchemaValidatorWith,
   normalizeBaseURL,
   type RequestOptions,
   readEnv,
@@ -24,7 +23,6 @@ import {
   listProjectsOperation,
   listRunsOperation,
   type paths,
-  serviceInfo,
   setUserRootOperation,
 } from '../generated/runicorn.js';
 import { type RunicornCaller, runicornCaller } from './runicorn-caller.js';
@@ -87,17 +85,6 @@ export interface RunicornCore {
   readonly timeout: number;
   /** Abort the calls in flight and refuse new ones (they throw `ConnectionError`), as `RunicornClient.close` does. */
   close(): void;
-}
-
-/**
- * A client core for the standalone functions (`getExperiment(core, runId)`), with the arguments of
- * `RunicornClient`: a base URL or options (default `RUNICORN_BASE_URL`, `RUNICORN_API_KEY`).
- */
-export function createRunicornCore(baseURLOrOptions?: string | RunicornClientOptions, options: RunicornClientOptions = {}): RunicornCore {
-  // The schemas come with the interpreter, in a chunk of their own: a call's bundle carries neither.
-  const definition = { ...serviceInfo, operations: {}, schemas: {} };
-  const validator = loadSchemaValidatorWith(() => import('../generated/runicorn-schemas.js'));
-  return runicornCore(baseURLOrOptions, options, definition, validator);
 }
 
 /** @internal What `createRunicornCore` and `RunicornClient` build their core with. */

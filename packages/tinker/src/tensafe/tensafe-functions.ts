@@ -1,13 +1,4 @@
-import {
-  APIPromise,
-  createTransport,
-  InvalidRequestError,
-  loadSchemaValidatorWith,
-  type PageOptions,
-  PagePromise,
-  type RequestOptions,
-  type Transport,
-} from '@trainwire/core';
+import { APIPromise, InvalidRequestError, type PageOptions, PagePromise, type RequestOptions, type Transport } from '@trainwire/core';
 import {
   cancelFutureOperation,
   deleteTrainingClientOperation,
@@ -17,11 +8,10 @@ import {
   getTrainingClientOperation,
   listTrainingClientsOperation,
   type paths,
-  serviceInfo,
 } from '../generated/tensafe.js';
 import type { AuditLogEntry } from './tensafe-audit.js';
 import { auditLogPages } from './tensafe-audit-window.js';
-import { type TenSafeClientOptions, type TenSafeConfig, tenSafeSettings } from './tensafe-settings.js';
+import type { TenSafeConfig } from './tensafe-settings.js';
 import type { FutureResponse, FutureResultResponse, TrainingClientInfo, TrainingClientListStatus } from './tensafe-types.js';
 
 /**
@@ -33,15 +23,6 @@ export interface TenSafeCore {
   readonly transport: Transport<paths>;
   /** The resolved settings, as `ServiceClient.config` has them. */
   readonly config: TenSafeConfig;
-}
-
-/** A client core for the standalone functions (`listTrainingClients(core)`), with the options of the TenSafe `ServiceClient`. */
-export function createTenSafeCore(options: TenSafeClientOptions = {}): TenSafeCore {
-  // The schemas come with the interpreter, in a chunk of their own: a call's bundle carries neither.
-  const definition = { ...serviceInfo, operations: {}, schemas: {} };
-  const validator = loadSchemaValidatorWith(() => import('../generated/tensafe-schemas.js'));
-  const settings = tenSafeSettings(options, definition, validator);
-  return { transport: createTransport<paths>(settings.transport), config: settings.config };
 }
 
 /** How the documented `list_training_clients(status=...)` values map onto the server's statuses. */

@@ -1,10 +1,8 @@
 import {
   APIError,
   type APIPromise,
-  createTransport,
   Future,
   InvalidRequestError,
-  loadSchemaValidatorWith,
   type PageOptions,
   type PagePromise,
   type RequestOptions,
@@ -30,14 +28,12 @@ import {
   listUserCheckpointsOperation,
   type paths,
   publishCheckpointOperation,
-  serviceInfo,
   setCheckpointTtlOperation,
   unpublishCheckpointOperation,
 } from '../generated/tinker.js';
 import { describeValue, quoteValue } from './tinker-describe-value.js';
 import { TinkerListFuture } from './tinker-list-future.js';
 import { parseTinkerPath, splitCheckpointId } from './tinker-path.js';
-import { type TinkerCoreOptions, tinkerTransportOptions } from './tinker-settings.js';
 
 type Schemas = components['schemas'];
 export type TrainingRun = Schemas['TrainingRun'];
@@ -67,15 +63,6 @@ export interface TinkerCore {
   readonly maxRetries: number;
   /** The base URL requests go to. */
   readonly baseURL: string;
-}
-
-/** A client core for the standalone functions (`getTrainingRun(core, id)`), with the connection options of `ServiceClient`. */
-export function createTinkerCore(options: TinkerCoreOptions = {}): TinkerCore {
-  // The schemas come with the interpreter, in a chunk of their own: a call's bundle carries neither.
-  const definition = { ...serviceInfo, operations: {}, schemas: {} };
-  const validator = loadSchemaValidatorWith(() => import('../generated/tinker-schemas.js'));
-  const transport = createTransport<paths>(tinkerTransportOptions(options, definition, validator));
-  return { transport, maxRetries: options.maxRetries ?? 2, baseURL: transport.baseURL };
 }
 
 const CHECKPOINT = '/api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}';
