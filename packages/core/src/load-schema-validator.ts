@@ -13,9 +13,8 @@ export const loadSchemaValidator = (): Promise<Validator> => import('./schema-va
  * loads the interpreter and the schemas module codegen writes beside the table (`import('./x-schemas.js')`)
  * together, and resolves every `$ref` against those schemas, so neither is in the bundle of a call.
  */
-export const loadSchemaValidatorWith =
-  (loadSchemas: () => Promise<Pick<ServiceDefinition, 'schemas'>>) => (): Promise<Validator> =>
-    Promise.all([loadSchemaValidator(), loadSchemas()]).then(([validator, { schemas }]) => ({
-      request: (operation, params, body) => validator.request(operation, params, body, schemas),
-      response: (schema, value) => validator.response(schema, value, schemas),
-    }));
+export const loadSchemaValidatorWith = (loadSchemas: () => Promise<Pick<ServiceDefinition, 'schemas'>>) => (): Promise<Validator> =>
+  Promise.all([loadSchemaValidator(), loadSchemas()]).then(([validator, { schemas }]) => ({
+    request: (operation, params, body) => validator.request(operation, params, body, schemas),
+    response: (schema, value) => validator.response(schema, value, schemas),
+  }));

@@ -5,6 +5,7 @@
 
 export { createTenSafeCore } from './tensafe/tensafe-core.js';
 export {
+  type AuditLogsParams,
   cancelFuture,
   deleteTrainingClient,
   getAuditLogs,

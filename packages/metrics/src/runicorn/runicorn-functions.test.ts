@@ -1,5 +1,5 @@
 import { ConfigError, InvalidRequestError, ResponseValidationError } from '@trainwire/core';
-import { useMockServer } from '@trainwire/testing';
+import { rejection as failure, useMockServer } from '@trainwire/testing';
 import { HttpResponse, http } from 'msw';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRunicornMock } from '../mocks/runicorn.js';
@@ -19,13 +19,6 @@ const BASE = DEFAULT_BASE_URL;
 const { server, requests } = useMockServer(() => createRunicornMock({ seed: 7 }).handlers);
 const core = () => createRunicornCore({ logLevel: 'off' });
 const client = () => new RunicornClient({ logLevel: 'off' });
-const failure = (pending: PromiseLike<unknown>) =>
-  Promise.resolve(pending).then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: unknown) => error as Error,
-  );
 
 afterEach(() => vi.unstubAllEnvs());
 

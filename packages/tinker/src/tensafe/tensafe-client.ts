@@ -16,6 +16,7 @@ import { type ArtifactFile, type ArtifactStream, artifactInfo, checkedArtifactSt
 import { loadArtifactWriter } from './tensafe-artifact-file.js';
 import type { AuditLogEntry } from './tensafe-audit.js';
 import {
+  type AuditLogsParams,
   cancelFuture,
   checkId,
   deleteTrainingClient,
@@ -194,17 +195,7 @@ export class ServiceClient {
    * since the reference server ignores them). `await` it for the first page (`limit`, default 100,
    * entries from the server, those in the window kept), `for await` it for every entry.
    */
-  getAuditLogs(
-    params: {
-      training_client_id?: string;
-      operation?: string;
-      start_time?: Date | string;
-      end_time?: Date | string;
-      limit?: number;
-      offset?: number;
-    } = {},
-    options?: RequestOptions & PageOptions,
-  ): PagePromise<AuditLogEntry[], AuditLogEntry> {
+  getAuditLogs(params: AuditLogsParams = {}, options?: RequestOptions & PageOptions): PagePromise<AuditLogEntry[], AuditLogEntry> {
     return getAuditLogs(this.#core, params, options);
   }
 

@@ -1,5 +1,5 @@
 import { ConfigError, InvalidRequestError, NotFoundError, ResponseValidationError } from '@trainwire/core';
-import { useMockServer } from '@trainwire/testing';
+import { rejection as failure, useMockServer } from '@trainwire/testing';
 import { HttpResponse, http } from 'msw';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTenSafeMock } from '../mocks/tensafe.js';
@@ -23,13 +23,6 @@ const { server, requests } = useMockServer(() => {
 
 const core = () => createTenSafeCore({ apiKey: KEY, logLevel: 'off' });
 const client = () => new ServiceClient({ apiKey: KEY, logLevel: 'off', pollInterval: 5 });
-const failure = (pending: PromiseLike<unknown>) =>
-  Promise.resolve(pending).then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: unknown) => error as Error,
-  );
 
 afterEach(() => vi.unstubAllEnvs());
 

@@ -111,6 +111,16 @@ export function cancelFuture(core: TenSafeCore, futureId: string, options?: Requ
   );
 }
 
+/** Filters of {@link getAuditLogs} (and `ServiceClient.getAuditLogs`). */
+export interface AuditLogsParams {
+  training_client_id?: string;
+  operation?: string;
+  start_time?: Date | string;
+  end_time?: Date | string;
+  limit?: number;
+  offset?: number;
+}
+
 /**
  * Audit log entries, oldest first, filtered by training client, operation and time
  * (`start_time`/`end_time` on `started_at`; a `Date` or an ISO string, sent and also applied here,
@@ -119,14 +129,7 @@ export function cancelFuture(core: TenSafeCore, futureId: string, options?: Requ
  */
 export function getAuditLogs(
   core: TenSafeCore,
-  params: {
-    training_client_id?: string;
-    operation?: string;
-    start_time?: Date | string;
-    end_time?: Date | string;
-    limit?: number;
-    offset?: number;
-  } = {},
+  params: AuditLogsParams = {},
   options?: RequestOptions & PageOptions,
 ): PagePromise<AuditLogEntry[], AuditLogEntry> {
   const { training_client_id, operation, start_time, end_time, limit = 100, offset } = params ?? {};

@@ -1,5 +1,5 @@
 import { ResponseValidationError } from '@trainwire/core';
-import { useMockServer } from '@trainwire/testing';
+import { rejection as failure, useMockServer } from '@trainwire/testing';
 import { HttpResponse, http } from 'msw';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -30,13 +30,6 @@ const ownRun = () => {
   if (!model) throw new Error('the mock seeded no run');
   return model;
 };
-const failure = (pending: PromiseLike<unknown>) =>
-  Promise.resolve(pending).then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: unknown) => error as Error,
-  );
 
 afterEach(() => vi.unstubAllEnvs());
 
