@@ -45,7 +45,7 @@ export {
 export type { SavedFuture } from './future-token.js';
 export { isTransientPollError } from './future-transient.js';
 export { idempotencyKey } from './idempotency-key.js';
-export { loadSchemaValidator } from './load-schema-validator.js';
+export { loadSchemaValidator, loadSchemaValidatorWith } from './load-schema-validator.js';
 export type { Logger, LogLevel } from './logger.js';
 export type { StreamFetch } from './node-stream.js';
 export { splitOperationKey } from './operation-key.js';

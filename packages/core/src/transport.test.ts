@@ -10,7 +10,7 @@ import {
   RateLimitError,
   ResponseValidationError,
 } from './errors.js';
-import { loadSchemaValidator } from './load-schema-validator.js';
+import { loadSchemaValidator, loadSchemaValidatorWith } from './load-schema-validator.js';
 import { schemaValidator } from './schema-validator.js';
 import type { OperationDefinition, ServiceDefinition } from './service-definition.js';
 import { fakeFetch, json } from './test-support/fake-fetch.js';
@@ -217,6 +217,27 @@ describe('createTransport', () => {
     for await (const item of client.paginate('get', '/widgets', { params: { query: { limit: 2 } } })) names.push(item.name);
     expect(names).toEqual(['n0', 'n1', 'n2', 'n3', 'n4']);
     expect(seen.map((request) => new URL(request.url).search)).toEqual(['?limit=2', '?limit=2&offset=2', '?limit=2&offset=4']);
+  });
+
+  it('pages with the table entry given to paginate when the definition leaves its operations out', async () => {
+    const item = (index: number) => ({ id: `w${index}`, name: `n${index}`, size: index });
+    const { client, seen } = transport(
+      [
+        json({ widgets: [item(0), item(1)], total: 3 }),
+        json({ widgets: [item(2)], total: 3 }),
+        json({ widgets: [{ id: 'w9', name: 'bad', size: 'big' }], total: 1 }),
+      ],
+      { definition: { ...widgets, operations: {} } },
+    );
+    const entry = widgets.operations['GET /widgets'];
+    expect(() => client.paginate('get', '/widgets', { params: { query: { limit: 2 } } })).toThrow(TypeError);
+    const pages = client.paginate('get', '/widgets', { params: { query: { limit: 2 } } }, {}, entry);
+    expect((await pages.toArray()).map((item) => item.name)).toEqual(['n0', 'n1', 'n2']);
+    expect(seen).toHaveLength(2);
+    // Each page is checked against the entry's response schema.
+    await expect(client.paginate('get', '/widgets', { params: { query: { limit: 2 } } }, {}, entry)).rejects.toBeInstanceOf(
+      ResponseValidationError,
+    );
   });
 
   it('returns the raw response for streamed bodies', async () => {
@@ -428,6 +449,24 @@ describe('answers the spec does not expect', () => {
       expect((error as ResponseValidationError).path).toBe('$.id');
     }
     expect(loads).toBe(2);
+  });
+
+  it('resolves $refs against the schemas loadSchemaValidatorWith loads, for a table that leaves them out', async () => {
+    let loads = 0;
+    const validator = loadSchemaValidatorWith(async () => {
+      loads += 1;
+      return { schemas: widgets.schemas };
+    });
+    const entry = widgets.operations['GET /widgets/{id}'];
+    const bare = { ...widgets, operations: {}, schemas: {} };
+    const wrong = transport([json({ ...widget, id: 7 }), json(widget)], { definition: bare, validator });
+    const error = await wrong.client
+      .request('get', '/widgets/{id}', { params: { path: { id: 'w1' } } }, {}, entry)
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ResponseValidationError);
+    expect((error as ResponseValidationError).path).toBe('$.id');
+    await expect(wrong.client.request('get', '/widgets/{id}', { params: { path: { id: 'w1' } } }, {}, entry)).resolves.toEqual(widget);
+    expect(loads).toBe(1);
   });
 
   it('a 501 is not retried, a 503 is', async () => {

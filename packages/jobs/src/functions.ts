@@ -1,11 +1,12 @@
 // `@trainwire/jobs/functions`: one function per operation over a small client core, so a bundle
 // carries only the functions it imports (`import { createMiddlemanCore, getJob }`).
+
+export { createMiddlemanCore } from './middleman-core.js';
 export {
   type CreateApiKeyParams,
   cancelJob,
   createApiKey,
   createJob,
-  createMiddlemanCore,
   createWebhook,
   deleteWebhook,
   getBalance,

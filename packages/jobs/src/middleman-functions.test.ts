@@ -1,4 +1,4 @@
-import { useMockServer } from '@trainwire/testing';
+import { rejection as failure, useMockServer } from '@trainwire/testing';
 import { HttpResponse, http } from 'msw';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createJob, createMiddlemanCore, getBalance, getJob, getWebhookEvents } from './functions.js';
@@ -22,13 +22,6 @@ const { server, requests } = useMockServer(() => {
 const core = () => createMiddlemanCore({ apiKey: MIDDLEMAN_MOCK_API_KEY, logLevel: 'off' });
 const client = () => new MiddlemanClient({ apiKey: MIDDLEMAN_MOCK_API_KEY, logLevel: 'off' });
 const JOB = { name: 'resnet', script_path: '/scripts/train.py', input_data_path: '/data/imagenet' };
-const failure = (pending: Promise<unknown>) =>
-  pending.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: unknown) => error,
-  );
 
 afterEach(() => vi.unstubAllEnvs());
 

@@ -1,4 +1,4 @@
-import { APIPromise, createTransport, InvalidRequestError, type RequestOptions, registerSecret, type Transport } from '@trainwire/core';
+import { APIPromise, InvalidRequestError, type RequestOptions, registerSecret, type Transport } from '@trainwire/core';
 import {
   cancelJobOperation,
   type components,
@@ -21,13 +21,10 @@ import {
   regenerateWebhookSecretOperation,
   resumeJobOperation,
   revokeApiKeyOperation,
-  schemas,
-  serviceInfo,
   testWebhookOperation,
   updateWebhookOperation,
 } from './generated/jobs.js';
 import { type JobDetail, withTerminal } from './middleman-job.js';
-import { type MiddlemanClientOptions, middlemanTransportOptions } from './middleman-settings.js';
 import { paramsObject, validateApiKeyCreate, validateJobCreate } from './middleman-validation.js';
 
 type Schemas = components['schemas'];
@@ -41,13 +38,6 @@ export interface MiddlemanCore {
   readonly transport: Transport<paths>;
   /** The base URL requests go to. */
   readonly baseURL: string;
-}
-
-/** A client core for the standalone functions (`getJob(core, jobId)`), with the options of `MiddlemanClient`. */
-export function createMiddlemanCore(options: MiddlemanClientOptions = {}): MiddlemanCore {
-  const definition = { ...serviceInfo, operations: {}, schemas };
-  const transport = createTransport<paths>(middlemanTransportOptions(options, definition));
-  return { transport, baseURL: transport.baseURL };
 }
 
 const jobPath = (jobId: string) => ({ params: { path: { job_id: jobId } } });

@@ -5,8 +5,8 @@ import { createMetricsMock, createRunicornMock, metricsService, runicornService 
 let calls: TransportCall[] = [];
 // Building the TypeScript program takes seconds; on a loaded 2-core machine, many.
 beforeAll(() => {
-  // The Syvain client pages through `#paginate(path, ...)`, which calls the transport with the path it is given.
-  calls = transportCalls('tsconfig.json', clientSource, [{ name: '#paginate', method: 'GET', pathArgument: 0 }]);
+  // The Syvain functions page through `paginate(core, path, ...)`, which calls the transport with the path it is given.
+  calls = transportCalls('tsconfig.json', clientSource, [{ name: 'paginate', method: 'GET', pathArgument: 1 }]);
 }, 180_000);
 
 describe('the Syvain Metrics operation table', () => {
@@ -15,7 +15,7 @@ describe('the Syvain Metrics operation table', () => {
       service: metricsService,
       calls: calls.filter((call) => call.site.startsWith('src/metrics/')),
       unwrapped: {},
-      forwarding: { 'src/metrics/syvain-metrics-client.ts › fetchPage': 'the page fetcher of #paginate; its callers are read instead' },
+      forwarding: { 'src/metrics/syvain-metrics-functions.ts › fetchPage': 'the page fetcher of paginate; its callers are read instead' },
       mock: {
         handlers: createMetricsMock().handlers,
         baseURL: metricsService.servers[0] as string,

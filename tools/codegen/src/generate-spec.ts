@@ -7,7 +7,7 @@ import { generateTypes } from './generate-types.js';
 import { lintSpec } from './lint-spec.js';
 import { parseSpec } from './parse-spec.js';
 import { hasErrors, type Problem, sortProblems } from './problem.js';
-import { renderOutput } from './render-output.js';
+import { renderOutput, renderSchemas, schemasOutput } from './render-output.js';
 import { validateExtensions } from './validate-extensions.js';
 
 /** The outcome for one config entry: its problems, and the file content unless an error stopped it. */
@@ -15,6 +15,8 @@ export interface SpecResult {
   readonly entry: SpecEntry;
   readonly problems: readonly Problem[];
   readonly content: string | null;
+  /** With `standalone`, the content of the schemas module (at `schemasOutput(entry.output)`). */
+  readonly schemas?: string | undefined;
 }
 
 /** Parses, lints and validates one spec, then renders its output file (nothing is written here). */
@@ -36,18 +38,16 @@ export async function generateSpec(entry: SpecEntry, root: string, redocly: Conf
     const spec = bundled.bundle.parsed as Record<string, unknown>;
     const service = buildService(entry.name, spec);
     const types = await generateTypes(spec, pathToFileURL(specPath));
-    return {
-      entry,
-      problems,
-      content: renderOutput({
-        specFile,
-        specSha256: sha256,
-        types,
-        service,
-        compileChecks: entry.compileChecks ?? true,
-        standalone: entry.standalone ?? false,
-      }),
+    const parts = {
+      specFile,
+      specSha256: sha256,
+      types,
+      service,
+      compileChecks: entry.compileChecks ?? true,
+      standalone: entry.standalone ?? false,
+      schemasModule: `./${path.basename(schemasOutput(entry.output)).replace(/\.ts$/, '.js')}`,
     };
+    return { entry, problems, content: renderOutput(parts), ...(parts.standalone && { schemas: renderSchemas(parts) }) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const failure: Problem = { file: specFile, line: 1, col: 1, severity: 'error', rule: 'codegen', message };

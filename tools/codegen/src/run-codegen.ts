@@ -3,6 +3,7 @@ import { loadCodegenConfig, type SpecEntry } from './codegen-config.js';
 import { generateSpec } from './generate-spec.js';
 import { loadRedoclyConfig } from './load-redocly-config.js';
 import { formatProblem, hasErrors } from './problem.js';
+import { schemasOutput } from './render-output.js';
 import { UsageError } from './usage-error.js';
 import { readExisting, writeIfChanged } from './write-if-changed.js';
 
@@ -36,19 +37,23 @@ export async function runCodegen(options: RunOptions): Promise<number> {
       stderr(`failed: ${entry.spec} has errors; ${entry.output} was left as it was`);
       continue;
     }
-    const outputPath = path.resolve(config.root, entry.output);
-    if (options.check) {
-      if ((await readExisting(outputPath)) === result.content) {
-        counts.unchanged++;
-      } else {
-        counts.outdated++;
-        stderr(`out of date: ${entry.output} (from ${entry.spec}) — run npm run generate`);
+    const files: [output: string, content: string][] = [[entry.output, result.content]];
+    if (result.schemas !== undefined) files.push([schemasOutput(entry.output), result.schemas]);
+    for (const [output, content] of files) {
+      const outputPath = path.resolve(config.root, output);
+      if (options.check) {
+        if ((await readExisting(outputPath)) === content) {
+          counts.unchanged++;
+        } else {
+          counts.outdated++;
+          stderr(`out of date: ${output} (from ${entry.spec}) — run npm run generate`);
+        }
+        continue;
       }
-      continue;
+      const outcome = await writeIfChanged(outputPath, content);
+      counts[outcome]++;
+      stdout(`${outcome}: ${output}`);
     }
-    const outcome = await writeIfChanged(outputPath, result.content);
-    counts[outcome]++;
-    stdout(`${outcome}: ${entry.output}`);
   }
   stdout(summary(entries.length, options.check, counts));
   return counts.failed + counts.outdated > 0 ? 1 : 0;

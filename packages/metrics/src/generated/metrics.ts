@@ -2,7 +2,8 @@
 // Change the spec and run `npm run generate`.
 // spec sha256: 7d6686e26d0291f9d1c03be30ef71ed5ed8688cc7168719851b9fc0d00b615b5
 /* eslint-disable */
-import type { ServiceDefinition } from '@trainwire/core';
+import type { OperationDefinition, ServiceDefinition } from '@trainwire/core';
+import { schemas } from './metrics-schemas.js';
 
 export interface paths {
   '/api/v1/auth/status': {
@@ -1149,6 +1150,710 @@ function isAnnotation_11(x: any): boolean {
 }
 const c36 = (x: any): boolean => isObject(x) && req(x.annotation, isAnnotation_11);
 
+/** `components.schemas`, from the module beside this one (which standalone clients load lazily, with the validator). */
+export { schemas };
+
+/** `GET /api/v1/auth/status`. */
+export const authStatusOperation: OperationDefinition = {
+  operationId: 'authStatus',
+  params: {},
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/AuthStatus' },
+      check: isAuthStatus_0,
+    },
+    '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `GET /api/v1/folders`. */
+export const listFoldersOperation: OperationDefinition = {
+  operationId: 'listFolders',
+  pagination: {
+    style: 'cursor',
+    items: 'folders',
+    cursorParam: 'cursor',
+    nextCursor: 'next_cursor',
+  },
+  params: {
+    query: {
+      type: 'object',
+      properties: {
+        parent_id: { type: 'string', format: 'uuid' },
+        limit: { type: 'integer', minimum: 1, maximum: 500 },
+        cursor: { type: 'string' },
+      },
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: {
+        type: 'object',
+        properties: {
+          folders: { type: 'array', items: { $ref: '#/components/schemas/Folder' } },
+          next_cursor: { type: ['string', 'null'] },
+        },
+        required: ['folders', 'next_cursor'],
+      },
+      check: c6,
+    },
+    '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `POST /api/v1/folders`. */
+export const createFolderOperation: OperationDefinition = {
+  operationId: 'createFolder',
+  params: {},
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: { $ref: '#/components/schemas/CreateFolderRequest' },
+  },
+  responses: {
+    '201': {
+      contentType: 'application/json',
+      schema: {
+        type: 'object',
+        properties: { folder: { $ref: '#/components/schemas/Folder' } },
+        required: ['folder'],
+      },
+      check: c11,
+    },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+    '409': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `GET /api/v1/folders/{folder_id}`. */
+export const getFolderOperation: OperationDefinition = {
+  operationId: 'getFolder',
+  params: {
+    path: {
+      type: 'object',
+      properties: { folder_id: { type: 'string', format: 'uuid' } },
+      required: ['folder_id'],
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: {
+        type: 'object',
+        properties: { folder: { $ref: '#/components/schemas/Folder' } },
+        required: ['folder'],
+      },
+      check: c11,
+    },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `PATCH /api/v1/folders/{folder_id}`. */
+export const patchFolderOperation: OperationDefinition = {
+  operationId: 'patchFolder',
+  params: {
+    path: {
+      type: 'object',
+      properties: { folder_id: { type: 'string', format: 'uuid' } },
+      required: ['folder_id'],
+    },
+  },
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: { $ref: '#/components/schemas/PatchFolderRequest' },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: {
+        type: 'object',
+        properties: { folder: { $ref: '#/components/schemas/Folder' } },
+        required: ['folder'],
+      },
+      check: c11,
+    },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+    '409': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `POST /api/v1/folders/{folder_id}/move`. */
+export const moveFolderOperation: OperationDefinition = {
+  operationId: 'moveFolder',
+  params: {
+    path: {
+      type: 'object',
+      properties: { folder_id: { type: 'string', format: 'uuid' } },
+      required: ['folder_id'],
+    },
+  },
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: {
+      type: 'object',
+      properties: { parent_id: { type: ['string', 'null'], format: 'uuid' } },
+      required: ['parent_id'],
+      additionalProperties: false,
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: {
+        type: 'object',
+        properties: { folder: { $ref: '#/components/schemas/Folder' } },
+        required: ['folder'],
+      },
+      check: c11,
+    },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+    '409': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `GET /api/v1/experiments`. */
+export const listExperimentsOperation: OperationDefinition = {
+  operationId: 'listExperiments',
+  pagination: {
+    style: 'cursor',
+    items: 'experiments',
+    cursorParam: 'cursor',
+    nextCursor: 'next_cursor',
+  },
+  params: {
+    query: {
+      type: 'object',
+      properties: {
+        folder_id: { type: 'string', format: 'uuid' },
+        status: { $ref: '#/components/schemas/ExperimentStatus' },
+        search: { type: 'string', minLength: 1 },
+        limit: { type: 'integer', minimum: 1, maximum: 500 },
+        cursor: { type: 'string' },
+      },
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: {
+        type: 'object',
+        properties: {
+          experiments: { type: 'array', items: { $ref: '#/components/schemas/Experiment' } },
+          next_cursor: { type: ['string', 'null'] },
+        },
+        required: ['experiments', 'next_cursor'],
+      },
+      check: c12,
+    },
+    '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `POST /api/v1/experiments`. */
+export const createExperimentOperation: OperationDefinition = {
+  operationId: 'createExperiment',
+  params: {},
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: { $ref: '#/components/schemas/CreateExperimentRequest' },
+  },
+  responses: {
+    '201': {
+      contentType: 'application/json',
+      schema: {
+        type: 'object',
+        properties: { experiment: { $ref: '#/components/schemas/Experiment' } },
+        required: ['experiment'],
+      },
+      check: c15,
+    },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+    '409': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `GET /api/v1/experiments/{experiment_id}`. */
+export const getExperimentOperation: OperationDefinition = {
+  operationId: 'getExperiment',
+  params: {
+    path: {
+      type: 'object',
+      properties: { experiment_id: { type: 'string', format: 'uuid' } },
+      required: ['experiment_id'],
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: {
+        type: 'object',
+        properties: { experiment: { $ref: '#/components/schemas/Experiment' } },
+        required: ['experiment'],
+      },
+      check: c15,
+    },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `PATCH /api/v1/experiments/{experiment_id}/status`. */
+export const updateExperimentStatusOperation: OperationDefinition = {
+  operationId: 'updateExperimentStatus',
+  params: {
+    path: {
+      type: 'object',
+      properties: { experiment_id: { type: 'string', format: 'uuid' } },
+      required: ['experiment_id'],
+    },
+  },
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: {
+      type: 'object',
+      properties: { status: { $ref: '#/components/schemas/ExperimentStatus' } },
+      required: ['status'],
+      additionalProperties: false,
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: {
+        type: 'object',
+        properties: { experiment: { $ref: '#/components/schemas/Experiment' } },
+        required: ['experiment'],
+      },
+      check: c15,
+    },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `POST /api/v1/experiments/{experiment_id}/move`. */
+export const moveExperimentOperation: OperationDefinition = {
+  operationId: 'moveExperiment',
+  params: {
+    path: {
+      type: 'object',
+      properties: { experiment_id: { type: 'string', format: 'uuid' } },
+      required: ['experiment_id'],
+    },
+  },
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: {
+      type: 'object',
+      properties: { folder_id: { type: ['string', 'null'], format: 'uuid' } },
+      required: ['folder_id'],
+      additionalProperties: false,
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: {
+        type: 'object',
+        properties: { experiment: { $ref: '#/components/schemas/Experiment' } },
+        required: ['experiment'],
+      },
+      check: c15,
+    },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `GET /api/v1/experiments/{experiment_id}/metrics`. */
+export const listMetricsOperation: OperationDefinition = {
+  operationId: 'listMetrics',
+  pagination: {
+    style: 'cursor',
+    items: 'metrics',
+    cursorParam: 'cursor',
+    nextCursor: 'next_cursor',
+  },
+  params: {
+    path: {
+      type: 'object',
+      properties: { experiment_id: { type: 'string', format: 'uuid' } },
+      required: ['experiment_id'],
+    },
+    query: {
+      type: 'object',
+      properties: {
+        name: { type: 'string', minLength: 1 },
+        metadata_key: { type: 'string', minLength: 1 },
+        metadata_value: { type: 'string' },
+        limit: { type: 'integer', minimum: 1, maximum: 10000 },
+        cursor: { type: 'string' },
+      },
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: {
+        type: 'object',
+        properties: {
+          metrics: { type: 'array', items: { $ref: '#/components/schemas/MetricPoint' } },
+          next_cursor: { type: ['string', 'null'] },
+        },
+        required: ['metrics', 'next_cursor'],
+      },
+      check: c16,
+    },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `POST /api/v1/experiments/{experiment_id}/metrics/ingest`. */
+export const ingestMetricsOperation: OperationDefinition = {
+  operationId: 'ingestMetrics',
+  params: {
+    path: {
+      type: 'object',
+      properties: { experiment_id: { type: 'string', format: 'uuid' } },
+      required: ['experiment_id'],
+    },
+    query: { type: 'object', properties: { sync: { type: 'boolean' } } },
+  },
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: {
+      type: 'object',
+      properties: {
+        metrics: {
+          type: 'array',
+          items: { $ref: '#/components/schemas/MetricEvent' },
+          minItems: 1,
+          maxItems: 10000,
+        },
+      },
+      required: ['metrics'],
+      additionalProperties: false,
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/IngestResult' },
+      check: isIngestResult_7,
+    },
+    '202': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/IngestResult' },
+      check: isIngestResult_7,
+    },
+    '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+    '403': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+    '413': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+    '429': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `POST /api/v1/metrics/compare`. */
+export const compareMetricsOperation: OperationDefinition = {
+  operationId: 'compareMetrics',
+  idempotent: true,
+  params: {},
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: {
+      type: 'object',
+      properties: {
+        series: {
+          type: 'array',
+          items: { $ref: '#/components/schemas/ComparisonMetricSeries' },
+          minItems: 1,
+          maxItems: 50,
+        },
+        limit: { type: 'integer', minimum: 1, maximum: 10000 },
+      },
+      required: ['series'],
+      additionalProperties: false,
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: {
+        type: 'object',
+        properties: {
+          rows: { type: 'array', items: { $ref: '#/components/schemas/ComparisonRow' } },
+        },
+        required: ['rows'],
+      },
+      check: c23,
+    },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `GET /api/v1/experiments/{experiment_id}/metric-catalog`. */
+export const listMetricCatalogOperation: OperationDefinition = {
+  operationId: 'listMetricCatalog',
+  pagination: { style: 'none', items: 'metrics' },
+  params: {
+    path: {
+      type: 'object',
+      properties: { experiment_id: { type: 'string', format: 'uuid' } },
+      required: ['experiment_id'],
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: {
+        type: 'object',
+        properties: {
+          metrics: { type: 'array', items: { $ref: '#/components/schemas/MetricCatalogEntry' } },
+        },
+        required: ['metrics'],
+      },
+      check: c25,
+    },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `GET /api/v1/experiments/{experiment_id}/metric-catalog/{metric_name}/values`. */
+export const inspectMetricCatalogValuesOperation: OperationDefinition = {
+  operationId: 'inspectMetricCatalogValues',
+  params: {
+    path: {
+      type: 'object',
+      properties: {
+        experiment_id: { type: 'string', format: 'uuid' },
+        metric_name: { type: 'string', minLength: 1 },
+      },
+      required: ['experiment_id', 'metric_name'],
+    },
+    query: {
+      type: 'object',
+      properties: { metadata_key: { type: 'string', minLength: 1 } },
+      required: ['metadata_key'],
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: {
+        type: 'object',
+        properties: {
+          metric_name: { type: 'string' },
+          metadata_key: { type: 'string' },
+          values: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                value: { $ref: '#/components/schemas/MetadataValue' },
+                count: { type: 'integer', minimum: 0 },
+              },
+              required: ['value', 'count'],
+            },
+          },
+        },
+        required: ['metric_name', 'metadata_key', 'values'],
+      },
+      check: c27,
+    },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `GET /api/v1/experiments/{experiment_id}/ingestion-keys`. */
+export const listIngestionKeysOperation: OperationDefinition = {
+  operationId: 'listIngestionKeys',
+  pagination: { style: 'none', items: 'ingestion_keys' },
+  params: {
+    path: {
+      type: 'object',
+      properties: { experiment_id: { type: 'string', format: 'uuid' } },
+      required: ['experiment_id'],
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: {
+        type: 'object',
+        properties: {
+          ingestion_keys: { type: 'array', items: { $ref: '#/components/schemas/IngestionKey' } },
+        },
+        required: ['ingestion_keys'],
+      },
+      check: c30,
+    },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `POST /api/v1/experiments/{experiment_id}/ingestion-keys`. */
+export const createIngestionKeyOperation: OperationDefinition = {
+  operationId: 'createIngestionKey',
+  params: {
+    path: {
+      type: 'object',
+      properties: { experiment_id: { type: 'string', format: 'uuid' } },
+      required: ['experiment_id'],
+    },
+  },
+  body: {
+    contentType: 'application/json',
+    schema: {
+      type: 'object',
+      properties: { ttl_seconds: { type: 'integer', minimum: 60, maximum: 31536000 } },
+      additionalProperties: false,
+    },
+  },
+  responses: {
+    '201': {
+      contentType: 'application/json',
+      schema: {
+        type: 'object',
+        properties: {
+          ingestion_key: { $ref: '#/components/schemas/IngestionKey' },
+          secret: { type: 'string', pattern: '^ik_' },
+        },
+        required: ['ingestion_key', 'secret'],
+      },
+      check: c32,
+    },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `DELETE /api/v1/experiments/{experiment_id}/ingestion-keys/{key_id}`. */
+export const revokeIngestionKeyOperation: OperationDefinition = {
+  operationId: 'revokeIngestionKey',
+  params: {
+    path: {
+      type: 'object',
+      properties: {
+        experiment_id: { type: 'string', format: 'uuid' },
+        key_id: { type: 'string', minLength: 1 },
+      },
+      required: ['experiment_id', 'key_id'],
+    },
+  },
+  responses: {
+    '204': {},
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `GET /api/v1/experiments/{experiment_id}/annotations`. */
+export const listAnnotationsOperation: OperationDefinition = {
+  operationId: 'listAnnotations',
+  pagination: {
+    style: 'cursor',
+    items: 'annotations',
+    cursorParam: 'cursor',
+    nextCursor: 'next_cursor',
+  },
+  params: {
+    path: {
+      type: 'object',
+      properties: { experiment_id: { type: 'string', format: 'uuid' } },
+      required: ['experiment_id'],
+    },
+    query: {
+      type: 'object',
+      properties: {
+        limit: { type: 'integer', minimum: 1, maximum: 500 },
+        cursor: { type: 'string' },
+      },
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: {
+        type: 'object',
+        properties: {
+          annotations: { type: 'array', items: { $ref: '#/components/schemas/Annotation' } },
+          next_cursor: { type: ['string', 'null'] },
+        },
+        required: ['annotations', 'next_cursor'],
+      },
+      check: c34,
+    },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** `POST /api/v1/experiments/{experiment_id}/annotations`. */
+export const createAnnotationOperation: OperationDefinition = {
+  operationId: 'createAnnotation',
+  params: {
+    path: {
+      type: 'object',
+      properties: { experiment_id: { type: 'string', format: 'uuid' } },
+      required: ['experiment_id'],
+    },
+  },
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: {
+      type: 'object',
+      properties: {
+        text: { type: 'string', minLength: 1, maxLength: 10000 },
+        step: { type: ['integer', 'null'], minimum: 0 },
+        metadata: { $ref: '#/components/schemas/Metadata' },
+        client_event_id: { type: 'string', minLength: 1, maxLength: 512 },
+      },
+      required: ['text'],
+      additionalProperties: false,
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: {
+        type: 'object',
+        properties: { annotation: { $ref: '#/components/schemas/Annotation' } },
+        required: ['annotation'],
+      },
+      check: c36,
+    },
+    '201': {
+      contentType: 'application/json',
+      schema: {
+        type: 'object',
+        properties: { annotation: { $ref: '#/components/schemas/Annotation' } },
+        required: ['annotation'],
+      },
+      check: c36,
+    },
+    '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+    '403': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
+  },
+};
+
+/** The service without its operations and schemas: what standalone functions build their client from. */
+export const serviceInfo: Omit<ServiceDefinition, 'operations' | 'schemas'> = {
+  name: 'metrics',
+  title: 'Syvain Metrics',
+  version: '0.0.71',
+  servers: ['https://metrics.syvain.com'],
+  auth: { type: 'bearer' },
+  idempotencyHeader: 'Idempotency-Key',
+  conflictStatuses: [409],
+};
+
 export const service: ServiceDefinition = {
   name: 'metrics',
   title: 'Syvain Metrics',
@@ -1158,897 +1863,27 @@ export const service: ServiceDefinition = {
   idempotencyHeader: 'Idempotency-Key',
   conflictStatuses: [409],
   operations: {
-    'GET /api/v1/auth/status': {
-      operationId: 'authStatus',
-      params: {},
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/AuthStatus' },
-          check: isAuthStatus_0,
-        },
-        '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'GET /api/v1/folders': {
-      operationId: 'listFolders',
-      pagination: {
-        style: 'cursor',
-        items: 'folders',
-        cursorParam: 'cursor',
-        nextCursor: 'next_cursor',
-      },
-      params: {
-        query: {
-          type: 'object',
-          properties: {
-            parent_id: { type: 'string', format: 'uuid' },
-            limit: { type: 'integer', minimum: 1, maximum: 500 },
-            cursor: { type: 'string' },
-          },
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: {
-            type: 'object',
-            properties: {
-              folders: { type: 'array', items: { $ref: '#/components/schemas/Folder' } },
-              next_cursor: { type: ['string', 'null'] },
-            },
-            required: ['folders', 'next_cursor'],
-          },
-          check: c6,
-        },
-        '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'POST /api/v1/folders': {
-      operationId: 'createFolder',
-      params: {},
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: { $ref: '#/components/schemas/CreateFolderRequest' },
-      },
-      responses: {
-        '201': {
-          contentType: 'application/json',
-          schema: {
-            type: 'object',
-            properties: { folder: { $ref: '#/components/schemas/Folder' } },
-            required: ['folder'],
-          },
-          check: c11,
-        },
-        '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-        '409': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'GET /api/v1/folders/{folder_id}': {
-      operationId: 'getFolder',
-      params: {
-        path: {
-          type: 'object',
-          properties: { folder_id: { type: 'string', format: 'uuid' } },
-          required: ['folder_id'],
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: {
-            type: 'object',
-            properties: { folder: { $ref: '#/components/schemas/Folder' } },
-            required: ['folder'],
-          },
-          check: c11,
-        },
-        '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'PATCH /api/v1/folders/{folder_id}': {
-      operationId: 'patchFolder',
-      params: {
-        path: {
-          type: 'object',
-          properties: { folder_id: { type: 'string', format: 'uuid' } },
-          required: ['folder_id'],
-        },
-      },
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: { $ref: '#/components/schemas/PatchFolderRequest' },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: {
-            type: 'object',
-            properties: { folder: { $ref: '#/components/schemas/Folder' } },
-            required: ['folder'],
-          },
-          check: c11,
-        },
-        '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-        '409': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'POST /api/v1/folders/{folder_id}/move': {
-      operationId: 'moveFolder',
-      params: {
-        path: {
-          type: 'object',
-          properties: { folder_id: { type: 'string', format: 'uuid' } },
-          required: ['folder_id'],
-        },
-      },
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: {
-          type: 'object',
-          properties: { parent_id: { type: ['string', 'null'], format: 'uuid' } },
-          required: ['parent_id'],
-          additionalProperties: false,
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: {
-            type: 'object',
-            properties: { folder: { $ref: '#/components/schemas/Folder' } },
-            required: ['folder'],
-          },
-          check: c11,
-        },
-        '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-        '409': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'GET /api/v1/experiments': {
-      operationId: 'listExperiments',
-      pagination: {
-        style: 'cursor',
-        items: 'experiments',
-        cursorParam: 'cursor',
-        nextCursor: 'next_cursor',
-      },
-      params: {
-        query: {
-          type: 'object',
-          properties: {
-            folder_id: { type: 'string', format: 'uuid' },
-            status: { $ref: '#/components/schemas/ExperimentStatus' },
-            search: { type: 'string', minLength: 1 },
-            limit: { type: 'integer', minimum: 1, maximum: 500 },
-            cursor: { type: 'string' },
-          },
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: {
-            type: 'object',
-            properties: {
-              experiments: { type: 'array', items: { $ref: '#/components/schemas/Experiment' } },
-              next_cursor: { type: ['string', 'null'] },
-            },
-            required: ['experiments', 'next_cursor'],
-          },
-          check: c12,
-        },
-        '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'POST /api/v1/experiments': {
-      operationId: 'createExperiment',
-      params: {},
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: { $ref: '#/components/schemas/CreateExperimentRequest' },
-      },
-      responses: {
-        '201': {
-          contentType: 'application/json',
-          schema: {
-            type: 'object',
-            properties: { experiment: { $ref: '#/components/schemas/Experiment' } },
-            required: ['experiment'],
-          },
-          check: c15,
-        },
-        '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-        '409': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'GET /api/v1/experiments/{experiment_id}': {
-      operationId: 'getExperiment',
-      params: {
-        path: {
-          type: 'object',
-          properties: { experiment_id: { type: 'string', format: 'uuid' } },
-          required: ['experiment_id'],
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: {
-            type: 'object',
-            properties: { experiment: { $ref: '#/components/schemas/Experiment' } },
-            required: ['experiment'],
-          },
-          check: c15,
-        },
-        '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'PATCH /api/v1/experiments/{experiment_id}/status': {
-      operationId: 'updateExperimentStatus',
-      params: {
-        path: {
-          type: 'object',
-          properties: { experiment_id: { type: 'string', format: 'uuid' } },
-          required: ['experiment_id'],
-        },
-      },
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: {
-          type: 'object',
-          properties: { status: { $ref: '#/components/schemas/ExperimentStatus' } },
-          required: ['status'],
-          additionalProperties: false,
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: {
-            type: 'object',
-            properties: { experiment: { $ref: '#/components/schemas/Experiment' } },
-            required: ['experiment'],
-          },
-          check: c15,
-        },
-        '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'POST /api/v1/experiments/{experiment_id}/move': {
-      operationId: 'moveExperiment',
-      params: {
-        path: {
-          type: 'object',
-          properties: { experiment_id: { type: 'string', format: 'uuid' } },
-          required: ['experiment_id'],
-        },
-      },
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: {
-          type: 'object',
-          properties: { folder_id: { type: ['string', 'null'], format: 'uuid' } },
-          required: ['folder_id'],
-          additionalProperties: false,
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: {
-            type: 'object',
-            properties: { experiment: { $ref: '#/components/schemas/Experiment' } },
-            required: ['experiment'],
-          },
-          check: c15,
-        },
-        '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'GET /api/v1/experiments/{experiment_id}/metrics': {
-      operationId: 'listMetrics',
-      pagination: {
-        style: 'cursor',
-        items: 'metrics',
-        cursorParam: 'cursor',
-        nextCursor: 'next_cursor',
-      },
-      params: {
-        path: {
-          type: 'object',
-          properties: { experiment_id: { type: 'string', format: 'uuid' } },
-          required: ['experiment_id'],
-        },
-        query: {
-          type: 'object',
-          properties: {
-            name: { type: 'string', minLength: 1 },
-            metadata_key: { type: 'string', minLength: 1 },
-            metadata_value: { type: 'string' },
-            limit: { type: 'integer', minimum: 1, maximum: 10000 },
-            cursor: { type: 'string' },
-          },
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: {
-            type: 'object',
-            properties: {
-              metrics: { type: 'array', items: { $ref: '#/components/schemas/MetricPoint' } },
-              next_cursor: { type: ['string', 'null'] },
-            },
-            required: ['metrics', 'next_cursor'],
-          },
-          check: c16,
-        },
-        '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'POST /api/v1/experiments/{experiment_id}/metrics/ingest': {
-      operationId: 'ingestMetrics',
-      params: {
-        path: {
-          type: 'object',
-          properties: { experiment_id: { type: 'string', format: 'uuid' } },
-          required: ['experiment_id'],
-        },
-        query: { type: 'object', properties: { sync: { type: 'boolean' } } },
-      },
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: {
-          type: 'object',
-          properties: {
-            metrics: {
-              type: 'array',
-              items: { $ref: '#/components/schemas/MetricEvent' },
-              minItems: 1,
-              maxItems: 10000,
-            },
-          },
-          required: ['metrics'],
-          additionalProperties: false,
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/IngestResult' },
-          check: isIngestResult_7,
-        },
-        '202': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/IngestResult' },
-          check: isIngestResult_7,
-        },
-        '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-        '403': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-        '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-        '413': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-        '429': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'POST /api/v1/metrics/compare': {
-      operationId: 'compareMetrics',
-      idempotent: true,
-      params: {},
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: {
-          type: 'object',
-          properties: {
-            series: {
-              type: 'array',
-              items: { $ref: '#/components/schemas/ComparisonMetricSeries' },
-              minItems: 1,
-              maxItems: 50,
-            },
-            limit: { type: 'integer', minimum: 1, maximum: 10000 },
-          },
-          required: ['series'],
-          additionalProperties: false,
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: {
-            type: 'object',
-            properties: {
-              rows: { type: 'array', items: { $ref: '#/components/schemas/ComparisonRow' } },
-            },
-            required: ['rows'],
-          },
-          check: c23,
-        },
-        '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'GET /api/v1/experiments/{experiment_id}/metric-catalog': {
-      operationId: 'listMetricCatalog',
-      pagination: { style: 'none', items: 'metrics' },
-      params: {
-        path: {
-          type: 'object',
-          properties: { experiment_id: { type: 'string', format: 'uuid' } },
-          required: ['experiment_id'],
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: {
-            type: 'object',
-            properties: {
-              metrics: {
-                type: 'array',
-                items: { $ref: '#/components/schemas/MetricCatalogEntry' },
-              },
-            },
-            required: ['metrics'],
-          },
-          check: c25,
-        },
-        '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'GET /api/v1/experiments/{experiment_id}/metric-catalog/{metric_name}/values': {
-      operationId: 'inspectMetricCatalogValues',
-      params: {
-        path: {
-          type: 'object',
-          properties: {
-            experiment_id: { type: 'string', format: 'uuid' },
-            metric_name: { type: 'string', minLength: 1 },
-          },
-          required: ['experiment_id', 'metric_name'],
-        },
-        query: {
-          type: 'object',
-          properties: { metadata_key: { type: 'string', minLength: 1 } },
-          required: ['metadata_key'],
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: {
-            type: 'object',
-            properties: {
-              metric_name: { type: 'string' },
-              metadata_key: { type: 'string' },
-              values: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    value: { $ref: '#/components/schemas/MetadataValue' },
-                    count: { type: 'integer', minimum: 0 },
-                  },
-                  required: ['value', 'count'],
-                },
-              },
-            },
-            required: ['metric_name', 'metadata_key', 'values'],
-          },
-          check: c27,
-        },
-        '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'GET /api/v1/experiments/{experiment_id}/ingestion-keys': {
-      operationId: 'listIngestionKeys',
-      pagination: { style: 'none', items: 'ingestion_keys' },
-      params: {
-        path: {
-          type: 'object',
-          properties: { experiment_id: { type: 'string', format: 'uuid' } },
-          required: ['experiment_id'],
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: {
-            type: 'object',
-            properties: {
-              ingestion_keys: {
-                type: 'array',
-                items: { $ref: '#/components/schemas/IngestionKey' },
-              },
-            },
-            required: ['ingestion_keys'],
-          },
-          check: c30,
-        },
-        '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'POST /api/v1/experiments/{experiment_id}/ingestion-keys': {
-      operationId: 'createIngestionKey',
-      params: {
-        path: {
-          type: 'object',
-          properties: { experiment_id: { type: 'string', format: 'uuid' } },
-          required: ['experiment_id'],
-        },
-      },
-      body: {
-        contentType: 'application/json',
-        schema: {
-          type: 'object',
-          properties: { ttl_seconds: { type: 'integer', minimum: 60, maximum: 31536000 } },
-          additionalProperties: false,
-        },
-      },
-      responses: {
-        '201': {
-          contentType: 'application/json',
-          schema: {
-            type: 'object',
-            properties: {
-              ingestion_key: { $ref: '#/components/schemas/IngestionKey' },
-              secret: { type: 'string', pattern: '^ik_' },
-            },
-            required: ['ingestion_key', 'secret'],
-          },
-          check: c32,
-        },
-        '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'DELETE /api/v1/experiments/{experiment_id}/ingestion-keys/{key_id}': {
-      operationId: 'revokeIngestionKey',
-      params: {
-        path: {
-          type: 'object',
-          properties: {
-            experiment_id: { type: 'string', format: 'uuid' },
-            key_id: { type: 'string', minLength: 1 },
-          },
-          required: ['experiment_id', 'key_id'],
-        },
-      },
-      responses: {
-        '204': {},
-        '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'GET /api/v1/experiments/{experiment_id}/annotations': {
-      operationId: 'listAnnotations',
-      pagination: {
-        style: 'cursor',
-        items: 'annotations',
-        cursorParam: 'cursor',
-        nextCursor: 'next_cursor',
-      },
-      params: {
-        path: {
-          type: 'object',
-          properties: { experiment_id: { type: 'string', format: 'uuid' } },
-          required: ['experiment_id'],
-        },
-        query: {
-          type: 'object',
-          properties: {
-            limit: { type: 'integer', minimum: 1, maximum: 500 },
-            cursor: { type: 'string' },
-          },
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: {
-            type: 'object',
-            properties: {
-              annotations: { type: 'array', items: { $ref: '#/components/schemas/Annotation' } },
-              next_cursor: { type: ['string', 'null'] },
-            },
-            required: ['annotations', 'next_cursor'],
-          },
-          check: c34,
-        },
-        '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
-    'POST /api/v1/experiments/{experiment_id}/annotations': {
-      operationId: 'createAnnotation',
-      params: {
-        path: {
-          type: 'object',
-          properties: { experiment_id: { type: 'string', format: 'uuid' } },
-          required: ['experiment_id'],
-        },
-      },
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: {
-          type: 'object',
-          properties: {
-            text: { type: 'string', minLength: 1, maxLength: 10000 },
-            step: { type: ['integer', 'null'], minimum: 0 },
-            metadata: { $ref: '#/components/schemas/Metadata' },
-            client_event_id: { type: 'string', minLength: 1, maxLength: 512 },
-          },
-          required: ['text'],
-          additionalProperties: false,
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: {
-            type: 'object',
-            properties: { annotation: { $ref: '#/components/schemas/Annotation' } },
-            required: ['annotation'],
-          },
-          check: c36,
-        },
-        '201': {
-          contentType: 'application/json',
-          schema: {
-            type: 'object',
-            properties: { annotation: { $ref: '#/components/schemas/Annotation' } },
-            required: ['annotation'],
-          },
-          check: c36,
-        },
-        '401': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-        '403': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-        '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Error' } },
-      },
-    },
+    'GET /api/v1/auth/status': authStatusOperation,
+    'GET /api/v1/folders': listFoldersOperation,
+    'POST /api/v1/folders': createFolderOperation,
+    'GET /api/v1/folders/{folder_id}': getFolderOperation,
+    'PATCH /api/v1/folders/{folder_id}': patchFolderOperation,
+    'POST /api/v1/folders/{folder_id}/move': moveFolderOperation,
+    'GET /api/v1/experiments': listExperimentsOperation,
+    'POST /api/v1/experiments': createExperimentOperation,
+    'GET /api/v1/experiments/{experiment_id}': getExperimentOperation,
+    'PATCH /api/v1/experiments/{experiment_id}/status': updateExperimentStatusOperation,
+    'POST /api/v1/experiments/{experiment_id}/move': moveExperimentOperation,
+    'GET /api/v1/experiments/{experiment_id}/metrics': listMetricsOperation,
+    'POST /api/v1/experiments/{experiment_id}/metrics/ingest': ingestMetricsOperation,
+    'POST /api/v1/metrics/compare': compareMetricsOperation,
+    'GET /api/v1/experiments/{experiment_id}/metric-catalog': listMetricCatalogOperation,
+    'GET /api/v1/experiments/{experiment_id}/metric-catalog/{metric_name}/values': inspectMetricCatalogValuesOperation,
+    'GET /api/v1/experiments/{experiment_id}/ingestion-keys': listIngestionKeysOperation,
+    'POST /api/v1/experiments/{experiment_id}/ingestion-keys': createIngestionKeyOperation,
+    'DELETE /api/v1/experiments/{experiment_id}/ingestion-keys/{key_id}': revokeIngestionKeyOperation,
+    'GET /api/v1/experiments/{experiment_id}/annotations': listAnnotationsOperation,
+    'POST /api/v1/experiments/{experiment_id}/annotations': createAnnotationOperation,
   },
-  schemas: {
-    Error: {
-      type: 'object',
-      properties: {
-        error: {
-          type: 'object',
-          properties: {
-            code: { type: 'string' },
-            message: { type: 'string' },
-            details: { type: 'object' },
-          },
-          required: ['code', 'message'],
-        },
-      },
-      required: ['error'],
-    },
-    AuthStatus: {
-      type: 'object',
-      properties: {
-        authenticated: { type: 'boolean' },
-        principal: {
-          type: 'object',
-          properties: {
-            type: { type: 'string', enum: ['api_key', 'ingestion_key', 'user'] },
-            org_id: { type: 'string' },
-            key_prefix: { type: 'string' },
-            experiment_id: { type: ['string', 'null'], format: 'uuid' },
-          },
-          required: ['type', 'org_id', 'key_prefix'],
-        },
-        scopes: { type: 'array', items: { type: 'string' } },
-      },
-      required: ['authenticated', 'principal', 'scopes'],
-    },
-    MetadataValue: { type: ['string', 'number', 'boolean', 'null'] },
-    Metadata: {
-      type: 'object',
-      additionalProperties: { $ref: '#/components/schemas/MetadataValue' },
-    },
-    Folder: {
-      type: 'object',
-      properties: {
-        id: { type: 'string', format: 'uuid' },
-        name: { type: 'string' },
-        parent_id: { type: ['string', 'null'], format: 'uuid' },
-        path: { type: 'string' },
-        description: { type: ['string', 'null'] },
-        metadata: { $ref: '#/components/schemas/Metadata' },
-        created_at: { type: 'string', format: 'date-time' },
-        updated_at: { type: 'string', format: 'date-time' },
-      },
-      required: [
-        'id',
-        'name',
-        'parent_id',
-        'path',
-        'description',
-        'metadata',
-        'created_at',
-        'updated_at',
-      ],
-    },
-    CreateFolderRequest: {
-      type: 'object',
-      properties: {
-        name: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[^/]+$' },
-        parent_id: { type: ['string', 'null'], format: 'uuid' },
-        description: { type: ['string', 'null'], maxLength: 2000 },
-        metadata: { $ref: '#/components/schemas/Metadata' },
-      },
-      required: ['name'],
-      additionalProperties: false,
-    },
-    PatchFolderRequest: {
-      type: 'object',
-      properties: {
-        name: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[^/]+$' },
-        description: { type: ['string', 'null'], maxLength: 2000 },
-        metadata: { $ref: '#/components/schemas/Metadata' },
-      },
-      additionalProperties: false,
-    },
-    ExperimentStatus: {
-      type: 'string',
-      enum: ['created', 'running', 'completed', 'failed', 'cancelled'],
-    },
-    Experiment: {
-      type: 'object',
-      properties: {
-        id: { type: 'string', format: 'uuid' },
-        slug: { type: 'string' },
-        description: { type: ['string', 'null'] },
-        status: { $ref: '#/components/schemas/ExperimentStatus' },
-        folder_id: { type: ['string', 'null'], format: 'uuid' },
-        metadata: { $ref: '#/components/schemas/Metadata' },
-        created_at: { type: 'string', format: 'date-time' },
-        updated_at: { type: 'string', format: 'date-time' },
-        started_at: { type: ['string', 'null'], format: 'date-time' },
-        ended_at: { type: ['string', 'null'], format: 'date-time' },
-      },
-      required: [
-        'id',
-        'slug',
-        'description',
-        'status',
-        'folder_id',
-        'metadata',
-        'created_at',
-        'updated_at',
-        'started_at',
-        'ended_at',
-      ],
-    },
-    CreateExperimentRequest: {
-      type: 'object',
-      properties: {
-        slug: {
-          type: 'string',
-          minLength: 1,
-          maxLength: 200,
-          pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
-        },
-        description: { type: ['string', 'null'], maxLength: 2000 },
-        metadata: { $ref: '#/components/schemas/Metadata' },
-        folder_id: { type: ['string', 'null'], format: 'uuid' },
-      },
-      required: ['slug'],
-      additionalProperties: false,
-    },
-    MetricEvent: {
-      type: 'object',
-      properties: {
-        client_event_id: { type: 'string', minLength: 1, maxLength: 512 },
-        name: { type: 'string', minLength: 1, maxLength: 256 },
-        value: { type: 'number' },
-        step: { type: ['integer', 'null'], minimum: 0 },
-        metadata: { $ref: '#/components/schemas/Metadata' },
-        timestamp: { type: 'string', format: 'date-time' },
-      },
-      required: ['client_event_id', 'name', 'value'],
-      additionalProperties: false,
-    },
-    MetricPoint: {
-      type: 'object',
-      properties: {
-        client_event_id: { type: 'string' },
-        name: { type: 'string' },
-        value: { type: 'number' },
-        step: { type: ['integer', 'null'] },
-        metadata: { $ref: '#/components/schemas/Metadata' },
-        recorded_at: { type: 'string', format: 'date-time' },
-      },
-      required: ['client_event_id', 'name', 'value', 'step', 'metadata', 'recorded_at'],
-    },
-    IngestResult: {
-      type: 'object',
-      properties: {
-        accepted: { type: 'integer', minimum: 0 },
-        duplicates: { type: 'integer', minimum: 0 },
-        rejected: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: { client_event_id: { type: 'string' }, reason: { type: 'string' } },
-            required: ['client_event_id', 'reason'],
-          },
-        },
-      },
-      required: ['accepted', 'duplicates', 'rejected'],
-    },
-    ComparisonMetricSeries: {
-      type: 'object',
-      properties: {
-        experiment_id: { type: 'string', format: 'uuid' },
-        metric_name: { type: 'string', minLength: 1 },
-        metadata_key: { type: 'string', minLength: 1 },
-        metadata_value: { type: 'string' },
-      },
-      required: ['experiment_id', 'metric_name'],
-      additionalProperties: false,
-    },
-    ComparisonRow: {
-      type: 'object',
-      properties: {
-        series_index: { type: 'integer', minimum: 0 },
-        experiment_id: { type: 'string', format: 'uuid' },
-        metric_name: { type: 'string' },
-        step: { type: ['integer', 'null'] },
-        value: { type: 'number' },
-        recorded_at: { type: 'string', format: 'date-time' },
-      },
-      required: ['series_index', 'experiment_id', 'metric_name', 'step', 'value', 'recorded_at'],
-    },
-    MetricCatalogEntry: {
-      type: 'object',
-      properties: {
-        name: { type: 'string' },
-        count: { type: 'integer', minimum: 0 },
-        first_step: { type: ['integer', 'null'] },
-        last_step: { type: ['integer', 'null'] },
-        metadata_keys: { type: 'array', items: { type: 'string' } },
-      },
-      required: ['name', 'count', 'first_step', 'last_step', 'metadata_keys'],
-    },
-    IngestionKey: {
-      type: 'object',
-      properties: {
-        id: { type: 'string' },
-        experiment_id: { type: 'string', format: 'uuid' },
-        prefix: { type: 'string' },
-        created_at: { type: 'string', format: 'date-time' },
-        expires_at: { type: ['string', 'null'], format: 'date-time' },
-        revoked_at: { type: ['string', 'null'], format: 'date-time' },
-      },
-      required: ['id', 'experiment_id', 'prefix', 'created_at', 'expires_at', 'revoked_at'],
-    },
-    Annotation: {
-      type: 'object',
-      properties: {
-        id: { type: 'string', format: 'uuid' },
-        experiment_id: { type: 'string', format: 'uuid' },
-        text: { type: 'string' },
-        step: { type: ['integer', 'null'] },
-        metadata: { $ref: '#/components/schemas/Metadata' },
-        client_event_id: { type: ['string', 'null'] },
-        created_at: { type: 'string', format: 'date-time' },
-      },
-      required: [
-        'id',
-        'experiment_id',
-        'text',
-        'step',
-        'metadata',
-        'client_event_id',
-        'created_at',
-      ],
-    },
-  },
+  schemas: schemas,
 };

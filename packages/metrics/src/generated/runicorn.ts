@@ -2,7 +2,8 @@
 // Change the spec and run `npm run generate`.
 // spec sha256: d0455b13c2a27caa5f0b2015cf860e03084cdcd6ec7c673bd8d82fbc674ea7c2
 /* eslint-disable */
-import type { ServiceDefinition } from '@trainwire/core';
+import type { OperationDefinition, ServiceDefinition } from '@trainwire/core';
+import { schemas } from './runicorn-schemas.js';
 
 export interface paths {
   '/api/health': {
@@ -5496,6 +5497,1434 @@ export interface operations {
   };
 }
 
+/** `components.schemas`, from the module beside this one (which standalone clients load lazily, with the validator). */
+export { schemas };
+
+/** `GET /api/health`. */
+export const healthOperation: OperationDefinition = {
+  operationId: 'health',
+  params: {},
+  responses: {
+    '200': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Health' } },
+  },
+};
+
+/** `POST /api/status/check`. */
+export const checkAllStatusOperation: OperationDefinition = {
+  operationId: 'checkAllStatus',
+  idempotent: true,
+  params: {},
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/StatusCheckResult' },
+    },
+  },
+};
+
+/** `GET /api/runs`. */
+export const listRunsOperation: OperationDefinition = {
+  operationId: 'listRuns',
+  pagination: { style: 'none', items: '.' },
+  params: {},
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { type: 'array', items: { $ref: '#/components/schemas/RunListItem' } },
+    },
+  },
+};
+
+/** `GET /api/runs/{run_id}`. */
+export const getRunDetailOperation: OperationDefinition = {
+  operationId: 'getRunDetail',
+  params: {
+    path: { type: 'object', properties: { run_id: { type: 'string' } }, required: ['run_id'] },
+  },
+  responses: {
+    '200': { contentType: 'application/json', schema: { $ref: '#/components/schemas/RunDetail' } },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+  },
+};
+
+/** `POST /api/runs/soft-delete`. */
+export const softDeleteRunsOperation: OperationDefinition = {
+  operationId: 'softDeleteRuns',
+  params: {},
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: { $ref: '#/components/schemas/RunIdsRequest' },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/RunBatchResult' },
+    },
+    '400': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+  },
+};
+
+/** `GET /api/recycle-bin`. */
+export const listDeletedRunsOperation: OperationDefinition = {
+  operationId: 'listDeletedRuns',
+  params: {},
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/DeletedRuns' },
+    },
+  },
+};
+
+/** `POST /api/recycle-bin/restore`. */
+export const restoreRunsOperation: OperationDefinition = {
+  operationId: 'restoreRuns',
+  params: {},
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: { $ref: '#/components/schemas/RunIdsRequest' },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/RunBatchResult' },
+    },
+    '400': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+  },
+};
+
+/** `POST /api/recycle-bin/empty`. */
+export const emptyRecycleBinOperation: OperationDefinition = {
+  operationId: 'emptyRecycleBin',
+  params: {},
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: { $ref: '#/components/schemas/EmptyRecycleBinRequest' },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/EmptyRecycleBinResult' },
+    },
+    '400': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+  },
+};
+
+/** `GET /api/runs/{run_id}/metrics`. */
+export const getMetricsOperation: OperationDefinition = {
+  operationId: 'getMetrics',
+  params: {
+    path: { type: 'object', properties: { run_id: { type: 'string' } }, required: ['run_id'] },
+    query: {
+      type: 'object',
+      properties: { downsample: { type: 'integer', minimum: 100, maximum: 50000 } },
+    },
+  },
+  responses: {
+    '200': { contentType: 'application/json', schema: { $ref: '#/components/schemas/MetricRows' } },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+  },
+};
+
+/** `GET /api/runs/{run_id}/metrics_step`. */
+export const getMetricsStepOperation: OperationDefinition = {
+  operationId: 'getMetricsStep',
+  params: {
+    path: { type: 'object', properties: { run_id: { type: 'string' } }, required: ['run_id'] },
+    query: {
+      type: 'object',
+      properties: { downsample: { type: 'integer', minimum: 100, maximum: 50000 } },
+    },
+  },
+  responses: {
+    '200': { contentType: 'application/json', schema: { $ref: '#/components/schemas/MetricRows' } },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+  },
+};
+
+/** `GET /api/metrics/cache/stats`. */
+export const getCacheStatsOperation: OperationDefinition = {
+  operationId: 'getCacheStats',
+  params: {},
+  responses: {
+    '200': { contentType: 'application/json', schema: { $ref: '#/components/schemas/CacheStats' } },
+  },
+};
+
+/** `GET /api/runs/{run_id}/progress`. */
+export const getProgressOperation: OperationDefinition = {
+  operationId: 'getProgress',
+  params: {
+    path: { type: 'object', properties: { run_id: { type: 'string' } }, required: ['run_id'] },
+  },
+  responses: {
+    '200': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Progress' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+  },
+};
+
+/** `GET /api/config`. */
+export const getConfigOperation: OperationDefinition = {
+  operationId: 'getConfig',
+  params: {},
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ViewerConfig' },
+    },
+  },
+};
+
+/** `POST /api/config/user_root_dir`. */
+export const setUserRootOperation: OperationDefinition = {
+  operationId: 'setUserRoot',
+  params: {},
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: { $ref: '#/components/schemas/SetUserRootRequest' },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/SetUserRootResult' },
+    },
+    '400': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+    '500': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+  },
+};
+
+/** `GET /api/config/ssh_connections`. */
+export const getSavedSshConnectionsOperation: OperationDefinition = {
+  operationId: 'getSavedSshConnections',
+  params: {},
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/SavedSshConnections' },
+    },
+  },
+};
+
+/** `POST /api/config/ssh_connections`. */
+export const saveSshConnectionOperation: OperationDefinition = {
+  operationId: 'saveSshConnection',
+  params: {},
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: { type: 'object', additionalProperties: true },
+  },
+  responses: {
+    '200': { contentType: 'application/json', schema: { $ref: '#/components/schemas/OkMessage' } },
+    '400': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+  },
+};
+
+/** `GET /api/config/ssh_connections/{key}/details`. */
+export const getSshConnectionDetailsOperation: OperationDefinition = {
+  operationId: 'getSshConnectionDetails',
+  params: { path: { type: 'object', properties: { key: { type: 'string' } }, required: ['key'] } },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/SavedSshConnectionDetails' },
+    },
+    '400': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+  },
+};
+
+/** `DELETE /api/config/ssh_connections/{key}`. */
+export const deleteSshConnectionOperation: OperationDefinition = {
+  operationId: 'deleteSshConnection',
+  params: { path: { type: 'object', properties: { key: { type: 'string' } }, required: ['key'] } },
+  responses: {
+    '200': { contentType: 'application/json', schema: { $ref: '#/components/schemas/OkMessage' } },
+    '400': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+  },
+};
+
+/** `POST /api/experiments/tag`. */
+export const tagExperimentOperation: OperationDefinition = {
+  operationId: 'tagExperiment',
+  params: {},
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: { type: 'object', additionalProperties: true },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { type: 'object', additionalProperties: true },
+    },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+    '501': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+  },
+};
+
+/** `GET /api/experiments/search`. */
+export const searchExperimentsOperation: OperationDefinition = {
+  operationId: 'searchExperiments',
+  params: {
+    query: {
+      type: 'object',
+      properties: {
+        project: { type: 'string' },
+        tags: { type: 'string' },
+        text: { type: 'string' },
+        archived: { type: 'boolean' },
+      },
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { type: 'object', additionalProperties: true },
+    },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+    '501': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+  },
+};
+
+/** `DELETE /api/experiments/delete`. */
+export const deleteExperimentsOperation: OperationDefinition = {
+  operationId: 'deleteExperiments',
+  params: {},
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: { type: 'object', additionalProperties: true },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { type: 'object', additionalProperties: true },
+    },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+    '501': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+  },
+};
+
+/** `GET /api/export/{run_id}/csv`. */
+export const exportCsvOperation: OperationDefinition = {
+  operationId: 'exportCsv',
+  params: {
+    path: { type: 'object', properties: { run_id: { type: 'string' } }, required: ['run_id'] },
+  },
+  responses: {
+    '200': { contentType: 'text/csv', schema: { type: 'string' } },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+    '501': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+  },
+};
+
+/** `GET /api/export/{run_id}/report`. */
+export const exportReportOperation: OperationDefinition = {
+  operationId: 'exportReport',
+  params: {
+    path: { type: 'object', properties: { run_id: { type: 'string' } }, required: ['run_id'] },
+    query: { type: 'object', properties: { format: { type: 'string' } } },
+  },
+  responses: {
+    '200': { contentType: 'text/markdown', schema: { type: 'string' } },
+    '400': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+    '501': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+  },
+};
+
+/** `GET /api/environment/{run_id}`. */
+export const getEnvironmentOperation: OperationDefinition = {
+  operationId: 'getEnvironment',
+  params: {
+    path: { type: 'object', properties: { run_id: { type: 'string' } }, required: ['run_id'] },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/Environment' },
+    },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+  },
+};
+
+/** `GET /api/projects`. */
+export const listProjectsOperation: OperationDefinition = {
+  operationId: 'listProjects',
+  params: {},
+  responses: {
+    '200': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Projects' } },
+  },
+};
+
+/** `GET /api/projects/{project}/names`. */
+export const listNamesOperation: OperationDefinition = {
+  operationId: 'listNames',
+  params: {
+    path: { type: 'object', properties: { project: { type: 'string' } }, required: ['project'] },
+  },
+  responses: {
+    '200': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Names' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+  },
+};
+
+/** `GET /api/projects/{project}/names/{name}/runs`. */
+export const listRunsByNameOperation: OperationDefinition = {
+  operationId: 'listRunsByName',
+  params: {
+    path: {
+      type: 'object',
+      properties: { project: { type: 'string' }, name: { type: 'string' } },
+      required: ['project', 'name'],
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { type: 'array', items: { $ref: '#/components/schemas/RunListItem' } },
+    },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+  },
+};
+
+/** `GET /api/gpu/telemetry`. */
+export const gpuTelemetryOperation: OperationDefinition = {
+  operationId: 'gpuTelemetry',
+  params: {},
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/GpuTelemetry' },
+    },
+  },
+};
+
+/** `GET /api/system/monitor`. */
+export const systemMonitorOperation: OperationDefinition = {
+  operationId: 'systemMonitor',
+  params: {},
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { type: 'object', additionalProperties: true },
+    },
+  },
+};
+
+/** `GET /api/system/temperatures`. */
+export const systemTemperaturesOperation: OperationDefinition = {
+  operationId: 'systemTemperatures',
+  params: {},
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { type: 'object', additionalProperties: true },
+    },
+  },
+};
+
+/** `POST /api/import/archive`. */
+export const importArchiveOperation: OperationDefinition = {
+  operationId: 'importArchive',
+  params: {},
+  body: {
+    required: true,
+    contentType: 'multipart/form-data',
+    schema: { $ref: '#/components/schemas/Body_import_archive_api_import_archive_post' },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ImportResult' },
+    },
+    '400': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+  },
+};
+
+/** `GET /api/artifacts`. */
+export const listArtifactsOperation: OperationDefinition = {
+  operationId: 'listArtifacts',
+  pagination: { style: 'none', items: '.' },
+  params: { query: { type: 'object', properties: { type: { type: 'string' } } } },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { type: 'array', items: { $ref: '#/components/schemas/ArtifactListItem' } },
+    },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+  },
+};
+
+/** `GET /api/artifacts/{artifact_name}/versions`. */
+export const listArtifactVersionsOperation: OperationDefinition = {
+  operationId: 'listArtifactVersions',
+  params: {
+    path: {
+      type: 'object',
+      properties: { artifact_name: { type: 'string' } },
+      required: ['artifact_name'],
+    },
+    query: { type: 'object', properties: { type: { type: 'string' } } },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { type: 'array', items: { $ref: '#/components/schemas/ArtifactVersionItem' } },
+    },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+  },
+};
+
+/** `GET /api/artifacts/{artifact_name}/v{version}`. */
+export const getArtifactDetailOperation: OperationDefinition = {
+  operationId: 'getArtifactDetail',
+  params: {
+    path: {
+      type: 'object',
+      properties: { artifact_name: { type: 'string' }, version: { type: 'integer' } },
+      required: ['artifact_name', 'version'],
+    },
+    query: { type: 'object', properties: { type: { type: 'string' } } },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ArtifactDetailResponse' },
+    },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+    '500': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+  },
+};
+
+/** `DELETE /api/artifacts/{artifact_name}/v{version}`. */
+export const deleteArtifactVersionOperation: OperationDefinition = {
+  operationId: 'deleteArtifactVersion',
+  params: {
+    path: {
+      type: 'object',
+      properties: { artifact_name: { type: 'string' }, version: { type: 'integer' } },
+      required: ['artifact_name', 'version'],
+    },
+    query: {
+      type: 'object',
+      properties: { type: { type: 'string' }, permanent: { type: 'boolean' } },
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/DeleteResult' },
+    },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+    '500': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+  },
+};
+
+/** `GET /api/artifacts/{artifact_name}/v{version}/files`. */
+export const listArtifactFilesOperation: OperationDefinition = {
+  operationId: 'listArtifactFiles',
+  params: {
+    path: {
+      type: 'object',
+      properties: { artifact_name: { type: 'string' }, version: { type: 'integer' } },
+      required: ['artifact_name', 'version'],
+    },
+    query: { type: 'object', properties: { type: { type: 'string' } } },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ArtifactFiles' },
+    },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+    '500': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+  },
+};
+
+/** `GET /api/artifacts/{artifact_name}/v{version}/lineage`. */
+export const getArtifactLineageOperation: OperationDefinition = {
+  operationId: 'getArtifactLineage',
+  params: {
+    path: {
+      type: 'object',
+      properties: { artifact_name: { type: 'string' }, version: { type: 'integer' } },
+      required: ['artifact_name', 'version'],
+    },
+    query: {
+      type: 'object',
+      properties: { type: { type: 'string' }, max_depth: { type: 'integer' } },
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ArtifactLineage' },
+    },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+    '500': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+  },
+};
+
+/** `GET /api/artifacts/stats`. */
+export const getArtifactsStatsOperation: OperationDefinition = {
+  operationId: 'getArtifactsStats',
+  params: {},
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ArtifactStats' },
+    },
+  },
+};
+
+/** `GET /api/runs/{run_id}/artifacts`. */
+export const getRunArtifactsOperation: OperationDefinition = {
+  operationId: 'getRunArtifacts',
+  params: {
+    path: { type: 'object', properties: { run_id: { type: 'string' } }, required: ['run_id'] },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ExperimentArtifacts' },
+    },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+  },
+};
+
+/** `GET /api/artifacts/{name}/training-metrics`. */
+export const getArtifactTrainingMetricsOperation: OperationDefinition = {
+  operationId: 'getArtifactTrainingMetrics',
+  params: {
+    path: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
+    query: {
+      type: 'object',
+      properties: { version: { type: 'integer' }, type: { type: 'string' } },
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { anyOf: [{ $ref: '#/components/schemas/TrainingMetrics' }, { type: 'null' }] },
+    },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+  },
+};
+
+/** `GET /api/artifacts/{name}/performance-history`. */
+export const getArtifactPerformanceHistoryOperation: OperationDefinition = {
+  operationId: 'getArtifactPerformanceHistory',
+  params: {
+    path: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
+    query: {
+      type: 'object',
+      properties: { type: { type: 'string' }, metric_name: { type: 'string' } },
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { type: 'array', items: { $ref: '#/components/schemas/VersionPerformance' } },
+    },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+  },
+};
+
+/** `POST /api/artifacts/{name}/v{version}/promote`. */
+export const promoteModelOperation: OperationDefinition = {
+  operationId: 'promoteModel',
+  params: {
+    path: {
+      type: 'object',
+      properties: { name: { type: 'string' }, version: { type: 'integer' } },
+      required: ['name', 'version'],
+    },
+  },
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: { $ref: '#/components/schemas/PromoteModelRequest' },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/PromoteResult' },
+    },
+    '400': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+    '500': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+  },
+};
+
+/** `POST /api/artifacts/{name}/v{version}/evaluate`. */
+export const evaluateModelOperation: OperationDefinition = {
+  operationId: 'evaluateModel',
+  params: {
+    path: {
+      type: 'object',
+      properties: { name: { type: 'string' }, version: { type: 'integer' } },
+      required: ['name', 'version'],
+    },
+  },
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: { $ref: '#/components/schemas/ModelEvaluation' },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/EvaluateResult' },
+    },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+    '500': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+  },
+};
+
+/** `GET /api/artifacts/{name}/evaluations`. */
+export const getModelEvaluationsOperation: OperationDefinition = {
+  operationId: 'getModelEvaluations',
+  params: {
+    path: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
+    query: { type: 'object', properties: { version: { type: 'integer' } } },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { type: 'array', items: { $ref: '#/components/schemas/StoredEvaluation' } },
+    },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+    '500': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+  },
+};
+
+/** `GET /api/config/column-widths`. */
+export const getColumnWidthsOperation: OperationDefinition = {
+  operationId: 'getColumnWidths',
+  params: {
+    query: {
+      type: 'object',
+      properties: { table: { type: 'string' }, size: { type: 'string' } },
+      required: ['table', 'size'],
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ColumnWidths' },
+    },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+  },
+};
+
+/** `POST /api/config/column-widths`. */
+export const saveColumnWidthsOperation: OperationDefinition = {
+  operationId: 'saveColumnWidths',
+  params: {},
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: { $ref: '#/components/schemas/ColumnWidthPreference' },
+  },
+  responses: {
+    '200': { contentType: 'application/json', schema: { $ref: '#/components/schemas/OkMessage' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+  },
+};
+
+/** `DELETE /api/config/column-widths`. */
+export const resetColumnWidthsOperation: OperationDefinition = {
+  operationId: 'resetColumnWidths',
+  params: {
+    query: {
+      type: 'object',
+      properties: { table: { type: 'string' }, size: { type: 'string' } },
+      required: ['table'],
+    },
+  },
+  responses: {
+    '200': { contentType: 'application/json', schema: { $ref: '#/components/schemas/OkMessage' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+  },
+};
+
+/** `POST /api/config/column-widths/reset`. */
+export const resetColumnWidthPreferencesOperation: OperationDefinition = {
+  operationId: 'resetColumnWidthPreferences',
+  params: {
+    query: {
+      type: 'object',
+      properties: { table: { type: 'string' }, size: { type: 'string' } },
+      required: ['table'],
+    },
+  },
+  responses: {
+    '200': { contentType: 'application/json', schema: { $ref: '#/components/schemas/OkMessage' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+  },
+};
+
+/** `GET /api/config/dismissed-alerts`. */
+export const getDismissedAlertsOperation: OperationDefinition = {
+  operationId: 'getDismissedAlerts',
+  params: {},
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/DismissedAlerts' },
+    },
+  },
+};
+
+/** `POST /api/config/dismissed-alerts/dismiss`. */
+export const dismissAlertOperation: OperationDefinition = {
+  operationId: 'dismissAlert',
+  params: {},
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: {
+      $ref: '#/components/schemas/Body_dismiss_alert_api_config_dismissed_alerts_dismiss_post',
+    },
+  },
+  responses: {
+    '200': { contentType: 'application/json', schema: { $ref: '#/components/schemas/OkMessage' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+  },
+};
+
+/** `POST /api/config/dismissed-alerts/undismiss`. */
+export const undismissAlertOperation: OperationDefinition = {
+  operationId: 'undismissAlert',
+  params: {},
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: {
+      $ref: '#/components/schemas/Body_undismiss_alert_api_config_dismissed_alerts_undismiss_post',
+    },
+  },
+  responses: {
+    '200': { contentType: 'application/json', schema: { $ref: '#/components/schemas/OkMessage' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+  },
+};
+
+/** `POST /api/config/dismissed-alerts/clear`. */
+export const clearDismissedAlertsOperation: OperationDefinition = {
+  operationId: 'clearDismissedAlerts',
+  params: {},
+  responses: {
+    '200': { contentType: 'application/json', schema: { $ref: '#/components/schemas/OkMessage' } },
+  },
+};
+
+/** `POST /api/remote/connect`. */
+export const connectRemoteOperation: OperationDefinition = {
+  operationId: 'connectRemote',
+  params: {},
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: { $ref: '#/components/schemas/SSHConnectRequest' },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/RemoteConnection' },
+    },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+    '429': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/RateLimitedError' },
+    },
+    '500': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+  },
+};
+
+/** `GET /api/remote/sessions`. */
+export const listSessionsOperation: OperationDefinition = {
+  operationId: 'listSessions',
+  params: {},
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/RemoteSessions' },
+    },
+  },
+};
+
+/** `POST /api/remote/disconnect`. */
+export const disconnectRemoteOperation: OperationDefinition = {
+  operationId: 'disconnectRemote',
+  params: {},
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: { $ref: '#/components/schemas/Body_disconnect_remote_api_remote_disconnect_post' },
+  },
+  responses: {
+    '200': { contentType: 'application/json', schema: { $ref: '#/components/schemas/OkMessage' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+  },
+};
+
+/** `POST /api/remote/viewer/start`. */
+export const startRemoteViewerOperation: OperationDefinition = {
+  operationId: 'startRemoteViewer',
+  params: {},
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: { $ref: '#/components/schemas/RemoteViewerStartRequest' },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ViewerStarted' },
+    },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+    '500': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+  },
+};
+
+/** `POST /api/remote/viewer/stop`. */
+export const stopRemoteViewerOperation: OperationDefinition = {
+  operationId: 'stopRemoteViewer',
+  idempotent: true,
+  params: {},
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: { $ref: '#/components/schemas/Body_stop_remote_viewer_api_remote_viewer_stop_post' },
+  },
+  responses: {
+    '200': { contentType: 'application/json', schema: { $ref: '#/components/schemas/OkMessage' } },
+    '400': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+  },
+};
+
+/** `GET /api/remote/viewer/sessions`. */
+export const listRemoteViewerSessionsOperation: OperationDefinition = {
+  operationId: 'listRemoteViewerSessions',
+  params: {},
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ViewerSessions' },
+    },
+  },
+};
+
+/** `GET /api/remote/viewer/status/{session_id}`. */
+export const getViewerSessionStatusOperation: OperationDefinition = {
+  operationId: 'getViewerSessionStatus',
+  params: {
+    path: {
+      type: 'object',
+      properties: { session_id: { type: 'string' } },
+      required: ['session_id'],
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ViewerSession' },
+    },
+    '400': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+  },
+};
+
+/** `GET /api/remote/conda-envs`. */
+export const listCondaEnvsOperation: OperationDefinition = {
+  operationId: 'listCondaEnvs',
+  params: {
+    query: {
+      type: 'object',
+      properties: { connection_id: { type: 'string' } },
+      required: ['connection_id'],
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { type: 'object', additionalProperties: true },
+    },
+    '400': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+    '500': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+  },
+};
+
+/** `GET /api/remote/config`. */
+export const getRemoteConfigOperation: OperationDefinition = {
+  operationId: 'getRemoteConfig',
+  params: {
+    query: {
+      type: 'object',
+      properties: { connection_id: { type: 'string' }, conda_env: { type: 'string' } },
+      required: ['connection_id'],
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { type: 'object', additionalProperties: true },
+    },
+    '400': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+    '500': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+  },
+};
+
+/** `GET /api/remote/fs/list`. */
+export const listRemoteDirectoryOperation: OperationDefinition = {
+  operationId: 'listRemoteDirectory',
+  params: {
+    query: {
+      type: 'object',
+      properties: { connection_id: { type: 'string' }, path: { type: 'string' } },
+      required: ['connection_id'],
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/RemoteDirectory' },
+    },
+    '400': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+    '500': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+  },
+};
+
+/** `GET /api/remote/fs/exists`. */
+export const checkRemotePathExistsOperation: OperationDefinition = {
+  operationId: 'checkRemotePathExists',
+  params: {
+    query: {
+      type: 'object',
+      properties: { connection_id: { type: 'string' }, path: { type: 'string' } },
+      required: ['connection_id', 'path'],
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/RemotePathExists' },
+    },
+    '400': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+    '500': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+  },
+};
+
+/** `GET /api/remote/status`. */
+export const getRemoteStatusOperation: OperationDefinition = {
+  operationId: 'getRemoteStatus',
+  params: {},
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/RemoteStatus' },
+    },
+  },
+};
+
+/** `GET /api/remote/connections/saved`. */
+export const getSavedConnectionsOperation: OperationDefinition = {
+  operationId: 'getSavedConnections',
+  params: {},
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/SavedConnections' },
+    },
+    '500': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+  },
+};
+
+/** `POST /api/remote/connections/saved`. */
+export const saveConnectionConfigOperation: OperationDefinition = {
+  operationId: 'saveConnectionConfig',
+  params: {},
+  body: { required: true, contentType: 'application/json', schema: { type: 'array', items: {} } },
+  responses: {
+    '200': { contentType: 'application/json', schema: { $ref: '#/components/schemas/OkMessage' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+    '500': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+  },
+};
+
+/** `GET /api/v2/experiments`. */
+export const listExperimentsV2Operation: OperationDefinition = {
+  operationId: 'listExperimentsV2',
+  pagination: {
+    style: 'page',
+    items: 'experiments',
+    pageParam: 'page',
+    perPageParam: 'per_page',
+    hasNext: 'has_next',
+  },
+  params: {
+    query: {
+      type: 'object',
+      properties: {
+        project: { type: 'string' },
+        name: { type: 'string' },
+        status: { type: 'string' },
+        tags: { type: 'string' },
+        search: { type: 'string' },
+        created_after: { type: 'number' },
+        created_before: { type: 'number' },
+        best_metric_min: { type: 'number' },
+        best_metric_max: { type: 'number' },
+        include_deleted: { type: 'boolean' },
+        page: { type: 'integer', minimum: 1 },
+        per_page: { type: 'integer', minimum: 1, maximum: 1000 },
+        order_by: { type: 'string' },
+        order_desc: { type: 'boolean' },
+      },
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ExperimentListResponse' },
+    },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+  },
+};
+
+/** `GET /api/v2/experiments/{exp_id}`. */
+export const getExperimentV2Operation: OperationDefinition = {
+  operationId: 'getExperimentV2',
+  params: {
+    path: { type: 'object', properties: { exp_id: { type: 'string' } }, required: ['exp_id'] },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ExperimentDetailResponse' },
+    },
+    '404': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+  },
+};
+
+/** `GET /api/v2/experiments/{exp_id}/metrics/fast`. */
+export const getMetricsFastV2Operation: OperationDefinition = {
+  operationId: 'getMetricsFastV2',
+  params: {
+    path: { type: 'object', properties: { exp_id: { type: 'string' } }, required: ['exp_id'] },
+    query: {
+      type: 'object',
+      properties: {
+        metric_names: { type: 'string' },
+        step_range: { type: 'string' },
+        downsample: { type: 'integer' },
+      },
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/FastMetrics' },
+    },
+    '400': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+  },
+};
+
+/** `POST /api/v2/experiments/batch-delete`. */
+export const batchDeleteExperimentsV2Operation: OperationDefinition = {
+  operationId: 'batchDeleteExperimentsV2',
+  params: {},
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: { type: 'object', additionalProperties: true },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/RunBatchResult' },
+    },
+    '400': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+  },
+};
+
+/** `GET /api/v2/analytics/overview`. */
+export const getAnalyticsOverviewOperation: OperationDefinition = {
+  operationId: 'getAnalyticsOverview',
+  params: {},
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { type: 'object', additionalProperties: true },
+    },
+  },
+};
+
+/** `GET /api/v2/analytics/projects`. */
+export const getProjectAnalyticsOperation: OperationDefinition = {
+  operationId: 'getProjectAnalytics',
+  params: { query: { type: 'object', properties: { days: { type: 'integer' } } } },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { type: 'object', additionalProperties: true },
+    },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+  },
+};
+
+/** `GET /api/v2/analytics/performance-trends`. */
+export const getPerformanceTrendsOperation: OperationDefinition = {
+  operationId: 'getPerformanceTrends',
+  params: {
+    query: {
+      type: 'object',
+      properties: {
+        metric_name: { type: 'string' },
+        project: { type: 'string' },
+        days: { type: 'integer' },
+      },
+      required: ['metric_name'],
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { type: 'object', additionalProperties: true },
+    },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+  },
+};
+
+/** `GET /api/v2/analytics/health`. */
+export const getSystemHealthOperation: OperationDefinition = {
+  operationId: 'getSystemHealth',
+  params: {},
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { type: 'object', additionalProperties: true },
+    },
+    '500': { contentType: 'application/json', schema: { $ref: '#/components/schemas/HTTPError' } },
+  },
+};
+
+/** The service without its operations and schemas: what standalone functions build their client from. */
+export const serviceInfo: Omit<ServiceDefinition, 'operations' | 'schemas'> = {
+  name: 'runicorn',
+  title: 'Runicorn Viewer',
+  version: '0.5.2',
+  servers: ['http://127.0.0.1:23300'],
+  auth: { type: 'bearer' },
+  idempotencyHeader: null,
+};
+
 export const service: ServiceDefinition = {
   name: 'runicorn',
   title: 'Runicorn Viewer',
@@ -5504,2373 +6933,80 @@ export const service: ServiceDefinition = {
   auth: { type: 'bearer' },
   idempotencyHeader: null,
   operations: {
-    'GET /api/health': {
-      operationId: 'health',
-      params: {},
-      responses: {
-        '200': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Health' } },
-      },
-    },
-    'POST /api/status/check': {
-      operationId: 'checkAllStatus',
-      idempotent: true,
-      params: {},
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/StatusCheckResult' },
-        },
-      },
-    },
-    'GET /api/runs': {
-      operationId: 'listRuns',
-      pagination: { style: 'none', items: '.' },
-      params: {},
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { type: 'array', items: { $ref: '#/components/schemas/RunListItem' } },
-        },
-      },
-    },
-    'GET /api/runs/{run_id}': {
-      operationId: 'getRunDetail',
-      params: {
-        path: { type: 'object', properties: { run_id: { type: 'string' } }, required: ['run_id'] },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/RunDetail' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-      },
-    },
-    'POST /api/runs/soft-delete': {
-      operationId: 'softDeleteRuns',
-      params: {},
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: { $ref: '#/components/schemas/RunIdsRequest' },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/RunBatchResult' },
-        },
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-      },
-    },
-    'GET /api/recycle-bin': {
-      operationId: 'listDeletedRuns',
-      params: {},
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/DeletedRuns' },
-        },
-      },
-    },
-    'POST /api/recycle-bin/restore': {
-      operationId: 'restoreRuns',
-      params: {},
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: { $ref: '#/components/schemas/RunIdsRequest' },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/RunBatchResult' },
-        },
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-      },
-    },
-    'POST /api/recycle-bin/empty': {
-      operationId: 'emptyRecycleBin',
-      params: {},
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: { $ref: '#/components/schemas/EmptyRecycleBinRequest' },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/EmptyRecycleBinResult' },
-        },
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-      },
-    },
-    'GET /api/runs/{run_id}/metrics': {
-      operationId: 'getMetrics',
-      params: {
-        path: { type: 'object', properties: { run_id: { type: 'string' } }, required: ['run_id'] },
-        query: {
-          type: 'object',
-          properties: { downsample: { type: 'integer', minimum: 100, maximum: 50000 } },
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/MetricRows' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-      },
-    },
-    'GET /api/runs/{run_id}/metrics_step': {
-      operationId: 'getMetricsStep',
-      params: {
-        path: { type: 'object', properties: { run_id: { type: 'string' } }, required: ['run_id'] },
-        query: {
-          type: 'object',
-          properties: { downsample: { type: 'integer', minimum: 100, maximum: 50000 } },
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/MetricRows' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-      },
-    },
-    'GET /api/metrics/cache/stats': {
-      operationId: 'getCacheStats',
-      params: {},
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/CacheStats' },
-        },
-      },
-    },
-    'GET /api/runs/{run_id}/progress': {
-      operationId: 'getProgress',
-      params: {
-        path: { type: 'object', properties: { run_id: { type: 'string' } }, required: ['run_id'] },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/Progress' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-      },
-    },
-    'GET /api/config': {
-      operationId: 'getConfig',
-      params: {},
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ViewerConfig' },
-        },
-      },
-    },
-    'POST /api/config/user_root_dir': {
-      operationId: 'setUserRoot',
-      params: {},
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: { $ref: '#/components/schemas/SetUserRootRequest' },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/SetUserRootResult' },
-        },
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-        '500': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-      },
-    },
-    'GET /api/config/ssh_connections': {
-      operationId: 'getSavedSshConnections',
-      params: {},
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/SavedSshConnections' },
-        },
-      },
-    },
-    'POST /api/config/ssh_connections': {
-      operationId: 'saveSshConnection',
-      params: {},
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: { type: 'object', additionalProperties: true },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/OkMessage' },
-        },
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-      },
-    },
-    'GET /api/config/ssh_connections/{key}/details': {
-      operationId: 'getSshConnectionDetails',
-      params: {
-        path: { type: 'object', properties: { key: { type: 'string' } }, required: ['key'] },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/SavedSshConnectionDetails' },
-        },
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-      },
-    },
-    'DELETE /api/config/ssh_connections/{key}': {
-      operationId: 'deleteSshConnection',
-      params: {
-        path: { type: 'object', properties: { key: { type: 'string' } }, required: ['key'] },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/OkMessage' },
-        },
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-      },
-    },
-    'POST /api/experiments/tag': {
-      operationId: 'tagExperiment',
-      params: {},
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: { type: 'object', additionalProperties: true },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { type: 'object', additionalProperties: true },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-        '501': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-      },
-    },
-    'GET /api/experiments/search': {
-      operationId: 'searchExperiments',
-      params: {
-        query: {
-          type: 'object',
-          properties: {
-            project: { type: 'string' },
-            tags: { type: 'string' },
-            text: { type: 'string' },
-            archived: { type: 'boolean' },
-          },
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { type: 'object', additionalProperties: true },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-        '501': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-      },
-    },
-    'DELETE /api/experiments/delete': {
-      operationId: 'deleteExperiments',
-      params: {},
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: { type: 'object', additionalProperties: true },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { type: 'object', additionalProperties: true },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-        '501': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-      },
-    },
-    'GET /api/export/{run_id}/csv': {
-      operationId: 'exportCsv',
-      params: {
-        path: { type: 'object', properties: { run_id: { type: 'string' } }, required: ['run_id'] },
-      },
-      responses: {
-        '200': { contentType: 'text/csv', schema: { type: 'string' } },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-        '501': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-      },
-    },
-    'GET /api/export/{run_id}/report': {
-      operationId: 'exportReport',
-      params: {
-        path: { type: 'object', properties: { run_id: { type: 'string' } }, required: ['run_id'] },
-        query: { type: 'object', properties: { format: { type: 'string' } } },
-      },
-      responses: {
-        '200': { contentType: 'text/markdown', schema: { type: 'string' } },
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-        '501': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-      },
-    },
-    'GET /api/environment/{run_id}': {
-      operationId: 'getEnvironment',
-      params: {
-        path: { type: 'object', properties: { run_id: { type: 'string' } }, required: ['run_id'] },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/Environment' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-      },
-    },
-    'GET /api/projects': {
-      operationId: 'listProjects',
-      params: {},
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/Projects' },
-        },
-      },
-    },
-    'GET /api/projects/{project}/names': {
-      operationId: 'listNames',
-      params: {
-        path: {
-          type: 'object',
-          properties: { project: { type: 'string' } },
-          required: ['project'],
-        },
-      },
-      responses: {
-        '200': { contentType: 'application/json', schema: { $ref: '#/components/schemas/Names' } },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-      },
-    },
-    'GET /api/projects/{project}/names/{name}/runs': {
-      operationId: 'listRunsByName',
-      params: {
-        path: {
-          type: 'object',
-          properties: { project: { type: 'string' }, name: { type: 'string' } },
-          required: ['project', 'name'],
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { type: 'array', items: { $ref: '#/components/schemas/RunListItem' } },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-      },
-    },
-    'GET /api/gpu/telemetry': {
-      operationId: 'gpuTelemetry',
-      params: {},
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/GpuTelemetry' },
-        },
-      },
-    },
-    'GET /api/system/monitor': {
-      operationId: 'systemMonitor',
-      params: {},
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { type: 'object', additionalProperties: true },
-        },
-      },
-    },
-    'GET /api/system/temperatures': {
-      operationId: 'systemTemperatures',
-      params: {},
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { type: 'object', additionalProperties: true },
-        },
-      },
-    },
-    'POST /api/import/archive': {
-      operationId: 'importArchive',
-      params: {},
-      body: {
-        required: true,
-        contentType: 'multipart/form-data',
-        schema: { $ref: '#/components/schemas/Body_import_archive_api_import_archive_post' },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ImportResult' },
-        },
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-      },
-    },
-    'GET /api/artifacts': {
-      operationId: 'listArtifacts',
-      pagination: { style: 'none', items: '.' },
-      params: { query: { type: 'object', properties: { type: { type: 'string' } } } },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { type: 'array', items: { $ref: '#/components/schemas/ArtifactListItem' } },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-      },
-    },
-    'GET /api/artifacts/{artifact_name}/versions': {
-      operationId: 'listArtifactVersions',
-      params: {
-        path: {
-          type: 'object',
-          properties: { artifact_name: { type: 'string' } },
-          required: ['artifact_name'],
-        },
-        query: { type: 'object', properties: { type: { type: 'string' } } },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { type: 'array', items: { $ref: '#/components/schemas/ArtifactVersionItem' } },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-      },
-    },
-    'GET /api/artifacts/{artifact_name}/v{version}': {
-      operationId: 'getArtifactDetail',
-      params: {
-        path: {
-          type: 'object',
-          properties: { artifact_name: { type: 'string' }, version: { type: 'integer' } },
-          required: ['artifact_name', 'version'],
-        },
-        query: { type: 'object', properties: { type: { type: 'string' } } },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ArtifactDetailResponse' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-        '500': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-      },
-    },
-    'DELETE /api/artifacts/{artifact_name}/v{version}': {
-      operationId: 'deleteArtifactVersion',
-      params: {
-        path: {
-          type: 'object',
-          properties: { artifact_name: { type: 'string' }, version: { type: 'integer' } },
-          required: ['artifact_name', 'version'],
-        },
-        query: {
-          type: 'object',
-          properties: { type: { type: 'string' }, permanent: { type: 'boolean' } },
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/DeleteResult' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-        '500': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-      },
-    },
-    'GET /api/artifacts/{artifact_name}/v{version}/files': {
-      operationId: 'listArtifactFiles',
-      params: {
-        path: {
-          type: 'object',
-          properties: { artifact_name: { type: 'string' }, version: { type: 'integer' } },
-          required: ['artifact_name', 'version'],
-        },
-        query: { type: 'object', properties: { type: { type: 'string' } } },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ArtifactFiles' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-        '500': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-      },
-    },
-    'GET /api/artifacts/{artifact_name}/v{version}/lineage': {
-      operationId: 'getArtifactLineage',
-      params: {
-        path: {
-          type: 'object',
-          properties: { artifact_name: { type: 'string' }, version: { type: 'integer' } },
-          required: ['artifact_name', 'version'],
-        },
-        query: {
-          type: 'object',
-          properties: { type: { type: 'string' }, max_depth: { type: 'integer' } },
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ArtifactLineage' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-        '500': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-      },
-    },
-    'GET /api/artifacts/stats': {
-      operationId: 'getArtifactsStats',
-      params: {},
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ArtifactStats' },
-        },
-      },
-    },
-    'GET /api/runs/{run_id}/artifacts': {
-      operationId: 'getRunArtifacts',
-      params: {
-        path: { type: 'object', properties: { run_id: { type: 'string' } }, required: ['run_id'] },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ExperimentArtifacts' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-      },
-    },
-    'GET /api/artifacts/{name}/training-metrics': {
-      operationId: 'getArtifactTrainingMetrics',
-      params: {
-        path: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
-        query: {
-          type: 'object',
-          properties: { version: { type: 'integer' }, type: { type: 'string' } },
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { anyOf: [{ $ref: '#/components/schemas/TrainingMetrics' }, { type: 'null' }] },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-      },
-    },
-    'GET /api/artifacts/{name}/performance-history': {
-      operationId: 'getArtifactPerformanceHistory',
-      params: {
-        path: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
-        query: {
-          type: 'object',
-          properties: { type: { type: 'string' }, metric_name: { type: 'string' } },
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { type: 'array', items: { $ref: '#/components/schemas/VersionPerformance' } },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-      },
-    },
-    'POST /api/artifacts/{name}/v{version}/promote': {
-      operationId: 'promoteModel',
-      params: {
-        path: {
-          type: 'object',
-          properties: { name: { type: 'string' }, version: { type: 'integer' } },
-          required: ['name', 'version'],
-        },
-      },
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: { $ref: '#/components/schemas/PromoteModelRequest' },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/PromoteResult' },
-        },
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-        '500': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-      },
-    },
-    'POST /api/artifacts/{name}/v{version}/evaluate': {
-      operationId: 'evaluateModel',
-      params: {
-        path: {
-          type: 'object',
-          properties: { name: { type: 'string' }, version: { type: 'integer' } },
-          required: ['name', 'version'],
-        },
-      },
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: { $ref: '#/components/schemas/ModelEvaluation' },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/EvaluateResult' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-        '500': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-      },
-    },
-    'GET /api/artifacts/{name}/evaluations': {
-      operationId: 'getModelEvaluations',
-      params: {
-        path: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
-        query: { type: 'object', properties: { version: { type: 'integer' } } },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { type: 'array', items: { $ref: '#/components/schemas/StoredEvaluation' } },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-        '500': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-      },
-    },
-    'GET /api/config/column-widths': {
-      operationId: 'getColumnWidths',
-      params: {
-        query: {
-          type: 'object',
-          properties: { table: { type: 'string' }, size: { type: 'string' } },
-          required: ['table', 'size'],
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ColumnWidths' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-      },
-    },
-    'POST /api/config/column-widths': {
-      operationId: 'saveColumnWidths',
-      params: {},
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: { $ref: '#/components/schemas/ColumnWidthPreference' },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/OkMessage' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-      },
-    },
-    'DELETE /api/config/column-widths': {
-      operationId: 'resetColumnWidths',
-      params: {
-        query: {
-          type: 'object',
-          properties: { table: { type: 'string' }, size: { type: 'string' } },
-          required: ['table'],
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/OkMessage' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-      },
-    },
-    'POST /api/config/column-widths/reset': {
-      operationId: 'resetColumnWidthPreferences',
-      params: {
-        query: {
-          type: 'object',
-          properties: { table: { type: 'string' }, size: { type: 'string' } },
-          required: ['table'],
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/OkMessage' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-      },
-    },
-    'GET /api/config/dismissed-alerts': {
-      operationId: 'getDismissedAlerts',
-      params: {},
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/DismissedAlerts' },
-        },
-      },
-    },
-    'POST /api/config/dismissed-alerts/dismiss': {
-      operationId: 'dismissAlert',
-      params: {},
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: {
-          $ref: '#/components/schemas/Body_dismiss_alert_api_config_dismissed_alerts_dismiss_post',
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/OkMessage' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-      },
-    },
-    'POST /api/config/dismissed-alerts/undismiss': {
-      operationId: 'undismissAlert',
-      params: {},
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: {
-          $ref: '#/components/schemas/Body_undismiss_alert_api_config_dismissed_alerts_undismiss_post',
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/OkMessage' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-      },
-    },
-    'POST /api/config/dismissed-alerts/clear': {
-      operationId: 'clearDismissedAlerts',
-      params: {},
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/OkMessage' },
-        },
-      },
-    },
-    'POST /api/remote/connect': {
-      operationId: 'connectRemote',
-      params: {},
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: { $ref: '#/components/schemas/SSHConnectRequest' },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/RemoteConnection' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-        '429': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/RateLimitedError' },
-        },
-        '500': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-      },
-    },
-    'GET /api/remote/sessions': {
-      operationId: 'listSessions',
-      params: {},
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/RemoteSessions' },
-        },
-      },
-    },
-    'POST /api/remote/disconnect': {
-      operationId: 'disconnectRemote',
-      params: {},
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: { $ref: '#/components/schemas/Body_disconnect_remote_api_remote_disconnect_post' },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/OkMessage' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-      },
-    },
-    'POST /api/remote/viewer/start': {
-      operationId: 'startRemoteViewer',
-      params: {},
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: { $ref: '#/components/schemas/RemoteViewerStartRequest' },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ViewerStarted' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-        '500': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-      },
-    },
-    'POST /api/remote/viewer/stop': {
-      operationId: 'stopRemoteViewer',
-      idempotent: true,
-      params: {},
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: {
-          $ref: '#/components/schemas/Body_stop_remote_viewer_api_remote_viewer_stop_post',
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/OkMessage' },
-        },
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-      },
-    },
-    'GET /api/remote/viewer/sessions': {
-      operationId: 'listRemoteViewerSessions',
-      params: {},
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ViewerSessions' },
-        },
-      },
-    },
-    'GET /api/remote/viewer/status/{session_id}': {
-      operationId: 'getViewerSessionStatus',
-      params: {
-        path: {
-          type: 'object',
-          properties: { session_id: { type: 'string' } },
-          required: ['session_id'],
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ViewerSession' },
-        },
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-      },
-    },
-    'GET /api/remote/conda-envs': {
-      operationId: 'listCondaEnvs',
-      params: {
-        query: {
-          type: 'object',
-          properties: { connection_id: { type: 'string' } },
-          required: ['connection_id'],
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { type: 'object', additionalProperties: true },
-        },
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-        '500': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-      },
-    },
-    'GET /api/remote/config': {
-      operationId: 'getRemoteConfig',
-      params: {
-        query: {
-          type: 'object',
-          properties: { connection_id: { type: 'string' }, conda_env: { type: 'string' } },
-          required: ['connection_id'],
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { type: 'object', additionalProperties: true },
-        },
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-        '500': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-      },
-    },
-    'GET /api/remote/fs/list': {
-      operationId: 'listRemoteDirectory',
-      params: {
-        query: {
-          type: 'object',
-          properties: { connection_id: { type: 'string' }, path: { type: 'string' } },
-          required: ['connection_id'],
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/RemoteDirectory' },
-        },
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-        '500': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-      },
-    },
-    'GET /api/remote/fs/exists': {
-      operationId: 'checkRemotePathExists',
-      params: {
-        query: {
-          type: 'object',
-          properties: { connection_id: { type: 'string' }, path: { type: 'string' } },
-          required: ['connection_id', 'path'],
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/RemotePathExists' },
-        },
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-        '500': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-      },
-    },
-    'GET /api/remote/status': {
-      operationId: 'getRemoteStatus',
-      params: {},
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/RemoteStatus' },
-        },
-      },
-    },
-    'GET /api/remote/connections/saved': {
-      operationId: 'getSavedConnections',
-      params: {},
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/SavedConnections' },
-        },
-        '500': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-      },
-    },
-    'POST /api/remote/connections/saved': {
-      operationId: 'saveConnectionConfig',
-      params: {},
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: { type: 'array', items: {} },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/OkMessage' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-        '500': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-      },
-    },
-    'GET /api/v2/experiments': {
-      operationId: 'listExperimentsV2',
-      pagination: {
-        style: 'page',
-        items: 'experiments',
-        pageParam: 'page',
-        perPageParam: 'per_page',
-        hasNext: 'has_next',
-      },
-      params: {
-        query: {
-          type: 'object',
-          properties: {
-            project: { type: 'string' },
-            name: { type: 'string' },
-            status: { type: 'string' },
-            tags: { type: 'string' },
-            search: { type: 'string' },
-            created_after: { type: 'number' },
-            created_before: { type: 'number' },
-            best_metric_min: { type: 'number' },
-            best_metric_max: { type: 'number' },
-            include_deleted: { type: 'boolean' },
-            page: { type: 'integer', minimum: 1 },
-            per_page: { type: 'integer', minimum: 1, maximum: 1000 },
-            order_by: { type: 'string' },
-            order_desc: { type: 'boolean' },
-          },
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ExperimentListResponse' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-      },
-    },
-    'GET /api/v2/experiments/{exp_id}': {
-      operationId: 'getExperimentV2',
-      params: {
-        path: { type: 'object', properties: { exp_id: { type: 'string' } }, required: ['exp_id'] },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ExperimentDetailResponse' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-      },
-    },
-    'GET /api/v2/experiments/{exp_id}/metrics/fast': {
-      operationId: 'getMetricsFastV2',
-      params: {
-        path: { type: 'object', properties: { exp_id: { type: 'string' } }, required: ['exp_id'] },
-        query: {
-          type: 'object',
-          properties: {
-            metric_names: { type: 'string' },
-            step_range: { type: 'string' },
-            downsample: { type: 'integer' },
-          },
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/FastMetrics' },
-        },
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-      },
-    },
-    'POST /api/v2/experiments/batch-delete': {
-      operationId: 'batchDeleteExperimentsV2',
-      params: {},
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: { type: 'object', additionalProperties: true },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/RunBatchResult' },
-        },
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-      },
-    },
-    'GET /api/v2/analytics/overview': {
-      operationId: 'getAnalyticsOverview',
-      params: {},
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { type: 'object', additionalProperties: true },
-        },
-      },
-    },
-    'GET /api/v2/analytics/projects': {
-      operationId: 'getProjectAnalytics',
-      params: { query: { type: 'object', properties: { days: { type: 'integer' } } } },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { type: 'object', additionalProperties: true },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-      },
-    },
-    'GET /api/v2/analytics/performance-trends': {
-      operationId: 'getPerformanceTrends',
-      params: {
-        query: {
-          type: 'object',
-          properties: {
-            metric_name: { type: 'string' },
-            project: { type: 'string' },
-            days: { type: 'integer' },
-          },
-          required: ['metric_name'],
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { type: 'object', additionalProperties: true },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-      },
-    },
-    'GET /api/v2/analytics/health': {
-      operationId: 'getSystemHealth',
-      params: {},
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { type: 'object', additionalProperties: true },
-        },
-        '500': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPError' },
-        },
-      },
-    },
+    'GET /api/health': healthOperation,
+    'POST /api/status/check': checkAllStatusOperation,
+    'GET /api/runs': listRunsOperation,
+    'GET /api/runs/{run_id}': getRunDetailOperation,
+    'POST /api/runs/soft-delete': softDeleteRunsOperation,
+    'GET /api/recycle-bin': listDeletedRunsOperation,
+    'POST /api/recycle-bin/restore': restoreRunsOperation,
+    'POST /api/recycle-bin/empty': emptyRecycleBinOperation,
+    'GET /api/runs/{run_id}/metrics': getMetricsOperation,
+    'GET /api/runs/{run_id}/metrics_step': getMetricsStepOperation,
+    'GET /api/metrics/cache/stats': getCacheStatsOperation,
+    'GET /api/runs/{run_id}/progress': getProgressOperation,
+    'GET /api/config': getConfigOperation,
+    'POST /api/config/user_root_dir': setUserRootOperation,
+    'GET /api/config/ssh_connections': getSavedSshConnectionsOperation,
+    'POST /api/config/ssh_connections': saveSshConnectionOperation,
+    'GET /api/config/ssh_connections/{key}/details': getSshConnectionDetailsOperation,
+    'DELETE /api/config/ssh_connections/{key}': deleteSshConnectionOperation,
+    'POST /api/experiments/tag': tagExperimentOperation,
+    'GET /api/experiments/search': searchExperimentsOperation,
+    'DELETE /api/experiments/delete': deleteExperimentsOperation,
+    'GET /api/export/{run_id}/csv': exportCsvOperation,
+    'GET /api/export/{run_id}/report': exportReportOperation,
+    'GET /api/environment/{run_id}': getEnvironmentOperation,
+    'GET /api/projects': listProjectsOperation,
+    'GET /api/projects/{project}/names': listNamesOperation,
+    'GET /api/projects/{project}/names/{name}/runs': listRunsByNameOperation,
+    'GET /api/gpu/telemetry': gpuTelemetryOperation,
+    'GET /api/system/monitor': systemMonitorOperation,
+    'GET /api/system/temperatures': systemTemperaturesOperation,
+    'POST /api/import/archive': importArchiveOperation,
+    'GET /api/artifacts': listArtifactsOperation,
+    'GET /api/artifacts/{artifact_name}/versions': listArtifactVersionsOperation,
+    'GET /api/artifacts/{artifact_name}/v{version}': getArtifactDetailOperation,
+    'DELETE /api/artifacts/{artifact_name}/v{version}': deleteArtifactVersionOperation,
+    'GET /api/artifacts/{artifact_name}/v{version}/files': listArtifactFilesOperation,
+    'GET /api/artifacts/{artifact_name}/v{version}/lineage': getArtifactLineageOperation,
+    'GET /api/artifacts/stats': getArtifactsStatsOperation,
+    'GET /api/runs/{run_id}/artifacts': getRunArtifactsOperation,
+    'GET /api/artifacts/{name}/training-metrics': getArtifactTrainingMetricsOperation,
+    'GET /api/artifacts/{name}/performance-history': getArtifactPerformanceHistoryOperation,
+    'POST /api/artifacts/{name}/v{version}/promote': promoteModelOperation,
+    'POST /api/artifacts/{name}/v{version}/evaluate': evaluateModelOperation,
+    'GET /api/artifacts/{name}/evaluations': getModelEvaluationsOperation,
+    'GET /api/config/column-widths': getColumnWidthsOperation,
+    'POST /api/config/column-widths': saveColumnWidthsOperation,
+    'DELETE /api/config/column-widths': resetColumnWidthsOperation,
+    'POST /api/config/column-widths/reset': resetColumnWidthPreferencesOperation,
+    'GET /api/config/dismissed-alerts': getDismissedAlertsOperation,
+    'POST /api/config/dismissed-alerts/dismiss': dismissAlertOperation,
+    'POST /api/config/dismissed-alerts/undismiss': undismissAlertOperation,
+    'POST /api/config/dismissed-alerts/clear': clearDismissedAlertsOperation,
+    'POST /api/remote/connect': connectRemoteOperation,
+    'GET /api/remote/sessions': listSessionsOperation,
+    'POST /api/remote/disconnect': disconnectRemoteOperation,
+    'POST /api/remote/viewer/start': startRemoteViewerOperation,
+    'POST /api/remote/viewer/stop': stopRemoteViewerOperation,
+    'GET /api/remote/viewer/sessions': listRemoteViewerSessionsOperation,
+    'GET /api/remote/viewer/status/{session_id}': getViewerSessionStatusOperation,
+    'GET /api/remote/conda-envs': listCondaEnvsOperation,
+    'GET /api/remote/config': getRemoteConfigOperation,
+    'GET /api/remote/fs/list': listRemoteDirectoryOperation,
+    'GET /api/remote/fs/exists': checkRemotePathExistsOperation,
+    'GET /api/remote/status': getRemoteStatusOperation,
+    'GET /api/remote/connections/saved': getSavedConnectionsOperation,
+    'POST /api/remote/connections/saved': saveConnectionConfigOperation,
+    'GET /api/v2/experiments': listExperimentsV2Operation,
+    'GET /api/v2/experiments/{exp_id}': getExperimentV2Operation,
+    'GET /api/v2/experiments/{exp_id}/metrics/fast': getMetricsFastV2Operation,
+    'POST /api/v2/experiments/batch-delete': batchDeleteExperimentsV2Operation,
+    'GET /api/v2/analytics/overview': getAnalyticsOverviewOperation,
+    'GET /api/v2/analytics/projects': getProjectAnalyticsOperation,
+    'GET /api/v2/analytics/performance-trends': getPerformanceTrendsOperation,
+    'GET /api/v2/analytics/health': getSystemHealthOperation,
   },
-  schemas: {
-    ArtifactDetailResponse: {
-      type: 'object',
-      properties: {
-        name: { type: 'string' },
-        type: { type: 'string' },
-        version: { type: 'integer' },
-        created_at: { type: 'number' },
-        updated_at: { type: 'number' },
-        created_by_run: { type: ['string', 'null'] },
-        created_by_user: { type: ['string', 'null'] },
-        size_bytes: { type: 'integer' },
-        num_files: { type: 'integer' },
-        num_references: { type: 'integer' },
-        status: { type: 'string' },
-        metadata: { type: 'object', additionalProperties: true },
-        description: { type: ['string', 'null'] },
-        tags: { type: 'array', items: { type: 'string' } },
-        aliases: { type: 'array', items: { type: 'string' } },
-        manifest_digest: { type: ['string', 'null'] },
-      },
-      required: [
-        'name',
-        'type',
-        'version',
-        'created_at',
-        'updated_at',
-        'created_by_run',
-        'size_bytes',
-        'num_files',
-        'num_references',
-        'status',
-        'metadata',
-        'description',
-        'tags',
-        'aliases',
-      ],
-    },
-    ArtifactListItem: {
-      type: 'object',
-      properties: {
-        name: { type: 'string' },
-        type: { type: 'string' },
-        num_versions: { type: 'integer' },
-        latest_version: { type: 'integer' },
-        size_bytes: { type: 'integer' },
-        created_at: { type: 'number' },
-        updated_at: { type: 'number' },
-        aliases: { type: 'object', additionalProperties: { type: 'integer' } },
-      },
-      required: [
-        'name',
-        'type',
-        'num_versions',
-        'latest_version',
-        'size_bytes',
-        'created_at',
-        'updated_at',
-        'aliases',
-      ],
-    },
-    ArtifactSummary: {
-      type: 'object',
-      properties: {
-        name: { type: 'string' },
-        type: { type: 'string' },
-        version: { type: 'integer' },
-        size_bytes: { type: 'integer' },
-        created_at: { type: 'number' },
-        description: { type: ['string', 'null'] },
-        aliases: { type: 'array', items: { type: 'string' } },
-        lifecycle_stage: { type: ['string', 'null'] },
-      },
-      required: [
-        'name',
-        'type',
-        'version',
-        'size_bytes',
-        'created_at',
-        'description',
-        'aliases',
-        'lifecycle_stage',
-      ],
-    },
-    ArtifactVersionItem: {
-      type: 'object',
-      properties: {
-        version: { type: 'integer' },
-        created_at: { type: 'number' },
-        created_by_run: { type: ['string', 'null'] },
-        size_bytes: { type: 'integer' },
-        num_files: { type: 'integer' },
-        status: { type: 'string' },
-        aliases: { type: 'array', items: { type: 'string' } },
-      },
-      required: [
-        'version',
-        'created_at',
-        'created_by_run',
-        'size_bytes',
-        'num_files',
-        'status',
-        'aliases',
-      ],
-    },
-    Body_disconnect_remote_api_remote_disconnect_post: {
-      type: 'object',
-      properties: {
-        host: { type: 'string' },
-        port: { type: ['integer', 'null'] },
-        username: { type: 'string' },
-      },
-      required: ['host', 'username'],
-    },
-    Body_dismiss_alert_api_config_dismissed_alerts_dismiss_post: {
-      type: 'object',
-      properties: { alert_id: { type: 'string' } },
-      required: ['alert_id'],
-    },
-    Body_import_archive_api_import_archive_post: {
-      type: 'object',
-      properties: { file: { type: 'string' } },
-      required: ['file'],
-    },
-    Body_stop_remote_viewer_api_remote_viewer_stop_post: {
-      type: 'object',
-      properties: { session_id: { type: 'string' } },
-      required: ['session_id'],
-    },
-    Body_undismiss_alert_api_config_dismissed_alerts_undismiss_post: {
-      type: 'object',
-      properties: { alert_id: { type: 'string' } },
-      required: ['alert_id'],
-    },
-    ColumnWidthPreference: {
-      type: 'object',
-      properties: {
-        table: { type: 'string' },
-        size: { type: 'string' },
-        widths: { type: 'object', additionalProperties: { type: 'integer' } },
-        window_width: { type: ['integer', 'null'] },
-        window_height: { type: ['integer', 'null'] },
-      },
-      required: ['table', 'size', 'widths'],
-    },
-    ExperimentArtifacts: {
-      type: 'object',
-      properties: {
-        created: { type: 'array', items: { $ref: '#/components/schemas/ArtifactSummary' } },
-        used: { type: 'array', items: { $ref: '#/components/schemas/ArtifactSummary' } },
-      },
-      required: ['created', 'used'],
-    },
-    ExperimentDetailResponse: {
-      type: 'object',
-      properties: {
-        experiment: { type: 'object', additionalProperties: true },
-        metrics_summary: { type: 'object', additionalProperties: true },
-        environment_available: { type: 'boolean' },
-        file_count: { type: 'integer' },
-      },
-      required: ['experiment', 'metrics_summary', 'environment_available', 'file_count'],
-    },
-    ExperimentListResponse: {
-      type: 'object',
-      properties: {
-        experiments: { type: 'array', items: { $ref: '#/components/schemas/ExperimentV2' } },
-        total: { type: 'integer' },
-        page: { type: 'integer' },
-        per_page: { type: 'integer' },
-        has_next: { type: 'boolean' },
-        has_prev: { type: 'boolean' },
-        query_time_ms: { type: 'number' },
-      },
-      required: [
-        'experiments',
-        'total',
-        'page',
-        'per_page',
-        'has_next',
-        'has_prev',
-        'query_time_ms',
-      ],
-    },
-    HTTPValidationError: {
-      type: 'object',
-      properties: {
-        detail: { type: 'array', items: { $ref: '#/components/schemas/ValidationError' } },
-      },
-    },
-    ModelEvaluation: {
-      type: 'object',
-      properties: {
-        model_name: { type: 'string' },
-        model_version: { type: 'integer' },
-        evaluation_date: { type: 'number' },
-        evaluator_run_id: { type: ['string', 'null'] },
-        metrics: { type: 'object', additionalProperties: { type: 'number' } },
-        test_dataset: { type: ['string', 'null'] },
-        status: { type: 'string' },
-        notes: { type: ['string', 'null'] },
-      },
-      required: ['model_name', 'model_version', 'evaluation_date', 'metrics', 'status'],
-    },
-    PromoteModelRequest: {
-      type: 'object',
-      properties: {
-        to_stage: { type: 'string' },
-        notes: { type: ['string', 'null'] },
-        evaluator_run_id: { type: ['string', 'null'] },
-      },
-      required: ['to_stage'],
-    },
-    RemoteViewerStartRequest: {
-      type: 'object',
-      properties: {
-        host: { type: 'string' },
-        port: { type: 'integer' },
-        username: { type: 'string' },
-        password: { type: ['string', 'null'] },
-        private_key: { type: ['string', 'null'] },
-        private_key_path: { type: ['string', 'null'] },
-        passphrase: { type: ['string', 'null'] },
-        use_agent: { type: 'boolean' },
-        remote_root: { type: 'string' },
-        local_port: { type: ['integer', 'null'] },
-        remote_port: { type: ['integer', 'null'] },
-        conda_env: { type: ['string', 'null'] },
-      },
-      required: ['host', 'username', 'remote_root'],
-    },
-    RunListItem: {
-      type: 'object',
-      properties: {
-        id: { type: 'string' },
-        run_dir: { type: ['string', 'null'] },
-        created_time: { type: ['number', 'null'] },
-        status: { type: 'string' },
-        pid: { type: ['integer', 'null'] },
-        best_metric_value: { type: ['number', 'null'] },
-        best_metric_name: { type: ['string', 'null'] },
-        project: { type: ['string', 'null'] },
-        name: { type: ['string', 'null'] },
-        artifacts_created_count: { type: 'integer' },
-        artifacts_used_count: { type: 'integer' },
-        path: { type: 'string' },
-      },
-      required: ['id', 'status'],
-    },
-    SSHConnectRequest: {
-      type: 'object',
-      properties: {
-        host: { type: 'string' },
-        port: { type: 'integer' },
-        username: { type: 'string' },
-        password: { type: ['string', 'null'] },
-        private_key: { type: ['string', 'null'] },
-        private_key_path: { type: ['string', 'null'] },
-        passphrase: { type: ['string', 'null'] },
-        use_agent: { type: 'boolean' },
-      },
-      required: ['host', 'username'],
-    },
-    TrainingMetrics: {
-      type: 'object',
-      properties: {
-        run_id: { type: 'string' },
-        run_name: { type: 'string' },
-        project: { type: 'string' },
-        metrics: { type: 'object', additionalProperties: true },
-        created_at: { type: 'number' },
-        duration_seconds: { type: ['number', 'null'] },
-        status: { type: 'string' },
-      },
-      required: ['run_id', 'run_name', 'project', 'metrics', 'created_at', 'status'],
-    },
-    ValidationError: {
-      type: 'object',
-      properties: {
-        loc: { type: 'array', items: { anyOf: [{ type: 'string' }, { type: 'integer' }] } },
-        msg: { type: 'string' },
-        type: { type: 'string' },
-        ctx: { type: 'object', additionalProperties: true },
-      },
-      required: ['loc', 'msg', 'type'],
-    },
-    HTTPError: { type: 'object', properties: { detail: { type: 'string' } }, required: ['detail'] },
-    RateLimitedError: {
-      type: 'object',
-      properties: { detail: { type: 'string' }, retry_after: { type: 'integer' } },
-      required: ['detail', 'retry_after'],
-    },
-    Health: {
-      type: 'object',
-      properties: {
-        status: { type: 'string' },
-        storage: { type: 'string' },
-        version: { type: 'string' },
-        cache: {
-          type: 'object',
-          properties: {
-            enabled: { type: 'boolean' },
-            type: { type: 'string' },
-            hit_rate: { type: 'string' },
-            hits: { type: 'integer' },
-            misses: { type: 'integer' },
-            incremental_updates: { type: 'integer' },
-            size: { type: 'integer' },
-            max_size: { type: 'integer' },
-          },
-        },
-      },
-      required: ['status'],
-    },
-    StatusCheckResult: {
-      type: 'object',
-      properties: {
-        checked: { type: 'integer' },
-        updated: { type: 'integer' },
-        message: { type: 'string' },
-      },
-      required: ['checked', 'updated', 'message'],
-    },
-    RunDetail: {
-      type: 'object',
-      properties: {
-        id: { type: 'string' },
-        status: { type: 'string' },
-        pid: { type: ['integer', 'null'] },
-        run_dir: { type: ['string', 'null'] },
-        project: { type: ['string', 'null'] },
-        name: { type: ['string', 'null'] },
-        logs: { type: ['string', 'null'] },
-        metrics: { type: ['string', 'null'] },
-        metrics_step: { type: ['string', 'null'] },
-        artifacts_created_count: { type: 'integer' },
-        artifacts_used_count: { type: 'integer' },
-      },
-      required: ['id', 'status'],
-    },
-    MetricRows: {
-      type: 'object',
-      properties: {
-        columns: { type: 'array', items: { type: 'string' } },
-        rows: { type: 'array', items: { $ref: '#/components/schemas/MetricRow' } },
-        total: { type: 'integer' },
-        sampled: { type: 'integer' },
-      },
-      required: ['columns', 'rows', 'total', 'sampled'],
-    },
-    MetricRow: {
-      type: 'object',
-      properties: { global_step: { type: 'integer' } },
-      required: ['global_step'],
-      additionalProperties: { type: ['number', 'string', 'null'] },
-    },
-    Progress: {
-      type: 'object',
-      properties: { available: { type: 'boolean' }, status: { type: 'string' } },
-      required: ['available', 'status'],
-    },
-    CacheStats: {
-      type: 'object',
-      properties: {
-        size: { type: 'integer' },
-        max_size: { type: 'integer' },
-        hits: { type: 'integer' },
-        misses: { type: 'integer' },
-        incremental_updates: { type: 'integer' },
-        hit_rate: { type: 'number' },
-        incremental_rate: { type: 'number' },
-      },
-    },
-    RunIdsRequest: {
-      type: 'object',
-      properties: { run_ids: { type: ['array', 'null'], items: { type: 'string' } } },
-    },
-    RunBatchResult: {
-      type: 'object',
-      properties: {
-        deleted_count: { type: 'integer' },
-        restored_count: { type: 'integer' },
-        message: { type: 'string' },
-        results: {
-          type: 'object',
-          additionalProperties: {
-            type: 'object',
-            properties: { success: { type: 'boolean' }, error: { type: 'string' } },
-            required: ['success'],
-          },
-        },
-      },
-    },
-    DeletedRuns: {
-      type: 'object',
-      properties: {
-        deleted_runs: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: {
-              id: { type: 'string' },
-              project: { type: ['string', 'null'] },
-              name: { type: ['string', 'null'] },
-              created_time: { type: ['number', 'null'] },
-              deleted_at: { type: ['number', 'null'] },
-              delete_reason: { type: ['string', 'null'] },
-              original_status: { type: ['string', 'null'] },
-              run_dir: { type: ['string', 'null'] },
-            },
-            required: ['id'],
-          },
-        },
-      },
-      required: ['deleted_runs'],
-    },
-    EmptyRecycleBinRequest: {
-      type: 'object',
-      properties: { confirm: { type: ['boolean', 'null'] } },
-    },
-    EmptyRecycleBinResult: {
-      type: 'object',
-      properties: { permanently_deleted: { type: 'integer' }, message: { type: 'string' } },
-      required: ['permanently_deleted', 'message'],
-    },
-    ViewerConfig: {
-      type: 'object',
-      properties: {
-        user_root_dir: { type: 'string' },
-        storage: { type: 'string' },
-        config_file: { type: 'string' },
-      },
-      required: ['user_root_dir', 'storage', 'config_file'],
-    },
-    SetUserRootRequest: { type: 'object', properties: { path: { type: ['string', 'null'] } } },
-    SetUserRootResult: {
-      type: 'object',
-      properties: {
-        ok: { type: 'boolean' },
-        user_root_dir: { type: 'string' },
-        storage: { type: 'string' },
-      },
-      required: ['ok', 'user_root_dir', 'storage'],
-    },
-    Projects: {
-      type: 'object',
-      properties: { projects: { type: 'array', items: { type: 'string' } } },
-      required: ['projects'],
-    },
-    Names: {
-      type: 'object',
-      properties: { names: { type: 'array', items: { type: 'string' } } },
-      required: ['names'],
-    },
-    GpuTelemetry: {
-      type: 'object',
-      properties: { available: { type: 'boolean' }, reason: { type: 'string' } },
-      required: ['available'],
-    },
-    ExperimentV2: {
-      type: 'object',
-      properties: {
-        id: { type: 'string' },
-        run_dir: { type: ['string', 'null'] },
-        created_time: { type: ['number', 'null'] },
-        status: { type: 'string' },
-        pid: { type: ['integer', 'null'] },
-        best_metric_value: { type: ['number', 'null'] },
-        best_metric_name: { type: ['string', 'null'] },
-        project: { type: ['string', 'null'] },
-        name: { type: ['string', 'null'] },
-        logs: { type: ['string', 'null'] },
-        metrics: { type: ['string', 'null'] },
-        metrics_step: { type: ['string', 'null'] },
-      },
-      required: ['id', 'status'],
-    },
-    ArtifactFiles: {
-      type: 'object',
-      properties: {
-        artifact: { type: 'string' },
-        files: { type: 'array', items: { $ref: '#/components/schemas/ArtifactFile' } },
-        references: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: {
-              uri: { type: 'string' },
-              checksum: { type: ['string', 'null'] },
-              size: { type: ['integer', 'null'] },
-              metadata: { type: 'object', additionalProperties: true },
-            },
-            required: ['uri'],
-          },
-        },
-        total_size: { type: 'integer' },
-        total_files: { type: 'integer' },
-        total_references: { type: 'integer' },
-        is_remote: { type: 'boolean' },
-      },
-      required: [
-        'artifact',
-        'files',
-        'references',
-        'total_size',
-        'total_files',
-        'total_references',
-        'is_remote',
-      ],
-    },
-    ArtifactFile: {
-      type: 'object',
-      properties: {
-        path: { type: 'string' },
-        size: { type: 'integer' },
-        digest: { type: 'string' },
-        modified_at: { type: ['number', 'null'] },
-        absolute_path: { type: ['string', 'null'] },
-        is_remote: { type: 'boolean' },
-      },
-      required: ['path', 'size', 'digest', 'absolute_path', 'is_remote'],
-    },
-    ArtifactLineage: {
-      type: 'object',
-      properties: {
-        root_artifact: { type: 'string' },
-        nodes: { type: 'array', items: { $ref: '#/components/schemas/LineageNode' } },
-        edges: { type: 'array', items: { $ref: '#/components/schemas/LineageEdge' } },
-      },
-      required: ['root_artifact', 'nodes', 'edges'],
-    },
-    LineageNode: {
-      type: 'object',
-      properties: {
-        node_type: { type: 'string', enum: ['artifact', 'run'] },
-        node_id: { type: 'string' },
-        label: { type: 'string' },
-        metadata: { type: 'object', additionalProperties: true },
-      },
-      required: ['node_type', 'node_id', 'label', 'metadata'],
-    },
-    LineageEdge: {
-      type: 'object',
-      properties: {
-        source: { type: 'string' },
-        target: { type: 'string' },
-        edge_type: { type: 'string', enum: ['uses', 'produces'] },
-        created_at: { type: 'number' },
-      },
-      required: ['source', 'target', 'edge_type', 'created_at'],
-    },
-    DeleteResult: {
-      type: 'object',
-      properties: { success: { type: 'boolean' }, message: { type: 'string' } },
-      required: ['success', 'message'],
-    },
-    ArtifactStats: {
-      type: 'object',
-      properties: {
-        total_artifacts: { type: 'integer' },
-        total_versions: { type: 'integer' },
-        total_size_bytes: { type: 'integer' },
-        total_files: { type: 'integer' },
-        dedup_enabled: { type: 'boolean' },
-        by_type: {
-          type: 'object',
-          additionalProperties: {
-            type: 'object',
-            properties: {
-              count: { type: 'integer' },
-              versions: { type: 'integer' },
-              size_bytes: { type: 'integer' },
-            },
-            required: ['count', 'versions', 'size_bytes'],
-          },
-        },
-        dedup_pool_size_bytes: { type: 'integer' },
-        space_saved_bytes: { type: 'integer' },
-        dedup_ratio: { type: 'number' },
-      },
-      required: [
-        'total_artifacts',
-        'total_versions',
-        'total_size_bytes',
-        'total_files',
-        'dedup_enabled',
-        'by_type',
-      ],
-    },
-    RemoteConnection: {
-      type: 'object',
-      properties: {
-        ok: { type: 'boolean' },
-        connection_id: { type: 'string' },
-        host: { type: 'string' },
-        port: { type: 'integer' },
-        username: { type: 'string' },
-        connected: { type: 'boolean' },
-      },
-      required: ['ok', 'connection_id', 'host', 'port', 'username', 'connected'],
-    },
-    RemoteSessions: {
-      type: 'object',
-      properties: {
-        sessions: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: {
-              key: { type: 'string' },
-              host: { type: 'string' },
-              port: { type: 'integer' },
-              username: { type: 'string' },
-              connected: { type: 'boolean' },
-            },
-            required: ['key', 'host', 'port', 'username', 'connected'],
-          },
-        },
-      },
-      required: ['sessions'],
-    },
-    OkMessage: {
-      type: 'object',
-      properties: { ok: { type: 'boolean' }, message: { type: 'string' } },
-      required: ['ok'],
-    },
-    ViewerSession: {
-      type: 'object',
-      properties: {
-        sessionId: { type: 'string' },
-        host: { type: 'string' },
-        sshPort: { type: 'integer' },
-        username: { type: 'string' },
-        localPort: { type: 'integer' },
-        remotePort: { type: 'integer' },
-        remoteRoot: { type: 'string' },
-        remotePid: { type: ['integer', 'null'] },
-        status: { type: 'string', enum: ['connecting', 'running', 'stopped'] },
-        startedAt: { type: 'integer' },
-        uptimeSeconds: { type: 'number' },
-        isActive: { type: 'boolean' },
-        url: { type: 'string' },
-      },
-      required: [
-        'sessionId',
-        'host',
-        'sshPort',
-        'username',
-        'localPort',
-        'remotePort',
-        'remoteRoot',
-        'status',
-        'startedAt',
-        'isActive',
-        'url',
-      ],
-    },
-    ViewerStarted: {
-      type: 'object',
-      properties: {
-        ok: { type: 'boolean' },
-        session: { $ref: '#/components/schemas/ViewerSession' },
-        message: { type: 'string' },
-      },
-      required: ['ok', 'session', 'message'],
-    },
-    ViewerSessions: {
-      type: 'object',
-      properties: {
-        sessions: { type: 'array', items: { $ref: '#/components/schemas/ViewerSession' } },
-      },
-      required: ['sessions'],
-    },
-    RemoteDirectory: {
-      type: 'object',
-      properties: {
-        path: { type: 'string' },
-        items: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: {
-              name: { type: 'string' },
-              is_dir: { type: 'boolean' },
-              size: { type: 'integer' },
-              mtime: { type: 'number' },
-            },
-            required: ['name', 'is_dir'],
-          },
-        },
-      },
-      required: ['path', 'items'],
-    },
-    RemotePathExists: {
-      type: 'object',
-      properties: {
-        path: { type: 'string' },
-        exists: { type: 'boolean' },
-        is_dir: { type: 'boolean' },
-      },
-      required: ['path', 'exists', 'is_dir'],
-    },
-    RemoteStatus: {
-      type: 'object',
-      properties: {
-        connections: { type: 'array', items: { type: 'object', additionalProperties: true } },
-        viewer_sessions: { type: 'array', items: { $ref: '#/components/schemas/ViewerSession' } },
-        connection_count: { type: 'integer' },
-        viewer_session_count: { type: 'integer' },
-      },
-      required: ['connections', 'viewer_sessions', 'connection_count', 'viewer_session_count'],
-    },
-    SavedSshConnection: {
-      type: 'object',
-      properties: {
-        key: { type: 'string' },
-        host: { type: ['string', 'null'] },
-        port: { type: ['integer', 'null'] },
-        username: { type: ['string', 'null'] },
-        name: { type: 'string' },
-        remember_password: { type: 'boolean' },
-        auth_method: { type: 'string' },
-        private_key_path: { type: 'string' },
-        has_password: { type: 'boolean' },
-        has_private_key: { type: 'boolean' },
-      },
-      required: ['key', 'host', 'port', 'username'],
-    },
-    SavedSshConnections: {
-      type: 'object',
-      properties: {
-        connections: { type: 'array', items: { $ref: '#/components/schemas/SavedSshConnection' } },
-      },
-      required: ['connections'],
-    },
-    SavedSshConnectionDetails: {
-      type: 'object',
-      properties: {
-        ok: { type: 'boolean' },
-        connection: { type: 'object', additionalProperties: true },
-      },
-      required: ['ok', 'connection'],
-    },
-    ColumnWidths: {
-      type: 'object',
-      properties: {
-        table: { type: 'string' },
-        size: { type: 'string' },
-        widths: { type: 'object', additionalProperties: { type: 'integer' } },
-      },
-      required: ['table', 'size', 'widths'],
-    },
-    DismissedAlerts: {
-      type: 'object',
-      properties: { dismissed_alerts: { type: 'array', items: { type: 'string' } } },
-      required: ['dismissed_alerts'],
-    },
-    SavedConnections: {
-      type: 'object',
-      properties: { ok: { type: 'boolean' }, connections: { type: 'array' } },
-      required: ['ok', 'connections'],
-    },
-    Environment: {
-      type: 'object',
-      properties: {
-        available: { type: 'boolean' },
-        environment: { type: 'object', additionalProperties: true },
-      },
-      required: ['available'],
-    },
-    PromoteResult: {
-      type: 'object',
-      properties: {
-        ok: { type: 'boolean' },
-        artifact: { type: 'string' },
-        from_stage: { type: 'string' },
-        to_stage: { type: 'string' },
-        message: { type: 'string' },
-      },
-      required: ['ok', 'artifact', 'from_stage', 'to_stage', 'message'],
-    },
-    EvaluateResult: {
-      type: 'object',
-      properties: {
-        ok: { type: 'boolean' },
-        eval_id: { type: 'string' },
-        message: { type: 'string' },
-      },
-      required: ['ok', 'eval_id', 'message'],
-    },
-    StoredEvaluation: {
-      type: 'object',
-      properties: {
-        id: { type: 'string' },
-        model_name: { type: 'string' },
-        model_version: { type: 'integer' },
-        evaluation_date: { type: 'number' },
-        evaluator_run_id: { type: ['string', 'null'] },
-        metrics: { type: 'object', additionalProperties: { type: 'number' } },
-        test_dataset: { type: ['string', 'null'] },
-        status: { type: 'string' },
-        notes: { type: ['string', 'null'] },
-      },
-      required: ['id', 'model_name', 'model_version', 'evaluation_date', 'metrics', 'status'],
-    },
-    VersionPerformance: {
-      type: 'object',
-      properties: {
-        version: { type: 'integer' },
-        created_at: { type: 'number' },
-        run_id: { type: 'string' },
-        status: { type: 'string' },
-        metrics: { type: 'object', additionalProperties: true },
-      },
-      required: ['version', 'created_at', 'run_id', 'status', 'metrics'],
-    },
-    FastMetrics: {
-      type: 'object',
-      properties: {
-        columns: { type: 'array', items: { type: 'string' } },
-        rows: { type: 'array', items: { $ref: '#/components/schemas/MetricRow' } },
-        query_time_ms: { type: 'number' },
-        total_points: { type: 'integer' },
-        applied_filters: {
-          type: 'object',
-          properties: {
-            metrics: { type: ['array', 'null'], items: { type: 'string' } },
-            step_range: { type: ['array', 'null'], items: { type: 'integer' } },
-            downsampled: { type: 'boolean' },
-          },
-          required: ['metrics', 'step_range', 'downsampled'],
-        },
-      },
-      required: ['columns', 'rows', 'query_time_ms', 'total_points', 'applied_filters'],
-    },
-    ImportResult: {
-      type: 'object',
-      properties: {
-        ok: { type: 'boolean' },
-        imported_files: { type: 'integer' },
-        new_run_dirs: { type: 'array', items: { type: 'string' } },
-        new_run_ids: { type: 'array', items: { type: 'string' } },
-        storage: { type: 'string' },
-      },
-      required: ['ok', 'imported_files', 'new_run_dirs', 'new_run_ids', 'storage'],
-    },
-  },
+  schemas: schemas,
 };

@@ -1,4 +1,4 @@
-import { APIPromise, type CallOptions, type RequestOptions, type Transport } from '@trainwire/core';
+import { APIPromise, type CallOptions, type OperationDefinition, type RequestOptions, type Transport } from '@trainwire/core';
 import type { paths } from '../generated/runicorn.js';
 import { ConnectionError, runicornError } from './runicorn-errors.js';
 
@@ -32,10 +32,10 @@ export function runicornCaller(transport: Transport<paths>): RunicornCaller {
     get closed() {
       return context.closed;
     },
-    request: ((method: never, path: never, init: never, options?: RequestOptions) =>
+    request: ((method: never, path: never, init: never, options?: RequestOptions, operation?: OperationDefinition) =>
       APIPromise.after(
         () => merged(options),
-        (signalled) => transport.request(method, path, init, signalled),
+        (signalled) => transport.request(method, path, init, signalled, operation),
         mapError,
       )) as Transport<paths>['request'],
     requestRaw: ((method: never, path: never, init: never, options?: RequestOptions, call?: CallOptions) =>

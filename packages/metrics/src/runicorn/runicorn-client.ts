@@ -1,74 +1,44 @@
 /// <reference lib="esnext.disposable" preserve="true" />
 import {
   APIPromise,
-  type ClientOptions,
-  ConfigError,
-  createTransport,
-  InvalidRequestError,
   loadSchemaValidator,
-  normalizeBaseURL,
   type RequestOptions,
   ResponseValidationError,
-  readEnv,
-  registerSecret,
   requestIdFrom,
-  resolveSetting,
   type WithResponse,
 } from '@trainwire/core';
-import { type paths, service } from '../generated/runicorn.js';
+import { service } from '../generated/runicorn.js';
 import { ArtifactsAPI } from './runicorn-artifacts.js';
-import { type RunicornCaller, runicornCaller } from './runicorn-caller.js';
-import { checkCount, checkKeys, checkText } from './runicorn-checks.js';
-import { ConnectionError, NotFoundError, runicornErrorClasses, ServerError } from './runicorn-errors.js';
-import { experimentFromRun, filterExperiments } from './runicorn-experiments.js';
+import type { RunicornCaller } from './runicorn-caller.js';
+import { checkText } from './runicorn-checks.js';
+import { ConnectionError, ServerError } from './runicorn-errors.js';
 import { buildExport, type ExportOptions, exportFormat } from './runicorn-export.js';
-import { metricsFromRows } from './runicorn-metrics.js';
+import {
+  type GetMetricsOptions,
+  getConfig,
+  getExperiment,
+  getGpuInfo,
+  getMetrics,
+  healthCheck,
+  type ListExperimentsQuery,
+  listExperiments,
+  listProjects,
+  metricRows,
+  type RunicornClientOptions,
+  type RunicornCore,
+  runicornCore,
+  updateConfig,
+} from './runicorn-functions.js';
 import { loadNodeFileSystem } from './runicorn-node.js';
 import { RemoteAPI } from './runicorn-remote.js';
 import type { Experiment, GpuTelemetry, Health, MetricRows, Metrics, Run, ViewerConfig } from './runicorn-types.js';
 
-/** The documented default viewer address. */
-export const DEFAULT_BASE_URL = 'http://127.0.0.1:23300';
-
-/** Options of {@link RunicornClient} (the Python `base_url`, `timeout`, `max_retries`, in camelCase). */
-export interface RunicornClientOptions extends ClientOptions {
-  /** The viewer. @default the RUNICORN_BASE_URL environment variable, else 'http://127.0.0.1:23300' */
-  baseURL?: string | undefined;
-  /**
-   * A bearer token for a reverse proxy in front of the viewer (the viewer itself takes none).
-   * @default the RUNICORN_API_KEY environment variable, else none
-   */
-  apiKey?: string | undefined;
-  /** Per-attempt timeout in milliseconds (the Python client's 30 seconds). @default 30000 */
-  timeout?: number | undefined;
-  /** Retries on connection errors, 408, 409, 429 and 5xx except 501 (the Python client's 3). @default 3 */
-  maxRetries?: number | undefined;
-}
-
-/** Filters of {@link RunicornClient.listExperiments}. */
-export interface ListExperimentsQuery {
-  project?: string;
-  name?: string;
-  /** One status or several (`running`, `finished`, `failed`). */
-  status?: string | readonly string[];
-  /** At most this many experiments. @default all */
-  limit?: number;
-  /** Skip this many first. @default 0 */
-  offset?: number;
-}
-
-/** Options of {@link RunicornClient.getMetrics}. */
-export interface GetMetricsOptions {
-  /** Only these metrics. @default every metric */
-  metric_names?: readonly string[];
-  /** At most this many points per metric, the first ones. @default all */
-  limit?: number;
-  /** Ask the viewer to downsample to about this many rows (LTTB, 100–50000), which keeps a curve's shape. */
-  downsample?: number;
-}
-
-// The viewer's v2 index pages at most 1000 experiments per request.
-const MAX_PER_PAGE = 1000;
+export {
+  DEFAULT_BASE_URL,
+  type GetMetricsOptions,
+  type ListExperimentsQuery,
+  type RunicornClientOptions,
+} from './runicorn-functions.js';
 
 /**
  * The Runicorn viewer client: the documented Python methods in camelCase, speaking the routes the
@@ -84,56 +54,20 @@ export class RunicornClient implements AsyncDisposable {
   /** The Remote API extension (SSH connections and remote viewers). */
   readonly remote: RemoteAPI;
   readonly #call: RunicornCaller;
+  readonly #core: RunicornCore;
 
   constructor(baseURLOrOptions?: string | RunicornClientOptions, options: RunicornClientOptions = {}) {
-    const settings = typeof baseURLOrOptions === 'string' ? { ...options, baseURL: baseURLOrOptions } : { ...options, ...baseURLOrOptions };
-    const apiKey = settings.apiKey ?? readEnv('RUNICORN_API_KEY');
-    registerSecret(apiKey);
-    // Core quotes a bad URL with JSON.stringify, which throws for a bigint: refuse non-strings here.
-    if (settings.baseURL !== undefined && typeof settings.baseURL !== 'string')
-      throw new ConfigError(`Runicorn baseURL must be a string, got a value of type ${typeof settings.baseURL}.`);
-    const baseURL = resolveSetting({
-      value: settings.baseURL,
-      option: 'baseURL',
-      env: 'RUNICORN_BASE_URL',
-      service: 'Runicorn',
-      default: DEFAULT_BASE_URL,
-    });
-    this.baseURL = normalizeBaseURL(baseURL, {
-      service: 'Runicorn',
-      // Plain http to another host is refused only when it would carry a token.
-      allowInsecureHTTP: settings.allowInsecureHTTP ?? !apiKey,
-    });
-    if (settings.timeout !== undefined && !(typeof settings.timeout === 'number' && settings.timeout > 0))
-      throw new InvalidRequestError('timeout', 'must be a positive number of milliseconds');
-    checkCount('maxRetries', settings.maxRetries, 0);
-    this.timeout = settings.timeout ?? 30_000;
-    const transport = createTransport<paths>({
-      ...settings,
-      definition: service,
-      validator: loadSchemaValidator,
-      apiKey,
-      baseURL: this.baseURL,
-      timeout: this.timeout,
-      maxRetries: settings.maxRetries ?? 3,
-      errorClasses: runicornErrorClasses,
-      userAgent: 'trainwire-runicorn/0.0.0',
-    });
-    this.#call = runicornCaller(transport);
+    this.#core = runicornCore(baseURLOrOptions, options, service, loadSchemaValidator);
+    this.baseURL = this.#core.baseURL;
+    this.timeout = this.#core.timeout;
+    this.#call = this.#core.call;
     this.artifacts = new ArtifactsAPI(this.#call);
     this.remote = new RemoteAPI(this.#call);
   }
 
   /** `GET /api/health`; throws {@link ConnectionError} unless the viewer says `ok` (or `healthy`). */
   healthCheck(options?: RequestOptions): APIPromise<Health> {
-    return this.#call.request('get', '/api/health', {}, options).map((health) => {
-      if (health.status !== 'ok' && health.status !== 'healthy') {
-        throw new ConnectionError({
-          message: `Runicorn viewer at ${this.baseURL} is not healthy: status ${JSON.stringify(health.status)}.`,
-        });
-      }
-      return health;
-    });
+    return healthCheck(this.#core, options);
   }
 
   /**
@@ -142,88 +76,37 @@ export class RunicornClient implements AsyncDisposable {
    * `.withResponse()` gives the last page's response.
    */
   listExperiments(given: ListExperimentsQuery = {}, options?: RequestOptions): APIPromise<Experiment[]> {
-    return APIPromise.from(() => this.#listExperiments(given, options));
-  }
-
-  async #listExperiments(given: ListExperimentsQuery, options?: RequestOptions): Promise<WithResponse<Experiment[]>> {
-    const query = given ?? {};
-    checkKeys('query', query, ['project', 'name', 'status', 'limit', 'offset']);
-    const { status } = query;
-    if (status !== undefined && typeof status !== 'string' && !(Array.isArray(status) && status.every((item) => typeof item === 'string')))
-      throw new InvalidRequestError('query.status', 'must be a status or an array of statuses');
-    checkCount('limit', query.limit, 1);
-    checkCount('offset', query.offset, 0);
-    try {
-      return await this.listIndexedExperiments(query, options);
-    } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
-    }
-    const runs = await this.#call.request('get', '/api/runs', {}, options).withResponse();
-    return { ...runs, data: filterExperiments(runs.data.map(experimentFromRun), query) };
-  }
-
-  private async listIndexedExperiments(query: ListExperimentsQuery, options?: RequestOptions): Promise<WithResponse<Experiment[]>> {
-    const { limit, offset = 0, status, ...filters } = query;
-    const perPage = Math.min(limit ?? MAX_PER_PAGE, MAX_PER_PAGE);
-    const statuses = typeof status === 'string' || status === undefined ? status : status.join(',');
-    let page = Math.floor(offset / perPage) + 1;
-    let skip = offset % perPage;
-    const experiments: Experiment[] = [];
-    for (;;) {
-      const params = { query: { ...filters, ...(statuses === undefined ? {} : { status: statuses }), page, per_page: perPage } };
-      const { data: answer, ...last } = await this.#call.request('get', '/api/v2/experiments', { params }, options).withResponse();
-      experiments.push(...answer.experiments.slice(skip));
-      skip = 0;
-      if (!answer.has_next || (limit !== undefined && experiments.length >= limit))
-        return { data: limit === undefined ? experiments : experiments.slice(0, limit), ...last };
-      page += 1;
-    }
+    return listExperiments(this.#core, given, options);
   }
 
   /** One run in detail; `NotFoundError` when there is none. */
   getExperiment(runId: string, options?: RequestOptions): APIPromise<Run> {
-    return APIPromise.try(() => {
-      checkText('run_id', runId);
-      return this.#call.request('get', '/api/runs/{run_id}', { params: { path: { run_id: runId } } }, options);
-    });
+    return getExperiment(this.#core, runId, options);
   }
 
   /** Alias of {@link RunicornClient.getExperiment}. */
   getRun(runId: string, options?: RequestOptions): APIPromise<Run> {
-    return this.getExperiment(runId, options);
+    return getExperiment(this.#core, runId, options);
   }
 
   /** The project names (plain strings, as the viewer answers). */
   listProjects(options?: RequestOptions): APIPromise<string[]> {
-    return this.#call.request('get', '/api/projects', {}, options).map((answer) => answer.projects);
+    return listProjects(this.#core, options);
   }
 
   /** A run's metrics as curves: `{ metrics: { loss: [{ step, value, timestamp }] } }`, read from the viewer's rows. */
   getMetrics(runId: string, selection: GetMetricsOptions = {}, options?: RequestOptions): APIPromise<Metrics> {
-    return APIPromise.try(() => {
-      const { metric_names: names, limit, downsample } = selection ?? {};
-      checkCount('limit', limit, 1);
-      if (names !== undefined && (!Array.isArray(names) || names.some((name) => typeof name !== 'string' || name === ''))) {
-        throw new InvalidRequestError('metric_names', 'must be an array of non-empty strings');
-      }
-      return this.metricRows(runId, downsample, options).map((table) =>
-        metricsFromRows(runId, table, { ...(names ? { names } : {}), ...(limit === undefined ? {} : { limit }) }),
-      );
-    });
+    return getMetrics(this.#core, runId, selection, options);
   }
 
   /** The viewer's metric table of a run as it serves it: `{ columns, rows, total, sampled }`. */
   metricRows(runId: string, downsample?: number, options?: RequestOptions): APIPromise<MetricRows> {
-    return APIPromise.try(() => {
-      checkText('run_id', runId);
-      const query = downsample === undefined ? {} : { downsample };
-      return this.#call.request('get', '/api/runs/{run_id}/metrics', { params: { path: { run_id: runId }, query } }, options);
-    });
+    return metricRows(this.#core, runId, downsample, options);
   }
 
   /** The viewer's configuration. */
   getConfig(options?: RequestOptions): APIPromise<ViewerConfig> {
-    return this.#call.request('get', '/api/config', {}, options);
+    return getConfig(this.#core, options);
   }
 
   /**
@@ -232,15 +115,7 @@ export class RunicornClient implements AsyncDisposable {
    * gives the response of the `GET /api/config` that reads it back.
    */
   updateConfig(config: { user_root_dir: string }, options?: RequestOptions): APIPromise<ViewerConfig> {
-    return APIPromise.from(async () => {
-      const unknown = Object.keys(config ?? {}).find((key) => key !== 'user_root_dir');
-      if (unknown !== undefined) {
-        throw new InvalidRequestError(`config.${unknown}`, 'the Runicorn viewer can change only user_root_dir over HTTP');
-      }
-      checkText('config.user_root_dir', config?.user_root_dir);
-      await this.#call.request('post', '/api/config/user_root_dir', { body: { path: config.user_root_dir } }, options);
-      return this.getConfig(options).withResponse();
-    });
+    return updateConfig(this.#core, config, options);
   }
 
   /**
@@ -293,7 +168,7 @@ export class RunicornClient implements AsyncDisposable {
 
   /** GPU telemetry of the viewer host (`{ available: false, reason }` without nvidia-smi). */
   getGpuInfo(options?: RequestOptions): APIPromise<GpuTelemetry> {
-    return this.#call.request('get', '/api/gpu/telemetry', {}, options);
+    return getGpuInfo(this.#core, options);
   }
 
   /** Whether {@link RunicornClient.close} was called. */

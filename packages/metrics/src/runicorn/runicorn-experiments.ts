@@ -1,4 +1,4 @@
-import type { ListExperimentsQuery } from './runicorn-client.js';
+import type { ListExperimentsQuery } from './runicorn-functions.js';
 import type { Experiment, RunListItem } from './runicorn-types.js';
 
 /** A `/api/runs` item as an experiment; 0.6.0 items carry `path: "project/name"` instead of the two fields. */

@@ -2,7 +2,8 @@
 // Change the spec and run `npm run generate`.
 // spec sha256: 6ca4bc37d90ebbd3659e73427d0f55c7b4f6737392ff2247928d9e766dee2c1b
 /* eslint-disable */
-import type { ServiceDefinition } from '@trainwire/core';
+import type { OperationDefinition, ServiceDefinition } from '@trainwire/core';
+import { schemas } from './tensafe-schemas.js';
 
 export interface paths {
   '/v1/training_clients': {
@@ -995,6 +996,468 @@ function isAuditLogEntry_13(x: any): boolean {
 }
 const c19 = (x: any): boolean => (Number.isInteger(x) || x === null);
 
+/** `components.schemas`, from the module beside this one (which standalone clients load lazily, with the validator). */
+export { schemas };
+
+/** `POST /v1/training_clients`. */
+export const createTrainingClientOperation: OperationDefinition = {
+  operationId: 'createTrainingClient',
+  params: {},
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: { $ref: '#/components/schemas/TrainingConfig' },
+  },
+  responses: {
+    '201': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/TrainingClientInfo' },
+      check: isTrainingClientInfo_0,
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorEnvelope' },
+    },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+    '429': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorEnvelope' },
+    },
+    '500': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorEnvelope' },
+    },
+  },
+};
+
+/** `GET /v1/training_clients`. */
+export const listTrainingClientsOperation: OperationDefinition = {
+  operationId: 'listTrainingClients',
+  pagination: { style: 'none', items: '.' },
+  params: {
+    query: {
+      type: 'object',
+      properties: {
+        status: { type: 'string', enum: ['active', 'completed', 'failed'] },
+        limit: { type: 'integer', minimum: 1, maximum: 1000 },
+      },
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { type: 'array', items: { $ref: '#/components/schemas/TrainingClientInfo' } },
+      check: c4,
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorEnvelope' },
+    },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+  },
+};
+
+/** `GET /v1/training_clients/{training_client_id}`. */
+export const getTrainingClientOperation: OperationDefinition = {
+  operationId: 'getTrainingClient',
+  params: {
+    path: {
+      type: 'object',
+      properties: { training_client_id: { type: 'string', minLength: 1 } },
+      required: ['training_client_id'],
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/TrainingClientInfo' },
+      check: isTrainingClientInfo_0,
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorEnvelope' },
+    },
+    '404': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorEnvelope' },
+    },
+  },
+};
+
+/** `DELETE /v1/training_clients/{training_client_id}`. */
+export const deleteTrainingClientOperation: OperationDefinition = {
+  operationId: 'deleteTrainingClient',
+  params: {
+    path: {
+      type: 'object',
+      properties: { training_client_id: { type: 'string', minLength: 1 } },
+      required: ['training_client_id'],
+    },
+  },
+  responses: {
+    '204': {},
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorEnvelope' },
+    },
+    '404': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorEnvelope' },
+    },
+  },
+};
+
+/** `POST /v1/training_clients/{training_client_id}/forward_backward`. */
+export const forwardBackwardOperation: OperationDefinition = {
+  operationId: 'forwardBackward',
+  longRunning: { id: 'future_id', poll: 'getFuture', protocol: 'poll' },
+  params: {
+    path: {
+      type: 'object',
+      properties: { training_client_id: { type: 'string', minLength: 1 } },
+      required: ['training_client_id'],
+    },
+  },
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: { $ref: '#/components/schemas/ForwardBackwardRequest' },
+  },
+  responses: {
+    '202': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/FutureResponse' },
+      check: isFutureResponse_2,
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorEnvelope' },
+    },
+    '404': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorEnvelope' },
+    },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+    '429': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorEnvelope' },
+    },
+    '503': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorEnvelope' },
+    },
+  },
+};
+
+/** `POST /v1/training_clients/{training_client_id}/optim_step`. */
+export const optimStepOperation: OperationDefinition = {
+  operationId: 'optimStep',
+  longRunning: { id: 'future_id', poll: 'getFuture', protocol: 'poll' },
+  params: {
+    path: {
+      type: 'object',
+      properties: { training_client_id: { type: 'string', minLength: 1 } },
+      required: ['training_client_id'],
+    },
+  },
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: { $ref: '#/components/schemas/OptimStepRequest' },
+  },
+  responses: {
+    '202': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/FutureResponse' },
+      check: isFutureResponse_2,
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorEnvelope' },
+    },
+    '404': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorEnvelope' },
+    },
+    '429': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorEnvelope' },
+    },
+    '503': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorEnvelope' },
+    },
+  },
+};
+
+/** `POST /v1/training_clients/{training_client_id}/sample`. */
+export const sampleOperation: OperationDefinition = {
+  operationId: 'sample',
+  params: {
+    path: {
+      type: 'object',
+      properties: { training_client_id: { type: 'string', minLength: 1 } },
+      required: ['training_client_id'],
+    },
+  },
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: { $ref: '#/components/schemas/SampleRequest' },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/SampleResult' },
+      check: isSampleResult_5,
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorEnvelope' },
+    },
+    '404': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorEnvelope' },
+    },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+  },
+};
+
+/** `POST /v1/training_clients/{training_client_id}/save_state`. */
+export const saveStateOperation: OperationDefinition = {
+  operationId: 'saveState',
+  params: {
+    path: {
+      type: 'object',
+      properties: { training_client_id: { type: 'string', minLength: 1 } },
+      required: ['training_client_id'],
+    },
+  },
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: { $ref: '#/components/schemas/SaveStateRequest' },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/SaveStateResult' },
+      check: isSaveStateResult_7,
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorEnvelope' },
+    },
+    '404': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorEnvelope' },
+    },
+  },
+};
+
+/** `POST /v1/training_clients/{training_client_id}/load_state`. */
+export const loadStateOperation: OperationDefinition = {
+  operationId: 'loadState',
+  params: {
+    path: {
+      type: 'object',
+      properties: { training_client_id: { type: 'string', minLength: 1 } },
+      required: ['training_client_id'],
+    },
+  },
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: { $ref: '#/components/schemas/LoadStateRequest' },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/LoadStateResult' },
+      check: isLoadStateResult_8,
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorEnvelope' },
+    },
+    '404': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorEnvelope' },
+    },
+  },
+};
+
+/** `GET /v1/futures/{future_id}`. */
+export const getFutureOperation: OperationDefinition = {
+  operationId: 'getFuture',
+  params: {
+    path: {
+      type: 'object',
+      properties: { future_id: { type: 'string', minLength: 1 } },
+      required: ['future_id'],
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/FutureResponse' },
+      check: isFutureResponse_2,
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorEnvelope' },
+    },
+    '404': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorEnvelope' },
+    },
+  },
+};
+
+/** `GET /v1/futures/{future_id}/result`. */
+export const getFutureResultOperation: OperationDefinition = {
+  operationId: 'getFutureResult',
+  params: {
+    path: {
+      type: 'object',
+      properties: { future_id: { type: 'string', minLength: 1 } },
+      required: ['future_id'],
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/FutureResultResponse' },
+      check: isFutureResultResponse_9,
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorEnvelope' },
+    },
+    '404': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorEnvelope' },
+    },
+  },
+};
+
+/** `POST /v1/futures/{future_id}/cancel`. */
+export const cancelFutureOperation: OperationDefinition = {
+  operationId: 'cancelFuture',
+  idempotent: true,
+  params: {
+    path: {
+      type: 'object',
+      properties: { future_id: { type: 'string', minLength: 1 } },
+      required: ['future_id'],
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: {
+        type: 'object',
+        properties: { success: { type: 'boolean' } },
+        required: ['success'],
+      },
+      check: c17,
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorEnvelope' },
+    },
+    '404': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorEnvelope' },
+    },
+  },
+};
+
+/** `GET /v1/audit_logs`. */
+export const getAuditLogsOperation: OperationDefinition = {
+  operationId: 'getAuditLogs',
+  pagination: {
+    style: 'offset',
+    items: '.',
+    offsetParam: 'offset',
+    limitParam: 'limit',
+    total: null,
+  },
+  params: {
+    query: {
+      type: 'object',
+      properties: {
+        training_client_id: { type: 'string' },
+        operation: { type: 'string' },
+        start_time: { type: 'string' },
+        end_time: { type: 'string' },
+        limit: { type: 'integer', minimum: 1, maximum: 1000 },
+        offset: { type: 'integer', minimum: 0 },
+      },
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { type: 'array', items: { $ref: '#/components/schemas/AuditLogEntry' } },
+      check: c18,
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorEnvelope' },
+    },
+    '422': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/HTTPValidationError' },
+    },
+  },
+};
+
+/** `GET /v1/artifacts/{artifact_id}/content`. */
+export const pullArtifactOperation: OperationDefinition = {
+  operationId: 'pullArtifact',
+  params: {
+    path: {
+      type: 'object',
+      properties: { artifact_id: { type: 'string', minLength: 1 } },
+      required: ['artifact_id'],
+    },
+  },
+  responses: {
+    '200': { contentType: 'application/octet-stream', schema: { type: 'string' }, check: c0 },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorEnvelope' },
+    },
+    '404': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorEnvelope' },
+    },
+  },
+};
+
+/** The service without its operations and schemas: what standalone functions build their client from. */
+export const serviceInfo: Omit<ServiceDefinition, 'operations' | 'schemas'> = {
+  name: 'tensafe',
+  title: 'TenSafe',
+  version: '1.0.0',
+  servers: ['https://api.tensafe.dev'],
+  auth: { type: 'bearer' },
+  idempotencyHeader: 'Idempotency-Key',
+};
+
 export const service: ServiceDefinition = {
   name: 'tensafe',
   title: 'TenSafe',
@@ -1003,782 +1466,20 @@ export const service: ServiceDefinition = {
   auth: { type: 'bearer' },
   idempotencyHeader: 'Idempotency-Key',
   operations: {
-    'POST /v1/training_clients': {
-      operationId: 'createTrainingClient',
-      params: {},
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: { $ref: '#/components/schemas/TrainingConfig' },
-      },
-      responses: {
-        '201': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/TrainingClientInfo' },
-          check: isTrainingClientInfo_0,
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorEnvelope' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-        '429': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorEnvelope' },
-        },
-        '500': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorEnvelope' },
-        },
-      },
-    },
-    'GET /v1/training_clients': {
-      operationId: 'listTrainingClients',
-      pagination: { style: 'none', items: '.' },
-      params: {
-        query: {
-          type: 'object',
-          properties: {
-            status: { type: 'string', enum: ['active', 'completed', 'failed'] },
-            limit: { type: 'integer', minimum: 1, maximum: 1000 },
-          },
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { type: 'array', items: { $ref: '#/components/schemas/TrainingClientInfo' } },
-          check: c4,
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorEnvelope' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-      },
-    },
-    'GET /v1/training_clients/{training_client_id}': {
-      operationId: 'getTrainingClient',
-      params: {
-        path: {
-          type: 'object',
-          properties: { training_client_id: { type: 'string', minLength: 1 } },
-          required: ['training_client_id'],
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/TrainingClientInfo' },
-          check: isTrainingClientInfo_0,
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorEnvelope' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorEnvelope' },
-        },
-      },
-    },
-    'DELETE /v1/training_clients/{training_client_id}': {
-      operationId: 'deleteTrainingClient',
-      params: {
-        path: {
-          type: 'object',
-          properties: { training_client_id: { type: 'string', minLength: 1 } },
-          required: ['training_client_id'],
-        },
-      },
-      responses: {
-        '204': {},
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorEnvelope' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorEnvelope' },
-        },
-      },
-    },
-    'POST /v1/training_clients/{training_client_id}/forward_backward': {
-      operationId: 'forwardBackward',
-      longRunning: { id: 'future_id', poll: 'getFuture', protocol: 'poll' },
-      params: {
-        path: {
-          type: 'object',
-          properties: { training_client_id: { type: 'string', minLength: 1 } },
-          required: ['training_client_id'],
-        },
-      },
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: { $ref: '#/components/schemas/ForwardBackwardRequest' },
-      },
-      responses: {
-        '202': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/FutureResponse' },
-          check: isFutureResponse_2,
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorEnvelope' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorEnvelope' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-        '429': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorEnvelope' },
-        },
-        '503': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorEnvelope' },
-        },
-      },
-    },
-    'POST /v1/training_clients/{training_client_id}/optim_step': {
-      operationId: 'optimStep',
-      longRunning: { id: 'future_id', poll: 'getFuture', protocol: 'poll' },
-      params: {
-        path: {
-          type: 'object',
-          properties: { training_client_id: { type: 'string', minLength: 1 } },
-          required: ['training_client_id'],
-        },
-      },
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: { $ref: '#/components/schemas/OptimStepRequest' },
-      },
-      responses: {
-        '202': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/FutureResponse' },
-          check: isFutureResponse_2,
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorEnvelope' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorEnvelope' },
-        },
-        '429': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorEnvelope' },
-        },
-        '503': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorEnvelope' },
-        },
-      },
-    },
-    'POST /v1/training_clients/{training_client_id}/sample': {
-      operationId: 'sample',
-      params: {
-        path: {
-          type: 'object',
-          properties: { training_client_id: { type: 'string', minLength: 1 } },
-          required: ['training_client_id'],
-        },
-      },
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: { $ref: '#/components/schemas/SampleRequest' },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/SampleResult' },
-          check: isSampleResult_5,
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorEnvelope' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorEnvelope' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-      },
-    },
-    'POST /v1/training_clients/{training_client_id}/save_state': {
-      operationId: 'saveState',
-      params: {
-        path: {
-          type: 'object',
-          properties: { training_client_id: { type: 'string', minLength: 1 } },
-          required: ['training_client_id'],
-        },
-      },
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: { $ref: '#/components/schemas/SaveStateRequest' },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/SaveStateResult' },
-          check: isSaveStateResult_7,
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorEnvelope' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorEnvelope' },
-        },
-      },
-    },
-    'POST /v1/training_clients/{training_client_id}/load_state': {
-      operationId: 'loadState',
-      params: {
-        path: {
-          type: 'object',
-          properties: { training_client_id: { type: 'string', minLength: 1 } },
-          required: ['training_client_id'],
-        },
-      },
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: { $ref: '#/components/schemas/LoadStateRequest' },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/LoadStateResult' },
-          check: isLoadStateResult_8,
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorEnvelope' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorEnvelope' },
-        },
-      },
-    },
-    'GET /v1/futures/{future_id}': {
-      operationId: 'getFuture',
-      params: {
-        path: {
-          type: 'object',
-          properties: { future_id: { type: 'string', minLength: 1 } },
-          required: ['future_id'],
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/FutureResponse' },
-          check: isFutureResponse_2,
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorEnvelope' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorEnvelope' },
-        },
-      },
-    },
-    'GET /v1/futures/{future_id}/result': {
-      operationId: 'getFutureResult',
-      params: {
-        path: {
-          type: 'object',
-          properties: { future_id: { type: 'string', minLength: 1 } },
-          required: ['future_id'],
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/FutureResultResponse' },
-          check: isFutureResultResponse_9,
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorEnvelope' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorEnvelope' },
-        },
-      },
-    },
-    'POST /v1/futures/{future_id}/cancel': {
-      operationId: 'cancelFuture',
-      idempotent: true,
-      params: {
-        path: {
-          type: 'object',
-          properties: { future_id: { type: 'string', minLength: 1 } },
-          required: ['future_id'],
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: {
-            type: 'object',
-            properties: { success: { type: 'boolean' } },
-            required: ['success'],
-          },
-          check: c17,
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorEnvelope' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorEnvelope' },
-        },
-      },
-    },
-    'GET /v1/audit_logs': {
-      operationId: 'getAuditLogs',
-      pagination: {
-        style: 'offset',
-        items: '.',
-        offsetParam: 'offset',
-        limitParam: 'limit',
-        total: null,
-      },
-      params: {
-        query: {
-          type: 'object',
-          properties: {
-            training_client_id: { type: 'string' },
-            operation: { type: 'string' },
-            start_time: { type: 'string' },
-            end_time: { type: 'string' },
-            limit: { type: 'integer', minimum: 1, maximum: 1000 },
-            offset: { type: 'integer', minimum: 0 },
-          },
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { type: 'array', items: { $ref: '#/components/schemas/AuditLogEntry' } },
-          check: c18,
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorEnvelope' },
-        },
-        '422': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/HTTPValidationError' },
-        },
-      },
-    },
-    'GET /v1/artifacts/{artifact_id}/content': {
-      operationId: 'pullArtifact',
-      params: {
-        path: {
-          type: 'object',
-          properties: { artifact_id: { type: 'string', minLength: 1 } },
-          required: ['artifact_id'],
-        },
-      },
-      responses: {
-        '200': { contentType: 'application/octet-stream', schema: { type: 'string' }, check: c0 },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorEnvelope' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorEnvelope' },
-        },
-      },
-    },
+    'POST /v1/training_clients': createTrainingClientOperation,
+    'GET /v1/training_clients': listTrainingClientsOperation,
+    'GET /v1/training_clients/{training_client_id}': getTrainingClientOperation,
+    'DELETE /v1/training_clients/{training_client_id}': deleteTrainingClientOperation,
+    'POST /v1/training_clients/{training_client_id}/forward_backward': forwardBackwardOperation,
+    'POST /v1/training_clients/{training_client_id}/optim_step': optimStepOperation,
+    'POST /v1/training_clients/{training_client_id}/sample': sampleOperation,
+    'POST /v1/training_clients/{training_client_id}/save_state': saveStateOperation,
+    'POST /v1/training_clients/{training_client_id}/load_state': loadStateOperation,
+    'GET /v1/futures/{future_id}': getFutureOperation,
+    'GET /v1/futures/{future_id}/result': getFutureResultOperation,
+    'POST /v1/futures/{future_id}/cancel': cancelFutureOperation,
+    'GET /v1/audit_logs': getAuditLogsOperation,
+    'GET /v1/artifacts/{artifact_id}/content': pullArtifactOperation,
   },
-  schemas: {
-    ErrorResponse: {
-      type: 'object',
-      properties: {
-        error: {
-          type: 'object',
-          properties: {
-            code: { type: 'string' },
-            message: { type: 'string' },
-            details: { type: 'object', additionalProperties: true },
-            request_id: { type: ['string', 'null'] },
-          },
-          required: ['code', 'message'],
-        },
-      },
-      required: ['error'],
-    },
-    ErrorEnvelope: {
-      anyOf: [
-        {
-          type: 'object',
-          properties: { detail: { $ref: '#/components/schemas/ErrorResponse' } },
-          required: ['detail'],
-        },
-        { $ref: '#/components/schemas/ErrorResponse' },
-      ],
-    },
-    HTTPValidationError: {
-      type: 'object',
-      properties: {
-        detail: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: {
-              loc: { type: 'array', items: { type: ['string', 'integer'] } },
-              msg: { type: 'string' },
-              type: { type: 'string' },
-            },
-            required: ['loc', 'msg', 'type'],
-          },
-        },
-      },
-      required: ['detail'],
-    },
-    LoRAConfig: {
-      type: 'object',
-      properties: {
-        rank: { type: 'integer', minimum: 1, maximum: 512 },
-        alpha: { type: 'number', minimum: 1 },
-        dropout: { type: 'number', minimum: 0, maximum: 1 },
-        target_modules: { type: 'array', items: { type: 'string' } },
-        bias: { type: 'string', enum: ['none', 'all', 'lora_only'] },
-      },
-      additionalProperties: false,
-    },
-    OptimizerConfig: {
-      type: 'object',
-      properties: {
-        name: { type: 'string', enum: ['adamw', 'adam', 'sgd', 'adafactor'] },
-        learning_rate: { type: 'number', maximum: 1, exclusiveMinimum: 0 },
-        weight_decay: { type: 'number', minimum: 0, maximum: 1 },
-        betas: {
-          type: 'array',
-          prefixItems: [{ type: 'number' }, { type: 'number' }],
-          minItems: 2,
-          maxItems: 2,
-        },
-        eps: { type: 'number' },
-      },
-      additionalProperties: false,
-    },
-    DPConfig: {
-      type: 'object',
-      properties: {
-        enabled: { type: 'boolean' },
-        noise_multiplier: { type: 'number', minimum: 0 },
-        max_grad_norm: { type: 'number', exclusiveMinimum: 0 },
-        target_epsilon: { type: ['number', 'null'] },
-        target_delta: { type: ['number', 'null'] },
-        accountant_type: { type: 'string', enum: ['rdp', 'moments', 'prv'] },
-      },
-      additionalProperties: false,
-    },
-    TrainingConfig: {
-      type: 'object',
-      properties: {
-        model_ref: { type: 'string', minLength: 1 },
-        lora_config: { anyOf: [{ $ref: '#/components/schemas/LoRAConfig' }, { type: 'null' }] },
-        optimizer: { $ref: '#/components/schemas/OptimizerConfig' },
-        dp_config: { anyOf: [{ $ref: '#/components/schemas/DPConfig' }, { type: 'null' }] },
-        batch_size: { type: 'integer', minimum: 1 },
-        gradient_accumulation_steps: { type: 'integer', minimum: 1 },
-        max_steps: { type: ['integer', 'null'], minimum: 1 },
-        metadata: { type: 'object', additionalProperties: true },
-      },
-      required: ['model_ref'],
-      additionalProperties: false,
-    },
-    TrainingClientStatus: {
-      type: 'string',
-      enum: ['initializing', 'ready', 'busy', 'error', 'terminated'],
-    },
-    TrainingClientInfo: {
-      type: 'object',
-      properties: {
-        training_client_id: { type: 'string' },
-        tenant_id: { type: 'string' },
-        model_ref: { type: 'string' },
-        status: { $ref: '#/components/schemas/TrainingClientStatus' },
-        step: { type: 'integer', minimum: 0 },
-        created_at: { type: 'string' },
-        config: { type: 'object', additionalProperties: true },
-        dp_metrics: { type: ['object', 'null'], additionalProperties: true },
-      },
-      required: [
-        'training_client_id',
-        'tenant_id',
-        'model_ref',
-        'status',
-        'step',
-        'created_at',
-        'config',
-      ],
-    },
-    Batch: {
-      type: 'object',
-      properties: {
-        input_ids: {
-          type: 'array',
-          items: { type: 'array', items: { type: 'integer' } },
-          minItems: 1,
-        },
-        attention_mask: {
-          type: 'array',
-          items: { type: 'array', items: { type: 'integer', minimum: 0, maximum: 1 } },
-          minItems: 1,
-        },
-        labels: { type: ['array', 'null'], items: { type: 'array', items: { type: 'integer' } } },
-      },
-      required: ['input_ids', 'attention_mask'],
-      additionalProperties: false,
-    },
-    ForwardBackwardRequest: {
-      type: 'object',
-      properties: {
-        batch: { $ref: '#/components/schemas/Batch' },
-        batch_hash: { type: ['string', 'null'] },
-      },
-      required: ['batch'],
-      additionalProperties: false,
-    },
-    OptimStepRequest: {
-      type: 'object',
-      properties: { apply_dp_noise: { type: 'boolean' } },
-      additionalProperties: false,
-    },
-    SampleRequest: {
-      type: 'object',
-      properties: {
-        prompts: { type: 'array', items: { type: 'string' }, minItems: 1 },
-        max_tokens: { type: 'integer', minimum: 1 },
-        temperature: { type: 'number', minimum: 0 },
-        top_p: { type: 'number', maximum: 1, exclusiveMinimum: 0 },
-        top_k: { type: 'integer', minimum: 0 },
-        stop_sequences: { type: 'array', items: { type: 'string' } },
-      },
-      required: ['prompts'],
-      additionalProperties: false,
-    },
-    SaveStateRequest: {
-      type: 'object',
-      properties: {
-        include_optimizer: { type: 'boolean' },
-        metadata: { type: 'object', additionalProperties: true },
-      },
-      additionalProperties: false,
-    },
-    LoadStateRequest: {
-      type: 'object',
-      properties: { artifact_id: { type: 'string', minLength: 1 } },
-      required: ['artifact_id'],
-      additionalProperties: false,
-    },
-    FutureStatus: {
-      type: 'string',
-      enum: ['pending', 'running', 'completed', 'failed', 'cancelled'],
-    },
-    FutureOperation: {
-      type: 'string',
-      enum: ['forward_backward', 'optim_step', 'sample', 'save_state', 'load_state'],
-    },
-    FutureResponse: {
-      type: 'object',
-      properties: {
-        future_id: { type: 'string' },
-        status: { $ref: '#/components/schemas/FutureStatus' },
-        created_at: { type: 'string' },
-        training_client_id: { type: 'string' },
-        operation: { $ref: '#/components/schemas/FutureOperation' },
-        started_at: { type: ['string', 'null'] },
-        completed_at: { type: ['string', 'null'] },
-      },
-      required: ['future_id', 'status', 'created_at', 'training_client_id', 'operation'],
-    },
-    FutureResultResponse: {
-      type: 'object',
-      properties: {
-        future_id: { type: 'string' },
-        status: { $ref: '#/components/schemas/FutureStatus' },
-        result: {
-          anyOf: [
-            { $ref: '#/components/schemas/ForwardBackwardResult' },
-            { $ref: '#/components/schemas/OptimStepResult' },
-            { $ref: '#/components/schemas/SampleResult' },
-            { $ref: '#/components/schemas/SaveStateResult' },
-            { $ref: '#/components/schemas/LoadStateResult' },
-            { type: 'null' },
-          ],
-        },
-        error: { type: ['string', 'null'] },
-      },
-      required: ['future_id', 'status'],
-    },
-    DPMetrics: {
-      type: 'object',
-      properties: {
-        noise_applied: { type: 'boolean' },
-        epsilon_spent: { type: 'number' },
-        total_epsilon: { type: 'number' },
-        delta: { type: 'number' },
-        grad_norm_before_clip: { type: 'number' },
-        grad_norm_after_clip: { type: 'number' },
-        num_clipped: { type: 'integer' },
-      },
-    },
-    ForwardBackwardResult: {
-      type: 'object',
-      properties: {
-        loss: { type: 'number' },
-        grad_norm: { type: 'number' },
-        tokens_processed: { type: 'integer' },
-        dp_metrics: { $ref: '#/components/schemas/DPMetrics' },
-      },
-      required: ['loss', 'grad_norm', 'tokens_processed'],
-    },
-    OptimStepResult: {
-      type: 'object',
-      properties: {
-        step: { type: 'integer' },
-        learning_rate: { type: 'number' },
-        dp_metrics: { $ref: '#/components/schemas/DPMetrics' },
-      },
-      required: ['step', 'learning_rate'],
-    },
-    Sample: {
-      type: 'object',
-      properties: {
-        prompt: { type: 'string' },
-        completion: { type: 'string' },
-        tokens_generated: { type: 'integer' },
-        finish_reason: { type: 'string', enum: ['stop', 'length', 'error'] },
-      },
-      required: ['prompt', 'completion', 'tokens_generated', 'finish_reason'],
-    },
-    SampleResult: {
-      type: 'object',
-      properties: {
-        samples: { type: 'array', items: { $ref: '#/components/schemas/Sample' } },
-        model_step: { type: 'integer' },
-        sampling_config: {
-          type: 'object',
-          properties: {
-            max_tokens: { type: 'integer' },
-            temperature: { type: 'number' },
-            top_p: { type: 'number' },
-            top_k: { type: 'integer' },
-            stop_sequences: { type: 'array', items: { type: 'string' } },
-          },
-        },
-      },
-      required: ['samples', 'model_step', 'sampling_config'],
-    },
-    SaveStateResult: {
-      type: 'object',
-      properties: {
-        artifact_id: { type: 'string' },
-        artifact_type: { type: 'string' },
-        size_bytes: { type: 'integer', minimum: 0 },
-        encryption: {
-          type: 'object',
-          properties: { algorithm: { type: 'string' }, key_id: { type: 'string' } },
-          required: ['algorithm', 'key_id'],
-        },
-        content_hash: { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' },
-        metadata: { type: 'object', additionalProperties: true },
-        created_at: { type: 'string' },
-        dp_metrics: { type: ['object', 'null'], additionalProperties: true },
-      },
-      required: [
-        'artifact_id',
-        'artifact_type',
-        'size_bytes',
-        'encryption',
-        'content_hash',
-        'metadata',
-        'created_at',
-      ],
-    },
-    LoadStateResult: {
-      type: 'object',
-      properties: {
-        training_client_id: { type: 'string' },
-        loaded_artifact_id: { type: 'string' },
-        step: { type: 'integer' },
-        status: { $ref: '#/components/schemas/TrainingClientStatus' },
-      },
-      required: ['training_client_id', 'loaded_artifact_id', 'step', 'status'],
-    },
-    AuditLogEntry: {
-      type: 'object',
-      properties: {
-        entry_id: { type: 'string' },
-        tenant_id: { type: 'string' },
-        training_client_id: { type: 'string' },
-        operation: { type: 'string' },
-        request_hash: { type: 'string' },
-        request_size_bytes: { type: 'integer', minimum: 0 },
-        artifact_ids_produced: { type: 'array', items: { type: 'string' } },
-        artifact_ids_consumed: { type: 'array', items: { type: 'string' } },
-        started_at: { type: 'string' },
-        completed_at: { type: ['string', 'null'] },
-        duration_ms: { type: ['integer', 'null'] },
-        success: { type: 'boolean' },
-        error_code: { type: ['string', 'null'] },
-        error_message: { type: ['string', 'null'] },
-        prev_hash: { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' },
-        record_hash: { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' },
-        dp_metrics: { type: ['object', 'null'], additionalProperties: true },
-      },
-      required: [
-        'entry_id',
-        'tenant_id',
-        'training_client_id',
-        'operation',
-        'request_hash',
-        'request_size_bytes',
-        'artifact_ids_produced',
-        'artifact_ids_consumed',
-        'started_at',
-        'success',
-        'prev_hash',
-        'record_hash',
-      ],
-    },
-  },
+  schemas: schemas,
 };

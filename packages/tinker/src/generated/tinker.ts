@@ -2,7 +2,8 @@
 // Change the spec and run `npm run generate`.
 // spec sha256: c5a4eb41af1bc9f3db2c30a3675c82ffdbd16c4b226c49cdd8db49e26d1d908b
 /* eslint-disable */
-import type { ServiceDefinition } from '@trainwire/core';
+import type { OperationDefinition, ServiceDefinition } from '@trainwire/core';
+import { schemas } from './tinker-schemas.js';
 
 export interface paths {
   '/api/v1/client/config': {
@@ -2170,6 +2171,1201 @@ const c51 = (x: any): boolean => (c52(x) || c12(x));
 const c52 = (x: any): boolean => Array.isArray(x) && every(x, c53);
 const c53 = (x: any): boolean => Array.isArray(x) && !(Array.isArray(x) && (x.length < 2 || x.length > 2)) && every(x, c37);
 
+/** `components.schemas`, from the module beside this one (which standalone clients load lazily, with the validator). */
+export { schemas };
+
+/** `POST /api/v1/client/config`. */
+export const getClientConfigOperation: OperationDefinition = {
+  operationId: 'getClientConfig',
+  idempotent: true,
+  params: {},
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: { $ref: '#/components/schemas/ClientConfigRequest' },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ClientConfigResponse' },
+      check: isClientConfigResponse_0,
+    },
+    '400': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+  },
+};
+
+/** `POST /api/v1/auth/token`. */
+export const getAuthTokenOperation: OperationDefinition = {
+  operationId: 'getAuthToken',
+  params: {},
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: { type: 'object', additionalProperties: false },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { type: 'object', properties: { jwt: { type: 'string' } }, required: ['jwt'] },
+      check: c3,
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+  },
+};
+
+/** `POST /api/v1/client/dynamic_config`. */
+export const getClientDynamicConfigOperation: OperationDefinition = {
+  operationId: 'getClientDynamicConfig',
+  idempotent: true,
+  params: {},
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: { $ref: '#/components/schemas/ClientConfigRequest' },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ClientDynamicConfigResponse' },
+      check: isClientDynamicConfigResponse_1,
+    },
+    '400': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '404': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+  },
+};
+
+/** `POST /api/v1/telemetry`. */
+export const sendTelemetryOperation: OperationDefinition = {
+  operationId: 'sendTelemetry',
+  params: {},
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: { $ref: '#/components/schemas/TelemetrySendRequest' },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: {
+        type: 'object',
+        properties: { status: { const: 'accepted' } },
+        required: ['status'],
+      },
+      check: c4,
+    },
+    '400': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+  },
+};
+
+/** `GET /api/v1/training_runs`. */
+export const listTrainingRunsOperation: OperationDefinition = {
+  operationId: 'listTrainingRuns',
+  pagination: {
+    style: 'offset',
+    items: 'training_runs',
+    offsetParam: 'offset',
+    limitParam: 'limit',
+    total: 'cursor.total_count',
+  },
+  params: {
+    query: {
+      type: 'object',
+      properties: {
+        limit: { type: 'integer', minimum: 1, maximum: 1000 },
+        offset: { type: 'integer', minimum: 0 },
+        access_scope: { type: 'string', enum: ['owned', 'accessible'] },
+        project_id: { type: 'string', minLength: 1 },
+      },
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/TrainingRunsResponse' },
+      check: isTrainingRunsResponse_2,
+    },
+    '400': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+  },
+};
+
+/** `GET /api/v1/training_runs/{training_run_id}`. */
+export const getTrainingRunOperation: OperationDefinition = {
+  operationId: 'getTrainingRun',
+  params: {
+    path: {
+      type: 'object',
+      properties: { training_run_id: { type: 'string', minLength: 1 } },
+      required: ['training_run_id'],
+    },
+    query: {
+      type: 'object',
+      properties: { access_scope: { type: 'string', enum: ['owned', 'accessible'] } },
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/TrainingRun' },
+      check: isTrainingRun_3,
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '404': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+  },
+};
+
+/** `GET /api/v1/training_runs/{training_run_id}/checkpoints`. */
+export const listCheckpointsOperation: OperationDefinition = {
+  operationId: 'listCheckpoints',
+  pagination: { style: 'none', items: 'checkpoints' },
+  params: {
+    path: {
+      type: 'object',
+      properties: { training_run_id: { type: 'string', minLength: 1 } },
+      required: ['training_run_id'],
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/CheckpointsListResponse' },
+      check: isCheckpointsListResponse_6,
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '404': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+  },
+};
+
+/** `GET /api/v1/checkpoints`. */
+export const listUserCheckpointsOperation: OperationDefinition = {
+  operationId: 'listUserCheckpoints',
+  pagination: {
+    style: 'offset',
+    items: 'checkpoints',
+    offsetParam: 'offset',
+    limitParam: 'limit',
+    total: 'cursor.total_count',
+  },
+  params: {
+    query: {
+      type: 'object',
+      properties: {
+        limit: { type: 'integer', minimum: 1, maximum: 1000 },
+        offset: { type: 'integer', minimum: 0 },
+      },
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/CheckpointsListResponse' },
+      check: isCheckpointsListResponse_6,
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+  },
+};
+
+/** `DELETE /api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}`. */
+export const deleteCheckpointOperation: OperationDefinition = {
+  operationId: 'deleteCheckpoint',
+  params: {
+    path: {
+      type: 'object',
+      properties: {
+        training_run_id: { type: 'string', minLength: 1 },
+        checkpoint_kind: { $ref: '#/components/schemas/CheckpointKind' },
+        checkpoint_name: { $ref: '#/components/schemas/CheckpointName' },
+      },
+      required: ['training_run_id', 'checkpoint_kind', 'checkpoint_name'],
+    },
+  },
+  responses: {
+    '204': {},
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '404': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+  },
+};
+
+/** `GET /api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}/archive`. */
+export const getCheckpointArchiveUrlOperation: OperationDefinition = {
+  operationId: 'getCheckpointArchiveUrl',
+  params: {
+    path: {
+      type: 'object',
+      properties: {
+        training_run_id: { type: 'string', minLength: 1 },
+        checkpoint_kind: { $ref: '#/components/schemas/CheckpointKind' },
+        checkpoint_name: { $ref: '#/components/schemas/CheckpointName' },
+      },
+      required: ['training_run_id', 'checkpoint_kind', 'checkpoint_name'],
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/CheckpointArchiveUrlResponse' },
+      check: isCheckpointArchiveUrlResponse_7,
+    },
+    '302': {},
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '404': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '503': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+  },
+};
+
+/** `POST /api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}/publish`. */
+export const publishCheckpointOperation: OperationDefinition = {
+  operationId: 'publishCheckpoint',
+  params: {
+    path: {
+      type: 'object',
+      properties: {
+        training_run_id: { type: 'string', minLength: 1 },
+        checkpoint_kind: { $ref: '#/components/schemas/CheckpointKind' },
+        checkpoint_name: { $ref: '#/components/schemas/CheckpointName' },
+      },
+      required: ['training_run_id', 'checkpoint_kind', 'checkpoint_name'],
+    },
+  },
+  responses: {
+    '204': {},
+    '400': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '404': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '409': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+  },
+};
+
+/** `DELETE /api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}/publish`. */
+export const unpublishCheckpointOperation: OperationDefinition = {
+  operationId: 'unpublishCheckpoint',
+  params: {
+    path: {
+      type: 'object',
+      properties: {
+        training_run_id: { type: 'string', minLength: 1 },
+        checkpoint_kind: { $ref: '#/components/schemas/CheckpointKind' },
+        checkpoint_name: { $ref: '#/components/schemas/CheckpointName' },
+      },
+      required: ['training_run_id', 'checkpoint_kind', 'checkpoint_name'],
+    },
+  },
+  responses: {
+    '204': {},
+    '400': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '404': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '409': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+  },
+};
+
+/** `PUT /api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}/ttl`. */
+export const setCheckpointTtlOperation: OperationDefinition = {
+  operationId: 'setCheckpointTtl',
+  params: {
+    path: {
+      type: 'object',
+      properties: {
+        training_run_id: { type: 'string', minLength: 1 },
+        checkpoint_kind: { $ref: '#/components/schemas/CheckpointKind' },
+        checkpoint_name: { $ref: '#/components/schemas/CheckpointName' },
+      },
+      required: ['training_run_id', 'checkpoint_kind', 'checkpoint_name'],
+    },
+  },
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: {
+      type: 'object',
+      properties: { ttl_seconds: { type: ['integer', 'null'], minimum: 1 } },
+      required: ['ttl_seconds'],
+      additionalProperties: false,
+    },
+  },
+  responses: {
+    '204': {},
+    '400': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '404': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+  },
+};
+
+/** `POST /api/v1/weights_info`. */
+export const getWeightsInfoOperation: OperationDefinition = {
+  operationId: 'getWeightsInfo',
+  idempotent: true,
+  params: {},
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: {
+      type: 'object',
+      properties: { tinker_path: { type: 'string', pattern: '^tinker://' } },
+      required: ['tinker_path'],
+      additionalProperties: false,
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/WeightsInfoResponse' },
+      check: isWeightsInfoResponse_8,
+    },
+    '400': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '404': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+  },
+};
+
+/** `GET /api/v1/audit`. */
+export const getAuditLogOperation: OperationDefinition = {
+  operationId: 'getAuditLog',
+  params: {
+    query: {
+      type: 'object',
+      properties: {
+        event_type: { type: 'string', enum: ['all', 'checkpoints'] },
+        day: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', format: 'date' },
+      },
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/AuditLogResponse' },
+      check: isAuditLogResponse_9,
+    },
+    '400': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '403': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+  },
+};
+
+/** `GET /api/v1/sessions`. */
+export const listSessionsOperation: OperationDefinition = {
+  operationId: 'listSessions',
+  pagination: {
+    style: 'offset',
+    items: 'sessions',
+    offsetParam: 'offset',
+    limitParam: 'limit',
+    total: null,
+  },
+  params: {
+    query: {
+      type: 'object',
+      properties: {
+        limit: { type: 'integer', minimum: 1, maximum: 1000 },
+        offset: { type: 'integer', minimum: 0 },
+        access_scope: { type: 'string', enum: ['owned', 'accessible'] },
+      },
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ListSessionsResponse' },
+      check: isListSessionsResponse_11,
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+  },
+};
+
+/** `GET /api/v1/sessions/{session_id}`. */
+export const getSessionOperation: OperationDefinition = {
+  operationId: 'getSession',
+  params: {
+    path: {
+      type: 'object',
+      properties: { session_id: { type: 'string', minLength: 1 } },
+      required: ['session_id'],
+    },
+    query: {
+      type: 'object',
+      properties: { access_scope: { type: 'string', enum: ['owned', 'accessible'] } },
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/GetSessionResponse' },
+      check: isGetSessionResponse_12,
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '404': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+  },
+};
+
+/** `PUT /api/v1/sessions/{session_id}/project`. */
+export const assignSessionProjectOperation: OperationDefinition = {
+  operationId: 'assignSessionProject',
+  params: {
+    path: {
+      type: 'object',
+      properties: { session_id: { type: 'string', minLength: 1 } },
+      required: ['session_id'],
+    },
+  },
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: {
+      type: 'object',
+      properties: { project_id: { type: 'string', minLength: 1 } },
+      required: ['project_id'],
+      additionalProperties: false,
+    },
+  },
+  responses: {
+    '204': {},
+    '400': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '403': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '404': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+  },
+};
+
+/** `GET /api/v1/samplers/{sampler_id}`. */
+export const getSamplerOperation: OperationDefinition = {
+  operationId: 'getSampler',
+  params: {
+    path: {
+      type: 'object',
+      properties: { sampler_id: { type: 'string', minLength: 1 } },
+      required: ['sampler_id'],
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/GetSamplerResponse' },
+      check: isGetSamplerResponse_13,
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '404': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+  },
+};
+
+/** `GET /api/v1/get_server_capabilities`. */
+export const getServerCapabilitiesOperation: OperationDefinition = {
+  operationId: 'getServerCapabilities',
+  params: {},
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/GetServerCapabilitiesResponse' },
+      check: isGetServerCapabilitiesResponse_14,
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+  },
+};
+
+/** `POST /api/v1/create_session`. */
+export const createSessionOperation: OperationDefinition = {
+  operationId: 'createSession',
+  params: {},
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: { $ref: '#/components/schemas/CreateSessionRequest' },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/CreateSessionResponse' },
+      check: isCreateSessionResponse_15,
+    },
+    '400': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+  },
+};
+
+/** `POST /api/v1/session_heartbeat`. */
+export const sessionHeartbeatOperation: OperationDefinition = {
+  operationId: 'sessionHeartbeat',
+  idempotent: true,
+  params: {},
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: {
+      type: 'object',
+      properties: {
+        session_id: { type: 'string', minLength: 1 },
+        type: { const: 'session_heartbeat' },
+      },
+      required: ['session_id', 'type'],
+      additionalProperties: false,
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: {
+        type: 'object',
+        properties: { type: { const: 'session_heartbeat' } },
+        required: ['type'],
+      },
+      check: c23,
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '404': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+  },
+};
+
+/** `POST /api/v1/create_model`. */
+export const createModelOperation: OperationDefinition = {
+  operationId: 'createModel',
+  longRunning: { id: 'request_id', poll: 'retrieveFuture', protocol: 'long-poll' },
+  params: {},
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: { $ref: '#/components/schemas/CreateModelRequest' },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/UntypedAPIFuture' },
+      check: isUntypedAPIFuture_16,
+    },
+    '400': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '404': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+  },
+};
+
+/** `POST /api/v1/get_info`. */
+export const getInfoOperation: OperationDefinition = {
+  operationId: 'getInfo',
+  idempotent: true,
+  params: {},
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: {
+      type: 'object',
+      properties: { model_id: { type: 'string', minLength: 1 }, type: { const: 'get_info' } },
+      required: ['model_id', 'type'],
+      additionalProperties: false,
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/GetInfoResponse' },
+      check: isGetInfoResponse_17,
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '404': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+  },
+};
+
+/** `POST /api/v1/forward_backward`. */
+export const forwardBackwardOperation: OperationDefinition = {
+  operationId: 'forwardBackward',
+  longRunning: { id: 'request_id', poll: 'retrieveFuture', protocol: 'long-poll' },
+  params: {},
+  body: {
+    required: true,
+    contentType: 'application/json',
+    otherContentTypes: ['application/x-protobuf'],
+    schema: {
+      type: 'object',
+      properties: {
+        forward_backward_input: { $ref: '#/components/schemas/ForwardBackwardInput' },
+        model_id: { type: 'string', minLength: 1 },
+        seq_id: { type: 'integer', minimum: 0 },
+      },
+      required: ['forward_backward_input', 'model_id'],
+      additionalProperties: false,
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/UntypedAPIFuture' },
+      check: isUntypedAPIFuture_16,
+    },
+    '400': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '404': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+  },
+};
+
+/** `POST /api/v1/forward`. */
+export const forwardOperation: OperationDefinition = {
+  operationId: 'forward',
+  longRunning: { id: 'request_id', poll: 'retrieveFuture', protocol: 'long-poll' },
+  params: {},
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: {
+      type: 'object',
+      properties: {
+        forward_input: { $ref: '#/components/schemas/ForwardBackwardInput' },
+        model_id: { type: 'string', minLength: 1 },
+        seq_id: { type: 'integer', minimum: 0 },
+      },
+      required: ['forward_input', 'model_id'],
+      additionalProperties: false,
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/UntypedAPIFuture' },
+      check: isUntypedAPIFuture_16,
+    },
+    '400': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '404': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+  },
+};
+
+/** `POST /api/v1/optim_step`. */
+export const optimStepOperation: OperationDefinition = {
+  operationId: 'optimStep',
+  longRunning: { id: 'request_id', poll: 'retrieveFuture', protocol: 'long-poll' },
+  params: {},
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: {
+      type: 'object',
+      properties: {
+        adam_params: { $ref: '#/components/schemas/AdamParams' },
+        model_id: { type: 'string', minLength: 1 },
+        seq_id: { type: 'integer', minimum: 0 },
+        type: { const: 'optim_step' },
+      },
+      required: ['adam_params', 'model_id', 'type'],
+      additionalProperties: false,
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/UntypedAPIFuture' },
+      check: isUntypedAPIFuture_16,
+    },
+    '400': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '404': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+  },
+};
+
+/** `POST /api/v1/save_weights`. */
+export const saveWeightsOperation: OperationDefinition = {
+  operationId: 'saveWeights',
+  longRunning: { id: 'request_id', poll: 'retrieveFuture', protocol: 'long-poll' },
+  params: {},
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: {
+      type: 'object',
+      properties: {
+        model_id: { type: 'string', minLength: 1 },
+        path: { $ref: '#/components/schemas/CheckpointName' },
+        seq_id: { type: 'integer', minimum: 0 },
+        ttl_seconds: { type: 'integer', minimum: 1 },
+        overwrite: { type: 'boolean' },
+        type: { const: 'save_weights' },
+      },
+      required: ['model_id', 'type'],
+      additionalProperties: false,
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/UntypedAPIFuture' },
+      check: isUntypedAPIFuture_16,
+    },
+    '400': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '404': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+  },
+};
+
+/** `POST /api/v1/save_weights_for_sampler`. */
+export const saveWeightsForSamplerOperation: OperationDefinition = {
+  operationId: 'saveWeightsForSampler',
+  longRunning: { id: 'request_id', poll: 'retrieveFuture', protocol: 'long-poll' },
+  params: {},
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: {
+      type: 'object',
+      properties: {
+        model_id: { type: 'string', minLength: 1 },
+        path: { $ref: '#/components/schemas/CheckpointName' },
+        sampling_session_seq_id: { type: 'integer', minimum: 0 },
+        seq_id: { type: 'integer', minimum: 0 },
+        ttl_seconds: { type: 'integer', minimum: 1 },
+        type: { const: 'save_weights_for_sampler' },
+      },
+      required: ['model_id', 'type'],
+      additionalProperties: false,
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/UntypedAPIFuture' },
+      check: isUntypedAPIFuture_16,
+    },
+    '400': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '404': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+  },
+};
+
+/** `POST /api/v1/load_weights`. */
+export const loadWeightsOperation: OperationDefinition = {
+  operationId: 'loadWeights',
+  longRunning: { id: 'request_id', poll: 'retrieveFuture', protocol: 'long-poll' },
+  params: {},
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: {
+      type: 'object',
+      properties: {
+        model_id: { type: 'string', minLength: 1 },
+        seq_id: { type: 'integer', minimum: 0 },
+        path: { type: 'string', pattern: '^tinker://' },
+        optimizer: { type: 'boolean' },
+        weights_access_token: { type: 'string' },
+        type: { const: 'load_weights' },
+      },
+      required: ['model_id', 'path', 'optimizer', 'type'],
+      additionalProperties: false,
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/UntypedAPIFuture' },
+      check: isUntypedAPIFuture_16,
+    },
+    '400': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '404': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+  },
+};
+
+/** `POST /api/v1/create_sampling_session`. */
+export const createSamplingSessionOperation: OperationDefinition = {
+  operationId: 'createSamplingSession',
+  params: {},
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: {
+      type: 'object',
+      properties: {
+        session_id: { type: 'string', minLength: 1 },
+        sampling_session_seq_id: { type: 'integer', minimum: 0 },
+        base_model: { type: 'string', minLength: 1 },
+        model_path: { type: 'string', pattern: '^tinker://' },
+        type: { const: 'create_sampling_session' },
+      },
+      required: ['session_id', 'sampling_session_seq_id', 'type'],
+      additionalProperties: false,
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: {
+        type: 'object',
+        properties: {
+          type: { const: 'create_sampling_session' },
+          sampling_session_id: { type: 'string' },
+        },
+        required: ['sampling_session_id'],
+      },
+      check: c27,
+    },
+    '400': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '404': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+  },
+};
+
+/** `POST /api/v1/asample`. */
+export const asampleOperation: OperationDefinition = {
+  operationId: 'asample',
+  longRunning: { id: 'request_id', poll: 'retrieveFuture', protocol: 'long-poll' },
+  params: {
+    header: {
+      type: 'object',
+      properties: { 'x-tinker-sampling-backpressure': { type: 'string', enum: ['1'] } },
+    },
+  },
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: { $ref: '#/components/schemas/SampleRequest' },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/UntypedAPIFuture' },
+      check: isUntypedAPIFuture_16,
+    },
+    '400': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '404': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '429': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+  },
+};
+
+/** `POST /api/v1/retrieve_future`. */
+export const retrieveFutureOperation: OperationDefinition = {
+  operationId: 'retrieveFuture',
+  idempotent: true,
+  params: {
+    header: {
+      type: 'object',
+      properties: {
+        'x-tinker-request-iteration': { type: 'string', pattern: '^\\d+$' },
+        'x-tinker-create-promise-roundtrip-time': {
+          type: 'string',
+          pattern: '^-?\\d+(\\.\\d+)?([eE][+-]?\\d+)?$',
+        },
+        'x-tinker-request-type': {
+          type: 'string',
+          enum: [
+            'CreateModel',
+            'ForwardBackward',
+            'Forward',
+            'OptimStep',
+            'SaveWeights',
+            'SaveWeightsForSampler',
+            'LoadWeights',
+            'Sample',
+          ],
+        },
+      },
+    },
+  },
+  body: {
+    required: true,
+    contentType: 'application/json',
+    schema: {
+      type: 'object',
+      properties: {
+        request_id: { type: 'string', minLength: 1 },
+        allow_metadata_only: { type: 'boolean' },
+      },
+      required: ['request_id'],
+      additionalProperties: false,
+    },
+  },
+  responses: {
+    '200': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/FutureRetrieveResponse' },
+      check: isFutureRetrieveResponse_18,
+    },
+    '400': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '401': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '402': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '404': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '408': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/TryAgainResponse' },
+    },
+    '410': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '429': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+    '500': {
+      contentType: 'application/json',
+      schema: { $ref: '#/components/schemas/ErrorResponse' },
+    },
+  },
+};
+
+/** The service without its operations and schemas: what standalone functions build their client from. */
+export const serviceInfo: Omit<ServiceDefinition, 'operations' | 'schemas'> = {
+  name: 'tinker',
+  title: 'Tinker',
+  version: '0.25.0',
+  servers: ['https://tinker.thinkingmachines.dev/services/tinker-prod'],
+  auth: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+  idempotencyHeader: 'X-Idempotency-Key',
+  conflictStatuses: [409],
+};
+
 export const service: ServiceDefinition = {
   name: 'tinker',
   title: 'Tinker',
@@ -2179,1643 +3375,39 @@ export const service: ServiceDefinition = {
   idempotencyHeader: 'X-Idempotency-Key',
   conflictStatuses: [409],
   operations: {
-    'POST /api/v1/client/config': {
-      operationId: 'getClientConfig',
-      idempotent: true,
-      params: {},
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: { $ref: '#/components/schemas/ClientConfigRequest' },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ClientConfigResponse' },
-          check: isClientConfigResponse_0,
-        },
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-      },
-    },
-    'POST /api/v1/auth/token': {
-      operationId: 'getAuthToken',
-      params: {},
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: { type: 'object', additionalProperties: false },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { type: 'object', properties: { jwt: { type: 'string' } }, required: ['jwt'] },
-          check: c3,
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-      },
-    },
-    'POST /api/v1/client/dynamic_config': {
-      operationId: 'getClientDynamicConfig',
-      idempotent: true,
-      params: {},
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: { $ref: '#/components/schemas/ClientConfigRequest' },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ClientDynamicConfigResponse' },
-          check: isClientDynamicConfigResponse_1,
-        },
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-      },
-    },
-    'POST /api/v1/telemetry': {
-      operationId: 'sendTelemetry',
-      params: {},
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: { $ref: '#/components/schemas/TelemetrySendRequest' },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: {
-            type: 'object',
-            properties: { status: { const: 'accepted' } },
-            required: ['status'],
-          },
-          check: c4,
-        },
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-      },
-    },
-    'GET /api/v1/training_runs': {
-      operationId: 'listTrainingRuns',
-      pagination: {
-        style: 'offset',
-        items: 'training_runs',
-        offsetParam: 'offset',
-        limitParam: 'limit',
-        total: 'cursor.total_count',
-      },
-      params: {
-        query: {
-          type: 'object',
-          properties: {
-            limit: { type: 'integer', minimum: 1, maximum: 1000 },
-            offset: { type: 'integer', minimum: 0 },
-            access_scope: { type: 'string', enum: ['owned', 'accessible'] },
-            project_id: { type: 'string', minLength: 1 },
-          },
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/TrainingRunsResponse' },
-          check: isTrainingRunsResponse_2,
-        },
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-      },
-    },
-    'GET /api/v1/training_runs/{training_run_id}': {
-      operationId: 'getTrainingRun',
-      params: {
-        path: {
-          type: 'object',
-          properties: { training_run_id: { type: 'string', minLength: 1 } },
-          required: ['training_run_id'],
-        },
-        query: {
-          type: 'object',
-          properties: { access_scope: { type: 'string', enum: ['owned', 'accessible'] } },
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/TrainingRun' },
-          check: isTrainingRun_3,
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-      },
-    },
-    'GET /api/v1/training_runs/{training_run_id}/checkpoints': {
-      operationId: 'listCheckpoints',
-      pagination: { style: 'none', items: 'checkpoints' },
-      params: {
-        path: {
-          type: 'object',
-          properties: { training_run_id: { type: 'string', minLength: 1 } },
-          required: ['training_run_id'],
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/CheckpointsListResponse' },
-          check: isCheckpointsListResponse_6,
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-      },
-    },
-    'GET /api/v1/checkpoints': {
-      operationId: 'listUserCheckpoints',
-      pagination: {
-        style: 'offset',
-        items: 'checkpoints',
-        offsetParam: 'offset',
-        limitParam: 'limit',
-        total: 'cursor.total_count',
-      },
-      params: {
-        query: {
-          type: 'object',
-          properties: {
-            limit: { type: 'integer', minimum: 1, maximum: 1000 },
-            offset: { type: 'integer', minimum: 0 },
-          },
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/CheckpointsListResponse' },
-          check: isCheckpointsListResponse_6,
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-      },
-    },
-    'DELETE /api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}': {
-      operationId: 'deleteCheckpoint',
-      params: {
-        path: {
-          type: 'object',
-          properties: {
-            training_run_id: { type: 'string', minLength: 1 },
-            checkpoint_kind: { $ref: '#/components/schemas/CheckpointKind' },
-            checkpoint_name: { $ref: '#/components/schemas/CheckpointName' },
-          },
-          required: ['training_run_id', 'checkpoint_kind', 'checkpoint_name'],
-        },
-      },
-      responses: {
-        '204': {},
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-      },
-    },
-    'GET /api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}/archive': {
-      operationId: 'getCheckpointArchiveUrl',
-      params: {
-        path: {
-          type: 'object',
-          properties: {
-            training_run_id: { type: 'string', minLength: 1 },
-            checkpoint_kind: { $ref: '#/components/schemas/CheckpointKind' },
-            checkpoint_name: { $ref: '#/components/schemas/CheckpointName' },
-          },
-          required: ['training_run_id', 'checkpoint_kind', 'checkpoint_name'],
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/CheckpointArchiveUrlResponse' },
-          check: isCheckpointArchiveUrlResponse_7,
-        },
-        '302': {},
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '503': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-      },
-    },
-    'POST /api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}/publish': {
-      operationId: 'publishCheckpoint',
-      params: {
-        path: {
-          type: 'object',
-          properties: {
-            training_run_id: { type: 'string', minLength: 1 },
-            checkpoint_kind: { $ref: '#/components/schemas/CheckpointKind' },
-            checkpoint_name: { $ref: '#/components/schemas/CheckpointName' },
-          },
-          required: ['training_run_id', 'checkpoint_kind', 'checkpoint_name'],
-        },
-      },
-      responses: {
-        '204': {},
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '409': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-      },
-    },
-    'DELETE /api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}/publish': {
-      operationId: 'unpublishCheckpoint',
-      params: {
-        path: {
-          type: 'object',
-          properties: {
-            training_run_id: { type: 'string', minLength: 1 },
-            checkpoint_kind: { $ref: '#/components/schemas/CheckpointKind' },
-            checkpoint_name: { $ref: '#/components/schemas/CheckpointName' },
-          },
-          required: ['training_run_id', 'checkpoint_kind', 'checkpoint_name'],
-        },
-      },
-      responses: {
-        '204': {},
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '409': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-      },
-    },
-    'PUT /api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}/ttl': {
-      operationId: 'setCheckpointTtl',
-      params: {
-        path: {
-          type: 'object',
-          properties: {
-            training_run_id: { type: 'string', minLength: 1 },
-            checkpoint_kind: { $ref: '#/components/schemas/CheckpointKind' },
-            checkpoint_name: { $ref: '#/components/schemas/CheckpointName' },
-          },
-          required: ['training_run_id', 'checkpoint_kind', 'checkpoint_name'],
-        },
-      },
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: {
-          type: 'object',
-          properties: { ttl_seconds: { type: ['integer', 'null'], minimum: 1 } },
-          required: ['ttl_seconds'],
-          additionalProperties: false,
-        },
-      },
-      responses: {
-        '204': {},
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-      },
-    },
-    'POST /api/v1/weights_info': {
-      operationId: 'getWeightsInfo',
-      idempotent: true,
-      params: {},
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: {
-          type: 'object',
-          properties: { tinker_path: { type: 'string', pattern: '^tinker://' } },
-          required: ['tinker_path'],
-          additionalProperties: false,
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/WeightsInfoResponse' },
-          check: isWeightsInfoResponse_8,
-        },
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-      },
-    },
-    'GET /api/v1/audit': {
-      operationId: 'getAuditLog',
-      params: {
-        query: {
-          type: 'object',
-          properties: {
-            event_type: { type: 'string', enum: ['all', 'checkpoints'] },
-            day: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', format: 'date' },
-          },
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/AuditLogResponse' },
-          check: isAuditLogResponse_9,
-        },
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '403': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-      },
-    },
-    'GET /api/v1/sessions': {
-      operationId: 'listSessions',
-      pagination: {
-        style: 'offset',
-        items: 'sessions',
-        offsetParam: 'offset',
-        limitParam: 'limit',
-        total: null,
-      },
-      params: {
-        query: {
-          type: 'object',
-          properties: {
-            limit: { type: 'integer', minimum: 1, maximum: 1000 },
-            offset: { type: 'integer', minimum: 0 },
-            access_scope: { type: 'string', enum: ['owned', 'accessible'] },
-          },
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ListSessionsResponse' },
-          check: isListSessionsResponse_11,
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-      },
-    },
-    'GET /api/v1/sessions/{session_id}': {
-      operationId: 'getSession',
-      params: {
-        path: {
-          type: 'object',
-          properties: { session_id: { type: 'string', minLength: 1 } },
-          required: ['session_id'],
-        },
-        query: {
-          type: 'object',
-          properties: { access_scope: { type: 'string', enum: ['owned', 'accessible'] } },
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/GetSessionResponse' },
-          check: isGetSessionResponse_12,
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-      },
-    },
-    'PUT /api/v1/sessions/{session_id}/project': {
-      operationId: 'assignSessionProject',
-      params: {
-        path: {
-          type: 'object',
-          properties: { session_id: { type: 'string', minLength: 1 } },
-          required: ['session_id'],
-        },
-      },
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: {
-          type: 'object',
-          properties: { project_id: { type: 'string', minLength: 1 } },
-          required: ['project_id'],
-          additionalProperties: false,
-        },
-      },
-      responses: {
-        '204': {},
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '403': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-      },
-    },
-    'GET /api/v1/samplers/{sampler_id}': {
-      operationId: 'getSampler',
-      params: {
-        path: {
-          type: 'object',
-          properties: { sampler_id: { type: 'string', minLength: 1 } },
-          required: ['sampler_id'],
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/GetSamplerResponse' },
-          check: isGetSamplerResponse_13,
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-      },
-    },
-    'GET /api/v1/get_server_capabilities': {
-      operationId: 'getServerCapabilities',
-      params: {},
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/GetServerCapabilitiesResponse' },
-          check: isGetServerCapabilitiesResponse_14,
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-      },
-    },
-    'POST /api/v1/create_session': {
-      operationId: 'createSession',
-      params: {},
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: { $ref: '#/components/schemas/CreateSessionRequest' },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/CreateSessionResponse' },
-          check: isCreateSessionResponse_15,
-        },
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-      },
-    },
-    'POST /api/v1/session_heartbeat': {
-      operationId: 'sessionHeartbeat',
-      idempotent: true,
-      params: {},
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: {
-          type: 'object',
-          properties: {
-            session_id: { type: 'string', minLength: 1 },
-            type: { const: 'session_heartbeat' },
-          },
-          required: ['session_id', 'type'],
-          additionalProperties: false,
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: {
-            type: 'object',
-            properties: { type: { const: 'session_heartbeat' } },
-            required: ['type'],
-          },
-          check: c23,
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-      },
-    },
-    'POST /api/v1/create_model': {
-      operationId: 'createModel',
-      longRunning: { id: 'request_id', poll: 'retrieveFuture', protocol: 'long-poll' },
-      params: {},
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: { $ref: '#/components/schemas/CreateModelRequest' },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/UntypedAPIFuture' },
-          check: isUntypedAPIFuture_16,
-        },
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-      },
-    },
-    'POST /api/v1/get_info': {
-      operationId: 'getInfo',
-      idempotent: true,
-      params: {},
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: {
-          type: 'object',
-          properties: { model_id: { type: 'string', minLength: 1 }, type: { const: 'get_info' } },
-          required: ['model_id', 'type'],
-          additionalProperties: false,
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/GetInfoResponse' },
-          check: isGetInfoResponse_17,
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-      },
-    },
-    'POST /api/v1/forward_backward': {
-      operationId: 'forwardBackward',
-      longRunning: { id: 'request_id', poll: 'retrieveFuture', protocol: 'long-poll' },
-      params: {},
-      body: {
-        required: true,
-        contentType: 'application/json',
-        otherContentTypes: ['application/x-protobuf'],
-        schema: {
-          type: 'object',
-          properties: {
-            forward_backward_input: { $ref: '#/components/schemas/ForwardBackwardInput' },
-            model_id: { type: 'string', minLength: 1 },
-            seq_id: { type: 'integer', minimum: 0 },
-          },
-          required: ['forward_backward_input', 'model_id'],
-          additionalProperties: false,
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/UntypedAPIFuture' },
-          check: isUntypedAPIFuture_16,
-        },
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-      },
-    },
-    'POST /api/v1/forward': {
-      operationId: 'forward',
-      longRunning: { id: 'request_id', poll: 'retrieveFuture', protocol: 'long-poll' },
-      params: {},
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: {
-          type: 'object',
-          properties: {
-            forward_input: { $ref: '#/components/schemas/ForwardBackwardInput' },
-            model_id: { type: 'string', minLength: 1 },
-            seq_id: { type: 'integer', minimum: 0 },
-          },
-          required: ['forward_input', 'model_id'],
-          additionalProperties: false,
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/UntypedAPIFuture' },
-          check: isUntypedAPIFuture_16,
-        },
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-      },
-    },
-    'POST /api/v1/optim_step': {
-      operationId: 'optimStep',
-      longRunning: { id: 'request_id', poll: 'retrieveFuture', protocol: 'long-poll' },
-      params: {},
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: {
-          type: 'object',
-          properties: {
-            adam_params: { $ref: '#/components/schemas/AdamParams' },
-            model_id: { type: 'string', minLength: 1 },
-            seq_id: { type: 'integer', minimum: 0 },
-            type: { const: 'optim_step' },
-          },
-          required: ['adam_params', 'model_id', 'type'],
-          additionalProperties: false,
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/UntypedAPIFuture' },
-          check: isUntypedAPIFuture_16,
-        },
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-      },
-    },
-    'POST /api/v1/save_weights': {
-      operationId: 'saveWeights',
-      longRunning: { id: 'request_id', poll: 'retrieveFuture', protocol: 'long-poll' },
-      params: {},
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: {
-          type: 'object',
-          properties: {
-            model_id: { type: 'string', minLength: 1 },
-            path: { $ref: '#/components/schemas/CheckpointName' },
-            seq_id: { type: 'integer', minimum: 0 },
-            ttl_seconds: { type: 'integer', minimum: 1 },
-            overwrite: { type: 'boolean' },
-            type: { const: 'save_weights' },
-          },
-          required: ['model_id', 'type'],
-          additionalProperties: false,
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/UntypedAPIFuture' },
-          check: isUntypedAPIFuture_16,
-        },
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-      },
-    },
-    'POST /api/v1/save_weights_for_sampler': {
-      operationId: 'saveWeightsForSampler',
-      longRunning: { id: 'request_id', poll: 'retrieveFuture', protocol: 'long-poll' },
-      params: {},
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: {
-          type: 'object',
-          properties: {
-            model_id: { type: 'string', minLength: 1 },
-            path: { $ref: '#/components/schemas/CheckpointName' },
-            sampling_session_seq_id: { type: 'integer', minimum: 0 },
-            seq_id: { type: 'integer', minimum: 0 },
-            ttl_seconds: { type: 'integer', minimum: 1 },
-            type: { const: 'save_weights_for_sampler' },
-          },
-          required: ['model_id', 'type'],
-          additionalProperties: false,
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/UntypedAPIFuture' },
-          check: isUntypedAPIFuture_16,
-        },
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-      },
-    },
-    'POST /api/v1/load_weights': {
-      operationId: 'loadWeights',
-      longRunning: { id: 'request_id', poll: 'retrieveFuture', protocol: 'long-poll' },
-      params: {},
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: {
-          type: 'object',
-          properties: {
-            model_id: { type: 'string', minLength: 1 },
-            seq_id: { type: 'integer', minimum: 0 },
-            path: { type: 'string', pattern: '^tinker://' },
-            optimizer: { type: 'boolean' },
-            weights_access_token: { type: 'string' },
-            type: { const: 'load_weights' },
-          },
-          required: ['model_id', 'path', 'optimizer', 'type'],
-          additionalProperties: false,
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/UntypedAPIFuture' },
-          check: isUntypedAPIFuture_16,
-        },
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-      },
-    },
-    'POST /api/v1/create_sampling_session': {
-      operationId: 'createSamplingSession',
-      params: {},
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: {
-          type: 'object',
-          properties: {
-            session_id: { type: 'string', minLength: 1 },
-            sampling_session_seq_id: { type: 'integer', minimum: 0 },
-            base_model: { type: 'string', minLength: 1 },
-            model_path: { type: 'string', pattern: '^tinker://' },
-            type: { const: 'create_sampling_session' },
-          },
-          required: ['session_id', 'sampling_session_seq_id', 'type'],
-          additionalProperties: false,
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: {
-            type: 'object',
-            properties: {
-              type: { const: 'create_sampling_session' },
-              sampling_session_id: { type: 'string' },
-            },
-            required: ['sampling_session_id'],
-          },
-          check: c27,
-        },
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-      },
-    },
-    'POST /api/v1/asample': {
-      operationId: 'asample',
-      longRunning: { id: 'request_id', poll: 'retrieveFuture', protocol: 'long-poll' },
-      params: {
-        header: {
-          type: 'object',
-          properties: { 'x-tinker-sampling-backpressure': { type: 'string', enum: ['1'] } },
-        },
-      },
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: { $ref: '#/components/schemas/SampleRequest' },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/UntypedAPIFuture' },
-          check: isUntypedAPIFuture_16,
-        },
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '429': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-      },
-    },
-    'POST /api/v1/retrieve_future': {
-      operationId: 'retrieveFuture',
-      idempotent: true,
-      params: {
-        header: {
-          type: 'object',
-          properties: {
-            'x-tinker-request-iteration': { type: 'string', pattern: '^\\d+$' },
-            'x-tinker-create-promise-roundtrip-time': {
-              type: 'string',
-              pattern: '^-?\\d+(\\.\\d+)?([eE][+-]?\\d+)?$',
-            },
-            'x-tinker-request-type': {
-              type: 'string',
-              enum: [
-                'CreateModel',
-                'ForwardBackward',
-                'Forward',
-                'OptimStep',
-                'SaveWeights',
-                'SaveWeightsForSampler',
-                'LoadWeights',
-                'Sample',
-              ],
-            },
-          },
-        },
-      },
-      body: {
-        required: true,
-        contentType: 'application/json',
-        schema: {
-          type: 'object',
-          properties: {
-            request_id: { type: 'string', minLength: 1 },
-            allow_metadata_only: { type: 'boolean' },
-          },
-          required: ['request_id'],
-          additionalProperties: false,
-        },
-      },
-      responses: {
-        '200': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/FutureRetrieveResponse' },
-          check: isFutureRetrieveResponse_18,
-        },
-        '400': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '401': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '402': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '404': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '408': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/TryAgainResponse' },
-        },
-        '410': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '429': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-        '500': {
-          contentType: 'application/json',
-          schema: { $ref: '#/components/schemas/ErrorResponse' },
-        },
-      },
-    },
+    'POST /api/v1/client/config': getClientConfigOperation,
+    'POST /api/v1/auth/token': getAuthTokenOperation,
+    'POST /api/v1/client/dynamic_config': getClientDynamicConfigOperation,
+    'POST /api/v1/telemetry': sendTelemetryOperation,
+    'GET /api/v1/training_runs': listTrainingRunsOperation,
+    'GET /api/v1/training_runs/{training_run_id}': getTrainingRunOperation,
+    'GET /api/v1/training_runs/{training_run_id}/checkpoints': listCheckpointsOperation,
+    'GET /api/v1/checkpoints': listUserCheckpointsOperation,
+    'DELETE /api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}': deleteCheckpointOperation,
+    'GET /api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}/archive': getCheckpointArchiveUrlOperation,
+    'POST /api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}/publish': publishCheckpointOperation,
+    'DELETE /api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}/publish': unpublishCheckpointOperation,
+    'PUT /api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}/ttl': setCheckpointTtlOperation,
+    'POST /api/v1/weights_info': getWeightsInfoOperation,
+    'GET /api/v1/audit': getAuditLogOperation,
+    'GET /api/v1/sessions': listSessionsOperation,
+    'GET /api/v1/sessions/{session_id}': getSessionOperation,
+    'PUT /api/v1/sessions/{session_id}/project': assignSessionProjectOperation,
+    'GET /api/v1/samplers/{sampler_id}': getSamplerOperation,
+    'GET /api/v1/get_server_capabilities': getServerCapabilitiesOperation,
+    'POST /api/v1/create_session': createSessionOperation,
+    'POST /api/v1/session_heartbeat': sessionHeartbeatOperation,
+    'POST /api/v1/create_model': createModelOperation,
+    'POST /api/v1/get_info': getInfoOperation,
+    'POST /api/v1/forward_backward': forwardBackwardOperation,
+    'POST /api/v1/forward': forwardOperation,
+    'POST /api/v1/optim_step': optimStepOperation,
+    'POST /api/v1/save_weights': saveWeightsOperation,
+    'POST /api/v1/save_weights_for_sampler': saveWeightsForSamplerOperation,
+    'POST /api/v1/load_weights': loadWeightsOperation,
+    'POST /api/v1/create_sampling_session': createSamplingSessionOperation,
+    'POST /api/v1/asample': asampleOperation,
+    'POST /api/v1/retrieve_future': retrieveFutureOperation,
   },
-  schemas: {
-    ErrorResponse: { type: 'object', properties: { detail: {} } },
-    ClientConfigRequest: {
-      type: 'object',
-      properties: { sdk_version: { type: 'string' } },
-      required: ['sdk_version'],
-      additionalProperties: false,
-    },
-    ClientConfigResponse: {
-      type: 'object',
-      properties: {
-        pjwt_auth_enabled: { type: 'boolean' },
-        credential_default_source: { type: 'string' },
-        sample_dispatch_bytes_semaphore_size: { type: 'integer' },
-        inflight_response_bytes_semaphore_size: { type: 'integer' },
-        parallel_fwdbwd_chunks: { type: 'boolean' },
-        proto_compress_fwdbwd: { type: 'boolean' },
-        fwdbwd_max_chunk_len: { type: 'integer' },
-        fwdbwd_max_chunk_bytes_count: { type: 'integer' },
-        fwdbwd_dispatch_bytes_semaphore_size: { type: 'integer' },
-        billing_exception_max_pause_duration_sec: { type: 'integer' },
-        sample_no_retries: { type: 'boolean' },
-        sample_enable_stuck_detection: { type: 'boolean' },
-        sample_max_concurrent_requests: { type: 'integer' },
-        use_pyqwest_transport: { type: 'boolean' },
-        create_model_via_load_weights: { type: 'boolean' },
-      },
-    },
-    ClientDynamicConfigResponse: {
-      type: 'object',
-      properties: { refresh_interval_sec: { type: 'integer' } },
-    },
-    TelemetryEvent: {
-      type: 'object',
-      properties: {
-        event: {
-          type: 'string',
-          enum: ['SESSION_START', 'SESSION_END', 'UNHANDLED_EXCEPTION', 'GENERIC_EVENT'],
-        },
-        event_id: { type: 'string' },
-        event_session_index: { type: 'integer', minimum: 0 },
-        severity: { type: 'string', enum: ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'] },
-        timestamp: { type: 'string', format: 'date-time' },
-        duration: { type: 'string' },
-        error_type: { type: 'string' },
-        error_message: { type: 'string' },
-        traceback: { type: ['string', 'null'] },
-        event_name: { type: 'string' },
-        event_data: { type: 'object' },
-      },
-      required: ['event', 'event_id', 'event_session_index', 'severity', 'timestamp'],
-    },
-    TelemetrySendRequest: {
-      type: 'object',
-      properties: {
-        events: { type: 'array', items: { $ref: '#/components/schemas/TelemetryEvent' } },
-        platform: { type: 'string' },
-        sdk_version: { type: 'string' },
-        session_id: { type: 'string' },
-        process_uuid: { type: 'string' },
-      },
-      required: ['events', 'platform', 'sdk_version', 'session_id', 'process_uuid'],
-      additionalProperties: false,
-    },
-    CheckpointKind: { type: 'string', enum: ['weights', 'sampler_weights'] },
-    CheckpointName: { type: 'string', minLength: 1, pattern: '^[^/]+$' },
-    Cursor: {
-      type: 'object',
-      properties: {
-        offset: { type: 'integer' },
-        limit: { type: 'integer' },
-        total_count: { type: 'integer' },
-      },
-      required: ['offset', 'limit', 'total_count'],
-    },
-    Checkpoint: {
-      type: 'object',
-      properties: {
-        checkpoint_id: { type: 'string' },
-        checkpoint_type: { type: 'string', enum: ['training', 'sampler'] },
-        time: { type: 'string', format: 'date-time' },
-        tinker_path: { type: 'string' },
-        training_run_id: { type: 'string' },
-        size_bytes: { type: ['integer', 'null'] },
-        public: { type: 'boolean' },
-        expires_at: { type: ['string', 'null'], format: 'date-time' },
-      },
-      required: ['checkpoint_id', 'checkpoint_type', 'time', 'tinker_path'],
-    },
-    TrainingRun: {
-      type: 'object',
-      properties: {
-        training_run_id: { type: 'string' },
-        base_model: { type: 'string' },
-        model_owner: { type: 'string' },
-        is_lora: { type: 'boolean' },
-        corrupted: { type: 'boolean' },
-        lora_rank: { type: ['integer', 'null'] },
-        last_request_time: { type: 'string', format: 'date-time' },
-        last_checkpoint: { anyOf: [{ $ref: '#/components/schemas/Checkpoint' }, { type: 'null' }] },
-        last_sampler_checkpoint: {
-          anyOf: [{ $ref: '#/components/schemas/Checkpoint' }, { type: 'null' }],
-        },
-        user_metadata: { type: ['object', 'null'], additionalProperties: { type: 'string' } },
-      },
-      required: ['training_run_id', 'base_model', 'model_owner', 'is_lora', 'last_request_time'],
-    },
-    TrainingRunsResponse: {
-      type: 'object',
-      properties: {
-        training_runs: { type: 'array', items: { $ref: '#/components/schemas/TrainingRun' } },
-        cursor: { $ref: '#/components/schemas/Cursor' },
-      },
-      required: ['training_runs', 'cursor'],
-    },
-    CheckpointsListResponse: {
-      type: 'object',
-      properties: {
-        checkpoints: { type: 'array', items: { $ref: '#/components/schemas/Checkpoint' } },
-        cursor: { anyOf: [{ $ref: '#/components/schemas/Cursor' }, { type: 'null' }] },
-      },
-      required: ['checkpoints'],
-    },
-    CheckpointArchiveUrlResponse: {
-      type: 'object',
-      properties: { url: { type: 'string' }, expires: { type: 'string', format: 'date-time' } },
-      required: ['url', 'expires'],
-    },
-    WeightsInfoResponse: {
-      type: 'object',
-      properties: {
-        base_model: { type: 'string' },
-        is_lora: { type: 'boolean' },
-        lora_rank: { type: ['integer', 'null'] },
-        train_unembed: { type: ['boolean', 'null'] },
-        train_mlp: { type: ['boolean', 'null'] },
-        train_attn: { type: ['boolean', 'null'] },
-      },
-      required: ['base_model', 'is_lora'],
-    },
-    AuditLogEntry: {
-      type: 'object',
-      properties: {
-        timestamp: { type: 'string', format: 'date-time' },
-        event: { type: 'string' },
-        model_id: { type: ['string', 'null'] },
-        tinker_path: { type: ['string', 'null'] },
-        purpose: { type: ['string', 'null'] },
-      },
-      required: ['timestamp', 'event'],
-    },
-    AuditLogResponse: {
-      type: 'object',
-      properties: {
-        entries: { type: 'array', items: { $ref: '#/components/schemas/AuditLogEntry' } },
-      },
-      required: ['entries'],
-    },
-    GetSessionResponse: {
-      type: 'object',
-      properties: {
-        training_run_ids: { type: 'array', items: { type: 'string' } },
-        sampler_ids: { type: 'array', items: { type: 'string' } },
-      },
-      required: ['training_run_ids', 'sampler_ids'],
-    },
-    ListSessionsResponse: {
-      type: 'object',
-      properties: { sessions: { type: 'array', items: { type: 'string' } } },
-      required: ['sessions'],
-    },
-    GetSamplerResponse: {
-      type: 'object',
-      properties: {
-        sampler_id: { type: 'string' },
-        base_model: { type: 'string' },
-        model_path: { type: ['string', 'null'] },
-      },
-      required: ['sampler_id', 'base_model'],
-    },
-    GetServerCapabilitiesResponse: {
-      type: 'object',
-      properties: {
-        supported_models: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: { model_name: { type: 'string' }, max_context_length: { type: 'integer' } },
-          },
-        },
-      },
-      required: ['supported_models'],
-    },
-    CreateSessionRequest: {
-      type: 'object',
-      properties: {
-        tags: { type: 'array', items: { type: 'string' } },
-        user_metadata: { type: ['object', 'null'], additionalProperties: { type: 'string' } },
-        sdk_version: { type: 'string' },
-        project_id: { type: 'string', minLength: 1 },
-        type: { const: 'create_session' },
-      },
-      required: ['tags', 'sdk_version', 'type'],
-      additionalProperties: false,
-    },
-    CreateSessionResponse: {
-      type: 'object',
-      properties: {
-        type: { const: 'create_session' },
-        session_id: { type: 'string' },
-        info_message: { type: ['string', 'null'] },
-        warning_message: { type: ['string', 'null'] },
-        error_message: { type: ['string', 'null'] },
-      },
-      required: ['session_id'],
-    },
-    LoraConfig: {
-      type: 'object',
-      properties: {
-        rank: { type: 'integer', minimum: 1, maximum: 512 },
-        seed: { type: 'integer' },
-        train_unembed: { type: 'boolean' },
-        train_mlp: { type: 'boolean' },
-        train_attn: { type: 'boolean' },
-      },
-      required: ['rank'],
-      additionalProperties: false,
-    },
-    CreateModelRequest: {
-      type: 'object',
-      properties: {
-        session_id: { type: 'string', minLength: 1 },
-        model_seq_id: { type: 'integer', minimum: 0 },
-        base_model: { type: 'string', minLength: 1 },
-        user_metadata: { type: 'object', additionalProperties: { type: 'string' } },
-        lora_config: { $ref: '#/components/schemas/LoraConfig' },
-        type: { const: 'create_model' },
-      },
-      required: ['session_id', 'model_seq_id', 'base_model', 'lora_config', 'type'],
-      additionalProperties: false,
-    },
-    UntypedAPIFuture: {
-      type: 'object',
-      properties: { request_id: { type: 'string' }, model_id: { type: 'string' } },
-      required: ['request_id'],
-    },
-    GetInfoResponse: {
-      type: 'object',
-      properties: {
-        type: { const: 'get_info' },
-        model_id: { type: 'string' },
-        model_data: {
-          type: 'object',
-          properties: {
-            arch: { type: 'string' },
-            model_name: { type: 'string' },
-            tokenizer_id: { type: 'string' },
-          },
-        },
-        is_lora: { type: 'boolean' },
-        lora_rank: { type: 'integer' },
-        model_name: { type: 'string' },
-      },
-      required: ['model_id', 'model_data'],
-    },
-    EncodedTextChunk: {
-      type: 'object',
-      properties: {
-        type: { const: 'encoded_text' },
-        tokens: { type: 'array', items: { type: 'integer', minimum: 0 } },
-      },
-      required: ['type', 'tokens'],
-      additionalProperties: false,
-    },
-    ImageChunk: {
-      type: 'object',
-      properties: {
-        type: { const: 'image' },
-        data: { type: 'string' },
-        format: { type: 'string', enum: ['png', 'jpeg'] },
-        expected_tokens: { type: 'integer', minimum: 0 },
-      },
-      required: ['type', 'data', 'format'],
-      additionalProperties: false,
-    },
-    ImageAssetPointerChunk: {
-      type: 'object',
-      properties: {
-        type: { const: 'image_asset_pointer' },
-        location: { type: 'string' },
-        format: { type: 'string', enum: ['png', 'jpeg'] },
-        expected_tokens: { type: 'integer', minimum: 0 },
-      },
-      required: ['type', 'location', 'format'],
-      additionalProperties: false,
-    },
-    DmelChunk: {
-      type: 'object',
-      properties: { type: { const: 'dmel' }, dmel: { type: 'string' } },
-      required: ['type', 'dmel'],
-      additionalProperties: false,
-    },
-    ModelInput: {
-      type: 'object',
-      properties: {
-        chunks: {
-          type: 'array',
-          items: {
-            oneOf: [
-              { $ref: '#/components/schemas/EncodedTextChunk' },
-              { $ref: '#/components/schemas/ImageChunk' },
-              { $ref: '#/components/schemas/ImageAssetPointerChunk' },
-              { $ref: '#/components/schemas/DmelChunk' },
-            ],
-          },
-        },
-      },
-      required: ['chunks'],
-      additionalProperties: false,
-    },
-    TensorData: {
-      type: 'object',
-      properties: {
-        data: { type: 'array', items: { type: 'number' } },
-        dtype: { type: 'string', enum: ['int64', 'float32'] },
-        shape: { type: 'array', items: { type: 'integer', minimum: 0 } },
-        sparse_crow_indices: { type: 'array', items: { type: 'integer', minimum: 0 } },
-        sparse_col_indices: { type: 'array', items: { type: 'integer', minimum: 0 } },
-      },
-      required: ['data', 'dtype'],
-      additionalProperties: false,
-    },
-    Datum: {
-      type: 'object',
-      properties: {
-        model_input: { $ref: '#/components/schemas/ModelInput' },
-        loss_fn_inputs: {
-          type: 'object',
-          additionalProperties: { $ref: '#/components/schemas/TensorData' },
-        },
-      },
-      required: ['model_input', 'loss_fn_inputs'],
-      additionalProperties: false,
-    },
-    LossFnType: {
-      type: 'string',
-      enum: ['cross_entropy', 'importance_sampling', 'ppo', 'cispo', 'dro'],
-    },
-    ForwardBackwardInput: {
-      type: 'object',
-      properties: {
-        data: { type: 'array', items: { $ref: '#/components/schemas/Datum' }, minItems: 1 },
-        loss_fn: { $ref: '#/components/schemas/LossFnType' },
-        loss_fn_config: { type: 'object', additionalProperties: { type: 'number' } },
-      },
-      required: ['data', 'loss_fn'],
-      additionalProperties: false,
-    },
-    AdamParams: {
-      type: 'object',
-      properties: {
-        learning_rate: { type: 'number', exclusiveMinimum: 0 },
-        beta1: { type: 'number', minimum: 0, exclusiveMaximum: 1 },
-        beta2: { type: 'number', minimum: 0, exclusiveMaximum: 1 },
-        eps: { type: 'number', exclusiveMinimum: 0 },
-        weight_decay: { type: 'number', minimum: 0 },
-        grad_clip_norm: { type: 'number', minimum: 0 },
-      },
-      additionalProperties: false,
-    },
-    SamplingParams: {
-      type: 'object',
-      properties: {
-        max_tokens: { type: 'integer', minimum: 1 },
-        seed: { type: 'integer' },
-        stop: {
-          anyOf: [
-            { type: 'string' },
-            { type: 'array', items: { type: 'string' } },
-            { type: 'array', items: { type: 'integer' } },
-          ],
-        },
-        temperature: { type: 'number', minimum: 0 },
-        top_k: { type: 'integer', minimum: -1 },
-        top_p: { type: 'number', maximum: 1, exclusiveMinimum: 0 },
-      },
-      additionalProperties: false,
-    },
-    SampleRequest: {
-      type: 'object',
-      properties: {
-        sampling_session_id: { type: 'string', minLength: 1 },
-        base_model: { type: 'string', minLength: 1 },
-        model_path: { type: 'string', pattern: '^tinker://' },
-        seq_id: { type: 'integer', minimum: 0 },
-        num_samples: { type: 'integer', minimum: 1 },
-        prompt: { $ref: '#/components/schemas/ModelInput' },
-        sampling_params: { $ref: '#/components/schemas/SamplingParams' },
-        prompt_logprobs: { type: 'boolean' },
-        topk_prompt_logprobs: { type: 'integer', minimum: 0 },
-        type: { const: 'sample' },
-      },
-      required: ['num_samples', 'prompt', 'sampling_params', 'type'],
-      additionalProperties: false,
-    },
-    TryAgainResponse: {
-      type: 'object',
-      properties: {
-        type: { const: 'try_again' },
-        request_id: { type: 'string' },
-        queue_state: { $ref: '#/components/schemas/QueueState' },
-        queue_state_reason: { type: 'string' },
-      },
-      required: ['type', 'request_id', 'queue_state'],
-    },
-    QueueState: { type: 'string', enum: ['active', 'paused_capacity', 'paused_rate_limit'] },
-    CompleteMetadataResponse: {
-      type: 'object',
-      properties: {
-        status: { const: 'complete_metadata' },
-        response_payload_size: { type: 'integer', minimum: 0 },
-      },
-      required: ['status', 'response_payload_size'],
-    },
-    RequestFailedResponse: {
-      type: 'object',
-      properties: {
-        error: { type: 'string' },
-        category: { type: 'string', enum: ['unknown', 'server', 'user'] },
-      },
-      required: ['error', 'category'],
-    },
-    CreateModelResponse: {
-      type: 'object',
-      properties: { model_id: { type: 'string' }, type: { const: 'create_model' } },
-      required: ['model_id'],
-    },
-    ForwardBackwardOutput: {
-      type: 'object',
-      properties: {
-        loss_fn_output_type: { type: 'string' },
-        loss_fn_outputs: {
-          type: 'array',
-          items: {
-            type: 'object',
-            additionalProperties: { $ref: '#/components/schemas/TensorData' },
-          },
-        },
-        metrics: { type: 'object', additionalProperties: { type: 'number' } },
-      },
-      required: ['loss_fn_output_type', 'loss_fn_outputs', 'metrics'],
-    },
-    OptimStepResponse: {
-      type: 'object',
-      properties: { metrics: { type: 'object', additionalProperties: { type: 'number' } } },
-    },
-    SaveWeightsResponse: {
-      type: 'object',
-      properties: { path: { type: 'string' }, type: { const: 'save_weights' } },
-      required: ['path'],
-    },
-    SaveWeightsForSamplerResponse: {
-      type: 'object',
-      properties: {
-        path: { type: 'string' },
-        sampling_session_id: { type: 'string' },
-        type: { const: 'save_weights_for_sampler' },
-      },
-    },
-    LoadWeightsResponse: {
-      type: 'object',
-      properties: {
-        path: { type: 'string' },
-        model_id: { type: 'string' },
-        type: { const: 'load_weights' },
-      },
-    },
-    SampledSequence: {
-      type: 'object',
-      properties: {
-        stop_reason: { type: 'string', enum: ['length', 'stop'] },
-        tokens: { type: 'array', items: { type: 'integer' } },
-        logprobs: { type: 'array', items: { type: 'number' } },
-      },
-      required: ['stop_reason', 'tokens'],
-    },
-    SampleResponse: {
-      type: 'object',
-      properties: {
-        type: { const: 'sample' },
-        sequences: { type: 'array', items: { $ref: '#/components/schemas/SampledSequence' } },
-        prompt_logprobs: { type: 'array', items: { type: ['number', 'null'] } },
-        topk_prompt_logprobs: {
-          type: 'array',
-          items: {
-            anyOf: [
-              {
-                type: 'array',
-                items: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
-              },
-              { type: 'null' },
-            ],
-          },
-        },
-        prompt_cache_hit_tokens: { type: 'integer', minimum: 0 },
-      },
-      required: ['sequences'],
-    },
-    FutureRetrieveResponse: {
-      anyOf: [
-        { $ref: '#/components/schemas/TryAgainResponse' },
-        { $ref: '#/components/schemas/CompleteMetadataResponse' },
-        { $ref: '#/components/schemas/RequestFailedResponse' },
-        { $ref: '#/components/schemas/CreateModelResponse' },
-        { $ref: '#/components/schemas/ForwardBackwardOutput' },
-        { $ref: '#/components/schemas/OptimStepResponse' },
-        { $ref: '#/components/schemas/SaveWeightsResponse' },
-        { $ref: '#/components/schemas/SaveWeightsForSamplerResponse' },
-        { $ref: '#/components/schemas/LoadWeightsResponse' },
-        { $ref: '#/components/schemas/SampleResponse' },
-      ],
-    },
-  },
+  schemas: schemas,
 };

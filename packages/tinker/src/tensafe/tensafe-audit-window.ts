@@ -1,4 +1,12 @@
-import { type PageOptions, PagePromise, paginationStrategy, type RequestOptions, TrainwireError, type Transport } from '@trainwire/core';
+import {
+  type OperationDefinition,
+  type PageOptions,
+  PagePromise,
+  paginationStrategy,
+  type RequestOptions,
+  TrainwireError,
+  type Transport,
+} from '@trainwire/core';
 import type { paths } from '../generated/tensafe.js';
 import type { AuditLogEntry } from './tensafe-audit.js';
 
@@ -18,10 +26,11 @@ export function auditLogPages(
   transport: Transport<paths>,
   query: AuditQuery,
   options: RequestOptions & PageOptions = {},
+  entry: OperationDefinition,
 ): PagePromise<AuditLogEntry[], AuditLogEntry> {
   const start = typeof query.start_time === 'string' ? utcMillis(query.start_time) : Number.NEGATIVE_INFINITY;
   const end = typeof query.end_time === 'string' ? utcMillis(query.end_time) : Number.POSITIVE_INFINITY;
-  const definition = transport.operation('get', '/v1/audit_logs')?.pagination;
+  const definition = entry?.pagination;
   if (!definition) throw new TrainwireError('GET /v1/audit_logs is not a paginated operation in the TenSafe spec.');
   const base = paginationStrategy(definition);
   // Each filtered page remembers the page the server sent, for the next offset.
@@ -30,7 +39,7 @@ export function auditLogPages(
   // An APIPromise, so the PagePromise keeps each page's response.
   const fetchPage = (pageQuery: AuditQuery, signal?: AbortSignal) => {
     const init = { params: { query: pageQuery } } as never;
-    return transport.request('get', '/v1/audit_logs', init, { ...requestOptions, signal }).map((entries: AuditLogEntry[]) => {
+    return transport.request('get', '/v1/audit_logs', init, { ...requestOptions, signal }, entry).map((entries: AuditLogEntry[]) => {
       const kept = entries.filter((entry) => {
         const time = utcMillis(entry.started_at);
         return time >= start && time <= end;

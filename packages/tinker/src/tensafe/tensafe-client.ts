@@ -1,66 +1,40 @@
 import {
   APIPromise,
-  type ClientOptions,
-  ConfigError,
   createTransport,
   Future,
   InvalidRequestError,
   loadSchemaValidator,
-  normalizeBaseURL,
   type PageOptions,
-  PagePromise,
+  type PagePromise,
   type RequestOptions,
   ResponseValidationError,
-  readEnv,
-  resolveNumberSetting,
-  resolveSetting,
   type Transport,
 } from '@trainwire/core';
 import { nodeStreamFetch } from '@trainwire/core/node-stream';
 import { type paths, service } from '../generated/tensafe.js';
-import { sha256Hex } from './sha256.js';
 import { type ArtifactFile, type ArtifactStream, artifactInfo, checkedArtifactStream, readAll } from './tensafe-artifact.js';
 import { loadArtifactWriter } from './tensafe-artifact-file.js';
 import type { AuditLogEntry } from './tensafe-audit.js';
-import { auditLogPages } from './tensafe-audit-window.js';
-import { tenSafeErrorClasses } from './tensafe-errors.js';
+import {
+  type AuditLogsParams,
+  cancelFuture,
+  checkId,
+  deleteTrainingClient,
+  getAuditLogs,
+  getFutureResult,
+  getFutureStatus,
+  getTrainingClientInfo,
+  listTrainingClients,
+  type TenSafeCore,
+} from './tensafe-functions.js';
 import { type FutureCalls, TENSAFE_FUTURE_KIND, type TenSafeFuture, tenSafeFuture } from './tensafe-future.js';
+import { type TenSafeClientOptions, type TenSafeConfig, tenSafeSettings } from './tensafe-settings.js';
 import { TrainingClient } from './tensafe-training-client.js';
 import type { FutureResponse, FutureResult, TrainingClientInfo, TrainingClientListStatus, TrainingConfig } from './tensafe-types.js';
 
 const SERVICE = 'TenSafe';
 
-/** Options of the TenSafe {@link ServiceClient} (`tg_tinker.ServiceClient`). */
-export interface TenSafeClientOptions extends ClientOptions {
-  /** API key, sent as `Authorization: Bearer <key>`. @default the TS_API_KEY environment variable */
-  apiKey?: string | undefined;
-  /** @default the TS_BASE_URL environment variable, else https://api.tensafe.dev (self-hosted: `http://host:8000/api`) */
-  baseURL?: string | undefined;
-  /** Tenant id. @default TS_TENANT_ID, else derived from the key as the server does (`tenant-` + 8 hex of its sha256) */
-  tenantId?: string | undefined;
-  /** Per-attempt timeout in milliseconds. @default TS_TIMEOUT (seconds) × 1000, else 300000 */
-  timeout?: number | undefined;
-  /** Retries of a failed request (0..10). @default TS_RETRY_COUNT, else 3 */
-  retryCount?: number | undefined;
-  /** First delay between future polls in milliseconds (then backing off ×1.5 up to 10 s). @default TS_POLL_INTERVAL (seconds) × 1000, else 1000 */
-  pollInterval?: number | undefined;
-}
-
-/** The resolved settings of a {@link ServiceClient} (`tg_tinker.TenSafeConfig`); never the key. */
-export interface TenSafeConfig {
-  readonly baseURL: string;
-  readonly tenantId: string;
-  readonly timeout: number;
-  readonly retryCount: number;
-  readonly pollInterval: number;
-}
-
-/** How the documented `list_training_clients(status=...)` values map onto the server's statuses. */
-const STATUS_GROUPS: Record<TrainingClientListStatus, readonly string[]> = {
-  active: ['initializing', 'ready', 'busy'],
-  completed: ['terminated'],
-  failed: ['error'],
-};
+export type { TenSafeClientOptions, TenSafeConfig } from './tensafe-settings.js';
 
 /**
  * The TenSafe client (`tg_tinker.ServiceClient`): creates training clients, follows futures,
@@ -69,58 +43,22 @@ const STATUS_GROUPS: Record<TrainingClientListStatus, readonly string[]> = {
  */
 export class ServiceClient {
   readonly #transport: Transport<paths>;
+  readonly #core: TenSafeCore;
   readonly #futures: FutureCalls;
   /** The resolved settings (`tg_tinker` `config`). */
   readonly config: TenSafeConfig;
 
   constructor(options: TenSafeClientOptions = {}) {
-    const apiKey = text(
-      resolveSetting({ value: options.apiKey, option: 'apiKey', env: 'TS_API_KEY', service: SERVICE, secret: true }),
-      'apiKey',
-    );
-    const baseURL = normalizeBaseURL(
-      text(
-        resolveSetting({ value: options.baseURL, option: 'baseURL', env: 'TS_BASE_URL', service: SERVICE, default: service.servers[0] }),
-        'baseURL',
-      ),
-      { service: SERVICE, allowInsecureHTTP: options.allowInsecureHTTP },
-    );
-    const timeout = milliseconds(options.timeout, 'timeout', 'TS_TIMEOUT', 300);
-    const retryCount = resolveNumberSetting({
-      value: options.retryCount ?? options.maxRetries,
-      option: 'retryCount',
-      env: 'TS_RETRY_COUNT',
-      service: SERVICE,
-      default: 3,
-    }) as number;
-    if (!Number.isInteger(retryCount) || retryCount > 10)
-      throw new ConfigError(`TenSafe retryCount must be an integer from 0 to 10, got ${retryCount}.`);
-    const tenantId = text(options.tenantId ?? readEnv('TS_TENANT_ID') ?? `tenant-${sha256Hex(apiKey).slice(0, 8)}`, 'tenantId');
-    this.config = Object.freeze({
-      baseURL,
-      tenantId,
-      timeout,
-      retryCount,
-      pollInterval: milliseconds(options.pollInterval, 'pollInterval', 'TS_POLL_INTERVAL', 1),
-    });
-    this.#transport = createTransport<paths>({
-      ...options,
-      definition: service,
-      validator: loadSchemaValidator,
-      apiKey,
-      baseURL,
-      timeout,
-      maxRetries: retryCount,
-      errorClasses: tenSafeErrorClasses,
-      userAgent: 'trainwire-tensafe/0.0.0',
-    });
-    const transport = this.#transport;
-    const path = (futureId: string) => ({ params: { path: { future_id: checkId(futureId, 'futureId') } } });
+    const settings = tenSafeSettings(options, service, loadSchemaValidator);
+    this.config = settings.config;
+    this.#transport = createTransport<paths>(settings.transport);
+    const core: TenSafeCore = { transport: this.#transport, config: this.config };
+    this.#core = core;
     this.#futures = {
-      logger: transport.logger,
-      status: (futureId, options) => transport.request('get', '/v1/futures/{future_id}', path(futureId), options),
-      result: (futureId, options) => transport.request('get', '/v1/futures/{future_id}/result', path(futureId), options),
-      cancel: (futureId, options) => transport.request('post', '/v1/futures/{future_id}/cancel', path(futureId), options),
+      logger: this.#transport.logger,
+      status: (futureId, options) => getFutureStatus(core, futureId, options),
+      result: (futureId, options) => getFutureResult(core, futureId, options),
+      cancel: (futureId, options) => cancelFuture(core, futureId, options),
     };
   }
 
@@ -165,29 +103,12 @@ export class ServiceClient {
     params: { status?: TrainingClientListStatus; limit?: number } = {},
     options?: RequestOptions,
   ): APIPromise<TrainingClientInfo[]> {
-    return APIPromise.try(() => {
-      // Only the documented keys go on the wire: an unknown key would be a query parameter the spec does not have.
-      const { status, limit = 100 } = params ?? {};
-      const query = { limit, ...(status === undefined ? {} : { status }) };
-      return this.#transport.request('get', '/v1/training_clients', { params: { query } }, options).map((clients) => {
-        const wanted = query.status === undefined ? undefined : STATUS_GROUPS[query.status];
-        return clients.filter((client) => wanted === undefined || wanted.includes(client.status)).slice(0, query.limit);
-      });
-    });
+    return listTrainingClients(this.#core, params, options);
   }
 
   /** Delete a training client (documented; the reference server has no such route and answers 404/405). */
   deleteTrainingClient(trainingClientId: string, options?: RequestOptions): APIPromise<void> {
-    return APIPromise.try(() =>
-      this.#transport
-        .request(
-          'delete',
-          '/v1/training_clients/{training_client_id}',
-          { params: { path: { training_client_id: checkId(trainingClientId, 'trainingClientId') } } },
-          options,
-        )
-        .map(() => undefined),
-    );
+    return deleteTrainingClient(this.#core, trainingClientId, options);
   }
 
   /**
@@ -274,50 +195,12 @@ export class ServiceClient {
    * since the reference server ignores them). `await` it for the first page (`limit`, default 100,
    * entries from the server, those in the window kept), `for await` it for every entry.
    */
-  getAuditLogs(
-    params: {
-      training_client_id?: string;
-      operation?: string;
-      start_time?: Date | string;
-      end_time?: Date | string;
-      limit?: number;
-      offset?: number;
-    } = {},
-    options?: RequestOptions & PageOptions,
-  ): PagePromise<AuditLogEntry[], AuditLogEntry> {
-    const { training_client_id, operation, start_time, end_time, limit = 100, offset } = params ?? {};
-    let query: Record<string, unknown>;
-    try {
-      // Only the documented keys go on the wire: an unknown key would be a query parameter the spec does not have.
-      query = Object.fromEntries(
-        Object.entries({
-          training_client_id,
-          operation,
-          start_time: start_time === undefined ? undefined : timestamp(start_time, 'start_time'),
-          end_time: end_time === undefined ? undefined : timestamp(end_time, 'end_time'),
-          limit,
-          offset,
-        }).filter(([, value]) => value !== undefined),
-      );
-      if (query.start_time && query.end_time && Date.parse(query.start_time as string) > Date.parse(query.end_time as string)) {
-        throw new InvalidRequestError('query.end_time', 'must not be before start_time');
-      }
-    } catch (error) {
-      // Bad parameters reject the list (await and for await) rather than throwing at the call.
-      return new PagePromise(() => Promise.reject(error), {}, { items: () => [], next: () => null });
-    }
-    return auditLogPages(this.#transport, query, options);
+  getAuditLogs(params: AuditLogsParams = {}, options?: RequestOptions & PageOptions): PagePromise<AuditLogEntry[], AuditLogEntry> {
+    return getAuditLogs(this.#core, params, options);
   }
 
   #getInfo(trainingClientId: string, options?: RequestOptions): APIPromise<TrainingClientInfo> {
-    return APIPromise.try(() =>
-      this.#transport.request(
-        'get',
-        '/v1/training_clients/{training_client_id}',
-        { params: { path: { training_client_id: checkId(trainingClientId, 'trainingClientId') } } },
-        options,
-      ),
-    );
+    return getTrainingClientInfo(this.#core, trainingClientId, options);
   }
 
   #trainingClient(info: TrainingClientInfo): TrainingClient {
@@ -328,29 +211,6 @@ export class ServiceClient {
         tenSafeFuture<T>({ submit }, this.#futures, { pollInterval: this.config.pollInterval, options }),
     });
   }
-}
-
-/** A time given in the unit `tg_tinker` documents (seconds), as milliseconds. */
-function milliseconds(value: number | undefined, option: string, env: string, defaultSeconds: number): number {
-  if (value !== undefined) return resolveNumberSetting({ value, option, service: SERVICE }) as number;
-  return (resolveNumberSetting({ value: undefined, option, env, service: SERVICE, default: defaultSeconds }) as number) * 1000;
-}
-
-/** A string setting, or a ConfigError: resolveSetting passes a non-string option through (a bigint baseURL would be a TypeError). */
-function text(value: string, option: string): string {
-  if (typeof value !== 'string') throw new ConfigError(`TenSafe ${option} must be a string, got ${typeof value}.`);
-  return value;
-}
-
-function checkId(value: string, field: string): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new InvalidRequestError(field, 'must be a non-empty string');
-  return value;
-}
-
-function timestamp(value: Date | string, field: string): string {
-  const time = value instanceof Date ? value.getTime() : typeof value === 'string' ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(time)) throw new InvalidRequestError(`query.${field}`, 'must be a Date or an ISO-8601 date-time');
-  return value instanceof Date ? value.toISOString() : value;
 }
 
 function parseFutureId(token: string): string {

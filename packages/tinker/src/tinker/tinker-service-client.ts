@@ -1,40 +1,30 @@
 import {
   APIPromise,
-  type ClientOptions,
   ConfigError,
   createTransport,
   Future,
   InvalidRequestError,
-  normalizeBaseURL,
   type PagedTransport,
   type RequestOptions,
   readEnv,
-  registerSecret,
-  registerSecretHeader,
-  resolveSetting,
   schemaValidator,
   withPagination,
 } from '@trainwire/core';
-import { type components, type paths, service } from '../generated/tinker.js';
+import { type paths, service } from '../generated/tinker.js';
 import { describeValue } from './tinker-describe-value.js';
+import { type GetServerCapabilitiesResponse, getServerCapabilities, type TinkerCore } from './tinker-functions.js';
 import { resumeTinkerFuture, submitTinkerFuture } from './tinker-future.js';
 import { parseTinkerPath } from './tinker-path.js';
 import { RestClient } from './tinker-rest-client.js';
 import { SamplingClient } from './tinker-sampling-client.js';
+import { TINKER_CLIENT_VERSION, type TinkerCoreOptions, tinkerTransportOptions } from './tinker-settings.js';
 import { TrainingClient } from './tinker-training-client.js';
 
-type Schemas = components['schemas'];
-export type GetServerCapabilitiesResponse = Schemas['GetServerCapabilitiesResponse'];
-
-/** The version this client reports as `sdk_version` and in its User-Agent. */
-export const TINKER_CLIENT_VERSION = '0.1.0';
+export type { GetServerCapabilitiesResponse } from './tinker-functions.js';
+export { TINKER_CLIENT_VERSION, type TinkerCoreOptions } from './tinker-settings.js';
 
 /** Options of {@link ServiceClient}. Each falls back to its environment variable. */
-export interface ServiceClientOptions extends ClientOptions {
-  /** A Tinker API key (`tml-…`) or a JWT (`eyJ…`). @default process.env.TINKER_API_KEY */
-  apiKey?: string | undefined;
-  /** @default process.env.TINKER_BASE_URL, else https://tinker.thinkingmachines.dev/services/tinker-prod */
-  baseURL?: string | undefined;
+export interface ServiceClientOptions extends TinkerCoreOptions {
   /** The project new sessions belong to. @default process.env.TINKER_PROJECT_ID */
   projectId?: string | undefined;
   /** Tags of new sessions. @default process.env.TINKER_TAGS split on commas, else [] */
@@ -73,20 +63,7 @@ export class ServiceClient {
   #samplerSeq = 0;
 
   constructor(options: ServiceClientOptions = {}) {
-    const apiKey = resolveSetting({ value: options.apiKey, option: 'apiKey', env: 'TINKER_API_KEY', service: 'Tinker', secret: true });
-    // resolveSetting passes a non-string option through unchecked (`apiKey: []` would be a TypeError here).
-    if (typeof apiKey !== 'string' || (!apiKey.startsWith('tml-') && !apiKey.startsWith('eyJ'))) {
-      throw new ConfigError('Tinker apiKey must be an API key starting with tml- or a JWT starting with eyJ.');
-    }
-    const baseURL = resolveSetting({
-      value: options.baseURL,
-      option: 'baseURL',
-      env: 'TINKER_BASE_URL',
-      service: 'Tinker',
-      default: service.servers[0],
-    });
-    // resolveSetting passes a non-string through, and normalizeBaseURL would throw a TypeError on a bigint.
-    if (typeof baseURL !== 'string') throw new ConfigError(`Tinker baseURL must be a URL string, got ${describeValue(baseURL)}.`);
+    const settings = tinkerTransportOptions(options, service, schemaValidator);
     const heartbeatInterval = options.heartbeatInterval ?? 10_000;
     if (typeof heartbeatInterval !== 'number' || !Number.isFinite(heartbeatInterval) || heartbeatInterval < 0) {
       // Checked here: setInterval would coerce it (a bigint or an object throws a TypeError later, in sessionId()).
@@ -95,22 +72,16 @@ export class ServiceClient {
       );
     }
     this.#options = options;
-    this.#transport = withPagination(
-      createTransport<paths>({
-        ...options,
-        headers: { ...cloudflareAccessHeaders(), ...options.headers },
-        definition: service,
-        validator: schemaValidator,
-        apiKey,
-        baseURL: normalizeBaseURL(baseURL, { service: 'Tinker', allowInsecureHTTP: options.allowInsecureHTTP }),
-        userAgent: `trainwire-tinker/${TINKER_CLIENT_VERSION}`,
-      }),
-    );
+    this.#transport = withPagination(createTransport<paths>(settings));
   }
 
   /** A client of the REST endpoints (training runs, checkpoints, sessions, samplers). */
   createRestClient(): RestClient {
     return new RestClient(this.#transport, this.#options.maxRetries);
+  }
+
+  #core(): TinkerCore {
+    return { transport: this.#transport, maxRetries: this.#options.maxRetries ?? 2, baseURL: this.#transport.baseURL };
   }
 
   /**
@@ -185,7 +156,7 @@ export class ServiceClient {
 
   /** The base models this server can train and sample. */
   getServerCapabilities(options?: RequestOptions): APIPromise<GetServerCapabilitiesResponse> {
-    return this.#transport.request('get', '/api/v1/get_server_capabilities', {}, options);
+    return getServerCapabilities(this.#core(), options);
   }
 
   /** Follow a training or sampling future from its `future.serialize()` token. */
@@ -275,14 +246,4 @@ export class ServiceClient {
     ).withResponse();
     return { data: training, response: loaded.response as Response };
   }
-}
-
-/** `CF-Access-Client-Id` / `-Secret` from CLOUDFLARE_ACCESS_CLIENT_ID / _SECRET, when both are set. */
-function cloudflareAccessHeaders(): Record<string, string> {
-  const id = readEnv('CLOUDFLARE_ACCESS_CLIENT_ID');
-  const secret = readEnv('CLOUDFLARE_ACCESS_CLIENT_SECRET');
-  if (!id || !secret) return {};
-  registerSecret(secret);
-  registerSecretHeader('CF-Access-Client-Secret');
-  return { 'CF-Access-Client-Id': id, 'CF-Access-Client-Secret': secret };
 }

@@ -8,7 +8,10 @@ const fixture = (file: string) => file === 'fixture-client.ts';
 let calls: TransportCall[] = [];
 // Building a TypeScript program takes seconds; on a loaded 2-core machine, many.
 beforeAll(() => {
-  calls = transportCalls(tsconfig, fixture, [{ name: '#send', method: 'POST', pathArgument: 0 }]);
+  calls = transportCalls(tsconfig, fixture, [
+    { name: '#send', method: 'POST', pathArgument: 0 },
+    { name: 'remove', method: 'DELETE', pathArgument: 1 },
+  ]);
 }, 180_000);
 
 describe('transportCalls', () => {
@@ -20,8 +23,11 @@ describe('transportCalls', () => {
       { site: 'fixture-client.ts › getOrDelete', keys: ['DELETE /runs/{id}', 'GET /runs/{id}'] },
       // A forwarder's calls, their path read from the argument named.
       { site: 'fixture-client.ts › createRun', keys: ['POST /runs'] },
-      // The forwarder's own call, whose path is only known as `never`: no keys, for the test to review.
+      // A plain function forwards too.
+      { site: 'fixture-client.ts › deleteRun', keys: ['DELETE /runs/{id}'] },
+      // The forwarders' own calls, whose path is only known as `never`: no keys, for the test to review.
       { site: 'fixture-client.ts › #send', keys: [] },
+      { site: 'fixture-client.ts › remove', keys: [] },
     ]);
     expect(calls[0]?.where).toMatch(/^fixture-client\.ts:\d+$/);
   });

@@ -55,11 +55,14 @@ export function transportCalls(tsconfigPath: string, include: (file: string) => 
       calls.push({ site: `${relative(root, file)} › ${enclosingName(node)}`, where: `${relative(root, file)}:${line + 1}`, keys });
     };
     const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
-        const name = node.expression.name.text;
-        const forwarder = forwarders.find((item) => item.name === name);
+      // A forwarder is a method (`this.#paginate(...)`) or a plain function (`paginate(core, ...)`).
+      if (ts.isCallExpression(node) && (ts.isPropertyAccessExpression(node.expression) || ts.isIdentifier(node.expression))) {
+        const forwarder = forwarders.find((item) => item.name === calleeName(node.expression));
         const argument = forwarder && node.arguments[forwarder.pathArgument];
         if (forwarder && argument) record(node, [forwarder.method], literals(checker.getTypeAtLocation(argument)));
+      }
+      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
+        const name = node.expression.name.text;
         const signature = CALLS.has(name) ? checker.getResolvedSignature(node) : undefined;
         if (signature && isTransportMethod(signature.getDeclaration())) {
           const [method, path] = signature.getParameters().map((parameter) => literals(checker.getTypeOfSymbol(parameter)));
@@ -71,6 +74,12 @@ export function transportCalls(tsconfigPath: string, include: (file: string) => 
     visit(source);
   }
   return calls;
+}
+
+/** The name a call's callee goes by: `paginate` of `paginate(...)`, `#paginate` of `this.#paginate(...)`. */
+function calleeName(callee: ts.Expression): string | undefined {
+  if (ts.isIdentifier(callee)) return callee.text;
+  return ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
 }
 
 /** The name of the function, method or property a node is in (`(top level)` for none). */

@@ -42,6 +42,10 @@ export class FixtureClient {
     return this.#send('/runs');
   }
 
+  deleteRun() {
+    return remove(this.#transport, RUN);
+  }
+
   lookAlike() {
     return notTransport.request('/runs');
   }
@@ -49,4 +53,9 @@ export class FixtureClient {
   #send(path: keyof paths) {
     return this.#transport.request('post', path as never);
   }
+}
+
+/** A forwarder that is a plain function, its path the second argument. */
+function remove(transport: Transport, path: keyof paths) {
+  return transport.request('delete', path as never);
 }
