@@ -320,8 +320,8 @@ function putOnce(
   if (source.blob) options.onProgress?.({ loaded: 0, total: source.size });
   const request = new Request(url, {
     method: 'PUT',
-    // The length the URL was signed for: a storage may refuse a chunked body (S3 answers 501).
-    headers: { 'Content-Type': source.contentType, ...(source.blob ? {} : { 'Content-Length': String(source.size) }) },
+    // The length the URL was signed for (a Blob's own): a storage may refuse a chunked body (S3 answers 501).
+    headers: { 'Content-Type': source.contentType, 'Content-Length': String(source.size) },
     signal: options.signal,
     ...(source.blob ? { body: source.blob } : { body: source.open(options.onProgress), ...STREAMED_BODY_INIT }),
   } as RequestInit);
