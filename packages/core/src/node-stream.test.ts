@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -156,6 +157,54 @@ describe('nodeStreamFetch', () => {
     const response = await answer;
     expect(await response.json()).toEqual({ received: total });
     expect(pulled).toBe(total);
+  });
+
+  it('reads a byte-stream body into its own few buffers: bounded while the server does not read, every byte intact', async () => {
+    const total = 48 * MiB;
+    let resume: () => void = () => {};
+    const url = await serve((request, response) => {
+      request.pause();
+      resume = () => {
+        const hash = createHash('sha256');
+        request.on('data', (chunk: Buffer) => hash.update(chunk));
+        request.on('end', () => response.end(hash.digest('hex')));
+        request.resume();
+      };
+    });
+    // Each read fills the reader's buffer with its own byte, so a buffer reused before the socket wrote it would change what arrives.
+    const expected = createHash('sha256');
+    let pulled = 0;
+    let reads = 0;
+    const sizes = new Set<number>();
+    const body = new ReadableStream(
+      {
+        type: 'bytes',
+        pull(controller) {
+          const request = controller.byobRequest;
+          if (!request?.view) throw new Error('expected a BYOB read');
+          if (pulled >= total) {
+            controller.close();
+            return request.respond(0);
+          }
+          sizes.add(request.view.byteLength);
+          const filled = new Uint8Array(request.view.buffer, request.view.byteOffset, Math.min(request.view.byteLength, total - pulled));
+          filled.fill(reads++ % 251);
+          expected.update(filled);
+          pulled += filled.byteLength;
+          request.respond(filled.byteLength);
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const answer = fetchOverNode()(new Request(url, { method: 'PUT', body, duplex: 'half' } as RequestInit));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Four buffers of 256 KiB: what the sockets and the server's buffers hold, and no more.
+    expect(pulled).toBeLessThan(16 * MiB);
+    resume();
+    const response = await answer;
+    expect(await response.text()).toBe(expected.digest('hex'));
+    expect(pulled).toBe(total);
+    expect([...sizes]).toEqual([256 * 1024]);
   });
 
   it('sends bytes and a Blob with their length', async () => {

@@ -14,6 +14,9 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
 // Bytes of a downloaded body queued ahead of its reader before the socket is paused.
 const QUEUED_BYTES = 64 * 1024;
+// A byte-stream request body is read into at most this many buffers of this size, each reused once written.
+const SEND_BUFFERS = 4;
+const SEND_BUFFER_BYTES = 256 * 1024;
 // The platform's fetch as this module found it: a fetch replaced later (a test interceptor such as
 // msw, a polyfill) is one the user set up, so it is used instead.
 const platformFetch = globalThis.fetch;
@@ -139,27 +142,81 @@ async function outgoingBody(body: BodyInit | null, headers: Headers): Promise<Ui
   return bytes;
 }
 
-/** Write the body, waiting for `drain` whenever the socket's buffer is full; a failing body destroys the request. */
+/**
+ * Write the body: a byte stream is read into a few buffers of this module's own, each reused once
+ * the socket has written it (no allocation per chunk, so memory stays flat); any other stream is
+ * written chunk by chunk, waiting for `drain` whenever the socket's buffer is full. A failing body
+ * destroys the request.
+ */
 async function sendBody(outgoing: ClientRequest, body: Uint8Array | ReadableStream<Uint8Array> | null): Promise<void> {
   if (!(body instanceof ReadableStream)) {
     outgoing.end(body ?? undefined);
     return;
   }
-  const reader = body.getReader();
+  let byob: ReadableStreamBYOBReader | undefined;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (outgoing.destroyed) break;
-      if (done) {
-        outgoing.end();
-        return;
+    byob = body.getReader({ mode: 'byob' });
+  } catch {
+    // Not a byte stream: read its own chunks.
+  }
+  const reader = byob ?? body.getReader();
+  try {
+    if (byob) await sendIntoOwnBuffers(outgoing, byob);
+    else {
+      const chunks = reader as ReadableStreamDefaultReader<Uint8Array>;
+      for (;;) {
+        const { done, value } = await chunks.read();
+        if (outgoing.destroyed) break;
+        if (done) {
+          outgoing.end();
+          return;
+        }
+        if (!outgoing.write(value)) await drained(outgoing);
       }
-      if (!outgoing.write(value)) await drained(outgoing);
     }
+    if (!outgoing.destroyed) return;
   } catch (error) {
     outgoing.destroy(error as Error);
   }
   reader.cancel().catch(() => {});
+}
+
+/**
+ * Read a byte stream into at most {@link SEND_BUFFERS} buffers and write each one; a buffer is read
+ * into again only after the socket has written it (its write callback), which also bounds what is
+ * queued ahead of the socket. Returns when the body ended or the request was closed.
+ */
+async function sendIntoOwnBuffers(outgoing: ClientRequest, reader: ReadableStreamBYOBReader): Promise<void> {
+  const free: Uint8Array[] = [];
+  let allocated = 0;
+  let wake: (() => void) | undefined;
+  const onClose = (): void => wake?.();
+  outgoing.once('close', onClose);
+  try {
+    for (;;) {
+      if (free.length === 0 && allocated < SEND_BUFFERS) {
+        allocated++;
+        free.push(new Uint8Array(SEND_BUFFER_BYTES));
+      }
+      while (free.length === 0 && !outgoing.destroyed) await new Promise<void>((resolve) => (wake = resolve));
+      if (outgoing.destroyed) return;
+      const { done, value } = await reader.read(free.pop() as Uint8Array);
+      if (outgoing.destroyed) return;
+      if (done) {
+        outgoing.end();
+        return;
+      }
+      // The whole buffer (the read moved it into `value`) comes back to the pool once written.
+      const whole = new Uint8Array(value.buffer);
+      outgoing.write(value, (error) => {
+        if (error) return;
+        free.push(whole);
+        wake?.();
+      });
+    }
+  } finally {
+    outgoing.off('close', onClose);
+  }
 }
 
 /** Resolves on `drain`, rejects when the request is closed first. */

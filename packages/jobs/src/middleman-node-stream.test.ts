@@ -1,6 +1,7 @@
 // uploadFile on Node PUTs through node:http (@trainwire/core/node-stream) unless the client has its own
 // fetch or fetchOptions; real loopback servers, since that path is below fetch.
 import { once } from 'node:events';
+import { truncateSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sendJson, useLoopbackServers } from '@trainwire/testing/loopback-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { APITimeoutError, MiddlemanClient, ResponseTooLargeError } from './index.js';
+import { APITimeoutError, InvalidRequestError, MiddlemanClient, ResponseTooLargeError } from './index.js';
 
 const KEY = 'mdlm_node_0123456789abcdef';
 const SIGNATURE = 'sig0123456789abcdef0123';
@@ -31,6 +32,26 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(folder, { recursive: true, force: true });
 });
+
+const rawServers: Array<ReturnType<typeof createServer>> = [];
+afterEach(async () => {
+  for (const server of rawServers.splice(0)) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+/** A storage host that sees each request as it arrives (a client that goes away mid-body is no error here). */
+async function rawStorage(handler: (request: IncomingMessage, response: ServerResponse) => void): Promise<{ url: string }> {
+  const server = createServer((request, response) => {
+    request.on('error', () => {});
+    handler(request, response);
+  });
+  rawServers.push(server);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
 
 describe('uploadFile on Node', () => {
   it('PUTs through node:http without a custom fetch or fetchOptions, and through fetch with either', async () => {
@@ -70,6 +91,72 @@ describe('uploadFile on Node', () => {
       [3 * MiB, undefined],
     ]);
   });
+
+  it('sends a file larger than its buffers byte for byte, with progress up to the total', async () => {
+    const storage = await serve((_request, response) => {
+      response.writeHead(200).end();
+    });
+    const api = await uploadApi(() => storage.url);
+    const file = join(folder, 'f.bin');
+    const bytes = Buffer.alloc(3 * MiB + 123);
+    // Printable ASCII, so the body the server keeps as text is the bytes; the pattern changes from chunk to chunk.
+    for (let index = 0; index < bytes.length; index++) bytes[index] = 32 + ((index * 7 + (index >> 16)) % 95);
+    await writeFile(file, bytes);
+    const progress: number[] = [];
+    await client(api.url).uploadFile(file, { onProgress: ({ loaded }) => progress.push(loaded) });
+    expect(storage.requests[0]?.body === bytes.toString('latin1')).toBe(true);
+    expect(storage.requests[0]?.headers['content-length']).toBe(String(bytes.length));
+    expect(storage.requests[0]?.headers['transfer-encoding']).toBeUndefined();
+    expect(progress.length).toBeGreaterThan(3);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    expect(progress.at(-1)).toBe(bytes.length);
+  });
+
+  it('a file that shrinks during the PUT: the shrink is the error, and nothing is retried', async () => {
+    const puts: number[] = [];
+    const storage = await rawStorage((request, response) => {
+      const attempt = puts.push(0) - 1;
+      request.on('data', (chunk: Buffer) => {
+        puts[attempt] = (puts[attempt] ?? 0) + chunk.length;
+      });
+      request.on('end', () => response.writeHead(200).end());
+    });
+    const api = await uploadApi(() => storage.url);
+    const file = join(folder, 'shrinking.bin');
+    await writeFile(file, Buffer.alloc(4 * MiB, 3));
+    let truncated = false;
+    const error = await client(api.url, { maxRetries: 2 })
+      .uploadFile(file, {
+        onProgress: () => {
+          if (!truncated) truncateSync(file, MiB / 2);
+          truncated = true;
+        },
+      })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InvalidRequestError);
+    expect((error as Error).message).toMatch(/shrinking\.bin.* shrank while it was being uploaded/);
+    expect(puts.length).toBeLessThanOrEqual(1);
+    expect(puts[0] ?? 0).toBeLessThan(4 * MiB);
+  });
+
+  it('a storage host that drops the connection mid-body: the whole file is sent again', async () => {
+    const file = join(folder, 'f.bin');
+    await writeFile(file, Buffer.alloc(8 * MiB, 5));
+    const received: number[] = [];
+    const storage = await rawStorage((request, response) => {
+      const attempt = received.push(0) - 1;
+      request.on('data', (chunk: Buffer) => {
+        received[attempt] = (received[attempt] ?? 0) + chunk.length;
+        if (attempt === 0 && (received[attempt] ?? 0) > MiB) request.socket.destroy();
+      });
+      request.on('end', () => response.writeHead(200).end());
+    });
+    const api = await uploadApi(() => storage.url);
+    expect(await client(api.url, { maxRetries: 1 }).uploadFile(file)).toBe('uploads/f.bin');
+    expect(received).toHaveLength(2);
+    expect(received[0]).toBeLessThan(8 * MiB);
+    expect(received[1]).toBe(8 * MiB);
+  }, 30_000);
 
   it('caps an error body from the storage at 1 MiB', async () => {
     const storage = await serve((_request, response) => {

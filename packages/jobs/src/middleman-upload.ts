@@ -57,7 +57,8 @@ export interface OpenedSource {
   filename: string;
   size: number;
   contentType: string;
-  open(): ReadableStream<Uint8Array>;
+  /** The bytes from the start; `onProgress` hears of them as they are read. */
+  open(onProgress?: UploadFileOptions['onProgress']): ReadableStream<Uint8Array>;
   /** Whether `open` can be called again (so a failed PUT may be retried). */
   reopenable: boolean;
   /**
@@ -105,10 +106,10 @@ export async function openSource(source: UploadSource, options: UploadFileOption
       filename,
       size: options.size,
       contentType: options.contentType ?? guessContentType(filename),
-      open: () => {
+      open: (onProgress) => {
         if (used) throw new InvalidRequestError('source', 'a ReadableStream can be sent only once');
         used = true;
-        return source;
+        return countBytes(source, options.size as number, onProgress);
       },
       reopenable: false,
     };
@@ -160,33 +161,43 @@ async function openPath(path: string, options: UploadFileOptions): Promise<Opene
     filename,
     size: stat.size,
     contentType: options.contentType ?? guessContentType(filename),
-    open: () => readFile(fs, path, stat.size),
+    open: (onProgress) => readFile(fs, path, stat.size, onProgress),
     reopenable: true,
   };
 }
 
 /**
- * The file as a stream that reads the next 64 KiB only when fetch asks for it (nothing is queued
- * ahead), so memory stays flat however big the file is. A file that shrinks while it is read
- * errors the stream rather than sending fewer bytes than the signed size.
+ * The file as a byte stream that reads only when its reader asks (nothing is queued ahead), so
+ * memory stays flat however big the file is: into the reader's own buffer when it brings one (a
+ * BYOB reader, as the upload over `node:http` does, reusing its buffers), else into a new chunk of
+ * at most 64 KiB. A file that shrinks while it is read errors the stream rather than sending fewer
+ * bytes than the signed size.
  */
-function readFile(fs: NodeFs, path: string, size: number): ReadableStream<Uint8Array> {
+function readFile(fs: NodeFs, path: string, size: number, onProgress: UploadFileOptions['onProgress']): ReadableStream<Uint8Array> {
   let file: NodeFileHandle | undefined;
   let position = 0;
-  return new ReadableStream<Uint8Array>(
+  return new ReadableStream(
     {
+      type: 'bytes',
       async pull(controller) {
         file ??= await fs.open(path, 'r');
-        const chunk = new Uint8Array(Math.min(CHUNK_BYTES, size - position));
-        const { bytesRead } = chunk.byteLength === 0 ? { bytesRead: 0 } : await file.read(chunk, 0, chunk.byteLength, position);
+        const request = controller.byobRequest;
+        const view = request?.view;
+        const length = Math.min(view ? view.byteLength : CHUNK_BYTES, size - position);
+        const chunk = view ? new Uint8Array(view.buffer, view.byteOffset, length) : new Uint8Array(length);
+        const { bytesRead } = length === 0 ? { bytesRead: 0 } : await file.read(chunk, 0, length, position);
         if (bytesRead === 0) {
           await file.close();
           if (position < size) throw new InvalidRequestError('path', `${JSON.stringify(path)} shrank while it was being uploaded`);
+          if (size === 0) onProgress?.({ loaded: 0, total: size });
           controller.close();
+          request?.respond(0);
           return;
         }
         position += bytesRead;
-        controller.enqueue(chunk.subarray(0, bytesRead));
+        if (request) request.respond(bytesRead);
+        else controller.enqueue(chunk.subarray(0, bytesRead));
+        onProgress?.({ loaded: position, total: size });
       },
       async cancel() {
         await file?.close();
@@ -254,6 +265,10 @@ export async function putToPresignedUrl(
     const failed = (error: unknown): TrainwireError => {
       if (options.signal?.aborted) throw new APIUserAbortError({ cause: error, attempts: attempt + 1 });
       if (error instanceof InvalidRequestError || error instanceof RedirectError || error instanceof ResponseTooLargeError) throw error;
+      // fetch (and core's node:http fetch) reject a body that failed as `TypeError('fetch failed', { cause })`:
+      // a file that shrank is the caller's to fix, not a connection to retry.
+      const cause = (error as { cause?: unknown } | null)?.cause;
+      if (cause instanceof InvalidRequestError) throw cause;
       if (attemptSignal.signal.aborted)
         return new APITimeoutError({ message: `Upload timed out after ${options.timeout} ms.`, cause: error, attempts: attempt + 1 });
       return new APIConnectionError({ cause: error, attempts: attempt + 1 });
@@ -305,9 +320,10 @@ function putOnce(
   if (source.blob) options.onProgress?.({ loaded: 0, total: source.size });
   const request = new Request(url, {
     method: 'PUT',
-    headers: { 'Content-Type': source.contentType },
+    // The length the URL was signed for (a Blob's own): a storage may refuse a chunked body (S3 answers 501).
+    headers: { 'Content-Type': source.contentType, 'Content-Length': String(source.size) },
     signal: options.signal,
-    ...(source.blob ? { body: source.blob } : { body: countBytes(source.open(), source.size, options.onProgress), ...STREAMED_BODY_INIT }),
+    ...(source.blob ? { body: source.blob } : { body: source.open(options.onProgress), ...STREAMED_BODY_INIT }),
   } as RequestInit);
   // A Blob rides in `init` too, so a 307/308 can send it again.
   return options.fetch(request, source.blob ? { body: source.blob, signal: options.signal } : undefined);
