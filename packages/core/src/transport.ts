@@ -20,7 +20,7 @@ import type { StreamFetch } from './node-stream.js';
 import { isRawBody, STREAMED_BODY_INIT } from './raw-body.js';
 import { readEnv } from './read-env.js';
 import { clipRedacted, redact, redactValue, registerSecret, registerSecretHeader } from './redact.js';
-import { followRedirects, isRedirect, streamRedirectRefused } from './redirects.js';
+import { afterRedirect, isRedirect, streamRedirectRefused } from './redirects.js';
 import type { Fetch, RequestOptions } from './request-options.js';
 import { type RetryContext, retryAttempts } from './retry.js';
 import type { Validator } from './schema-validator.js';
@@ -355,7 +355,7 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     // One RequestInit for every attempt; each attempt only sets its own signal. A stream body is
     // sent half-duplex and never redirected (see STREAMED_BODY_INIT). A body other than a stream
     // is sent again as it is: a form gets a fresh boundary, and its Content-Type, per attempt.
-    // The transport follows redirects itself (see followRedirects): same-origin only unless the
+    // The transport follows redirects itself (see afterRedirect): same-origin only unless the
     // service declares otherwise, credentials never cross, the TLS rule on every hop.
     const callFetchOptions = requestOptions.fetchOptions
       ? { ...clientFetchOptions, ...fetchOptionsOf(requestOptions.fetchOptions) }
@@ -388,7 +388,7 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
           if (callerReadsRedirects) return first;
           if (isRedirect(first)) releaseSlot(first);
           // A redirect (rare) builds the Request the hops start from; each hop is one fetchOnce.
-          return followRedirects(
+          return afterRedirect(
             first,
             () => new Request(url, requestInit),
             { body: serialized, signal: attemptSignal },
