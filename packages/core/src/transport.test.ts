@@ -1,15 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  APIConnectionError,
-  APIError,
-  AuthenticationError,
-  ConfigError,
-  InternalServerError,
-  InvalidRequestError,
-  NotFoundError,
-  RateLimitError,
-  ResponseValidationError,
-} from './errors.js';
+import { APIError, AuthenticationError, InternalServerError, NotFoundError, RateLimitError } from './api-error.js';
+import { APIConnectionError, ConfigError, InvalidRequestError, ResponseValidationError } from './errors.js';
 import { loadSchemaValidator } from './load-schema-validator.js';
 import { schemaValidator } from './schema-validator.js';
 import type { OperationDefinition, ServiceDefinition } from './service-definition.js';

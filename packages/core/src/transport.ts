@@ -11,7 +11,7 @@ import type {
 import { APIPromise } from './api-promise.js';
 import { ConnectionCap, capped, DEFAULT_MAX_CONCURRENT_REQUESTS, releaseSlot } from './connection-cap.js';
 import { encodePath } from './encode-path.js';
-import { type ErrorClasses, errorFromResponse } from './error-from-response.js';
+import type { ErrorClasses } from './error-from-response.js';
 import { APIConnectionError, ConfigError, InvalidRequestError, ResponseValidationError } from './errors.js';
 import type { FetchOptions } from './fetch-options.js';
 import { idempotencyKey } from './idempotency-key.js';
@@ -420,6 +420,8 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
           });
         }
       }
+      // The error classes of an answer are a module of their own, loaded by the first non-2xx.
+      const { errorFromResponse } = await import('./error-from-response.js');
       throw errorFromResponse(
         {
           status,
