@@ -1,7 +1,7 @@
 import { isLoopbackHost } from './config.js';
-import { RedirectError } from './errors.js';
 import { isSecretHeader } from './redact.js';
 import { type CrossOriginRedirects, isRedirect, MAX_REDIRECTS, REDIRECT_STATUSES } from './redirects.js';
+import { RedirectError } from './refusal-errors.js';
 import type { Fetch } from './request-options.js';
 
 // Credentials besides those `isSecretHeader` knows (the service's auth header is registered there).

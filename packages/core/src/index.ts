@@ -17,16 +17,7 @@ export { isLoopbackHost, normalizeBaseURL, resolveNumberSetting, resolveSetting,
 export { ConnectionCap, DEFAULT_MAX_CONCURRENT_REQUESTS, withConnectionCap } from './connection-cap.js';
 export { encodePath } from './encode-path.js';
 export { type APIErrorClass, type ErrorClasses, errorFromResponse } from './error-from-response.js';
-export {
-  APIConnectionError,
-  APITimeoutError,
-  APIUserAbortError,
-  ConfigError,
-  InvalidRequestError,
-  RedirectError,
-  ResponseTooLargeError,
-  ResponseValidationError,
-} from './errors.js';
+export { APIConnectionError, APITimeoutError, APIUserAbortError, ConfigError, InvalidRequestError } from './errors.js';
 export { type FetchOptions, withFetchOptions } from './fetch-options.js';
 export {
   Future,
@@ -68,6 +59,7 @@ export {
   registerSecretHeader,
 } from './redact.js';
 export { type CrossOriginRedirects, MAX_REDIRECTS, withRedirects } from './redirects.js';
+export { RedirectError, ResponseTooLargeError, ResponseValidationError } from './refusal-errors.js';
 export { requestIdFrom } from './request-id.js';
 export type { Fetch, RequestOptions } from './request-options.js';
 export { type RetryContext, withRetry } from './retry.js';

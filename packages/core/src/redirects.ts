@@ -1,4 +1,4 @@
-import { RedirectError } from './errors.js';
+import type { RedirectError } from './refusal-errors.js';
 import type { Fetch } from './request-options.js';
 
 /**
@@ -42,8 +42,9 @@ export function isRedirect(response: Response): boolean {
  * A fetch error of a request sent with `redirect: 'error'` (a one-shot stream body) that the server
  * redirected, as a {@link RedirectError}; any other error is thrown as it is.
  */
-export function streamRedirectRefused(error: unknown): never {
+export async function streamRedirectRefused(error: unknown): Promise<never> {
   if ((error as { cause?: { message?: unknown } } | null)?.cause?.message !== 'unexpected redirect') throw error;
+  const { RedirectError } = await import('./refusal-errors.js');
   throw new RedirectError({ message: 'The server answered a streamed request body with a redirect; a stream cannot be sent again.' });
 }
 

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { APIError, AuthenticationError, InternalServerError, NotFoundError, RateLimitError } from './api-error.js';
-import { APIConnectionError, ConfigError, InvalidRequestError, ResponseValidationError } from './errors.js';
+import { APIConnectionError, ConfigError, InvalidRequestError } from './errors.js';
 import { loadSchemaValidator } from './load-schema-validator.js';
+import { ResponseValidationError } from './refusal-errors.js';
 import { schemaValidator } from './schema-validator.js';
 import type { OperationDefinition, ServiceDefinition } from './service-definition.js';
 import { fakeFetch, json } from './test-support/fake-fetch.js';

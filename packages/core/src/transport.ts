@@ -12,7 +12,7 @@ import { APIPromise } from './api-promise.js';
 import { ConnectionCap, capped, DEFAULT_MAX_CONCURRENT_REQUESTS, releaseSlot } from './connection-cap.js';
 import { encodePath } from './encode-path.js';
 import type { ErrorClasses } from './error-from-response.js';
-import { APIConnectionError, ConfigError, InvalidRequestError, ResponseValidationError } from './errors.js';
+import { APIConnectionError, ConfigError, InvalidRequestError } from './errors.js';
 import type { FetchOptions } from './fetch-options.js';
 import { idempotencyKey } from './idempotency-key.js';
 import { createLevelLogger, type Logger, type LogLevel } from './logger.js';
@@ -443,20 +443,23 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
       return { data: empty ? undefined : response.body, response };
     }
     const declared = validateResponses ? declaredFor(plan, status) : undefined;
-    const invalid = (path: string, reason: string, body: unknown, cause?: unknown) =>
-      new ResponseValidationError({ status, path, reason, body, headers: responseHeaders, operation: plan.where, cause });
+    // The error class of a refused body is in a module of its own, loaded with the first refusal.
+    const invalid = async (path: string, reason: string, body: unknown, cause?: unknown) => {
+      const { ResponseValidationError } = await import('./refusal-errors.js');
+      return new ResponseValidationError({ status, path, reason, body, headers: responseHeaders, operation: plan.where, cause });
+    };
     if (!text) {
-      if (declared && upper !== 'HEAD') throw invalid('$', 'the body is empty', undefined);
+      if (declared && upper !== 'HEAD') throw await invalid('$', 'the body is empty', undefined);
       return { data: undefined, response };
     }
     const type = responseHeaders.get('content-type');
     // A proxy's HTML error page, or a body of another kind than the operation declares.
-    if (type && !JSON_TYPE.test(type)) throw invalid('$', `expected a JSON body, got content-type ${type}`, clipRedacted(text));
+    if (type && !JSON_TYPE.test(type)) throw await invalid('$', `expected a JSON body, got content-type ${type}`, clipRedacted(text));
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch (error) {
-      throw invalid('$', `body is not valid JSON (${(error as Error).message})`, clipRedacted(text), error);
+      throw await invalid('$', `body is not valid JSON (${(error as Error).message})`, clipRedacted(text), error);
     }
     // The compiled check says whether the body conforms; only a body it refuses (or one without a
     // check) is interpreted, for the path and reason of the issue.
@@ -465,7 +468,7 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
       const issue = interpreter
         ? interpreter.response(declared.schema, parsed, schemas)
         : declared.check && { path: '$', reason: 'does not match its schema' };
-      if (issue) throw invalid(issue.path, issue.reason, parsed);
+      if (issue) throw await invalid(issue.path, issue.reason, parsed);
     }
     return { data: parsed, response };
   }
