@@ -310,14 +310,24 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
       url = baseURL + (plan.templated ? encodePath(path, params?.path ?? {}) : path) + queryString(params?.query);
     } catch (error) {
       // encodeURIComponent refuses a lone surrogate in a path or query value: bad input, never sent.
-      if (error instanceof URIError)
-        throw new InvalidRequestError(
-          fieldOf(params, '', (leaf) => /\p{Cs}/u.test(String(leaf))).slice(1) || 'params',
-          'must not contain a lone surrogate',
-        );
-      throw error;
+      if (!(error instanceof URIError)) throw error;
+      const { fieldOf } = await import('./field-of.js');
+      throw new InvalidRequestError(
+        fieldOf(params, '', (leaf) => /\p{Cs}/u.test(String(leaf))).slice(1) || 'params',
+        'must not contain a lone surrogate',
+      );
     }
-    const serialized = body === undefined ? undefined : serializeBody(body, entry?.body?.contentType);
+    let serialized: BodyInit | null | undefined;
+    try {
+      serialized = body === undefined ? undefined : serializeBody(body, entry?.body?.contentType);
+    } catch (error) {
+      // A value JSON cannot hold (a bigint, a cycle), named where it is.
+      const { fieldOf } = await import('./field-of.js');
+      throw new InvalidRequestError(
+        fieldOf(body, 'body', (leaf) => typeof leaf === 'bigint') || 'body',
+        `cannot be sent as JSON (${(error as Error).message})`,
+      );
+    }
     const form = typeof FormData !== 'undefined' && serialized instanceof FormData;
 
     // Headers: the client's, then the call's (init, then options, then an idempotency key), then
@@ -560,42 +570,13 @@ function parseErrorBody(text: string): unknown {
 
 /**
  * Bytes, forms and streams go as they are; a string goes as it is to a non-JSON operation;
- * everything else (a string to a JSON operation too) as JSON. A value JSON cannot hold (a bigint,
- * a cycle) is an {@link InvalidRequestError} naming where it is.
+ * everything else (a string to a JSON operation too) as JSON; throws what `JSON.stringify` throws
+ * for a value JSON cannot hold (a bigint, a cycle).
  */
 function serializeBody(body: unknown, contentType = 'application/json'): BodyInit | null | undefined {
   if (body === undefined || body === null) return body;
   if (isRawBody(body) || (typeof body === 'string' && !contentType.includes('json'))) return body;
-  try {
-    return JSON.stringify(body);
-  } catch (error) {
-    throw new InvalidRequestError(
-      fieldOf(body, 'body', (leaf) => typeof leaf === 'bigint') || 'body',
-      `cannot be sent as JSON (${(error as Error).message})`,
-    );
-  }
-}
-
-/** The path in `value` of the first leaf `test` accepts, or '' (also for a cycle, which overflows the stack). */
-function fieldOf(value: unknown, path: string, test: (leaf: unknown) => boolean, top = true): string {
-  if (top) {
-    try {
-      return fieldOf(value, path, test, false);
-    } catch {
-      return '';
-    }
-  }
-  if (!isObject(value)) return test(value) ? path : '';
-  for (const key in value) {
-    const found = fieldOf(
-      (value as Record<string, unknown>)[key],
-      Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`,
-      test,
-      false,
-    );
-    if (found) return found;
-  }
-  return '';
+  return JSON.stringify(body);
 }
 
 /**
