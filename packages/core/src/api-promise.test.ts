@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { NotFoundError } from './api-error.js';
 import { APIPromise } from './api-promise.js';
-import { NotFoundError } from './errors.js';
 import { Future } from './future.js';
 import { fixedInterval } from './poll-strategy.js';
 import { schemaValidator } from './schema-validator.js';

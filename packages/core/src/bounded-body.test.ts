@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { useLoopbackServers } from '../../../tools/testing/src/loopback-server.js';
 import { MAX_ERROR_BODY_BYTES } from './bounded-body.js';
-import { ResponseTooLargeError } from './errors.js';
+import { ResponseTooLargeError } from './refusal-errors.js';
 import { type paths, widgets } from './test-support/widgets.js';
 import { createTransport, type TransportOptions } from './transport.js';
 

@@ -1,4 +1,4 @@
-import { ResponseTooLargeError } from './errors.js';
+import type { ResponseTooLargeError } from './refusal-errors.js';
 
 /** The default `maxResponseBytes`: 64 MiB, far above any JSON answer of these APIs. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
@@ -16,7 +16,7 @@ export async function readBoundedBody(response: Response, limit: number): Promis
   const announced = Number(response.headers.get('content-length') ?? Number.NaN);
   if (announced > limit) {
     body.cancel().catch(() => {});
-    throw new ResponseTooLargeError({ status: response.status, limit, announced });
+    throw await tooLarge(response.status, limit, announced);
   }
   const reader = body.getReader();
   const chunks: Uint8Array<ArrayBuffer>[] = [];
@@ -27,7 +27,7 @@ export async function readBoundedBody(response: Response, limit: number): Promis
     total += value.byteLength;
     if (total > limit) {
       reader.cancel().catch(() => {});
-      throw new ResponseTooLargeError({ status: response.status, limit });
+      throw await tooLarge(response.status, limit);
     }
     chunks.push(value);
   }
@@ -44,4 +44,10 @@ export async function readBoundedBody(response: Response, limit: number): Promis
 /** The cap for a body of `status`: `maxResponseBytes` for a 2xx, at most {@link MAX_ERROR_BODY_BYTES} for anything else. */
 export function bodyLimit(status: number, maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES): number {
   return status >= 200 && status < 300 ? maxResponseBytes : Math.min(MAX_ERROR_BODY_BYTES, maxResponseBytes);
+}
+
+/** The {@link ResponseTooLargeError} of a body over `limit`; its module is loaded with the first one. */
+async function tooLarge(status: number, limit: number, announced?: number): Promise<ResponseTooLargeError> {
+  const { ResponseTooLargeError } = await import('./refusal-errors.js');
+  return new ResponseTooLargeError({ status, limit, announced });
 }

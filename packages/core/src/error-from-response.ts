@@ -9,7 +9,7 @@ import {
   PermissionDeniedError,
   RateLimitError,
   UnprocessableEntityError,
-} from './errors.js';
+} from './api-error.js';
 
 /** A class an error response can be turned into. */
 export type APIErrorClass = new (init: APIErrorInit) => APIError;
@@ -29,7 +29,8 @@ const STANDARD: Record<number, APIErrorClass> = {
 
 /**
  * The one place a failed response becomes an error: picks the class for `init.status` (a service's
- * own classes first) and builds it.
+ * own classes first) and builds it. The transport imports this module (and the classes) when the
+ * first non-2xx answer comes, so a bundle holds them in a chunk of their own.
  */
 export function errorFromResponse(init: APIErrorInit, classes: ErrorClasses = {}): APIError {
   const status = init.status;

@@ -4,19 +4,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { APIError, BadRequestError, InternalServerError, NotFoundError, RateLimitError, UnprocessableEntityError } from './api-error.js';
 import { errorFromResponse } from './error-from-response.js';
-import {
-  APIConnectionError,
-  APIError,
-  APITimeoutError,
-  APIUserAbortError,
-  BadRequestError,
-  InternalServerError,
-  InvalidRequestError,
-  NotFoundError,
-  RateLimitError,
-  UnprocessableEntityError,
-} from './errors.js';
+import { APIConnectionError, APITimeoutError, APIUserAbortError, InvalidRequestError } from './errors.js';
 import { TrainwireError } from './trainwire-error.js';
 
 describe('errorFromResponse', () => {

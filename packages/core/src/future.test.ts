@@ -1,14 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { APIError, BadRequestError, InternalServerError, RateLimitError } from './api-error.js';
 import { errorFromResponse } from './error-from-response.js';
-import {
-  APIConnectionError,
-  APIError,
-  APIUserAbortError,
-  BadRequestError,
-  InternalServerError,
-  InvalidRequestError,
-  RateLimitError,
-} from './errors.js';
+import { APIConnectionError, APIUserAbortError, InvalidRequestError } from './errors.js';
 import { Future, type FutureOptions, type PollContext, type PollResult } from './future.js';
 import { FutureCancelledError, FuturePollingError, FutureTimeoutError, InvalidFutureTokenError } from './future-errors.js';
 import type { Logger } from './logger.js';

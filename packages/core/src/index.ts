@@ -1,3 +1,15 @@
+export {
+  APIError,
+  type APIErrorInit,
+  AuthenticationError,
+  BadRequestError,
+  ConflictError,
+  InternalServerError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  UnprocessableEntityError,
+} from './api-error.js';
 export { APIPromise, type Exchange, type WithResponse } from './api-promise.js';
 export { type BackoffOptions, backoff, MAX_RETRY_AFTER, POLL_BACKOFF, retryAfterFrom, retryWait } from './backoff.js';
 export { bodyLimit, DEFAULT_MAX_RESPONSE_BYTES, MAX_ERROR_BODY_BYTES, readBoundedBody } from './bounded-body.js';
@@ -5,26 +17,7 @@ export { isLoopbackHost, normalizeBaseURL, resolveNumberSetting, resolveSetting,
 export { ConnectionCap, DEFAULT_MAX_CONCURRENT_REQUESTS, withConnectionCap } from './connection-cap.js';
 export { encodePath } from './encode-path.js';
 export { type APIErrorClass, type ErrorClasses, errorFromResponse } from './error-from-response.js';
-export {
-  APIConnectionError,
-  APIError,
-  type APIErrorInit,
-  APITimeoutError,
-  APIUserAbortError,
-  AuthenticationError,
-  BadRequestError,
-  ConfigError,
-  ConflictError,
-  InternalServerError,
-  InvalidRequestError,
-  NotFoundError,
-  PermissionDeniedError,
-  RateLimitError,
-  RedirectError,
-  ResponseTooLargeError,
-  ResponseValidationError,
-  UnprocessableEntityError,
-} from './errors.js';
+export { APIConnectionError, APITimeoutError, APIUserAbortError, ConfigError, InvalidRequestError } from './errors.js';
 export { type FetchOptions, withFetchOptions } from './fetch-options.js';
 export {
   Future,
@@ -66,6 +59,7 @@ export {
   registerSecretHeader,
 } from './redact.js';
 export { type CrossOriginRedirects, MAX_REDIRECTS, withRedirects } from './redirects.js';
+export { RedirectError, ResponseTooLargeError, ResponseValidationError } from './refusal-errors.js';
 export { requestIdFrom } from './request-id.js';
 export type { Fetch, RequestOptions } from './request-options.js';
 export { type RetryContext, withRetry } from './retry.js';

@@ -4,8 +4,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { EnvHttpProxyAgent, getGlobalDispatcher, setGlobalDispatcher } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { RedirectError } from './errors.js';
 import { nodeStreamFetch, type StreamFetch } from './node-stream.js';
+import { RedirectError } from './refusal-errors.js';
 import { type paths, widgets } from './test-support/widgets.js';
 import { createTransport, type TransportOptions } from './transport.js';
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { sendJson, useLoopbackServers } from '../../../tools/testing/src/loopback-server.js';
-import { APITimeoutError, RedirectError } from './errors.js';
+import { APITimeoutError } from './errors.js';
 import { registerSecretHeader } from './redact.js';
 import { withRedirects } from './redirects.js';
+import { RedirectError } from './refusal-errors.js';
 import type { OperationDefinition } from './service-definition.js';
 import { fakeFetch, json } from './test-support/fake-fetch.js';
 import { type paths, widgets } from './test-support/widgets.js';

@@ -1,6 +1,4 @@
-import { isLoopbackHost } from './config.js';
-import { RedirectError } from './errors.js';
-import { isSecretHeader } from './redact.js';
+import type { RedirectError } from './refusal-errors.js';
 import type { Fetch } from './request-options.js';
 
 /**
@@ -13,11 +11,8 @@ export type CrossOriginRedirects = 'error' | 'strip-credentials';
 /** Redirects followed for one request before {@link RedirectError}. */
 export const MAX_REDIRECTS = 10;
 
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-// Credentials besides those `isSecretHeader` knows (the service's auth header is registered there).
-const CREDENTIAL_HEADERS = /^(cf-access-client-(secret|id)|x-api-key|api-key|authorization|proxy-authorization|cookie)$/i;
-// The headers that describe a body (Fetch standard "request-body-header name"), dropped with it.
-const BODY_HEADERS = ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location'];
+/** The statuses of a redirect a Location goes with. */
+export const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /**
  * Wrap `fetch` so redirects are followed here rather than by fetch (which sends every header but
@@ -34,11 +29,11 @@ export function withRedirects(fetch: Fetch, crossOrigin: CrossOriginRedirects = 
     if (mode === 'manual') return fetch(request, init);
     // A one-shot stream body goes with `redirect: 'error'` (see STREAMED_BODY_INIT): fetch refuses the redirect.
     if (mode === 'error') return fetch(request, init).catch(streamRedirectRefused);
-    return followRedirects(await fetch(request, { ...init, redirect: 'manual' }), request, init, fetch, crossOrigin);
+    return afterRedirect(await fetch(request, { ...init, redirect: 'manual' }), request, init, fetch, crossOrigin);
   };
 }
 
-/** Whether `response` is a redirect that {@link followRedirects} would act on (cheap; no URL parsing). */
+/** Whether `response` is a redirect that `followRedirects` would act on (cheap; no URL parsing). */
 export function isRedirect(response: Response): boolean {
   return response.type === 'opaqueredirect' || (REDIRECT_STATUSES.has(response.status) && response.headers.has('location'));
 }
@@ -47,69 +42,26 @@ export function isRedirect(response: Response): boolean {
  * A fetch error of a request sent with `redirect: 'error'` (a one-shot stream body) that the server
  * redirected, as a {@link RedirectError}; any other error is thrown as it is.
  */
-export function streamRedirectRefused(error: unknown): never {
+export async function streamRedirectRefused(error: unknown): Promise<never> {
   if ((error as { cause?: { message?: unknown } } | null)?.cause?.message !== 'unexpected redirect') throw error;
+  const { RedirectError } = await import('./refusal-errors.js');
   throw new RedirectError({ message: 'The server answered a streamed request body with a redirect; a stream cannot be sent again.' });
 }
 
 /**
- * Follow the redirects of `first`, the answer to `request` (or to the request `request()` builds:
- * a caller that sent a URL and an init builds it only when there is a redirect) sent with
- * `redirect: 'manual'`, by the rules of {@link withRedirects}; each hop goes through `fetch`.
+ * `first` when it is no redirect; else the end of its redirects, followed by `followRedirects`
+ * (a module of its own, loaded by the first redirect) with the rules of {@link withRedirects}.
+ * `request` is the request `first` answers (sent with `redirect: 'manual'`), or a function that
+ * builds it (a caller that sent a URL and an init builds it only when there is a redirect).
  */
-export async function followRedirects(
+export async function afterRedirect(
   first: Response,
   request: Request | (() => Request),
   init: RequestInit | undefined,
   fetch: Fetch,
-  crossOrigin: CrossOriginRedirects = 'error',
+  crossOrigin?: CrossOriginRedirects,
 ): Promise<Response> {
   if (!isRedirect(first)) return first;
-  let response = first;
-  let current: Request = typeof request === 'function' ? request() : request;
-  const origin = new URL(current.url).origin;
-  let body = init?.body ?? (current.body === null ? null : undefined);
-  for (let hops = 0; ; hops++) {
-    if (response.type === 'opaqueredirect')
-      throw new RedirectError({ message: 'The server answered with a redirect that this runtime does not let a script read or check.' });
-    const { status } = response;
-    const location = response.headers.get('location');
-    if (!REDIRECT_STATUSES.has(status) || location === null) return response;
-    response.body?.cancel().catch(() => {});
-    let target: URL;
-    try {
-      target = new URL(location, response.url || current.url);
-    } catch {
-      throw new RedirectError({ message: `The server redirected to an invalid URL (${status}).`, status });
-    }
-    const refuse = (why: string): never => {
-      throw new RedirectError({
-        message: `Refused to follow a ${status} redirect of ${current.method}: ${why}.`,
-        status,
-        location: target.href,
-      });
-    };
-    if (hops >= MAX_REDIRECTS) refuse(`more than ${MAX_REDIRECTS} redirects`);
-    if (target.protocol !== 'https:' && target.protocol !== 'http:') refuse(`${target.protocol} is not http(s)`);
-    if (target.protocol === 'http:' && new URL(current.url).protocol === 'https:' && !isLoopbackHost(target.hostname))
-      refuse('it goes from https to plain http on a non-loopback host');
-    const headers = new Headers(current.headers);
-    if (target.origin !== origin) {
-      if (crossOrigin !== 'strip-credentials') refuse(`it goes to another origin (${target.origin})`);
-      for (const name of [...headers.keys()]) if (isSecretHeader(name) || CREDENTIAL_HEADERS.test(name)) headers.delete(name);
-    }
-    let method = current.method;
-    if (status === 303 || ((status === 301 || status === 302) && method !== 'GET' && method !== 'HEAD')) {
-      // fetch would silently send a write answered 301/302 on as a GET: the write would be lost.
-      if (status !== 303) refuse('a write is not turned into a GET');
-      if (method !== 'HEAD') method = 'GET';
-      body = null;
-      for (const name of BODY_HEADERS) headers.delete(name);
-    } else if (body === undefined) {
-      refuse('the request body cannot be sent again');
-    }
-    const signal = init?.signal ?? current.signal;
-    current = new Request(target, { method, headers, body: body ?? null, signal, redirect: 'manual' });
-    response = await fetch(current, { signal, redirect: 'manual' });
-  }
+  const { followRedirects } = await import('./follow-redirects.js');
+  return followRedirects(first, request, init, fetch, crossOrigin);
 }

@@ -1,6 +1,6 @@
+import { APIError } from './api-error.js';
 import { type BackoffOptions, retryWait } from './backoff.js';
 import { errorCode } from './connection-error.js';
-import { APIError } from './errors.js';
 import type { Logger } from './logger.js';
 
 /**

@@ -1,16 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  APIConnectionError,
-  APIError,
-  AuthenticationError,
-  ConfigError,
-  InternalServerError,
-  InvalidRequestError,
-  NotFoundError,
-  RateLimitError,
-  ResponseValidationError,
-} from './errors.js';
+import { APIError, AuthenticationError, InternalServerError, NotFoundError, RateLimitError } from './api-error.js';
+import { APIConnectionError, ConfigError, InvalidRequestError } from './errors.js';
 import { loadSchemaValidator, loadSchemaValidatorWith } from './load-schema-validator.js';
+import { ResponseValidationError } from './refusal-errors.js';
 import { schemaValidator } from './schema-validator.js';
 import type { OperationDefinition, ServiceDefinition } from './service-definition.js';
 import { fakeFetch, json } from './test-support/fake-fetch.js';

@@ -11,8 +11,8 @@ import type {
 import { APIPromise } from './api-promise.js';
 import { ConnectionCap, capped, DEFAULT_MAX_CONCURRENT_REQUESTS, releaseSlot } from './connection-cap.js';
 import { encodePath } from './encode-path.js';
-import { type ErrorClasses, errorFromResponse } from './error-from-response.js';
-import { APIConnectionError, ConfigError, InvalidRequestError, ResponseValidationError } from './errors.js';
+import type { ErrorClasses } from './error-from-response.js';
+import { APIConnectionError, ConfigError, InvalidRequestError } from './errors.js';
 import type { FetchOptions } from './fetch-options.js';
 import { idempotencyKey } from './idempotency-key.js';
 import { createLevelLogger, type Logger, type LogLevel } from './logger.js';
@@ -20,7 +20,7 @@ import type { StreamFetch } from './node-stream.js';
 import { isRawBody, STREAMED_BODY_INIT } from './raw-body.js';
 import { readEnv } from './read-env.js';
 import { clipRedacted, redact, redactValue, registerSecret, registerSecretHeader } from './redact.js';
-import { followRedirects, isRedirect, streamRedirectRefused } from './redirects.js';
+import { afterRedirect, isRedirect, streamRedirectRefused } from './redirects.js';
 import type { Fetch, RequestOptions } from './request-options.js';
 import { type RetryContext, retryAttempts } from './retry.js';
 import type { Validator } from './schema-validator.js';
@@ -310,14 +310,24 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
       url = baseURL + (plan.templated ? encodePath(path, params?.path ?? {}) : path) + queryString(params?.query);
     } catch (error) {
       // encodeURIComponent refuses a lone surrogate in a path or query value: bad input, never sent.
-      if (error instanceof URIError)
-        throw new InvalidRequestError(
-          fieldOf(params, '', (leaf) => /\p{Cs}/u.test(String(leaf))).slice(1) || 'params',
-          'must not contain a lone surrogate',
-        );
-      throw error;
+      if (!(error instanceof URIError)) throw error;
+      const { fieldOf } = await import('./field-of.js');
+      throw new InvalidRequestError(
+        fieldOf(params, '', (leaf) => /\p{Cs}/u.test(String(leaf))).slice(1) || 'params',
+        'must not contain a lone surrogate',
+      );
     }
-    const serialized = body === undefined ? undefined : serializeBody(body, entry?.body?.contentType);
+    let serialized: BodyInit | null | undefined;
+    try {
+      serialized = body === undefined ? undefined : serializeBody(body, entry?.body?.contentType);
+    } catch (error) {
+      // A value JSON cannot hold (a bigint, a cycle), named where it is.
+      const { fieldOf } = await import('./field-of.js');
+      throw new InvalidRequestError(
+        fieldOf(body, 'body', (leaf) => typeof leaf === 'bigint') || 'body',
+        `cannot be sent as JSON (${(error as Error).message})`,
+      );
+    }
     const form = typeof FormData !== 'undefined' && serialized instanceof FormData;
 
     // Headers: the client's, then the call's (init, then options, then an idempotency key), then
@@ -355,7 +365,7 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     // One RequestInit for every attempt; each attempt only sets its own signal. A stream body is
     // sent half-duplex and never redirected (see STREAMED_BODY_INIT). A body other than a stream
     // is sent again as it is: a form gets a fresh boundary, and its Content-Type, per attempt.
-    // The transport follows redirects itself (see followRedirects): same-origin only unless the
+    // The transport follows redirects itself (see afterRedirect): same-origin only unless the
     // service declares otherwise, credentials never cross, the TLS rule on every hop.
     const callFetchOptions = requestOptions.fetchOptions
       ? { ...clientFetchOptions, ...fetchOptionsOf(requestOptions.fetchOptions) }
@@ -388,7 +398,7 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
           if (callerReadsRedirects) return first;
           if (isRedirect(first)) releaseSlot(first);
           // A redirect (rare) builds the Request the hops start from; each hop is one fetchOnce.
-          return followRedirects(
+          return afterRedirect(
             first,
             () => new Request(url, requestInit),
             { body: serialized, signal: attemptSignal },
@@ -420,6 +430,8 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
           });
         }
       }
+      // The error classes of an answer are a module of their own, loaded by the first non-2xx.
+      const { errorFromResponse } = await import('./error-from-response.js');
       throw errorFromResponse(
         {
           status,
@@ -441,20 +453,23 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
       return { data: empty ? undefined : response.body, response };
     }
     const declared = validateResponses ? declaredFor(plan, status) : undefined;
-    const invalid = (path: string, reason: string, body: unknown, cause?: unknown) =>
-      new ResponseValidationError({ status, path, reason, body, headers: responseHeaders, operation: plan.where, cause });
+    // The error class of a refused body is in a module of its own, loaded with the first refusal.
+    const invalid = async (path: string, reason: string, body: unknown, cause?: unknown) => {
+      const { ResponseValidationError } = await import('./refusal-errors.js');
+      return new ResponseValidationError({ status, path, reason, body, headers: responseHeaders, operation: plan.where, cause });
+    };
     if (!text) {
-      if (declared && upper !== 'HEAD') throw invalid('$', 'the body is empty', undefined);
+      if (declared && upper !== 'HEAD') throw await invalid('$', 'the body is empty', undefined);
       return { data: undefined, response };
     }
     const type = responseHeaders.get('content-type');
     // A proxy's HTML error page, or a body of another kind than the operation declares.
-    if (type && !JSON_TYPE.test(type)) throw invalid('$', `expected a JSON body, got content-type ${type}`, clipRedacted(text));
+    if (type && !JSON_TYPE.test(type)) throw await invalid('$', `expected a JSON body, got content-type ${type}`, clipRedacted(text));
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch (error) {
-      throw invalid('$', `body is not valid JSON (${(error as Error).message})`, clipRedacted(text), error);
+      throw await invalid('$', `body is not valid JSON (${(error as Error).message})`, clipRedacted(text), error);
     }
     // The compiled check says whether the body conforms; only a body it refuses (or one without a
     // check) is interpreted, for the path and reason of the issue.
@@ -463,7 +478,7 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
       const issue = interpreter
         ? interpreter.response(declared.schema, parsed, schemas)
         : declared.check && { path: '$', reason: 'does not match its schema' };
-      if (issue) throw invalid(issue.path, issue.reason, parsed);
+      if (issue) throw await invalid(issue.path, issue.reason, parsed);
     }
     return { data: parsed, response };
   }
@@ -555,42 +570,13 @@ function parseErrorBody(text: string): unknown {
 
 /**
  * Bytes, forms and streams go as they are; a string goes as it is to a non-JSON operation;
- * everything else (a string to a JSON operation too) as JSON. A value JSON cannot hold (a bigint,
- * a cycle) is an {@link InvalidRequestError} naming where it is.
+ * everything else (a string to a JSON operation too) as JSON; throws what `JSON.stringify` throws
+ * for a value JSON cannot hold (a bigint, a cycle).
  */
 function serializeBody(body: unknown, contentType = 'application/json'): BodyInit | null | undefined {
   if (body === undefined || body === null) return body;
   if (isRawBody(body) || (typeof body === 'string' && !contentType.includes('json'))) return body;
-  try {
-    return JSON.stringify(body);
-  } catch (error) {
-    throw new InvalidRequestError(
-      fieldOf(body, 'body', (leaf) => typeof leaf === 'bigint') || 'body',
-      `cannot be sent as JSON (${(error as Error).message})`,
-    );
-  }
-}
-
-/** The path in `value` of the first leaf `test` accepts, or '' (also for a cycle, which overflows the stack). */
-function fieldOf(value: unknown, path: string, test: (leaf: unknown) => boolean, top = true): string {
-  if (top) {
-    try {
-      return fieldOf(value, path, test, false);
-    } catch {
-      return '';
-    }
-  }
-  if (!isObject(value)) return test(value) ? path : '';
-  for (const key in value) {
-    const found = fieldOf(
-      (value as Record<string, unknown>)[key],
-      Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`,
-      test,
-      false,
-    );
-    if (found) return found;
-  }
-  return '';
+  return JSON.stringify(body);
 }
 
 /**
