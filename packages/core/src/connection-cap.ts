@@ -30,13 +30,18 @@ export class ConnectionCap {
     return this.#queue.length;
   }
 
+  /** A slot now, or undefined when none is free (the no-contention path: no promise, no queue). */
+  tryAcquire(): (() => void) | undefined {
+    if (this.#active >= this.#limit) return undefined;
+    this.#active++;
+    return this.#releaser();
+  }
+
   /** Wait for a slot; the returned function frees it (calling it again does nothing). */
   acquire(signal?: AbortSignal | null): Promise<() => void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.#active < this.#limit) {
-      this.#active++;
-      return Promise.resolve(this.#releaser());
-    }
+    const free = this.tryAcquire();
+    if (free) return Promise.resolve(free);
     return new Promise((resolve, reject) => {
       const onAbort = (): void => {
         const index = this.#queue.indexOf(waiter);
@@ -97,63 +102,102 @@ export function releaseSlot(response: Response): void {
 /**
  * `send()` once a slot of `cap` is free, holding the slot as {@link withConnectionCap} says; with
  * `hold`, the response comes back as it is and keeps its slot until {@link releaseSlot} (for a
- * caller that reads or discards every body itself: no stream wrapped around the body).
+ * caller that reads or discards every body itself). A free slot is taken at once, without waiting
+ * a tick; only a full cap queues.
  */
-export async function capped(
+export function capped(
   cap: ConnectionCap,
   signal: AbortSignal | null | undefined,
   send: () => Promise<Response>,
   hold = false,
 ): Promise<Response> {
-  const release = await cap.acquire(signal);
-  let response: Response;
-  try {
-    response = await send();
-  } catch (error) {
-    release();
-    throw error;
-  }
-  if (response.body === null) {
-    release();
-    return response;
-  }
-  if (hold) {
-    held.set(response, release);
-    return response;
-  }
-  return releasedWhenRead(response, release);
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  const free = cap.tryAcquire();
+  return free ? inSlot(free, send, hold) : cap.acquire(signal).then((release) => inSlot(release, send, hold));
 }
 
-/** A copy of `response` whose body calls `release` once it ends, is cancelled or errors. */
-function releasedWhenRead(response: Response, release: () => void): Response {
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const body = new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        try {
-          const { done, value } = await reader.read();
-          if (done) {
-            release();
-            controller.close();
-          } else controller.enqueue(value);
-        } catch (error) {
-          release();
-          controller.error(error);
-        }
-      },
-      cancel(reason) {
-        release();
-        return reader.cancel(reason);
-      },
+function inSlot(release: () => void, send: () => Promise<Response>, hold: boolean): Promise<Response> {
+  let sent: Promise<Response>;
+  try {
+    sent = send();
+  } catch (error) {
+    release();
+    return Promise.reject(error);
+  }
+  return sent.then(
+    (response) => {
+      if (response.body === null) release();
+      else if (hold) held.set(response, release);
+      else releasedWhenRead(response, release);
+      return response;
     },
-    { highWaterMark: 0 },
+    (error: unknown) => {
+      release();
+      throw error;
+    },
   );
-  const copy = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
-  // The constructor cannot set these; messages quote `url`, the redirect loop reads `type`.
-  Object.defineProperties(copy, {
-    url: { value: response.url },
-    type: { value: response.type },
-    redirected: { value: response.redirected },
-  });
-  return copy;
+}
+
+// The ways to read a body; those the runtime has are rerouted through the tracked body.
+const READERS = ['arrayBuffer', 'blob', 'bytes', 'formData', 'json', 'text'] as const;
+
+/**
+ * Make `response` (the same object, so callers may compare it with what their fetch returned)
+ * call `release` once its body ends, is cancelled or errors: its `body` becomes a stream that reads
+ * the original one (taken on first use), and its reading methods and `clone` go through that stream.
+ */
+function releasedWhenRead(response: Response, release: () => void): void {
+  const original = response.body as ReadableStream<Uint8Array>;
+  let tracked: ReadableStream<Uint8Array> | undefined;
+  const body = (): ReadableStream<Uint8Array> => {
+    if (tracked) return tracked;
+    const reader = original.getReader();
+    tracked = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          try {
+            const { done, value } = await reader.read();
+            if (done) {
+              release();
+              controller.close();
+            } else controller.enqueue(value);
+          } catch (error) {
+            release();
+            controller.error(error);
+          }
+        },
+        cancel(reason) {
+          release();
+          return reader.cancel(reason);
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    return tracked;
+  };
+  // A Response over the tracked body that reads it as `response` would (same headers, so a form's boundary).
+  const reading = () => new Response(body(), { status: response.status, headers: response.headers });
+  const own: PropertyDescriptorMap = {
+    body: { get: body, configurable: true },
+    clone: {
+      value: () => {
+        const [mine, theirs] = body().tee();
+        tracked = mine;
+        const copy = new Response(theirs, { status: response.status, statusText: response.statusText, headers: response.headers });
+        // The constructor cannot set these; messages quote `url`, the redirect loop reads `type`.
+        return Object.defineProperties(copy, {
+          url: { value: response.url },
+          type: { value: response.type },
+          redirected: { value: response.redirected },
+        });
+      },
+      configurable: true,
+    },
+  };
+  for (const name of READERS) {
+    if (typeof response[name as keyof Response] === 'function')
+      // A body already read or locked rejects as the runtime's own Response does (a TypeError).
+      own[name] = { value: async () => (reading() as unknown as Record<string, () => Promise<unknown>>)[name]?.(), configurable: true };
+  }
+  Object.defineProperties(response, own);
 }

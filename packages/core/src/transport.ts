@@ -13,7 +13,7 @@ import { ConnectionCap, capped, DEFAULT_MAX_CONCURRENT_REQUESTS, releaseSlot } f
 import { encodePath } from './encode-path.js';
 import { type ErrorClasses, errorFromResponse } from './error-from-response.js';
 import { APIConnectionError, ConfigError, InvalidRequestError, ResponseValidationError } from './errors.js';
-import type { FetchOptions } from './fetch-options.js';
+import { type FetchOptions, fetchInitOptions } from './fetch-options.js';
 import { idempotencyKey } from './idempotency-key.js';
 import { createLevelLogger, type Logger, type LogLevel } from './logger.js';
 import type { StreamFetch } from './node-stream.js';
@@ -210,7 +210,7 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
   // Every attempt and every redirect hop of this client takes a slot.
   const cap =
     maxConcurrentRequests > 0 && maxConcurrentRequests !== Number.POSITIVE_INFINITY ? new ConnectionCap(maxConcurrentRequests) : undefined;
-  const clientFetchOptions = fetchOptionsOf(options.fetchOptions);
+  const clientFetchOptions = fetchInitOptions(options.fetchOptions);
   /**
    * One fetch: `globalThis.fetch(url, init)`, or a custom fetch given one Request (and the fetch
    * options, redirect mode and signal as its init), in a slot of the connection cap.
@@ -290,17 +290,19 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     method: string,
     path: string,
     init: Record<string, unknown> = {},
-    requestOptions: RequestOptions = {},
+    requestOptions: RequestOptions = NO_OPTIONS,
     call: CallOptions = {},
     given?: OperationDefinition,
   ): Promise<{ data: unknown; response: Response }> {
     const stream = call.stream;
     const plan = planOf(method, path, given);
     const { method: upper, entry, conflictStatuses } = plan;
-    // What openapi-fetch would not pass on to fetch; everything else of `init` goes into the RequestInit.
-    const { params, body, headers: initHeaders, parseAs: _parseAs, ...extra } = init as RequestShape;
+    const { params, body, headers: initHeaders } = init as RequestShape;
+    // What openapi-fetch would not pass on to fetch; anything else of `init` goes into the RequestInit.
+    let extra: Record<string, unknown> | undefined;
+    for (const name in init) if (!OPENAPI_FETCH_INIT.has(name)) (extra ??= {})[name] = init[name];
     const streamingBody = body instanceof ReadableStream;
-    const wrong = wrongOption(requestOptions);
+    const wrong = requestOptions === NO_OPTIONS ? undefined : wrongOption(requestOptions);
     if (wrong) throw new InvalidRequestError(...wrong);
     if (validateRequests && entry && (validator || loading))
       (validator ?? ((await loading) as Validator)).request(entry, (params ?? {}) as never, body, schemas);
@@ -327,14 +329,20 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     let safe = plan.idempotent;
     if (serialized !== undefined || initHeaders || requestOptions.headers || plan.sendsKey || params?.header) {
       headers = serialized === undefined || form ? { ...sharedHeaders } : { 'content-type': 'application/json', ...sharedHeaders };
-      const own: Record<string, string> = {};
-      if (initHeaders) checkHeaders(own, initHeaders);
-      if (requestOptions.headers) checkHeaders(own, requestOptions.headers);
-      // A key the caller sent as a header wins; the same key goes with every attempt.
-      if (plan.sendsKey && !((lowerKeyHeader as string) in own)) {
-        own[lowerKeyHeader as string] = checkHeader('idempotencyKey', requestOptions.idempotencyKey ?? idempotencyKey());
+      let callerKey = false;
+      if (initHeaders || requestOptions.headers) {
+        const own: Record<string, string> = {};
+        if (initHeaders) checkHeaders(own, initHeaders);
+        if (requestOptions.headers) checkHeaders(own, requestOptions.headers);
+        callerKey = (lowerKeyHeader as string) in own;
+        Object.assign(headers, own);
       }
-      Object.assign(headers, own);
+      // A key the caller sent as a header wins; the same key goes with every attempt (a fresh
+      // UUID needs no header check).
+      if (plan.sendsKey && !callerKey) {
+        const given = requestOptions.idempotencyKey;
+        headers[lowerKeyHeader as string] = given === undefined ? idempotencyKey() : checkHeader('idempotencyKey', given);
+      }
       if (params?.header) mergeHeaderParams(headers, params.header);
       safe ||= Boolean(lowerKeyHeader && headers[lowerKeyHeader]);
     }
@@ -358,18 +366,21 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     // The transport follows redirects itself (see followRedirects): same-origin only unless the
     // service declares otherwise, credentials never cross, the TLS rule on every hop.
     const callFetchOptions = requestOptions.fetchOptions
-      ? { ...clientFetchOptions, ...fetchOptionsOf(requestOptions.fetchOptions) }
+      ? fetchInitOptions(options.fetchOptions, requestOptions.fetchOptions)
       : clientFetchOptions;
-    const requestInit: RequestInit = {
-      ...callFetchOptions,
-      ...extra,
-      redirect: 'manual',
-      ...(streamingBody && STREAMED_BODY_INIT),
-      method: upper,
-      headers,
-      body: serialized,
-    };
-    const callerReadsRedirects = extra.redirect === 'manual';
+    const requestInit: RequestInit =
+      callFetchOptions || extra || streamingBody
+        ? {
+            ...callFetchOptions,
+            ...extra,
+            redirect: 'manual',
+            ...(streamingBody && STREAMED_BODY_INIT),
+            method: upper,
+            headers,
+            body: serialized,
+          }
+        : { redirect: 'manual', method: upper, headers, body: serialized, signal: undefined };
+    const callerReadsRedirects = extra?.redirect === 'manual';
     // A call's own fetch only where nothing the caller set up for fetch (a fetch, a dispatcher) would be bypassed.
     const streamFetch = customFetch || callFetchOptions ? undefined : call.streamFetch;
     const crossOrigin = (entry?.crossOriginRedirects ?? definition.crossOriginRedirects) || undefined;
@@ -491,15 +502,9 @@ interface Declared {
   readonly check: ResponseCheck | null | undefined;
 }
 const NO_SIGNALS: readonly AbortSignal[] = [];
-const OWN_INIT = ['method', 'headers', 'body', 'signal', 'redirect'];
-
-/** The fetch options that may go into an init (never the request's own method, headers, body, signal or redirect mode); undefined when none. */
-function fetchOptionsOf(options: FetchOptions | undefined): Record<string, unknown> | undefined {
-  if (!options) return undefined;
-  const own: Record<string, unknown> = { ...options };
-  for (const name of OWN_INIT) delete own[name];
-  return Object.keys(own).length === 0 ? undefined : own;
-}
+const NO_OPTIONS: RequestOptions = Object.freeze({});
+// The fields of an openapi-fetch init that are not fetch's (`parseAs` is read by openapi-fetch only).
+const OPENAPI_FETCH_INIT = new Set(['params', 'body', 'headers', 'parseAs']);
 
 /** The `init` of a transport call, as openapi-fetch reads it. */
 interface RequestShape {
