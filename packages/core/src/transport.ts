@@ -249,10 +249,12 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     /** The declared response schema of each status seen so far (validation on), with its compiled check. */
     readonly declared: Map<number, Declared | undefined>;
   }
-  const plans = new Map<string, Plan>();
+  // By method, then path: no key string is built per call.
+  const plans = new Map<string, Map<string, Plan>>();
   const planOf = (method: string, path: string, given: OperationDefinition | undefined): Plan => {
-    const key = `${method} ${path}`;
-    let plan = plans.get(key);
+    let byPath = plans.get(method);
+    if (!byPath) plans.set(method, (byPath = new Map()));
+    let plan = byPath.get(path);
     if (!plan) {
       const upper = method.toUpperCase();
       const entry = given ?? operation(upper, path);
@@ -266,7 +268,7 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
         where: entry && `${serviceName} ${entry.operationId}`,
         declared: new Map(),
       };
-      plans.set(key, plan);
+      byPath.set(path, plan);
     }
     return plan;
   };
