@@ -99,10 +99,7 @@ export class APIPromise<T> extends Promise<T> {
     onrejected?: ((reason: any) => Rejected | PromiseLike<Rejected>) | null,
   ): Promise<Fulfilled | Rejected> {
     // Straight from the data: no request id is looked up for a plain `await`.
-    return this.#result().then(
-      onfulfilled ? ({ data }) => onfulfilled(data) : (({ data }) => data as unknown as Fulfilled),
-      onrejected,
-    );
+    return this.#result().then(onfulfilled ? ({ data }) => onfulfilled(data) : ({ data }) => data as unknown as Fulfilled, onrejected);
   }
 
   // biome-ignore lint/suspicious/noExplicitAny: the reason type of Promise#catch

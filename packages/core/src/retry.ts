@@ -188,10 +188,7 @@ export async function retryAttempts(
         // Read the whole body inside the attempt, so that a body cut short or stalled fails
         // here rather than later in the caller's parser.
         stage = 'Connection error while reading the response body.';
-        const bytes =
-          response.body === null
-            ? null
-            : await guarded(readBoundedBody(response, bodyLimit(status, context.maxResponseBytes)));
+        const bytes = response.body === null ? null : await guarded(readBoundedBody(response, bodyLimit(status, context.maxResponseBytes)));
         // The connection is back in the pool: its slot of the connection cap is free.
         releaseSlot(response);
         if (captureBody) context.body = bytes ?? new Uint8Array(0);

@@ -253,7 +253,10 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
   const plans = new Map<string, Map<string, Plan>>();
   const planOf = (method: string, path: string, given: OperationDefinition | undefined): Plan => {
     let byPath = plans.get(method);
-    if (!byPath) plans.set(method, (byPath = new Map()));
+    if (!byPath) {
+      byPath = new Map();
+      plans.set(method, byPath);
+    }
     let plan = byPath.get(path);
     if (!plan) {
       const upper = method.toUpperCase();
@@ -302,7 +305,11 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     const { params, body, headers: initHeaders } = init as RequestShape;
     // What openapi-fetch would not pass on to fetch; anything else of `init` goes into the RequestInit.
     let extra: Record<string, unknown> | undefined;
-    for (const name in init) if (!OPENAPI_FETCH_INIT.has(name)) (extra ??= {})[name] = init[name];
+    for (const name in init) {
+      if (OPENAPI_FETCH_INIT.has(name)) continue;
+      extra ??= {};
+      extra[name] = init[name];
+    }
     const streamingBody = body instanceof ReadableStream;
     const wrong = requestOptions === NO_OPTIONS ? undefined : wrongOption(requestOptions);
     if (wrong) throw new InvalidRequestError(...wrong);
