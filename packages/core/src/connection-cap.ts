@@ -176,20 +176,15 @@ function releasedWhenRead(response: Response, release: () => void): void {
     return tracked;
   };
   // A Response over the tracked body that reads it as `response` would (same headers, so a form's boundary).
-  const reading = () => new Response(body(), { status: response.status, headers: response.headers });
+  const reading = () => new Response(body(), response);
   const own: PropertyDescriptorMap = {
     body: { get: body, configurable: true },
     clone: {
       value: () => {
         const [mine, theirs] = body().tee();
         tracked = mine;
-        const copy = new Response(theirs, { status: response.status, statusText: response.statusText, headers: response.headers });
-        // The constructor cannot set these; messages quote `url`, the redirect loop reads `type`.
-        return Object.defineProperties(copy, {
-          url: { value: response.url },
-          type: { value: response.type },
-          redirected: { value: response.redirected },
-        });
+        // The constructor cannot set `url`, which messages quote.
+        return Object.defineProperty(new Response(theirs, response), 'url', { value: response.url });
       },
       configurable: true,
     },

@@ -302,14 +302,8 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     const stream = call.stream;
     const plan = planOf(method, path, given);
     const { method: upper, entry, conflictStatuses } = plan;
-    const { params, body, headers: initHeaders } = init as RequestShape;
-    // What openapi-fetch would not pass on to fetch; anything else of `init` goes into the RequestInit.
-    let extra: Record<string, unknown> | undefined;
-    for (const name in init) {
-      if (OPENAPI_FETCH_INIT.has(name)) continue;
-      extra ??= {};
-      extra[name] = init[name];
-    }
+    // What openapi-fetch would not pass on to fetch; everything else of `init` goes into the RequestInit.
+    const { params, body, headers: initHeaders, parseAs: _parseAs, ...extra } = init as RequestShape;
     const streamingBody = body instanceof ReadableStream;
     const wrong = requestOptions === NO_OPTIONS ? undefined : wrongOption(requestOptions);
     if (wrong) throw new InvalidRequestError(...wrong);
@@ -377,19 +371,16 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     const callFetchOptions = requestOptions.fetchOptions
       ? fetchInitOptions(options.fetchOptions, requestOptions.fetchOptions)
       : clientFetchOptions;
-    const requestInit: RequestInit =
-      callFetchOptions || extra || streamingBody
-        ? {
-            ...callFetchOptions,
-            ...extra,
-            redirect: 'manual',
-            ...(streamingBody && STREAMED_BODY_INIT),
-            method: upper,
-            headers,
-            body: serialized,
-          }
-        : { redirect: 'manual', method: upper, headers, body: serialized, signal: undefined };
-    const callerReadsRedirects = extra?.redirect === 'manual';
+    const requestInit: RequestInit = {
+      ...callFetchOptions,
+      ...extra,
+      redirect: 'manual',
+      ...(streamingBody && STREAMED_BODY_INIT),
+      method: upper,
+      headers,
+      body: serialized,
+    };
+    const callerReadsRedirects = extra.redirect === 'manual';
     // A call's own fetch only where nothing the caller set up for fetch (a fetch, a dispatcher) would be bypassed.
     const streamFetch = customFetch || callFetchOptions ? undefined : call.streamFetch;
     const crossOrigin = (entry?.crossOriginRedirects ?? definition.crossOriginRedirects) || undefined;
@@ -512,8 +503,6 @@ interface Declared {
 }
 const NO_SIGNALS: readonly AbortSignal[] = [];
 const NO_OPTIONS: RequestOptions = Object.freeze({});
-// The fields of an openapi-fetch init that are not fetch's (`parseAs` is read by openapi-fetch only).
-const OPENAPI_FETCH_INIT = new Set(['params', 'body', 'headers', 'parseAs']);
 
 /** The `init` of a transport call, as openapi-fetch reads it. */
 interface RequestShape {
