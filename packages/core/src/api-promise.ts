@@ -20,6 +20,10 @@ interface Call {
   raw?: boolean;
 }
 
+const unchanged = <T>(data: unknown): T => data as T;
+const settleAtOnce = (resolve: (value: never) => void): void => resolve(undefined as never);
+const ignore = (): void => {};
+
 function start(call: Call, raw: boolean): Promise<{ data: unknown; response: Response }> {
   if (!call.started) {
     call.raw = raw;
@@ -41,18 +45,19 @@ function start(call: Call, raw: boolean): Promise<{ data: unknown; response: Res
 export class APIPromise<T> extends Promise<T> {
   readonly #call: Call;
   readonly #map: (data: unknown, response: Response) => T | PromiseLike<T>;
+  #mapped: Promise<{ data: T; response: Response }> | undefined;
   #data: Promise<WithResponse<T>> | undefined;
 
   /** `exchange` sends the request once; `map` turns its data into this promise's value. */
-  constructor(exchange: Exchange | Call, map: (data: unknown, response: Response) => T | PromiseLike<T> = (data) => data as T) {
+  constructor(exchange: Exchange | Call, map: (data: unknown, response: Response) => T | PromiseLike<T> = unchanged) {
     // Settled at once and never used: then/catch/finally below read the call instead.
-    super((resolve) => resolve(undefined as T));
+    super(settleAtOnce);
     const call = typeof exchange === 'function' ? { exchange } : exchange;
     this.#call = call;
     this.#map = map;
     queueMicrotask(() => {
       // A failure surfaces where the caller awaits; nobody awaiting is not an unhandled rejection here.
-      start(call, false).catch(() => {});
+      start(call, false).catch(ignore);
     });
   }
 
@@ -61,12 +66,20 @@ export class APIPromise<T> extends Promise<T> {
     return new APIPromise<U>(this.#call, async (data, response) => transform(await this.#map(data, response), response));
   }
 
+  /** The data (mapped once, however often it is awaited) with the final response. */
+  #result(): Promise<{ data: T; response: Response }> {
+    this.#mapped ??= start(this.#call, false).then((result) => {
+      if (this.#call.raw) throw new TrainwireError('asResponse() was called first: the response body is yours to read.');
+      if (this.#map === unchanged) return result as { data: T; response: Response };
+      const { data, response } = result;
+      return Promise.resolve(this.#map(data, response)).then((mapped) => ({ data: mapped, response }));
+    });
+    return this.#mapped;
+  }
+
   /** The data, the final `Response` (body read) and the server's request id. */
   withResponse(): Promise<WithResponse<T>> {
-    this.#data ??= start(this.#call, false).then(async ({ data, response }) => {
-      if (this.#call.raw) throw new TrainwireError('asResponse() was called first: the response body is yours to read.');
-      return { data: await this.#map(data, response), response, requestId: requestIdFrom(response.headers) };
-    });
+    this.#data ??= this.#result().then(({ data, response }) => ({ data, response, requestId: requestIdFrom(response.headers) }));
     return this.#data;
   }
 
@@ -85,9 +98,8 @@ export class APIPromise<T> extends Promise<T> {
     // biome-ignore lint/suspicious/noExplicitAny: the reason type of Promise#then
     onrejected?: ((reason: any) => Rejected | PromiseLike<Rejected>) | null,
   ): Promise<Fulfilled | Rejected> {
-    return this.withResponse()
-      .then(({ data }) => data)
-      .then(onfulfilled, onrejected);
+    // Straight from the data: no request id is looked up for a plain `await`.
+    return this.#result().then(onfulfilled ? ({ data }) => onfulfilled(data) : ({ data }) => data as unknown as Fulfilled, onrejected);
   }
 
   // biome-ignore lint/suspicious/noExplicitAny: the reason type of Promise#catch

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { sendJson, useLoopbackServers } from '../../../tools/testing/src/loopback-server.js';
-import { ConnectionCap } from './connection-cap.js';
+import { ConnectionCap, withConnectionCap } from './connection-cap.js';
 import { APIUserAbortError } from './errors.js';
 import { type paths, widgets } from './test-support/widgets.js';
 import { createTransport, type TransportOptions } from './transport.js';
@@ -156,4 +156,59 @@ describe('maxConcurrentRequests', () => {
     // Sockets stay near the cap too (a slot is handed on once the connection is back in the pool).
     expect(report.connections).toBeLessThanOrEqual(96);
   }, 300_000);
+
+  it('a capped fetch hands out the response its fetch returned; reading, cancelling or a clone frees the slot once the body ends', async () => {
+    const cap = new ConnectionCap(1);
+    const given: Response[] = [];
+    const fetch = withConnectionCap(async () => {
+      const response = new Response(JSON.stringify(widget), { headers: { 'content-type': 'application/json' } });
+      given.push(response);
+      return response;
+    }, cap);
+    const request = () => new Request('http://127.0.0.1:9/widgets/w1');
+
+    const read = await fetch(request());
+    expect(read).toBe(given[0]);
+    expect(read.bodyUsed).toBe(false);
+    expect(cap.active).toBe(1);
+    expect(await read.json()).toEqual(widget);
+    expect(read.bodyUsed).toBe(true);
+    expect(cap.active).toBe(0);
+    await expect(read.text()).rejects.toBeInstanceOf(TypeError);
+
+    const cancelled = await fetch(request());
+    expect(cancelled).toBe(given[1]);
+    await cancelled.body?.cancel();
+    expect(cap.active).toBe(0);
+
+    const streamed = await fetch(request());
+    const copy = streamed.clone();
+    expect(copy.url).toBe(streamed.url);
+    expect(await copy.json()).toEqual(widget);
+    expect(await streamed.text()).toBe(JSON.stringify(widget));
+    expect(cap.active).toBe(0);
+
+    const queued = fetch(request());
+    expect(cap.waiting).toBe(0);
+    expect(await (await queued).json()).toEqual(widget);
+    expect(cap.active).toBe(0);
+  });
+
+  it('a free slot is taken at once; a full cap queues, and an aborted signal never takes one', async () => {
+    const cap = new ConnectionCap(1);
+    const release = cap.tryAcquire();
+    expect(release).toBeTypeOf('function');
+    expect(cap.tryAcquire()).toBeUndefined();
+    const fetch = withConnectionCap(async () => new Response(null, { status: 204 }), cap);
+    const waiting = fetch(new Request('http://127.0.0.1:9/widgets'));
+    await Promise.resolve();
+    expect(cap.waiting).toBe(1);
+    release?.();
+    expect((await waiting).status).toBe(204);
+    expect(cap.active).toBe(0);
+    const stop = new AbortController();
+    stop.abort(new Error('stopped'));
+    await expect(fetch(new Request('http://127.0.0.1:9/widgets', { signal: stop.signal }))).rejects.toThrow('stopped');
+    expect(cap.active).toBe(0);
+  });
 });

@@ -30,13 +30,18 @@ export class ConnectionCap {
     return this.#queue.length;
   }
 
+  /** A slot now, or undefined when none is free (the no-contention path: no promise, no queue). */
+  tryAcquire(): (() => void) | undefined {
+    if (this.#active >= this.#limit) return undefined;
+    this.#active++;
+    return this.#releaser();
+  }
+
   /** Wait for a slot; the returned function frees it (calling it again does nothing). */
   acquire(signal?: AbortSignal | null): Promise<() => void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.#active < this.#limit) {
-      this.#active++;
-      return Promise.resolve(this.#releaser());
-    }
+    const free = this.tryAcquire();
+    if (free) return Promise.resolve(free);
     return new Promise((resolve, reject) => {
       const onAbort = (): void => {
         const index = this.#queue.indexOf(waiter);
@@ -97,34 +102,41 @@ export function releaseSlot(response: Response): void {
 /**
  * `send()` once a slot of `cap` is free, holding the slot as {@link withConnectionCap} says; with
  * `hold`, the response comes back as it is and keeps its slot until {@link releaseSlot} (for a
- * caller that reads or discards every body itself: no stream wrapped around the body).
+ * caller that reads or discards every body itself). A free slot is taken at once, without waiting
+ * a tick; only a full cap queues.
  */
-export async function capped(
+export function capped(
   cap: ConnectionCap,
   signal: AbortSignal | null | undefined,
   send: () => Promise<Response>,
   hold = false,
 ): Promise<Response> {
-  const release = await cap.acquire(signal);
-  let response: Response;
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  const free = cap.tryAcquire();
+  return free ? inSlot(free, send, hold) : cap.acquire(signal).then((release) => inSlot(release, send, hold));
+}
+
+function inSlot(release: () => void, send: () => Promise<Response>, hold: boolean): Promise<Response> {
+  let sent: Promise<Response>;
   try {
-    response = await send();
+    sent = send();
   } catch (error) {
     release();
-    throw error;
+    return Promise.reject(error);
   }
-  if (response.body === null) {
-    release();
-    return response;
-  }
-  if (hold) {
-    held.set(response, release);
-    return response;
-  }
-  // The body that frees the slot as it ends is built by a module of its own (streamed bodies and
-  // redirect hops only), loaded with the first such response.
-  return import('./released-when-read.js').then(
-    ({ releasedWhenRead }) => releasedWhenRead(response, release),
+  return sent.then(
+    (response) => {
+      if (response.body === null) release();
+      else if (hold) held.set(response, release);
+      // The body that frees the slot as it ends is set up by a module of its own (streamed bodies
+      // and redirect hops only), loaded with the first such response.
+      else
+        return import('./released-when-read.js').then(({ releasedWhenRead }) => {
+          releasedWhenRead(response, release);
+          return response;
+        });
+      return response;
+    },
     (error: unknown) => {
       release();
       throw error;

@@ -9,10 +9,20 @@ export type FetchOptions = Omit<RequestInit, 'method' | 'headers' | 'body' | 'si
 
 const OWN = ['method', 'headers', 'body', 'signal'];
 
-/** `fetch` with `options` (merged left to right) under every init; `fetch` itself when there are none. */
-export function withFetchOptions(fetch: Fetch, ...options: (FetchOptions | undefined)[]): Fetch {
+/**
+ * `options` merged left to right, without the request's own fields (method, headers, body,
+ * signal); undefined when nothing is left. What {@link withFetchOptions} and the transport put
+ * under every init (the transport sets each init's redirect mode after them).
+ */
+export function fetchInitOptions(...options: (FetchOptions | undefined)[]): Record<string, unknown> | undefined {
   const merged: Record<string, unknown> = Object.assign({}, ...options);
   for (const name of OWN) delete merged[name];
-  if (Object.keys(merged).length === 0) return fetch;
+  return Object.keys(merged).length === 0 ? undefined : merged;
+}
+
+/** `fetch` with `options` (merged left to right) under every init; `fetch` itself when there are none. */
+export function withFetchOptions(fetch: Fetch, ...options: (FetchOptions | undefined)[]): Fetch {
+  const merged = fetchInitOptions(...options);
+  if (!merged) return fetch;
   return (request, init) => fetch(request, { ...merged, ...init } as RequestInit);
 }

@@ -133,16 +133,23 @@ export async function retryAttempts(
     };
 
     const controller = new AbortController();
-    // Abort the attempt: its fetch through the signal, and `stopped` at once, even when the
-    // fetch ignores the signal.
-    let stop: (reason: unknown) => void = NOTHING;
-    const stopped = new Promise<never>((_, reject) => {
-      stop = (reason) => {
-        controller.abort(reason);
-        reject(reason);
-      };
-    });
-    stopped.catch(NOTHING);
+    // Abort the attempt: its fetch through the signal, and what it awaits (`guarded`) at once,
+    // even when the fetch ignores the signal.
+    let stoppedBy: { reason: unknown } | undefined;
+    let interrupt: (reason: unknown) => void = NOTHING;
+    const stop = (reason: unknown): void => {
+      if (stoppedBy) return;
+      stoppedBy = { reason };
+      controller.abort(reason);
+      interrupt(reason);
+    };
+    // `work`, or the attempt's stop reason as soon as it stops (one promise, no race).
+    const guarded = <T>(work: Promise<T>): Promise<T> =>
+      new Promise<T>((resolve, reject) => {
+        if (stoppedBy) return reject(stoppedBy.reason);
+        interrupt = reject;
+        work.then(resolve, reject);
+      });
     // A streamed body is read after the attempt returns, so its link to the caller must outlive
     // the attempt without pinning it: `AbortSignal.any` holds its sources weakly.
     const weak = !buffer && callers.length > 0 && typeof AbortSignal.any === 'function';
@@ -171,7 +178,7 @@ export async function retryAttempts(
     try {
       // A send that throws instead of rejecting lands in the catch below all the same.
       sent = send(signal, attempt);
-      response = await Promise.race([sent, stopped]);
+      response = await guarded(sent);
       const status = response.status;
       reason = status;
       const advice = retryAdvice(status, response.headers, context.conflictStatuses);
@@ -181,10 +188,7 @@ export async function retryAttempts(
         // Read the whole body inside the attempt, so that a body cut short or stalled fails
         // here rather than later in the caller's parser.
         stage = 'Connection error while reading the response body.';
-        const bytes =
-          response.body === null
-            ? null
-            : await Promise.race([readBoundedBody(response, bodyLimit(status, context.maxResponseBytes)), stopped]);
+        const bytes = response.body === null ? null : await guarded(readBoundedBody(response, bodyLimit(status, context.maxResponseBytes)));
         // The connection is back in the pool: its slot of the connection cap is free.
         releaseSlot(response);
         if (captureBody) context.body = bytes ?? new Uint8Array(0);

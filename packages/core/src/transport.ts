@@ -13,7 +13,7 @@ import { ConnectionCap, capped, DEFAULT_MAX_CONCURRENT_REQUESTS, releaseSlot } f
 import { encodePath } from './encode-path.js';
 import type { ErrorClasses } from './error-from-response.js';
 import { APIConnectionError, ConfigError, InvalidRequestError } from './errors.js';
-import type { FetchOptions } from './fetch-options.js';
+import { type FetchOptions, fetchInitOptions } from './fetch-options.js';
 import { idempotencyKey } from './idempotency-key.js';
 import { createLevelLogger, type Logger, type LogLevel } from './logger.js';
 import type { StreamFetch } from './node-stream.js';
@@ -210,7 +210,7 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
   // Every attempt and every redirect hop of this client takes a slot.
   const cap =
     maxConcurrentRequests > 0 && maxConcurrentRequests !== Number.POSITIVE_INFINITY ? new ConnectionCap(maxConcurrentRequests) : undefined;
-  const clientFetchOptions = fetchOptionsOf(options.fetchOptions);
+  const clientFetchOptions = fetchInitOptions(options.fetchOptions);
   /**
    * One fetch: `globalThis.fetch(url, init)`, or a custom fetch given one Request (and the fetch
    * options, redirect mode and signal as its init), in a slot of the connection cap.
@@ -249,10 +249,15 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     /** The declared response schema of each status seen so far (validation on), with its compiled check. */
     readonly declared: Map<number, Declared | undefined>;
   }
-  const plans = new Map<string, Plan>();
+  // By method, then path: no key string is built per call.
+  const plans = new Map<string, Map<string, Plan>>();
   const planOf = (method: string, path: string, given: OperationDefinition | undefined): Plan => {
-    const key = `${method} ${path}`;
-    let plan = plans.get(key);
+    let byPath = plans.get(method);
+    if (!byPath) {
+      byPath = new Map();
+      plans.set(method, byPath);
+    }
+    let plan = byPath.get(path);
     if (!plan) {
       const upper = method.toUpperCase();
       const entry = given ?? operation(upper, path);
@@ -266,7 +271,7 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
         where: entry && `${serviceName} ${entry.operationId}`,
         declared: new Map(),
       };
-      plans.set(key, plan);
+      byPath.set(path, plan);
     }
     return plan;
   };
@@ -290,7 +295,7 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     method: string,
     path: string,
     init: Record<string, unknown> = {},
-    requestOptions: RequestOptions = {},
+    requestOptions: RequestOptions = NO_OPTIONS,
     call: CallOptions = {},
     given?: OperationDefinition,
   ): Promise<{ data: unknown; response: Response }> {
@@ -300,7 +305,7 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     // What openapi-fetch would not pass on to fetch; everything else of `init` goes into the RequestInit.
     const { params, body, headers: initHeaders, parseAs: _parseAs, ...extra } = init as RequestShape;
     const streamingBody = body instanceof ReadableStream;
-    const wrong = wrongOption(requestOptions);
+    const wrong = requestOptions === NO_OPTIONS ? undefined : wrongOption(requestOptions);
     if (wrong) throw new InvalidRequestError(...wrong);
     if (validateRequests && entry && (validator || loading))
       (validator ?? ((await loading) as Validator)).request(entry, (params ?? {}) as never, body, schemas);
@@ -337,14 +342,20 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     let safe = plan.idempotent;
     if (serialized !== undefined || initHeaders || requestOptions.headers || plan.sendsKey || params?.header) {
       headers = serialized === undefined || form ? { ...sharedHeaders } : { 'content-type': 'application/json', ...sharedHeaders };
-      const own: Record<string, string> = {};
-      if (initHeaders) checkHeaders(own, initHeaders);
-      if (requestOptions.headers) checkHeaders(own, requestOptions.headers);
-      // A key the caller sent as a header wins; the same key goes with every attempt.
-      if (plan.sendsKey && !((lowerKeyHeader as string) in own)) {
-        own[lowerKeyHeader as string] = checkHeader('idempotencyKey', requestOptions.idempotencyKey ?? idempotencyKey());
+      let callerKey = false;
+      if (initHeaders || requestOptions.headers) {
+        const own: Record<string, string> = {};
+        if (initHeaders) checkHeaders(own, initHeaders);
+        if (requestOptions.headers) checkHeaders(own, requestOptions.headers);
+        callerKey = (lowerKeyHeader as string) in own;
+        Object.assign(headers, own);
       }
-      Object.assign(headers, own);
+      // A key the caller sent as a header wins; the same key goes with every attempt (a fresh
+      // UUID needs no header check).
+      if (plan.sendsKey && !callerKey) {
+        const given = requestOptions.idempotencyKey;
+        headers[lowerKeyHeader as string] = given === undefined ? idempotencyKey() : checkHeader('idempotencyKey', given);
+      }
       if (params?.header) mergeHeaderParams(headers, params.header);
       safe ||= Boolean(lowerKeyHeader && headers[lowerKeyHeader]);
     }
@@ -368,7 +379,7 @@ export function createTransport<Paths extends {}>(options: TransportOptions): Tr
     // The transport follows redirects itself (see afterRedirect): same-origin only unless the
     // service declares otherwise, credentials never cross, the TLS rule on every hop.
     const callFetchOptions = requestOptions.fetchOptions
-      ? { ...clientFetchOptions, ...fetchOptionsOf(requestOptions.fetchOptions) }
+      ? fetchInitOptions(options.fetchOptions, requestOptions.fetchOptions)
       : clientFetchOptions;
     const requestInit: RequestInit = {
       ...callFetchOptions,
@@ -506,15 +517,7 @@ interface Declared {
   readonly check: ResponseCheck | null | undefined;
 }
 const NO_SIGNALS: readonly AbortSignal[] = [];
-const OWN_INIT = ['method', 'headers', 'body', 'signal', 'redirect'];
-
-/** The fetch options that may go into an init (never the request's own method, headers, body, signal or redirect mode); undefined when none. */
-function fetchOptionsOf(options: FetchOptions | undefined): Record<string, unknown> | undefined {
-  if (!options) return undefined;
-  const own: Record<string, unknown> = { ...options };
-  for (const name of OWN_INIT) delete own[name];
-  return Object.keys(own).length === 0 ? undefined : own;
-}
+const NO_OPTIONS: RequestOptions = Object.freeze({});
 
 /** The `init` of a transport call, as openapi-fetch reads it. */
 interface RequestShape {

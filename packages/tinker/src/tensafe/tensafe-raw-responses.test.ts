@@ -18,9 +18,8 @@ const fetch = async (request: Request) => {
   return response;
 };
 const last = (pattern: RegExp) => answered.filter((answer) => pattern.test(answer.path)).at(-1)?.response;
-// No connection cap here: a capped client hands out a copy of each response (whose body frees the
-// slot when read), and these tests tell responses apart by identity.
-const client = () => new ServiceClient({ apiKey: 'ts-test-key', logLevel: 'off', pollInterval: 5, fetch, maxConcurrentRequests: 0 });
+// With the default connection cap: a capped client hands out the very responses its fetch returned.
+const client = () => new ServiceClient({ apiKey: 'ts-test-key', logLevel: 'off', pollInterval: 5, fetch });
 
 describe('TenSafe raw responses', () => {
   it('calls give withResponse and asResponse; futures their submit and result responses', async () => {
