@@ -55,6 +55,19 @@ function clients(base, fetch) {
     get: () => kyClient.get('v1/runs/run-1').json(),
     post: () => kyClient.post('v1/runs', { json: NEW_RUN }).json(),
   };
+  if (fetch) {
+    // The ceiling of any client with a cancellable per-attempt timeout: bare openapi-fetch given an
+    // AbortController's signal and a timer per call (passing a signal makes every Request dearer).
+    const withTimeout = (call) => {
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), 60_000);
+      return call(controller.signal).finally(() => clearTimeout(timer));
+    };
+    variants['openapi-fetch + timeout signal'] = {
+      get: () => withTimeout((signal) => bare.GET('/v1/runs/{run_id}', { params: { path: { run_id: 'run-1' } }, signal })),
+      post: () => withTimeout((signal) => bare.POST('/v1/runs', { body: NEW_RUN, signal })),
+    };
+  }
   if (!fetch) {
     // axios speaks node:http, not fetch, so it has no canned-fetch figure.
     const axiosClient = axios.create({ baseURL: base, headers });

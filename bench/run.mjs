@@ -30,7 +30,7 @@ if (enabled('overhead')) {
   measured('overhead', rows, [
     `Overhead: each figure is the median of ${settings.runs} runs of ${settings.calls.toLocaleString('en-US')} calls${settings.calls < 20_000 ? ' (reduced with BENCH_CALLS from the 20,000 of issue 7, to keep the whole run short)' : ''} (min and max beside it), the clients interleaved run by run after a warm-up.`,
     'HTTP: a node:http server on loopback in its own process (~150-byte JSON answers); ratios against raw fetch (higher is better).',
-    'Canned: an injected fetch returns a ready-made Response (no network); CPU time (user + system) per call; ratios against bare openapi-fetch (lower is better).',
+    'Canned: an injected fetch returns a ready-made Response (no network); CPU time (user + system) per call; ratios against bare openapi-fetch (lower is better). "openapi-fetch + timeout signal" is bare openapi-fetch given an AbortController\'s signal and a 60 s timer per call: the least CPU a client that can cancel an attempt spends on this Node\'s fetch.',
     'Clients: trainwire = ConformanceClient with defaults (retries armed, auth, idempotency keys on POST, request and response validation), or with both validations off; axios and ky with their defaults.',
   ]);
 }

@@ -2,7 +2,7 @@ import { retryAfterFrom } from './backoff.js';
 import { clipRedacted, isSecretHeader, redact, redactSecrets, redactValue } from './redact.js';
 import { requestIdFrom } from './request-id.js';
 import { retryAdvice } from './retry-advice.js';
-import { brand, TrainwireError } from './trainwire-error.js';
+import { TrainwireError } from './trainwire-error.js';
 
 // The errors of an answer with a non-2xx status. A module apart from `errors.ts`: the transport
 // loads it (through `errorFromResponse`) with the first such answer, so a bundle holds it in a chunk.
@@ -27,9 +27,7 @@ export interface APIErrorInit {
 
 /** The server answered with a non-2xx status. */
 export class APIError extends TrainwireError {
-  static {
-    brand(APIError, 'APIError');
-  }
+  static override readonly brand: string = 'APIError';
 
   /** HTTP status code. */
   declare readonly status: number;
@@ -92,51 +90,35 @@ export class APIError extends TrainwireError {
 
 /** 400 */
 export class BadRequestError extends APIError {
-  static {
-    brand(BadRequestError, 'BadRequestError');
-  }
+  static override readonly brand: string = 'BadRequestError';
 }
 /** 401 */
 export class AuthenticationError extends APIError {
-  static {
-    brand(AuthenticationError, 'AuthenticationError');
-  }
+  static override readonly brand: string = 'AuthenticationError';
 }
 /** 403 */
 export class PermissionDeniedError extends APIError {
-  static {
-    brand(PermissionDeniedError, 'PermissionDeniedError');
-  }
+  static override readonly brand: string = 'PermissionDeniedError';
 }
 /** 404 */
 export class NotFoundError extends APIError {
-  static {
-    brand(NotFoundError, 'NotFoundError');
-  }
+  static override readonly brand: string = 'NotFoundError';
 }
 /** 409 */
 export class ConflictError extends APIError {
-  static {
-    brand(ConflictError, 'ConflictError');
-  }
+  static override readonly brand: string = 'ConflictError';
 }
 /** 422 */
 export class UnprocessableEntityError extends APIError {
-  static {
-    brand(UnprocessableEntityError, 'UnprocessableEntityError');
-  }
+  static override readonly brand: string = 'UnprocessableEntityError';
 }
 /** 429. `retryAfter` is the wait the server asked for, in milliseconds, when it said. */
 export class RateLimitError extends APIError {
-  static {
-    brand(RateLimitError, 'RateLimitError');
-  }
+  static override readonly brand: string = 'RateLimitError';
 }
 /** 5xx */
 export class InternalServerError extends APIError {
-  static {
-    brand(InternalServerError, 'InternalServerError');
-  }
+  static override readonly brand: string = 'InternalServerError';
 }
 
 /**

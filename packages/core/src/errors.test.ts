@@ -132,3 +132,32 @@ describe('instanceof across two loaded copies of core', () => {
     }
   });
 });
+
+describe('error classes', () => {
+  it('are named by their brand, in the stack too; an assigned name is the error’s own', () => {
+    const error = new InvalidRequestError('body.name', 'is required');
+    expect(error.name).toBe('InvalidRequestError');
+    expect(error.stack?.split('\n')[0]).toBe('InvalidRequestError: Invalid body.name: is required');
+    expect(String(error)).toBe('InvalidRequestError: Invalid body.name: is required');
+    error.name = 'Renamed';
+    expect(error.name).toBe('Renamed');
+    expect(new InvalidRequestError('x', 'y').name).toBe('InvalidRequestError');
+    class Mine extends APIConnectionError {}
+    expect(new Mine().name).toBe('APIConnectionError');
+    expect(new Mine()).toBeInstanceOf(APIConnectionError);
+  });
+
+  it('are dropped from a bundle that does not use them', async () => {
+    const { build } = await import('esbuild');
+    const bundle = await build({
+      stdin: { contents: "export { ConfigError } from './errors.js';", resolveDir: dirname(fileURLToPath(import.meta.url)), loader: 'ts' },
+      bundle: true,
+      write: false,
+      format: 'esm',
+      logLevel: 'silent',
+    });
+    const code = bundle.outputFiles[0]?.text ?? '';
+    expect(code).toContain('ConfigError');
+    for (const unused of ['APITimeoutError', 'APIUserAbortError', 'InvalidRequestError']) expect(code).not.toContain(unused);
+  });
+});

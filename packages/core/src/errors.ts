@@ -1,10 +1,8 @@
-import { brand, TrainwireError } from './trainwire-error.js';
+import { TrainwireError } from './trainwire-error.js';
 
 /** No response arrived: DNS, refused or reset connection, TLS, a body cut short. */
 export class APIConnectionError extends TrainwireError {
-  static {
-    brand(APIConnectionError, 'APIConnectionError');
-  }
+  static override readonly brand: string = 'APIConnectionError';
   declare readonly attempts: number;
   constructor(init: { message?: string; cause?: unknown; attempts?: number } = {}) {
     super(init.message ?? 'Connection error.', { cause: init.cause });
@@ -21,9 +19,7 @@ export class APIConnectionError extends TrainwireError {
 
 /** An attempt or the whole call ran past its `timeout` / `totalTimeout`. */
 export class APITimeoutError extends APIConnectionError {
-  static {
-    brand(APITimeoutError, 'APITimeoutError');
-  }
+  static override readonly brand: string = 'APITimeoutError';
   constructor(init: { message?: string; cause?: unknown; attempts?: number } = {}) {
     super({ message: 'Request timed out.', ...init });
   }
@@ -31,9 +27,7 @@ export class APITimeoutError extends APIConnectionError {
 
 /** The caller aborted the request through its `AbortSignal`. Never retried. */
 export class APIUserAbortError extends TrainwireError {
-  static {
-    brand(APIUserAbortError, 'APIUserAbortError');
-  }
+  static override readonly brand: string = 'APIUserAbortError';
   /** Attempts made before the abort. */
   declare readonly attempts: number;
   constructor(init: { message?: string; cause?: unknown; attempts?: number } = {}) {
@@ -44,9 +38,7 @@ export class APIUserAbortError extends TrainwireError {
 
 /** A parameter was rejected before anything was sent. `field` names it (`query.limit`, `body.name`). */
 export class InvalidRequestError extends TrainwireError {
-  static {
-    brand(InvalidRequestError, 'InvalidRequestError');
-  }
+  static override readonly brand: string = 'InvalidRequestError';
   declare readonly field: string;
   constructor(field: string, reason: string) {
     super(`Invalid ${field}: ${reason}`);
@@ -59,7 +51,5 @@ export class InvalidRequestError extends TrainwireError {
 
 /** A required setting (API key, base URL, ...) is missing or invalid. */
 export class ConfigError extends TrainwireError {
-  static {
-    brand(ConfigError, 'ConfigError');
-  }
+  static override readonly brand: string = 'ConfigError';
 }

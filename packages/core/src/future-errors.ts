@@ -1,10 +1,8 @@
-import { brand, TrainwireError } from './trainwire-error.js';
+import { TrainwireError } from './trainwire-error.js';
 
 /** A waiter's `timeout` ran out before the future settled. The operation itself goes on. */
 export class FutureTimeoutError extends TrainwireError {
-  static {
-    brand(FutureTimeoutError, 'FutureTimeoutError');
-  }
+  static override readonly brand: string = 'FutureTimeoutError';
   readonly futureId: string;
   /** The timeout that ran out, in milliseconds. */
   readonly timeout: number;
@@ -20,9 +18,7 @@ export class FutureTimeoutError extends TrainwireError {
 
 /** The server reported that the operation failed. Services throw it or a subclass from `poll`. */
 export class FutureFailedError extends TrainwireError {
-  static {
-    brand(FutureFailedError, 'FutureFailedError');
-  }
+  static override readonly brand: string = 'FutureFailedError';
   readonly futureId: string;
   /** The service's failure category (e.g. `user_error`, `server_error`), when it gives one. */
   readonly category: string | undefined;
@@ -40,9 +36,7 @@ export class FutureFailedError extends TrainwireError {
 
 /** The operation was cancelled before it finished. */
 export class FutureCancelledError extends TrainwireError {
-  static {
-    brand(FutureCancelledError, 'FutureCancelledError');
-  }
+  static override readonly brand: string = 'FutureCancelledError';
   readonly futureId: string;
   readonly reason: string | undefined;
   constructor(init: { futureId: string; reason?: string | undefined }) {
@@ -57,9 +51,7 @@ export class FutureCancelledError extends TrainwireError {
 
 /** A token given to `Future.resume` / `Future.parseToken` was not made by `Future#serialize`. */
 export class InvalidFutureTokenError extends TrainwireError {
-  static {
-    brand(InvalidFutureTokenError, 'InvalidFutureTokenError');
-  }
+  static override readonly brand: string = 'InvalidFutureTokenError';
   constructor(reason: string, options?: { cause?: unknown }) {
     super(`Invalid future token: ${reason}`, options);
   }
@@ -71,9 +63,7 @@ export class InvalidFutureTokenError extends TrainwireError {
  * future resumed from `future.serialize()` (or made again from its id) follows it again later.
  */
 export class FuturePollingError extends TrainwireError {
-  static {
-    brand(FuturePollingError, 'FuturePollingError');
-  }
+  static override readonly brand: string = 'FuturePollingError';
   readonly futureId: string;
   /** Failed polls in a row. */
   readonly failures: number;

@@ -1,6 +1,6 @@
 import { redact, redactValue } from './redact.js';
 import { requestIdFrom } from './request-id.js';
-import { brand, TrainwireError } from './trainwire-error.js';
+import { TrainwireError } from './trainwire-error.js';
 
 // The errors of an answer the transport refuses: a redirect it will not follow, a body too large to
 // read, a body that does not match the spec. A module apart from `errors.ts`: the transport and
@@ -12,9 +12,7 @@ import { brand, TrainwireError } from './trainwire-error.js';
  * into a GET), a body that cannot be sent again, or more than 10 hops. Never retried.
  */
 export class RedirectError extends TrainwireError {
-  static {
-    brand(RedirectError, 'RedirectError');
-  }
+  static override readonly brand: string = 'RedirectError';
   /** The redirect's status (301, 302, 303, 307, 308), when it could be read. */
   declare readonly status: number | undefined;
   /** Where the server pointed, resolved, with its credential query values (signatures, tokens) redacted. */
@@ -35,9 +33,7 @@ export class RedirectError extends TrainwireError {
  * retried.
  */
 export class ResponseTooLargeError extends TrainwireError {
-  static {
-    brand(ResponseTooLargeError, 'ResponseTooLargeError');
-  }
+  static override readonly brand: string = 'ResponseTooLargeError';
   declare readonly status: number;
   /** The limit in bytes that was passed. */
   declare readonly limit: number;
@@ -54,9 +50,7 @@ export class ResponseTooLargeError extends TrainwireError {
 
 /** A 2xx response whose body does not match the spec. `path` points at the first mismatch. */
 export class ResponseValidationError extends TrainwireError {
-  static {
-    brand(ResponseValidationError, 'ResponseValidationError');
-  }
+  static override readonly brand: string = 'ResponseValidationError';
   declare readonly status: number;
   declare readonly path: string;
   declare readonly requestId: string | undefined;

@@ -6,8 +6,10 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 type Inspect = (value: unknown, options?: unknown) => string;
 
 /**
- * Give `constructor` its error name and a brand, so `instanceof` holds across two loaded copies of
- * `@trainwire/core`. Call it from a static block in every error class.
+ * Give `errorClass` a brand and an error name other than its brand (from a static block). Brands
+ * make `instanceof` hold across two loaded copies of `@trainwire/core`. A class named as its brand
+ * declares `static override readonly brand = '<Name>'` instead: bundlers keep every class that has
+ * a static block, used or not, but drop an unused class whose static fields are plain values.
  */
 export function brand(errorClass: Function, name: string): void {
   Object.defineProperty(errorClass, 'brand', { value: name });
@@ -16,9 +18,8 @@ export function brand(errorClass: Function, name: string): void {
 
 /** The root of every error this library throws. Messages never contain a registered secret. */
 export class TrainwireError extends Error {
-  static {
-    brand(TrainwireError, 'TrainwireError');
-  }
+  /** What `instanceof` matches across loaded copies; every error class declares its own. */
+  static readonly brand: string = 'TrainwireError';
 
   static override [Symbol.hasInstance](value: unknown): boolean {
     // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass `instanceof` was asked about.
@@ -62,6 +63,18 @@ export class TrainwireError extends Error {
     return fields;
   }
 }
+
+// An error's name is its class's brand, unless `brand()` named the class otherwise; assigning a
+// name gives the error its own, as on any Error.
+Object.defineProperty(TrainwireError.prototype, 'name', {
+  get(this: TrainwireError): string {
+    return (this.constructor as typeof TrainwireError).brand;
+  },
+  set(this: TrainwireError, value: string) {
+    Object.defineProperty(this, 'name', { value, writable: true, configurable: true });
+  },
+  configurable: true,
+});
 
 function describeCause(cause: unknown): unknown {
   if (cause instanceof TrainwireError) return cause.toJSON();

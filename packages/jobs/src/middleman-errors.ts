@@ -1,4 +1,4 @@
-import { APIError, type APIErrorInit, brand, TrainwireError } from '@trainwire/core';
+import { APIError, type APIErrorInit, TrainwireError } from '@trainwire/core';
 
 export {
   APIConnectionError,
@@ -40,9 +40,7 @@ export function errorDetail(error: APIError): string | undefined {
 
 /** 402: the account has fewer available credits than the job would reserve. */
 export class InsufficientCreditsError extends APIError {
-  static {
-    brand(InsufficientCreditsError, 'InsufficientCreditsError');
-  }
+  static override readonly brand: string = 'InsufficientCreditsError';
   constructor(init: APIErrorInit) {
     super(init);
   }
@@ -50,9 +48,7 @@ export class InsufficientCreditsError extends APIError {
 
 /** `waitForJob` / `streamJobStatus` ran past their `timeout` before the job ended (the job goes on). */
 export class JobTimeoutError extends TrainwireError {
-  static {
-    brand(JobTimeoutError, 'JobTimeoutError');
-  }
+  static override readonly brand: string = 'JobTimeoutError';
   readonly jobId: string;
   /** The timeout that ran out, in milliseconds. */
   readonly timeout: number;
@@ -75,9 +71,7 @@ export class JobTimeoutError extends TrainwireError {
  * down, 5xx, 429 ...); `cause` is the last failure. The job itself goes on.
  */
 export class JobPollingError extends TrainwireError {
-  static {
-    brand(JobPollingError, 'JobPollingError');
-  }
+  static override readonly brand: string = 'JobPollingError';
   readonly jobId: string;
   /** Failed polls in a row. */
   readonly failures: number;
@@ -97,7 +91,5 @@ export class JobPollingError extends TrainwireError {
 
 /** A feature that needs Node.js (reading a file by path) was used in another runtime. */
 export class NodeOnlyError extends TrainwireError {
-  static {
-    brand(NodeOnlyError, 'NodeOnlyError');
-  }
+  static override readonly brand: string = 'NodeOnlyError';
 }

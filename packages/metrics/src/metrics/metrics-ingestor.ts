@@ -1,4 +1,4 @@
-import { brand, InvalidRequestError, idempotencyKey, type Logger, type RequestOptions } from '@trainwire/core';
+import { InvalidRequestError, idempotencyKey, type Logger, type RequestOptions } from '@trainwire/core';
 import type { components } from '../generated/metrics.js';
 import { canonicalMetadata, stableHash } from './client-event-id.js';
 import { IngestDurability } from './metrics-ingestor-durability.js';
@@ -112,9 +112,7 @@ export interface IngestReport {
 
 /** `log()` was called with `maxBufferedEvents` events unsettled; `await ingestor.drain()` in the loop. */
 export class MetricsIngestorFullError extends MetricsApiError {
-  static {
-    brand(MetricsIngestorFullError, 'MetricsIngestorFullError');
-  }
+  static override readonly brand: string = 'MetricsIngestorFullError';
 }
 
 /** A step of the walk from a metric name through its metadata to a series. */

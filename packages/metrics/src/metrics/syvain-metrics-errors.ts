@@ -2,7 +2,6 @@ import {
   APIConnectionError,
   APIError,
   APIUserAbortError,
-  brand,
   ConfigError,
   InvalidRequestError,
   ResponseValidationError,
@@ -29,9 +28,7 @@ function mark<T extends object>(error: T, kind: MetricsKind): T {
 
 /** The root of every Syvain Metrics failure; `instanceof` also holds for the core error it is. */
 export class MetricsApiError extends TrainwireError {
-  static {
-    brand(MetricsApiError, 'MetricsApiError');
-  }
+  static override readonly brand: string = 'MetricsApiError';
 
   static override [Symbol.hasInstance](value: unknown): boolean {
     // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass `instanceof` was asked about.
@@ -47,9 +44,7 @@ export class MetricsApiError extends TrainwireError {
  * is also a `MetricsApiRequestError`; `status` is undefined when no answer arrived.
  */
 export class MetricsApiRequestError extends MetricsApiError {
-  static {
-    brand(MetricsApiRequestError, 'MetricsApiRequestError');
-  }
+  static override readonly brand: string = 'MetricsApiRequestError';
   declare readonly status: number | undefined;
   declare readonly body: unknown;
   declare readonly requestId: string | undefined;
@@ -61,9 +56,7 @@ export class MetricsApiRequestError extends MetricsApiError {
  * `ResponseValidationError` (`status`, `path` of the first mismatch, `body`), also a `MetricsApiResponseError`.
  */
 export class MetricsApiResponseError extends MetricsApiError {
-  static {
-    brand(MetricsApiResponseError, 'MetricsApiResponseError');
-  }
+  static override readonly brand: string = 'MetricsApiResponseError';
   declare readonly status: number;
   declare readonly path: string;
   declare readonly body: unknown;
@@ -76,9 +69,7 @@ export class MetricsApiResponseError extends MetricsApiError {
  * core `ConfigError` and a `MetricsApiError`.
  */
 export class MetricsApiAuthError extends ConfigError {
-  static {
-    brand(MetricsApiAuthError, 'MetricsApiAuthError');
-  }
+  static override readonly brand: string = 'MetricsApiAuthError';
   /** The auth file that was read, when there is one. */
   readonly path: string | undefined;
   constructor(message: string, options: { path?: string | undefined; cause?: unknown } = {}) {

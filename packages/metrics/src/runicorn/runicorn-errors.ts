@@ -37,9 +37,7 @@ function name(errorClass: Function, documented: string): void {
  * matching `@trainwire/core` class (`NotFoundError` is also core's `NotFoundError`, and so on).
  */
 export class RunicornAPIError extends TrainwireError {
-  static {
-    brand(RunicornAPIError, 'RunicornAPIError');
-  }
+  static override readonly brand: string = 'RunicornAPIError';
 
   static override [Symbol.hasInstance](value: unknown): boolean {
     // biome-ignore lint/complexity/noThisInStatic: `this` is the class asked about; a subclass matches only its own instances.

@@ -1,10 +1,8 @@
-import { brand, TrainwireError } from '@trainwire/core';
+import { TrainwireError } from '@trainwire/core';
 
 /** A feature that touches the local disk was used outside Node (or Bun/Deno with `node:` modules). */
 export class NodeRequiredError extends TrainwireError {
-  static {
-    brand(NodeRequiredError, 'NodeRequiredError');
-  }
+  static override readonly brand: string = 'NodeRequiredError';
 }
 
 /** What `stat` tells about a file: enough to know it is a regular file and to recognise it again. */

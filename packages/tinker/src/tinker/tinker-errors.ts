@@ -4,7 +4,6 @@ import {
   APITimeoutError,
   AuthenticationError,
   BadRequestError,
-  brand,
   ConflictError,
   FutureFailedError,
   InternalServerError,
@@ -50,9 +49,7 @@ export type RequestFailureCategory = 'unknown' | 'server' | 'user';
  * `user` for a bad request (fix the input), `server` or `unknown` otherwise.
  */
 export class RequestFailedError extends FutureFailedError {
-  static {
-    brand(RequestFailedError, 'RequestFailedError');
-  }
+  static override readonly brand: string = 'RequestFailedError';
   /** The id of the request that failed (the future's id). */
   readonly requestId: string;
   declare readonly category: RequestFailureCategory;
@@ -70,9 +67,7 @@ export class RequestFailedError extends FutureFailedError {
  * token without its request, or every resubmission expired too.
  */
 export class FutureExpiredError extends FutureFailedError {
-  static {
-    brand(FutureExpiredError, 'FutureExpiredError');
-  }
+  static override readonly brand: string = 'FutureExpiredError';
   constructor(init: { futureId: string; message: string; cause?: unknown }) {
     super({ futureId: init.futureId, category: 'expired', message: init.message, cause: init.cause });
   }

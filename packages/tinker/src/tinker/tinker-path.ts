@@ -1,4 +1,4 @@
-import { brand, InvalidRequestError } from '@trainwire/core';
+import { InvalidRequestError } from '@trainwire/core';
 import type { components } from '../generated/tinker.js';
 import { describeValue, quoteValue } from './tinker-describe-value.js';
 
@@ -22,9 +22,7 @@ const PREFIX = 'tinker://';
 
 /** A string that is not a valid `tinker://<run>/<weights|sampler_weights>/<name>` path. Thrown before anything is sent. */
 export class InvalidTinkerPathError extends InvalidRequestError {
-  static {
-    brand(InvalidTinkerPathError, 'InvalidTinkerPathError');
-  }
+  static override readonly brand: string = 'InvalidTinkerPathError';
   /** The rejected path. */
   readonly path: string;
   constructor(path: string, reason: string, field = 'tinker_path') {
