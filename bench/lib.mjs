@@ -2,6 +2,13 @@
 import { execFileSync, fork } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+// A full garbage collection before every sample, so that no sample pays for the garbage the one
+// before it left (a client that allocates much would otherwise slow down whichever runs next).
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc');
 
 /** Calls per run and runs per figure; `BENCH_CALLS` / `BENCH_RUNS` scale a quick run down. */
 export const settings = {
@@ -14,18 +21,31 @@ export function summarize(samples) {
   const sorted = [...samples].sort((left, right) => left - right);
   const middle = sorted.length >> 1;
   const median = sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-  return { median, min: sorted[0], max: sorted.at(-1), samples: sorted };
+  return { median, min: sorted[0], max: sorted.at(-1), samples: sorted, inOrder: samples };
+}
+
+/**
+ * The median over runs of `figure`'s sample divided by `reference`'s sample of the same run (both
+ * from one {@link interleave}): a ratio that drift between runs on a shared machine cancels out of,
+ * where the ratio of two medians of unpaired samples keeps it.
+ */
+export function pairedRatio(figure, reference) {
+  return summarize(figure.inOrder.map((value, run) => value / reference.inOrder[run])).median;
 }
 
 /**
  * Run each variant `runs` times, interleaved run by run so that drift on a shared machine hits
- * them alike, after one warm-up each. `measure(variant)` returns one sample.
+ * them alike, after one warm-up each, with a full garbage collection before each sample.
+ * `measure(variant)` returns one sample.
  */
 export async function interleave(variants, measure, { runs = settings.runs, warmUp = measure, label = '' } = {}) {
   const samples = new Map(variants.map((variant) => [variant, []]));
   for (const variant of variants) await warmUp(variant);
   for (let run = 0; run < runs; run++) {
-    for (const variant of variants) samples.get(variant).push(await measure(variant));
+    for (const variant of variants) {
+      collectGarbage();
+      samples.get(variant).push(await measure(variant));
+    }
     // Progress on stderr, so that a long run shows it is alive without touching the table.
     process.stderr.write(`${label} run ${run + 1}/${runs} done\n`);
   }

@@ -6,7 +6,7 @@ import { ConformanceClient } from '@trainwire/conformance';
 import axios from 'axios';
 import ky from 'ky';
 import createClient from 'openapi-fetch';
-import { cpuPerCall, interleave, settings, throughput } from './lib.mjs';
+import { cpuPerCall, interleave, pairedRatio, settings, throughput } from './lib.mjs';
 import { RUN } from './server.mjs';
 
 const API_KEY = 'bench-key-0123456789';
@@ -90,7 +90,8 @@ async function http(base) {
         warmUp: (name) => throughput(variants[name][method], { concurrency, calls: Math.min(2_000, settings.calls) }),
         label: `HTTP ${method.toUpperCase()} concurrency ${concurrency}:`,
       });
-      const raw = figures.get('raw fetch').median;
+      const raw = figures.get('raw fetch');
+      const bare = figures.get('openapi-fetch');
       for (const [name, figure] of figures) {
         rows.push({
           section: 'HTTP throughput',
@@ -98,8 +99,9 @@ async function http(base) {
           client: name,
           unit: 'calls/s',
           ...figure,
-          ratio: figure.median / raw,
+          ratio: pairedRatio(figure, raw),
           versus: 'raw fetch',
+          versusOpenapiFetch: pairedRatio(figure, bare),
         });
       }
     }
@@ -108,7 +110,7 @@ async function http(base) {
 }
 
 /** CPU microseconds per call with a canned Response; ratios against bare openapi-fetch. */
-async function canned() {
+export async function canned() {
   const text = JSON.stringify(RUN);
   const fetch = async (input, init) => {
     const request = input instanceof Request ? input : new Request(input, init);
@@ -122,7 +124,7 @@ async function canned() {
       warmUp: (name) => cpuPerCall(variants[name][method], { calls: Math.min(5_000, settings.calls) }),
       label: `canned ${method.toUpperCase()}:`,
     });
-    const bare = figures.get('openapi-fetch').median;
+    const bare = figures.get('openapi-fetch');
     for (const [name, figure] of figures) {
       rows.push({
         section: 'CPU per call, canned fetch',
@@ -130,7 +132,7 @@ async function canned() {
         client: name,
         unit: 'µs',
         ...figure,
-        ratio: figure.median / bare,
+        ratio: pairedRatio(figure, bare),
         versus: 'openapi-fetch',
       });
     }
@@ -141,4 +143,22 @@ async function canned() {
 /** Every row of the per-call overhead section. */
 export async function overhead(server) {
   return [...(await http(server.url)), ...(await canned())];
+}
+
+/**
+ * Issue 18's targets, from the rows: the trainwire client with validation on against bare
+ * openapi-fetch, at least 0.95× its throughput in each HTTP case and at most 1.3× its CPU per call.
+ */
+export function overheadTargets(rows) {
+  const ours = rows.filter((row) => row.client === 'trainwire (defaults)');
+  const throughputs = ours.filter((row) => row.section === 'HTTP throughput');
+  const cpu = ours.filter((row) => row.section === 'CPU per call, canned fetch');
+  const verdict = (ok) => (ok ? 'met' : 'missed');
+  return [
+    `Target (trainwire with validation, against bare openapi-fetch, median of per-run ratios): throughput at least 0.95× — ${throughputs
+      .map((row) => `${row.case} ${row.versusOpenapiFetch.toFixed(2)}× ${verdict(row.versusOpenapiFetch >= 0.95)}`)
+      .join(
+        ', ',
+      )}; CPU per call at most 1.3× — ${cpu.map((row) => `${row.case} ${row.ratio.toFixed(2)}× ${verdict(row.ratio <= 1.3)}`).join(', ')}.`,
+  ];
 }

@@ -8,7 +8,7 @@ import { codegenTypes, codegenTypesNote } from './codegen-types.mjs';
 import { futures, futuresNote, LONG_OPERATION_MS, OPERATION_MS } from './futures.mjs';
 import { ingest, ingestNote, ingestTargets, POINTS } from './ingest.mjs';
 import { enabled, previousSections, settings, startServer, writeResults } from './lib.mjs';
-import { overhead } from './overhead.mjs';
+import { overhead, overheadTargets } from './overhead.mjs';
 import { STREAM_BYTES, STREAM_RUNS, stream, streamNote, streamTargets } from './stream.mjs';
 
 /** What each section measured this run: its rows and notes, by name. */
@@ -29,9 +29,11 @@ if (enabled('overhead')) {
   }
   measured('overhead', rows, [
     `Overhead: each figure is the median of ${settings.runs} runs of ${settings.calls.toLocaleString('en-US')} calls${settings.calls < 20_000 ? ' (reduced with BENCH_CALLS from the 20,000 of issue 7, to keep the whole run short)' : ''} (min and max beside it), the clients interleaved run by run after a warm-up.`,
+    'Ratios are medians of per-run ratios: each run of a client divided by the same run of the reference (the clients take turns within a run), so drift between runs on a shared machine cancels out.',
     'HTTP: a node:http server on loopback in its own process (~150-byte JSON answers); ratios against raw fetch (higher is better).',
     'Canned: an injected fetch returns a ready-made Response (no network); CPU time (user + system) per call; ratios against bare openapi-fetch (lower is better). "openapi-fetch + timeout signal" is bare openapi-fetch given an AbortController\'s signal and a 60 s timer per call: the least CPU a client that can cancel an attempt spends on this Node\'s fetch.',
     'Clients: trainwire = ConformanceClient with defaults (retries armed, auth, idempotency keys on POST, request and response validation), or with both validations off; axios and ky with their defaults.',
+    ...overheadTargets(rows),
   ]);
 }
 
