@@ -6,10 +6,11 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 type Inspect = (value: unknown, options?: unknown) => string;
 
 /**
- * Give `errorClass` a brand and an error name other than its brand (from a static block). Brands
- * make `instanceof` hold across two loaded copies of `@trainwire/core`. A class named as its brand
- * declares `static override readonly brand = '<Name>'` instead: bundlers keep every class that has
- * a static block, used or not, but drop an unused class whose static fields are plain values.
+ * Give `errorClass` a brand, and its errors that name, from a static block. Brands make `instanceof`
+ * hold across two loaded copies of `@trainwire/core`. Prefer declaring them as static fields,
+ * `static override readonly brand = '<Name>'` (and `errorName` when the name differs): bundlers
+ * keep every class that has a static block, used or not, but drop an unused class whose static
+ * fields are plain values.
  */
 export function brand(errorClass: Function, name: string): void {
   Object.defineProperty(errorClass, 'brand', { value: name });
@@ -20,6 +21,8 @@ export function brand(errorClass: Function, name: string): void {
 export class TrainwireError extends Error {
   /** What `instanceof` matches across loaded copies; every error class declares its own. */
   static readonly brand: string = 'TrainwireError';
+  /** The `name` of this class's errors when it is not its brand (a documented name beside a brand unique to the service); declared with a brand. */
+  declare static readonly errorName?: string;
 
   static override [Symbol.hasInstance](value: unknown): boolean {
     // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass `instanceof` was asked about.
@@ -64,11 +67,13 @@ export class TrainwireError extends Error {
   }
 }
 
-// An error's name is its class's brand, unless `brand()` named the class otherwise; assigning a
-// name gives the error its own, as on any Error.
+// An error's name is that of the nearest class up its chain with a brand of its own: its
+// `errorName`, else its brand (or what `brand()` set); assigning a name gives the error its own.
 Object.defineProperty(TrainwireError.prototype, 'name', {
   get(this: TrainwireError): string {
-    return (this.constructor as typeof TrainwireError).brand;
+    let owner = this.constructor as typeof TrainwireError;
+    while (!Object.hasOwn(owner, 'brand')) owner = Object.getPrototypeOf(owner);
+    return Object.hasOwn(owner, 'errorName') ? (owner.errorName as string) : owner.brand;
   },
   set(this: TrainwireError, value: string) {
     Object.defineProperty(this, 'name', { value, writable: true, configurable: true });

@@ -60,3 +60,16 @@ describe('the documented hierarchy', () => {
     expect(new RunicornAPIError('base')).not.toBeInstanceOf(NotFoundError);
   });
 });
+
+describe('Runicorn error classes', () => {
+  it('carry their documented name and a brand of their own', async () => {
+    const classes = Object.entries(await import('./runicorn-errors.js')).filter(
+      ([, value]) => typeof value === 'function' && 'brand' in value,
+    );
+    expect(classes.length).toBe(10);
+    for (const [exported, errorClass] of classes) {
+      expect((errorClass as { brand?: string }).brand).toBe(exported.startsWith('Runicorn') ? exported : `Runicorn${exported}`);
+      expect((Object.create(errorClass.prototype) as Error).name).toBe(exported);
+    }
+  });
+});

@@ -3,7 +3,6 @@ import {
   APIError,
   type APIErrorInit,
   APIUserAbortError,
-  brand,
   AuthenticationError as CoreAuthenticationError,
   BadRequestError as CoreBadRequestError,
   NotFoundError as CoreNotFoundError,
@@ -24,12 +23,6 @@ function isMarked(value: unknown): boolean {
 
 function mark(error: object): void {
   Object.defineProperty(error, RUNICORN_ERROR, { value: true });
-}
-
-/** Brand a class uniquely (so a Tinker `NotFoundError` is not a Runicorn one) but keep its documented name. */
-function name(errorClass: Function, documented: string): void {
-  brand(errorClass, `Runicorn${documented}`);
-  Object.defineProperty(errorClass.prototype, 'name', { value: documented, writable: true, configurable: true });
 }
 
 /**
@@ -54,9 +47,8 @@ export class RunicornAPIError extends TrainwireError {
 
 /** The viewer could not be reached (refused, reset, DNS, timeout), is not healthy, or the client was closed. */
 export class ConnectionError extends APIConnectionError {
-  static {
-    name(ConnectionError, 'ConnectionError');
-  }
+  static override readonly brand: string = 'RunicornConnectionError';
+  static override readonly errorName: string = 'ConnectionError';
   constructor(init: { message?: string; cause?: unknown; attempts?: number } = {}) {
     super(init);
     mark(this);
@@ -65,9 +57,8 @@ export class ConnectionError extends APIConnectionError {
 
 /** 404: the run, artifact, version or session does not exist (or the route does not). */
 export class NotFoundError extends CoreNotFoundError {
-  static {
-    name(NotFoundError, 'NotFoundError');
-  }
+  static override readonly brand: string = 'RunicornNotFoundError';
+  static override readonly errorName: string = 'NotFoundError';
   constructor(init: APIErrorInit) {
     super(init);
     mark(this);
@@ -76,9 +67,8 @@ export class NotFoundError extends CoreNotFoundError {
 
 /** 400: the viewer refused the parameters. */
 export class BadRequestError extends CoreBadRequestError {
-  static {
-    name(BadRequestError, 'BadRequestError');
-  }
+  static override readonly brand: string = 'RunicornBadRequestError';
+  static override readonly errorName: string = 'BadRequestError';
   constructor(init: APIErrorInit) {
     super(init);
     mark(this);
@@ -87,9 +77,8 @@ export class BadRequestError extends CoreBadRequestError {
 
 /** 5xx, after the retries: 501 is a feature the viewer lacks, 500 an SSH or storage failure. */
 export class ServerError extends InternalServerError {
-  static {
-    name(ServerError, 'ServerError');
-  }
+  static override readonly brand: string = 'RunicornServerError';
+  static override readonly errorName: string = 'ServerError';
   constructor(init: APIErrorInit) {
     super(init);
     mark(this);
@@ -98,9 +87,8 @@ export class ServerError extends InternalServerError {
 
 /** 401 or 403: a proxy in front of the viewer wants a (different) bearer token (the viewer itself has no auth). */
 export class AuthenticationError extends CoreAuthenticationError {
-  static {
-    name(AuthenticationError, 'AuthenticationError');
-  }
+  static override readonly brand: string = 'RunicornAuthenticationError';
+  static override readonly errorName: string = 'AuthenticationError';
   constructor(init: APIErrorInit) {
     super(init);
     mark(this);
@@ -109,9 +97,8 @@ export class AuthenticationError extends CoreAuthenticationError {
 
 /** 422: FastAPI rejected a parameter; `body.detail` lists `{loc, msg, type}`. */
 export class UnprocessableEntityError extends CoreUnprocessableEntityError {
-  static {
-    name(UnprocessableEntityError, 'UnprocessableEntityError');
-  }
+  static override readonly brand: string = 'RunicornUnprocessableEntityError';
+  static override readonly errorName: string = 'UnprocessableEntityError';
   constructor(init: APIErrorInit) {
     super(init);
     mark(this);
@@ -120,9 +107,8 @@ export class UnprocessableEntityError extends CoreUnprocessableEntityError {
 
 /** 429 from the viewer's rate limiter (10 remote connects a minute); `retryAfter` in milliseconds. */
 export class RateLimitError extends CoreRateLimitError {
-  static {
-    name(RateLimitError, 'RateLimitError');
-  }
+  static override readonly brand: string = 'RunicornRateLimitError';
+  static override readonly errorName: string = 'RateLimitError';
   constructor(init: APIErrorInit) {
     super(init);
     mark(this);
@@ -131,9 +117,8 @@ export class RateLimitError extends CoreRateLimitError {
 
 /** Any other status (405 for a method the route does not take, 409, ...). */
 export class UnexpectedStatusError extends APIError {
-  static {
-    name(UnexpectedStatusError, 'UnexpectedStatusError');
-  }
+  static override readonly brand: string = 'RunicornUnexpectedStatusError';
+  static override readonly errorName: string = 'UnexpectedStatusError';
   constructor(init: APIErrorInit) {
     super(init);
     mark(this);
@@ -146,9 +131,8 @@ export class UnexpectedStatusError extends APIError {
  * folder, or is not a regular file. A viewer that lists such a file is broken or hostile.
  */
 export class UnsafeArtifactFileError extends RunicornAPIError {
-  static {
-    name(UnsafeArtifactFileError, 'UnsafeArtifactFileError');
-  }
+  static override readonly brand: string = 'RunicornUnsafeArtifactFileError';
+  static override readonly errorName: string = 'UnsafeArtifactFileError';
 
   /** `name:vN`. */
   readonly artifact: string;

@@ -90,3 +90,29 @@ describe('TenSafe errors', () => {
     expect(JSON.stringify(leaky)).not.toContain('ts-leaky-key-0001');
   });
 });
+
+describe('TenSafe error classes', () => {
+  it('carry their documented name and a brand of their own', async () => {
+    const classes = Object.entries(await import('./tensafe-errors.js')).filter(([, value]) => typeof value === 'function');
+    expect(classes.length).toBeGreaterThan(15);
+    for (const [exported, errorClass] of classes) {
+      expect((errorClass as { brand?: string }).brand).toBe(`tensafe.${exported}`);
+      expect((Object.create(errorClass.prototype) as Error).name).toBe(exported);
+    }
+  });
+
+  it('are dropped from a bundle that does not use them', async () => {
+    const { build } = await import('esbuild');
+    const bundle = await build({
+      stdin: { contents: "export { TGTinkerError } from './tensafe-errors.js';", resolveDir: import.meta.dirname, loader: 'ts' },
+      bundle: true,
+      write: false,
+      format: 'esm',
+      external: ['@trainwire/core'],
+      logLevel: 'silent',
+    });
+    const code = bundle.outputFiles[0]?.text ?? '';
+    expect(code).toContain('TGTinkerError');
+    for (const unused of ['DPBudgetExceededError', 'ArtifactIntegrityError', 'QueueFullError']) expect(code).not.toContain(unused);
+  });
+});

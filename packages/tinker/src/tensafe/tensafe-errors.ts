@@ -1,6 +1,5 @@
 import {
   type APIErrorInit,
-  brand,
   AuthenticationError as CoreAuthenticationError,
   BadRequestError as CoreBadRequestError,
   FutureCancelledError as CoreFutureCancelledError,
@@ -25,12 +24,6 @@ interface TenSafeFields {
   readonly code: string;
   readonly details: Record<string, unknown>;
   readonly request_id: string | undefined;
-}
-
-/** Brand `errorClass` uniquely (`tensafe.<name>`) while its `name` stays the documented Python one. */
-function tenSafeClass(errorClass: Function, name: string): void {
-  brand(errorClass, `tensafe.${name}`);
-  Object.defineProperty(errorClass.prototype, 'name', { value: name, writable: true, configurable: true });
 }
 
 function adopt(error: object, fields: TenSafeFields): void {
@@ -59,9 +52,8 @@ function fromResponse(init: APIErrorInit, fallbackCode: string): { init: APIErro
  * matching `@trainwire/core` class (`AuthenticationError`, `RateLimitError`, `FutureFailedError`, ...).
  */
 export class TGTinkerError extends TrainwireError {
-  static {
-    tenSafeClass(TGTinkerError, 'TGTinkerError');
-  }
+  static override readonly brand: string = 'tensafe.TGTinkerError';
+  static override readonly errorName: string = 'TGTinkerError';
 
   static override [Symbol.hasInstance](value: unknown): boolean {
     // biome-ignore lint/complexity/noThisInStatic: `this` is the class `instanceof` was asked about.
@@ -81,9 +73,8 @@ export class TGTinkerError extends TrainwireError {
 
 /** 401: the key is missing, malformed or not accepted (`AUTHENTICATION_REQUIRED`). */
 export class AuthenticationError extends CoreAuthenticationError {
-  static {
-    tenSafeClass(AuthenticationError, 'AuthenticationError');
-  }
+  static override readonly brand: string = 'tensafe.AuthenticationError';
+  static override readonly errorName: string = 'AuthenticationError';
   declare readonly code: string;
   declare readonly details: Record<string, unknown>;
   declare readonly request_id: string | undefined;
@@ -96,9 +87,8 @@ export class AuthenticationError extends CoreAuthenticationError {
 
 /** 403: the key may not do this. */
 export class PermissionDeniedError extends CorePermissionDeniedError {
-  static {
-    tenSafeClass(PermissionDeniedError, 'PermissionDeniedError');
-  }
+  static override readonly brand: string = 'tensafe.PermissionDeniedError';
+  static override readonly errorName: string = 'PermissionDeniedError';
   declare readonly code: string;
   declare readonly details: Record<string, unknown>;
   declare readonly request_id: string | undefined;
@@ -114,9 +104,8 @@ export class PermissionDeniedError extends CorePermissionDeniedError {
  * {@link FutureNotFoundError} or {@link ArtifactNotFoundError} by the error code, as `tg_tinker` picks them.
  */
 export class ResourceNotFoundError extends CoreNotFoundError {
-  static {
-    tenSafeClass(ResourceNotFoundError, 'ResourceNotFoundError');
-  }
+  static override readonly brand: string = 'tensafe.ResourceNotFoundError';
+  static override readonly errorName: string = 'ResourceNotFoundError';
   declare readonly code: string;
   declare readonly details: Record<string, unknown>;
   declare readonly request_id: string | undefined;
@@ -133,23 +122,20 @@ export class ResourceNotFoundError extends CoreNotFoundError {
 
 /** 404 `TRAINING_CLIENT_NOT_FOUND`. */
 export class TrainingClientNotFoundError extends ResourceNotFoundError {
-  static {
-    tenSafeClass(TrainingClientNotFoundError, 'TrainingClientNotFoundError');
-  }
+  static override readonly brand: string = 'tensafe.TrainingClientNotFoundError';
+  static override readonly errorName: string = 'TrainingClientNotFoundError';
 }
 
 /** 404 `FUTURE_NOT_FOUND`. */
 export class FutureNotFoundError extends ResourceNotFoundError {
-  static {
-    tenSafeClass(FutureNotFoundError, 'FutureNotFoundError');
-  }
+  static override readonly brand: string = 'tensafe.FutureNotFoundError';
+  static override readonly errorName: string = 'FutureNotFoundError';
 }
 
 /** 404 `ARTIFACT_NOT_FOUND`. */
 export class ArtifactNotFoundError extends ResourceNotFoundError {
-  static {
-    tenSafeClass(ArtifactNotFoundError, 'ArtifactNotFoundError');
-  }
+  static override readonly brand: string = 'tensafe.ArtifactNotFoundError';
+  static override readonly errorName: string = 'ArtifactNotFoundError';
 }
 
 function notFoundClass(code: string | undefined): typeof ResourceNotFoundError | undefined {
@@ -162,9 +148,8 @@ function notFoundClass(code: string | undefined): typeof ResourceNotFoundError |
 
 /** 422: FastAPI rejected the request (`details.errors` lists `{loc, msg, type}`). */
 export class ValidationError extends CoreUnprocessableEntityError {
-  static {
-    tenSafeClass(ValidationError, 'ValidationError');
-  }
+  static override readonly brand: string = 'tensafe.ValidationError';
+  static override readonly errorName: string = 'ValidationError';
   declare readonly code: string;
   declare readonly details: Record<string, unknown>;
   declare readonly request_id: string | undefined;
@@ -177,9 +162,8 @@ export class ValidationError extends CoreUnprocessableEntityError {
 
 /** 400, 413 and other 4xx answers `tg_tinker` has no class for (it called them `ServerError`). */
 export class BadRequestError extends CoreBadRequestError {
-  static {
-    tenSafeClass(BadRequestError, 'BadRequestError');
-  }
+  static override readonly brand: string = 'tensafe.BadRequestError';
+  static override readonly errorName: string = 'BadRequestError';
   declare readonly code: string;
   declare readonly details: Record<string, unknown>;
   declare readonly request_id: string | undefined;
@@ -193,9 +177,8 @@ export class BadRequestError extends CoreBadRequestError {
 
 /** 429 `RATE_LIMITED`. `retry_after` is the wait the server asked for, in seconds (core's `retryAfter` is in ms). */
 export class RateLimitedError extends CoreRateLimitError {
-  static {
-    tenSafeClass(RateLimitedError, 'RateLimitedError');
-  }
+  static override readonly brand: string = 'tensafe.RateLimitedError';
+  static override readonly errorName: string = 'RateLimitedError';
   declare readonly code: string;
   declare readonly details: Record<string, unknown>;
   declare readonly request_id: string | undefined;
@@ -210,9 +193,8 @@ export class RateLimitedError extends CoreRateLimitError {
 
 /** 5xx (`INTERNAL_ERROR`). A 503 whose code mentions the queue becomes {@link QueueFullError}. */
 export class ServerError extends InternalServerError {
-  static {
-    tenSafeClass(ServerError, 'ServerError');
-  }
+  static override readonly brand: string = 'tensafe.ServerError';
+  static override readonly errorName: string = 'ServerError';
   declare readonly code: string;
   declare readonly details: Record<string, unknown>;
   declare readonly request_id: string | undefined;
@@ -230,16 +212,14 @@ export class ServerError extends InternalServerError {
 
 /** 503 with a queue code (`QUEUE_FULL`): the job queue takes no more work for now; retried like any 503. */
 export class QueueFullError extends ServerError {
-  static {
-    tenSafeClass(QueueFullError, 'QueueFullError');
-  }
+  static override readonly brand: string = 'tensafe.QueueFullError';
+  static override readonly errorName: string = 'QueueFullError';
 }
 
 /** A future's operation failed on the server; `error_message` is the server's text. */
 export class FutureFailedError extends CoreFutureFailedError {
-  static {
-    tenSafeClass(FutureFailedError, 'FutureFailedError');
-  }
+  static override readonly brand: string = 'tensafe.FutureFailedError';
+  static override readonly errorName: string = 'FutureFailedError';
   declare readonly code: string;
   declare readonly details: Record<string, unknown>;
   declare readonly request_id: string | undefined;
@@ -253,9 +233,8 @@ export class FutureFailedError extends CoreFutureFailedError {
 
 /** A future failed because the differential-privacy budget (`target_epsilon`) is spent. */
 export class DPBudgetExceededError extends FutureFailedError {
-  static {
-    tenSafeClass(DPBudgetExceededError, 'DPBudgetExceededError');
-  }
+  static override readonly brand: string = 'tensafe.DPBudgetExceededError';
+  static override readonly errorName: string = 'DPBudgetExceededError';
   constructor(init: { futureId: string; error_message: string; category?: string | undefined }) {
     super({ ...init, code: 'DP_BUDGET_EXCEEDED' });
   }
@@ -263,9 +242,8 @@ export class DPBudgetExceededError extends FutureFailedError {
 
 /** A future was cancelled (`cancelFuture`, or on the server) before it finished. */
 export class FutureCancelledError extends CoreFutureCancelledError {
-  static {
-    tenSafeClass(FutureCancelledError, 'FutureCancelledError');
-  }
+  static override readonly brand: string = 'tensafe.FutureCancelledError';
+  static override readonly errorName: string = 'FutureCancelledError';
   declare readonly code: string;
   declare readonly details: Record<string, unknown>;
   declare readonly request_id: string | undefined;
@@ -281,9 +259,8 @@ export class FutureCancelledError extends CoreFutureCancelledError {
  * the operation may still run, and `resumeFuture(future.serialize())` follows it again later.
  */
 export class FuturePollingError extends CoreFuturePollingError {
-  static {
-    tenSafeClass(FuturePollingError, 'FuturePollingError');
-  }
+  static override readonly brand: string = 'tensafe.FuturePollingError';
+  static override readonly errorName: string = 'FuturePollingError';
   declare readonly code: string;
   declare readonly details: Record<string, unknown>;
   declare readonly request_id: string | undefined;
@@ -295,9 +272,8 @@ export class FuturePollingError extends CoreFuturePollingError {
 
 /** `result({ timeout })` ran out before the future finished; the operation itself goes on. */
 export class FutureTimeoutError extends CoreFutureTimeoutError {
-  static {
-    tenSafeClass(FutureTimeoutError, 'FutureTimeoutError');
-  }
+  static override readonly brand: string = 'tensafe.FutureTimeoutError';
+  static override readonly errorName: string = 'FutureTimeoutError';
   declare readonly code: string;
   declare readonly details: Record<string, unknown>;
   declare readonly request_id: string | undefined;
@@ -309,9 +285,8 @@ export class FutureTimeoutError extends CoreFutureTimeoutError {
 
 /** A downloaded artifact was shorter or longer than announced, or too short to be AES-GCM ciphertext. */
 export class ArtifactIntegrityError extends TGTinkerError {
-  static {
-    tenSafeClass(ArtifactIntegrityError, 'ArtifactIntegrityError');
-  }
+  static override readonly brand: string = 'tensafe.ArtifactIntegrityError';
+  static override readonly errorName: string = 'ArtifactIntegrityError';
   readonly artifact_id: string;
   constructor(artifactId: string, reason: string) {
     super(`Artifact ${artifactId} failed its integrity check: ${reason}`, 'ARTIFACT_INTEGRITY');
