@@ -69,7 +69,7 @@ describe('Runicorn error classes', () => {
     expect(classes.length).toBe(10);
     for (const [exported, errorClass] of classes) {
       expect((errorClass as { brand?: string }).brand).toBe(exported.startsWith('Runicorn') ? exported : `Runicorn${exported}`);
-      expect((Object.create(errorClass.prototype) as Error).name).toBe(exported);
+      expect((Object.create((errorClass as Function).prototype) as Error).name).toBe(exported);
     }
   });
 });

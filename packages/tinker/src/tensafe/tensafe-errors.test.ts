@@ -97,7 +97,7 @@ describe('TenSafe error classes', () => {
     expect(classes.length).toBeGreaterThan(15);
     for (const [exported, errorClass] of classes) {
       expect((errorClass as { brand?: string }).brand).toBe(`tensafe.${exported}`);
-      expect((Object.create(errorClass.prototype) as Error).name).toBe(exported);
+      expect((Object.create((errorClass as Function).prototype) as Error).name).toBe(exported);
     }
   });
 
