@@ -200,17 +200,18 @@ describe('getMetrics', () => {
   });
 
   it('sees a running run grow as time passes (speed scales it)', async () => {
-    serve({ speed: 1_000 });
+    // 25 steps a second: its 200 steps take 8 s, room for a slow first call on a loaded machine
+    // (at 1,000 a second the run had finished before a slow first call listed it).
+    serve({ speed: 25 });
     const running = (await client().listExperiments({ status: 'running' }))[0];
     expect(running).toBeDefined();
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    const metrics = await client().getMetrics(running?.id as string);
-    expect(metrics.total).toBeGreaterThan(20);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    const run = await client().getRun(running?.id as string);
-    expect(run.status).toBe('finished');
-    expect((await client().getMetrics(running?.id as string)).total).toBe(200);
-  });
+    const id = running?.id as string;
+    const first = (await client().getMetrics(id)).total;
+    expect(first).toBeLessThan(200);
+    await vi.waitFor(async () => expect((await client().getMetrics(id)).total).toBeGreaterThan(first), { timeout: 15_000, interval: 100 });
+    await vi.waitFor(async () => expect((await client().getRun(id)).status).toBe('finished'), { timeout: 30_000, interval: 250 });
+    expect((await client().getMetrics(id)).total).toBe(200);
+  }, 60_000);
 });
 
 describe('config', () => {
