@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { APIError, BadRequestError, InternalServerError, NotFoundError, RateLimitError, UnprocessableEntityError } from './api-error.js';
 import { errorFromResponse } from './error-from-response.js';
 import { APIConnectionError, APITimeoutError, APIUserAbortError, InvalidRequestError } from './errors.js';
-import { TrainwireError } from './trainwire-error.js';
+import { brand, TrainwireError } from './trainwire-error.js';
 
 describe('errorFromResponse', () => {
   it.each([
@@ -145,6 +145,22 @@ describe('error classes', () => {
     class Mine extends APIConnectionError {}
     expect(new Mine().name).toBe('APIConnectionError');
     expect(new Mine()).toBeInstanceOf(APIConnectionError);
+  });
+
+  it('take a brand from brand() too: named by it, and matched by it across copies', () => {
+    class Legacy extends APIConnectionError {
+      static {
+        brand(Legacy, 'LegacyError');
+      }
+    }
+    const error = new Legacy();
+    expect(error.name).toBe('LegacyError');
+    expect(error.stack?.split('\n')[0]).toBe('LegacyError: Connection error.');
+    // Another copy's class of the same brand: only the brand stamped on the error links them.
+    const other = class extends TrainwireError {};
+    brand(other, 'LegacyError');
+    expect(Object.create(Legacy.prototype)).not.toBeInstanceOf(other);
+    expect(error).toBeInstanceOf(other);
   });
 
   it('are dropped from a bundle that does not use them', async () => {

@@ -6,15 +6,14 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 type Inspect = (value: unknown, options?: unknown) => string;
 
 /**
- * Give `errorClass` a brand, and its errors that name, from a static block. Brands make `instanceof`
- * hold across two loaded copies of `@trainwire/core`. Prefer declaring them as static fields,
- * `static override readonly brand = '<Name>'` (and `errorName` when the name differs): bundlers
- * keep every class that has a static block, used or not, but drop an unused class whose static
- * fields are plain values.
+ * Give `errorClass` its brand at run time (its errors are then named by it, as by a static field).
+ * Brands make `instanceof` hold across two loaded copies of `@trainwire/core`. Prefer declaring it
+ * as a static field, `static override readonly brand = '<Name>'` (with `errorName` when the name
+ * differs): a bundler drops an unused class whose static fields are plain values, but keeps every
+ * class with a static block, used or not.
  */
 export function brand(errorClass: Function, name: string): void {
   Object.defineProperty(errorClass, 'brand', { value: name });
-  Object.defineProperty(errorClass.prototype, 'name', { value: name, writable: true, configurable: true });
 }
 
 /** The root of every error this library throws. Messages never contain a registered secret. */
@@ -68,7 +67,7 @@ export class TrainwireError extends Error {
 }
 
 // An error's name is that of the nearest class up its chain with a brand of its own: its
-// `errorName`, else its brand (or what `brand()` set); assigning a name gives the error its own.
+// `errorName`, else its brand; assigning a name gives the error its own.
 Object.defineProperty(TrainwireError.prototype, 'name', {
   get(this: TrainwireError): string {
     let owner = this.constructor as typeof TrainwireError;
