@@ -3,7 +3,8 @@ import { createTransport } from '@trainwire/core';
 import { useMockServer } from '@trainwire/testing';
 import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { type paths, service } from './generated/jobs.js';
+import type { paths } from './generated/jobs.js';
+import { service } from './generated/jobs-service.js';
 import {
   APIError,
   InsufficientCreditsError,

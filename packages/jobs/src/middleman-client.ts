@@ -11,7 +11,8 @@ import {
   withPagination,
 } from '@trainwire/core';
 import { nodeStreamFetch } from '@trainwire/core/node-stream';
-import { type components, type paths, service } from './generated/jobs.js';
+import type { components, paths } from './generated/jobs.js';
+import { service } from './generated/jobs-service.js';
 import { requireUploadUrl } from './middleman-answer.js';
 import type { CreateApiKeyParams, MiddlemanCore } from './middleman-functions.js';
 import * as functions from './middleman-functions.js';

@@ -19,7 +19,7 @@ import {
   waitAfterFailure,
   withRedirects,
 } from '@trainwire/core';
-import { service } from './generated/jobs.js';
+import { service } from './generated/jobs-service.js';
 import { NodeOnlyError } from './middleman-errors.js';
 
 /** What `uploadFile` accepts: a local path (Node, Bun, Deno), a `Blob`/`File`, or a byte stream. */

@@ -2,11 +2,11 @@ import { type JsonSchema, type ServiceDefinition, validate } from '@trainwire/co
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { service as conformance } from '../../../packages/conformance/src/generated/conformance.js';
-import { service as jobs } from '../../../packages/jobs/src/generated/jobs.js';
-import { service as metrics } from '../../../packages/metrics/src/generated/metrics.js';
-import { service as runicorn } from '../../../packages/metrics/src/generated/runicorn.js';
-import { service as tensafe } from '../../../packages/tinker/src/generated/tensafe.js';
-import { service as tinker } from '../../../packages/tinker/src/generated/tinker.js';
+import { service as jobs } from '../../../packages/jobs/src/generated/jobs-service.js';
+import { service as metrics } from '../../../packages/metrics/src/generated/metrics-service.js';
+import { service as runicorn } from '../../../packages/metrics/src/generated/runicorn-service.js';
+import { service as tensafe } from '../../../packages/tinker/src/generated/tensafe-service.js';
+import { service as tinker } from '../../../packages/tinker/src/generated/tinker-service.js';
 import { compileChecks } from './compile-checks.js';
 
 const REF = '#/components/schemas/';

@@ -7,7 +7,7 @@ import { generateTypes } from './generate-types.js';
 import { lintSpec } from './lint-spec.js';
 import { parseSpec } from './parse-spec.js';
 import { hasErrors, type Problem, sortProblems } from './problem.js';
-import { renderOutput, renderSchemas, schemasOutput } from './render-output.js';
+import { renderOutput, renderSchemas, renderService, schemasOutput } from './render-output.js';
 import { validateExtensions } from './validate-extensions.js';
 
 /** The outcome for one config entry: its problems, and the file content unless an error stopped it. */
@@ -17,6 +17,8 @@ export interface SpecResult {
   readonly content: string | null;
   /** With `standalone`, the content of the schemas module (at `schemasOutput(entry.output)`). */
   readonly schemas?: string | undefined;
+  /** With `standalone`, the content of the service module (at `serviceOutput(entry.output)`). */
+  readonly serviceModule?: string | undefined;
 }
 
 /** Parses, lints and validates one spec, then renders its output file (nothing is written here). */
@@ -46,8 +48,14 @@ export async function generateSpec(entry: SpecEntry, root: string, redocly: Conf
       compileChecks: entry.compileChecks ?? true,
       standalone: entry.standalone ?? false,
       schemasModule: `./${path.basename(schemasOutput(entry.output)).replace(/\.ts$/, '.js')}`,
+      outputModule: `./${path.basename(entry.output).replace(/\.ts$/, '.js')}`,
     };
-    return { entry, problems, content: renderOutput(parts), ...(parts.standalone && { schemas: renderSchemas(parts) }) };
+    return {
+      entry,
+      problems,
+      content: renderOutput(parts),
+      ...(parts.standalone && { schemas: renderSchemas(parts), serviceModule: renderService(parts) }),
+    };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const failure: Problem = { file: specFile, line: 1, col: 1, severity: 'error', rule: 'codegen', message };

@@ -17,13 +17,20 @@ export interface OutputParts {
    * module of their own (`schemasFile`, rendered by {@link renderSchemas}). @default false
    */
   readonly standalone?: boolean;
-  /** How the output imports its schemas module (`./tinker-schemas.js`), with `standalone`. */
+  /** How the service module imports its schemas module (`./tinker-schemas.js`), with `standalone`. */
   readonly schemasModule?: string;
+  /** How the service module imports the output (`./tinker.js`), with `standalone`. */
+  readonly outputModule?: string;
 }
 
 /** Where the schemas of a standalone output go: `tinker.ts` → `tinker-schemas.ts`, beside it. */
 export function schemasOutput(output: string): string {
   return output.replace(/(\.ts)?$/, '-schemas.ts');
+}
+
+/** Where the whole table of a standalone output goes: `tinker.ts` → `tinker-service.ts`, beside it. */
+export function serviceOutput(output: string): string {
+  return output.replace(/(\.ts)?$/, '-service.ts');
 }
 
 /** The schemas module of a standalone output: `export const schemas`, nothing else. */
@@ -53,7 +60,6 @@ export function renderOutput(parts: OutputParts): string {
   return [
     ...banner(parts),
     `import type { ${types} } from '@trainwire/core';`,
-    ...(parts.standalone ? [`import { schemas } from '${parts.schemasModule ?? './schemas.js'}';`] : []),
     '',
     parts.types.trimEnd(),
     '',
@@ -66,17 +72,16 @@ export function renderOutput(parts: OutputParts): string {
 const constant = (declaration: string, value: unknown) => `${declaration}${renderLiteral(value, '', declaration.length)};`;
 
 /**
- * Each operation and the schemas as constants of their own, then `service` naming them, so a
- * bundle of one standalone function carries its operation only (a bundler cannot drop unused
- * fields of one object, nor a spread or a property read of another constant).
+ * Each operation as a constant of its own, then `serviceInfo`, so a bundle of one standalone function
+ * carries its operation only (a bundler cannot drop unused fields of one object, nor a spread or a
+ * property read of another constant). The whole table is in the service module (see
+ * {@link renderService}): this module does not import the schemas, so no bundler puts them beside a
+ * standalone function (Rollup and Rolldown inline a module that is imported both statically and lazily).
  */
 function standaloneTable(service: ServiceDefinition): string[] {
   const { operations, schemas: _schemas, ...info } = service;
   const names = operationNames(Object.entries(operations).map(([key, operation]) => [key, operation.operationId]));
   return [
-    '/** `components.schemas`, from the module beside this one (which standalone clients load lazily, with the validator). */',
-    'export { schemas };',
-    '',
     ...Object.entries(operations).flatMap(([key, operation]) => [
       `/** \`${key}\`. */`,
       constant(`export const ${names.get(key)}: OperationDefinition = `, operation),
@@ -84,13 +89,35 @@ function standaloneTable(service: ServiceDefinition): string[] {
     ]),
     '/** The service without its operations and schemas: what standalone functions build their client from. */',
     constant("export const serviceInfo: Omit<ServiceDefinition, 'operations' | 'schemas'> = ", info),
-    '',
-    constant('export const service: ServiceDefinition = ', {
-      ...info,
-      operations: Object.fromEntries(Object.keys(operations).map((key) => [key, new RawCode(names.get(key) as string)])),
-      schemas: new RawCode('schemas'),
-    }),
   ];
+}
+
+/**
+ * The service module of a standalone output: the whole table, `service`, naming the output's
+ * operation constants and the schemas module's `schemas` (what a client class and the mocks use).
+ */
+export function renderService(parts: OutputParts): string {
+  const { operations } = parts.service;
+  const names = operationNames(Object.entries(operations).map(([key, operation]) => [key, operation.operationId]));
+  const imports = [...names.values(), 'serviceInfo'].sort();
+  return [
+    ...banner(parts),
+    "import type { ServiceDefinition } from '@trainwire/core';",
+    `import {\n${imports.map((name) => `  ${name},\n`).join('')}} from '${parts.outputModule ?? './service.js'}';`,
+    `import { schemas } from '${parts.schemasModule ?? './schemas.js'}';`,
+    '',
+    "/** The whole table: every operation and the schemas (standalone functions use the output's constants instead). */",
+    'export const service: ServiceDefinition = {',
+    '  ...serviceInfo,',
+    `  operations: ${renderLiteral(
+      Object.fromEntries(Object.keys(operations).map((key) => [key, new RawCode(names.get(key) as string)])),
+      '  ',
+      '  operations: '.length,
+    )},`,
+    '  schemas,',
+    '};',
+    '',
+  ].join('\n');
 }
 
 /** `<operationId>Operation` for each key, made an identifier and unique (`_2`, ... on a clash). */

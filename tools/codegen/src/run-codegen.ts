@@ -3,7 +3,7 @@ import { loadCodegenConfig, type SpecEntry } from './codegen-config.js';
 import { generateSpec } from './generate-spec.js';
 import { loadRedoclyConfig } from './load-redocly-config.js';
 import { formatProblem, hasErrors } from './problem.js';
-import { schemasOutput } from './render-output.js';
+import { schemasOutput, serviceOutput } from './render-output.js';
 import { UsageError } from './usage-error.js';
 import { readExisting, writeIfChanged } from './write-if-changed.js';
 
@@ -39,6 +39,7 @@ export async function runCodegen(options: RunOptions): Promise<number> {
     }
     const files: [output: string, content: string][] = [[entry.output, result.content]];
     if (result.schemas !== undefined) files.push([schemasOutput(entry.output), result.schemas]);
+    if (result.serviceModule !== undefined) files.push([serviceOutput(entry.output), result.serviceModule]);
     for (const [output, content] of files) {
       const outputPath = path.resolve(config.root, output);
       if (options.check) {

@@ -3,7 +3,6 @@
 // spec sha256: 9d57504c2f667a70e41d6bbd7fecbc4fed46807f77e33520ec1e4a34f76af1e7
 /* eslint-disable */
 import type { OperationDefinition, ServiceDefinition } from '@trainwire/core';
-import { schemas } from './jobs-schemas.js';
 
 export interface paths {
   '/jobs': {
@@ -1332,9 +1331,6 @@ function isWebhookDelivery_21(x: any): boolean {
 const c31 = (x: any): boolean => isObject(x) && req(x.data, c32) && req(x.total, c4);
 const c32 = (x: any): boolean => Array.isArray(x) && every(x, isWebhookDelivery_21);
 
-/** `components.schemas`, from the module beside this one (which standalone clients load lazily, with the validator). */
-export { schemas };
-
 /** `GET /jobs`. */
 export const listJobsOperation: OperationDefinition = {
   operationId: 'listJobs',
@@ -1917,41 +1913,4 @@ export const serviceInfo: Omit<ServiceDefinition, 'operations' | 'schemas'> = {
   auth: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
   idempotencyHeader: 'Idempotency-Key',
   conflictStatuses: [409],
-};
-
-export const service: ServiceDefinition = {
-  name: 'jobs',
-  title: 'Middleman API',
-  version: '0.1.0',
-  servers: ['https://api.middleman.run/api/v1'],
-  auth: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
-  idempotencyHeader: 'Idempotency-Key',
-  conflictStatuses: [409],
-  operations: {
-    'GET /jobs': listJobsOperation,
-    'POST /jobs': createJobOperation,
-    'GET /jobs/{job_id}': getJobOperation,
-    'POST /jobs/{job_id}/cancel': cancelJobOperation,
-    'POST /jobs/{job_id}/pause': pauseJobOperation,
-    'POST /jobs/{job_id}/resume': resumeJobOperation,
-    'GET /jobs/{job_id}/logs': getJobLogsOperation,
-    'GET /billing/balance': getBalanceOperation,
-    'GET /billing/packages': getPackagesOperation,
-    'GET /billing/transactions': getTransactionsOperation,
-    'POST /data/upload-url': getUploadUrlOperation,
-    'POST /data/download-url': getDownloadUrlOperation,
-    'GET /api-keys': listApiKeysOperation,
-    'POST /api-keys': createApiKeyOperation,
-    'DELETE /api-keys/{key_id}': revokeApiKeyOperation,
-    'GET /webhooks': listWebhooksOperation,
-    'POST /webhooks': createWebhookOperation,
-    'GET /webhooks/events': getWebhookEventsOperation,
-    'GET /webhooks/{webhook_id}': getWebhookOperation,
-    'PATCH /webhooks/{webhook_id}': updateWebhookOperation,
-    'DELETE /webhooks/{webhook_id}': deleteWebhookOperation,
-    'POST /webhooks/{webhook_id}/regenerate-secret': regenerateWebhookSecretOperation,
-    'POST /webhooks/{webhook_id}/test': testWebhookOperation,
-    'GET /webhooks/{webhook_id}/deliveries': getWebhookDeliveriesOperation,
-  },
-  schemas: schemas,
 };

@@ -8,7 +8,7 @@ import { detail } from './jobs-mock-http.js';
 import { MiddlemanMockState } from './jobs-state.js';
 import { webhookHandlers } from './jobs-webhook-handlers.js';
 
-export { service as jobsService } from '../generated/jobs.js';
+export { service as jobsService } from '../generated/jobs-service.js';
 export type { MockApiKey, MockJob, MockUpload } from './jobs-state.js';
 export { MiddlemanMockState } from './jobs-state.js';
 

@@ -3,7 +3,6 @@
 // spec sha256: 7d6686e26d0291f9d1c03be30ef71ed5ed8688cc7168719851b9fc0d00b615b5
 /* eslint-disable */
 import type { OperationDefinition, ServiceDefinition } from '@trainwire/core';
-import { schemas } from './metrics-schemas.js';
 
 export interface paths {
   '/api/v1/auth/status': {
@@ -1150,9 +1149,6 @@ function isAnnotation_11(x: any): boolean {
 }
 const c36 = (x: any): boolean => isObject(x) && req(x.annotation, isAnnotation_11);
 
-/** `components.schemas`, from the module beside this one (which standalone clients load lazily, with the validator). */
-export { schemas };
-
 /** `GET /api/v1/auth/status`. */
 export const authStatusOperation: OperationDefinition = {
   operationId: 'authStatus',
@@ -1852,38 +1848,4 @@ export const serviceInfo: Omit<ServiceDefinition, 'operations' | 'schemas'> = {
   auth: { type: 'bearer' },
   idempotencyHeader: 'Idempotency-Key',
   conflictStatuses: [409],
-};
-
-export const service: ServiceDefinition = {
-  name: 'metrics',
-  title: 'Syvain Metrics',
-  version: '0.0.71',
-  servers: ['https://metrics.syvain.com'],
-  auth: { type: 'bearer' },
-  idempotencyHeader: 'Idempotency-Key',
-  conflictStatuses: [409],
-  operations: {
-    'GET /api/v1/auth/status': authStatusOperation,
-    'GET /api/v1/folders': listFoldersOperation,
-    'POST /api/v1/folders': createFolderOperation,
-    'GET /api/v1/folders/{folder_id}': getFolderOperation,
-    'PATCH /api/v1/folders/{folder_id}': patchFolderOperation,
-    'POST /api/v1/folders/{folder_id}/move': moveFolderOperation,
-    'GET /api/v1/experiments': listExperimentsOperation,
-    'POST /api/v1/experiments': createExperimentOperation,
-    'GET /api/v1/experiments/{experiment_id}': getExperimentOperation,
-    'PATCH /api/v1/experiments/{experiment_id}/status': updateExperimentStatusOperation,
-    'POST /api/v1/experiments/{experiment_id}/move': moveExperimentOperation,
-    'GET /api/v1/experiments/{experiment_id}/metrics': listMetricsOperation,
-    'POST /api/v1/experiments/{experiment_id}/metrics/ingest': ingestMetricsOperation,
-    'POST /api/v1/metrics/compare': compareMetricsOperation,
-    'GET /api/v1/experiments/{experiment_id}/metric-catalog': listMetricCatalogOperation,
-    'GET /api/v1/experiments/{experiment_id}/metric-catalog/{metric_name}/values': inspectMetricCatalogValuesOperation,
-    'GET /api/v1/experiments/{experiment_id}/ingestion-keys': listIngestionKeysOperation,
-    'POST /api/v1/experiments/{experiment_id}/ingestion-keys': createIngestionKeyOperation,
-    'DELETE /api/v1/experiments/{experiment_id}/ingestion-keys/{key_id}': revokeIngestionKeyOperation,
-    'GET /api/v1/experiments/{experiment_id}/annotations': listAnnotationsOperation,
-    'POST /api/v1/experiments/{experiment_id}/annotations': createAnnotationOperation,
-  },
-  schemas: schemas,
 };

@@ -3,7 +3,6 @@
 // spec sha256: d0455b13c2a27caa5f0b2015cf860e03084cdcd6ec7c673bd8d82fbc674ea7c2
 /* eslint-disable */
 import type { OperationDefinition, ServiceDefinition } from '@trainwire/core';
-import { schemas } from './runicorn-schemas.js';
 
 export interface paths {
   '/api/health': {
@@ -5497,9 +5496,6 @@ export interface operations {
   };
 }
 
-/** `components.schemas`, from the module beside this one (which standalone clients load lazily, with the validator). */
-export { schemas };
-
 /** `GET /api/health`. */
 export const healthOperation: OperationDefinition = {
   operationId: 'health',
@@ -6923,90 +6919,4 @@ export const serviceInfo: Omit<ServiceDefinition, 'operations' | 'schemas'> = {
   servers: ['http://127.0.0.1:23300'],
   auth: { type: 'bearer' },
   idempotencyHeader: null,
-};
-
-export const service: ServiceDefinition = {
-  name: 'runicorn',
-  title: 'Runicorn Viewer',
-  version: '0.5.2',
-  servers: ['http://127.0.0.1:23300'],
-  auth: { type: 'bearer' },
-  idempotencyHeader: null,
-  operations: {
-    'GET /api/health': healthOperation,
-    'POST /api/status/check': checkAllStatusOperation,
-    'GET /api/runs': listRunsOperation,
-    'GET /api/runs/{run_id}': getRunDetailOperation,
-    'POST /api/runs/soft-delete': softDeleteRunsOperation,
-    'GET /api/recycle-bin': listDeletedRunsOperation,
-    'POST /api/recycle-bin/restore': restoreRunsOperation,
-    'POST /api/recycle-bin/empty': emptyRecycleBinOperation,
-    'GET /api/runs/{run_id}/metrics': getMetricsOperation,
-    'GET /api/runs/{run_id}/metrics_step': getMetricsStepOperation,
-    'GET /api/metrics/cache/stats': getCacheStatsOperation,
-    'GET /api/runs/{run_id}/progress': getProgressOperation,
-    'GET /api/config': getConfigOperation,
-    'POST /api/config/user_root_dir': setUserRootOperation,
-    'GET /api/config/ssh_connections': getSavedSshConnectionsOperation,
-    'POST /api/config/ssh_connections': saveSshConnectionOperation,
-    'GET /api/config/ssh_connections/{key}/details': getSshConnectionDetailsOperation,
-    'DELETE /api/config/ssh_connections/{key}': deleteSshConnectionOperation,
-    'POST /api/experiments/tag': tagExperimentOperation,
-    'GET /api/experiments/search': searchExperimentsOperation,
-    'DELETE /api/experiments/delete': deleteExperimentsOperation,
-    'GET /api/export/{run_id}/csv': exportCsvOperation,
-    'GET /api/export/{run_id}/report': exportReportOperation,
-    'GET /api/environment/{run_id}': getEnvironmentOperation,
-    'GET /api/projects': listProjectsOperation,
-    'GET /api/projects/{project}/names': listNamesOperation,
-    'GET /api/projects/{project}/names/{name}/runs': listRunsByNameOperation,
-    'GET /api/gpu/telemetry': gpuTelemetryOperation,
-    'GET /api/system/monitor': systemMonitorOperation,
-    'GET /api/system/temperatures': systemTemperaturesOperation,
-    'POST /api/import/archive': importArchiveOperation,
-    'GET /api/artifacts': listArtifactsOperation,
-    'GET /api/artifacts/{artifact_name}/versions': listArtifactVersionsOperation,
-    'GET /api/artifacts/{artifact_name}/v{version}': getArtifactDetailOperation,
-    'DELETE /api/artifacts/{artifact_name}/v{version}': deleteArtifactVersionOperation,
-    'GET /api/artifacts/{artifact_name}/v{version}/files': listArtifactFilesOperation,
-    'GET /api/artifacts/{artifact_name}/v{version}/lineage': getArtifactLineageOperation,
-    'GET /api/artifacts/stats': getArtifactsStatsOperation,
-    'GET /api/runs/{run_id}/artifacts': getRunArtifactsOperation,
-    'GET /api/artifacts/{name}/training-metrics': getArtifactTrainingMetricsOperation,
-    'GET /api/artifacts/{name}/performance-history': getArtifactPerformanceHistoryOperation,
-    'POST /api/artifacts/{name}/v{version}/promote': promoteModelOperation,
-    'POST /api/artifacts/{name}/v{version}/evaluate': evaluateModelOperation,
-    'GET /api/artifacts/{name}/evaluations': getModelEvaluationsOperation,
-    'GET /api/config/column-widths': getColumnWidthsOperation,
-    'POST /api/config/column-widths': saveColumnWidthsOperation,
-    'DELETE /api/config/column-widths': resetColumnWidthsOperation,
-    'POST /api/config/column-widths/reset': resetColumnWidthPreferencesOperation,
-    'GET /api/config/dismissed-alerts': getDismissedAlertsOperation,
-    'POST /api/config/dismissed-alerts/dismiss': dismissAlertOperation,
-    'POST /api/config/dismissed-alerts/undismiss': undismissAlertOperation,
-    'POST /api/config/dismissed-alerts/clear': clearDismissedAlertsOperation,
-    'POST /api/remote/connect': connectRemoteOperation,
-    'GET /api/remote/sessions': listSessionsOperation,
-    'POST /api/remote/disconnect': disconnectRemoteOperation,
-    'POST /api/remote/viewer/start': startRemoteViewerOperation,
-    'POST /api/remote/viewer/stop': stopRemoteViewerOperation,
-    'GET /api/remote/viewer/sessions': listRemoteViewerSessionsOperation,
-    'GET /api/remote/viewer/status/{session_id}': getViewerSessionStatusOperation,
-    'GET /api/remote/conda-envs': listCondaEnvsOperation,
-    'GET /api/remote/config': getRemoteConfigOperation,
-    'GET /api/remote/fs/list': listRemoteDirectoryOperation,
-    'GET /api/remote/fs/exists': checkRemotePathExistsOperation,
-    'GET /api/remote/status': getRemoteStatusOperation,
-    'GET /api/remote/connections/saved': getSavedConnectionsOperation,
-    'POST /api/remote/connections/saved': saveConnectionConfigOperation,
-    'GET /api/v2/experiments': listExperimentsV2Operation,
-    'GET /api/v2/experiments/{exp_id}': getExperimentV2Operation,
-    'GET /api/v2/experiments/{exp_id}/metrics/fast': getMetricsFastV2Operation,
-    'POST /api/v2/experiments/batch-delete': batchDeleteExperimentsV2Operation,
-    'GET /api/v2/analytics/overview': getAnalyticsOverviewOperation,
-    'GET /api/v2/analytics/projects': getProjectAnalyticsOperation,
-    'GET /api/v2/analytics/performance-trends': getPerformanceTrendsOperation,
-    'GET /api/v2/analytics/health': getSystemHealthOperation,
-  },
-  schemas: schemas,
 };

@@ -7,7 +7,8 @@ import { APIError, createTransport, ResponseValidationError } from '@trainwire/c
 import { useMockServer } from '@trainwire/testing';
 import { getResponse, HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { type paths, service } from '../generated/metrics.js';
+import type { paths } from '../generated/metrics.js';
+import { service } from '../generated/metrics-service.js';
 import { createMetricsMock } from '../mocks/metrics.js';
 import { ComparisonMetricSeries } from './comparison-metric-series.js';
 import { SyvainMetricsApiClient } from './syvain-metrics-client.js';

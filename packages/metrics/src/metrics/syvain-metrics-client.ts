@@ -1,5 +1,5 @@
 import { type APIPromise, loadSchemaValidator, type PageOptions, type RequestOptions } from '@trainwire/core';
-import { service } from '../generated/metrics.js';
+import { service } from '../generated/metrics-service.js';
 import type { ComparisonMetricSeries } from './comparison-metric-series.js';
 import { type IngestReport, MetricsIngestor, type MetricsIngestorOptions } from './metrics-ingestor.js';
 import type { SpoolOpenOptions } from './metrics-spool.js';

@@ -1,5 +1,5 @@
 import { type MockedService, mockedService } from '@trainwire/core/mock-kit';
-import { service } from '../generated/metrics.js';
+import { service } from '../generated/metrics-service.js';
 import { SyvainMetricsApiClient, type SyvainMetricsClientOptions } from '../metrics/syvain-metrics-client.js';
 import { createMetricsMock, type MetricsMockOptions } from './metrics.js';
 import type { MetricsMockState } from './metrics-mock-state.js';

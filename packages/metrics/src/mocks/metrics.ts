@@ -8,7 +8,7 @@ import { keyHandlers } from './metrics-key-handlers.js';
 import { seedMetricsState } from './metrics-mock-seed.js';
 import { MetricsMockState } from './metrics-mock-state.js';
 
-export { service as metricsService } from '../generated/metrics.js';
+export { service as metricsService } from '../generated/metrics-service.js';
 export { type IngestCounts, MetricsMockState, type MintedKey, type StoredMetric } from './metrics-mock-state.js';
 
 /** Options of {@link createMetricsMock}. */

@@ -1,5 +1,5 @@
 import { type MockedService, mockedService } from '@trainwire/core/mock-kit';
-import { service } from '../generated/runicorn.js';
+import { service } from '../generated/runicorn-service.js';
 import { RunicornClient, type RunicornClientOptions } from '../runicorn/runicorn-client.js';
 import { createRunicornMock, type RunicornMockOptions } from './runicorn.js';
 

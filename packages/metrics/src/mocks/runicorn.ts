@@ -1,6 +1,6 @@
 import { createOperationMatcher, mockHttp } from '@trainwire/core/mock-kit';
 import type { RequestHandler } from 'msw';
-import { service } from '../generated/runicorn.js';
+import { service } from '../generated/runicorn-service.js';
 import { artifactHandlers } from './runicorn-artifact-handlers.js';
 import { configHandlers } from './runicorn-config-handlers.js';
 import { exportHandlers } from './runicorn-export-handlers.js';
@@ -11,7 +11,7 @@ import { runHandlers } from './runicorn-run-handlers.js';
 import { RunicornMockState } from './runicorn-state.js';
 import { v2Handlers } from './runicorn-v2-handlers.js';
 
-export { service as runicornService } from '../generated/runicorn.js';
+export { service as runicornService } from '../generated/runicorn-service.js';
 export type {
   MockArtifact as RunicornMockArtifact,
   MockArtifactFile as RunicornMockArtifactFile,

@@ -7,7 +7,7 @@ import {
   requestIdFrom,
   type WithResponse,
 } from '@trainwire/core';
-import { service } from '../generated/runicorn.js';
+import { service } from '../generated/runicorn-service.js';
 import { ArtifactsAPI } from './runicorn-artifacts.js';
 import type { RunicornCaller } from './runicorn-caller.js';
 import { checkText } from './runicorn-checks.js';

@@ -3,7 +3,6 @@
 // spec sha256: 6ca4bc37d90ebbd3659e73427d0f55c7b4f6737392ff2247928d9e766dee2c1b
 /* eslint-disable */
 import type { OperationDefinition, ServiceDefinition } from '@trainwire/core';
-import { schemas } from './tensafe-schemas.js';
 
 export interface paths {
   '/v1/training_clients': {
@@ -996,9 +995,6 @@ function isAuditLogEntry_13(x: any): boolean {
 }
 const c19 = (x: any): boolean => (Number.isInteger(x) || x === null);
 
-/** `components.schemas`, from the module beside this one (which standalone clients load lazily, with the validator). */
-export { schemas };
-
 /** `POST /v1/training_clients`. */
 export const createTrainingClientOperation: OperationDefinition = {
   operationId: 'createTrainingClient',
@@ -1456,30 +1452,4 @@ export const serviceInfo: Omit<ServiceDefinition, 'operations' | 'schemas'> = {
   servers: ['https://api.tensafe.dev'],
   auth: { type: 'bearer' },
   idempotencyHeader: 'Idempotency-Key',
-};
-
-export const service: ServiceDefinition = {
-  name: 'tensafe',
-  title: 'TenSafe',
-  version: '1.0.0',
-  servers: ['https://api.tensafe.dev'],
-  auth: { type: 'bearer' },
-  idempotencyHeader: 'Idempotency-Key',
-  operations: {
-    'POST /v1/training_clients': createTrainingClientOperation,
-    'GET /v1/training_clients': listTrainingClientsOperation,
-    'GET /v1/training_clients/{training_client_id}': getTrainingClientOperation,
-    'DELETE /v1/training_clients/{training_client_id}': deleteTrainingClientOperation,
-    'POST /v1/training_clients/{training_client_id}/forward_backward': forwardBackwardOperation,
-    'POST /v1/training_clients/{training_client_id}/optim_step': optimStepOperation,
-    'POST /v1/training_clients/{training_client_id}/sample': sampleOperation,
-    'POST /v1/training_clients/{training_client_id}/save_state': saveStateOperation,
-    'POST /v1/training_clients/{training_client_id}/load_state': loadStateOperation,
-    'GET /v1/futures/{future_id}': getFutureOperation,
-    'GET /v1/futures/{future_id}/result': getFutureResultOperation,
-    'POST /v1/futures/{future_id}/cancel': cancelFutureOperation,
-    'GET /v1/audit_logs': getAuditLogsOperation,
-    'GET /v1/artifacts/{artifact_id}/content': pullArtifactOperation,
-  },
-  schemas: schemas,
 };

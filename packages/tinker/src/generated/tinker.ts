@@ -3,7 +3,6 @@
 // spec sha256: c5a4eb41af1bc9f3db2c30a3675c82ffdbd16c4b226c49cdd8db49e26d1d908b
 /* eslint-disable */
 import type { OperationDefinition, ServiceDefinition } from '@trainwire/core';
-import { schemas } from './tinker-schemas.js';
 
 export interface paths {
   '/api/v1/client/config': {
@@ -2171,9 +2170,6 @@ const c51 = (x: any): boolean => (c52(x) || c12(x));
 const c52 = (x: any): boolean => Array.isArray(x) && every(x, c53);
 const c53 = (x: any): boolean => Array.isArray(x) && !(Array.isArray(x) && (x.length < 2 || x.length > 2)) && every(x, c37);
 
-/** `components.schemas`, from the module beside this one (which standalone clients load lazily, with the validator). */
-export { schemas };
-
 /** `POST /api/v1/client/config`. */
 export const getClientConfigOperation: OperationDefinition = {
   operationId: 'getClientConfig',
@@ -3364,50 +3360,4 @@ export const serviceInfo: Omit<ServiceDefinition, 'operations' | 'schemas'> = {
   auth: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
   idempotencyHeader: 'X-Idempotency-Key',
   conflictStatuses: [409],
-};
-
-export const service: ServiceDefinition = {
-  name: 'tinker',
-  title: 'Tinker',
-  version: '0.25.0',
-  servers: ['https://tinker.thinkingmachines.dev/services/tinker-prod'],
-  auth: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
-  idempotencyHeader: 'X-Idempotency-Key',
-  conflictStatuses: [409],
-  operations: {
-    'POST /api/v1/client/config': getClientConfigOperation,
-    'POST /api/v1/auth/token': getAuthTokenOperation,
-    'POST /api/v1/client/dynamic_config': getClientDynamicConfigOperation,
-    'POST /api/v1/telemetry': sendTelemetryOperation,
-    'GET /api/v1/training_runs': listTrainingRunsOperation,
-    'GET /api/v1/training_runs/{training_run_id}': getTrainingRunOperation,
-    'GET /api/v1/training_runs/{training_run_id}/checkpoints': listCheckpointsOperation,
-    'GET /api/v1/checkpoints': listUserCheckpointsOperation,
-    'DELETE /api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}': deleteCheckpointOperation,
-    'GET /api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}/archive': getCheckpointArchiveUrlOperation,
-    'POST /api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}/publish': publishCheckpointOperation,
-    'DELETE /api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}/publish': unpublishCheckpointOperation,
-    'PUT /api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_kind}/{checkpoint_name}/ttl': setCheckpointTtlOperation,
-    'POST /api/v1/weights_info': getWeightsInfoOperation,
-    'GET /api/v1/audit': getAuditLogOperation,
-    'GET /api/v1/sessions': listSessionsOperation,
-    'GET /api/v1/sessions/{session_id}': getSessionOperation,
-    'PUT /api/v1/sessions/{session_id}/project': assignSessionProjectOperation,
-    'GET /api/v1/samplers/{sampler_id}': getSamplerOperation,
-    'GET /api/v1/get_server_capabilities': getServerCapabilitiesOperation,
-    'POST /api/v1/create_session': createSessionOperation,
-    'POST /api/v1/session_heartbeat': sessionHeartbeatOperation,
-    'POST /api/v1/create_model': createModelOperation,
-    'POST /api/v1/get_info': getInfoOperation,
-    'POST /api/v1/forward_backward': forwardBackwardOperation,
-    'POST /api/v1/forward': forwardOperation,
-    'POST /api/v1/optim_step': optimStepOperation,
-    'POST /api/v1/save_weights': saveWeightsOperation,
-    'POST /api/v1/save_weights_for_sampler': saveWeightsForSamplerOperation,
-    'POST /api/v1/load_weights': loadWeightsOperation,
-    'POST /api/v1/create_sampling_session': createSamplingSessionOperation,
-    'POST /api/v1/asample': asampleOperation,
-    'POST /api/v1/retrieve_future': retrieveFutureOperation,
-  },
-  schemas: schemas,
 };

@@ -1,6 +1,6 @@
 import { type JsonSchema, validate } from '@trainwire/core';
 import { detail, type HandlerGroup as KitHandlerGroup, type ValidationProblem } from '@trainwire/core/mock-kit';
-import { service } from '../generated/tensafe.js';
+import { service } from '../generated/tensafe-service.js';
 import type { TenSafeMockState, TenSafeMockTrainingClient } from './tensafe-mock-state.js';
 import { pydanticProblem } from './tensafe-pydantic-problem.js';
 

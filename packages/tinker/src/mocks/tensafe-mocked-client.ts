@@ -1,5 +1,5 @@
 import { type MockedService, mockedService } from '@trainwire/core/mock-kit';
-import { service } from '../generated/tensafe.js';
+import { service } from '../generated/tensafe-service.js';
 import { sha256Hex } from '../tensafe/sha256.js';
 import { ServiceClient, type TenSafeClientOptions } from '../tensafe/tensafe-client.js';
 import { createTenSafeMock, type TenSafeMockOptions } from './tensafe.js';

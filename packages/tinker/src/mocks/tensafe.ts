@@ -10,7 +10,7 @@ import { TenSafeMockState } from './tensafe-mock-state.js';
 import { stepHandlers } from './tensafe-step-handlers.js';
 import { trainingClientHandlers } from './tensafe-training-handlers.js';
 
-export { service as tensafeService } from '../generated/tensafe.js';
+export { service as tensafeService } from '../generated/tensafe-service.js';
 export type { TenSafeMockArtifact, TenSafeMockFuture, TenSafeMockState, TenSafeMockTrainingClient } from './tensafe-mock-state.js';
 export { tensafeRejection } from './tensafe-rejection.js';
 

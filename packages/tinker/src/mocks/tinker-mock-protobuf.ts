@@ -1,6 +1,7 @@
 import { validate } from '@trainwire/core';
 import { detail } from '@trainwire/core/mock-kit';
-import { type components, service } from '../generated/tinker.js';
+import type { components } from '../generated/tinker.js';
+import { service } from '../generated/tinker-service.js';
 import { decodeForwardBackwardRequest } from '../tinker/tinker-proto-request.js';
 import { encodeForwardBackwardOutput, encodeSampleResponse, PROTOBUF_MEDIA_TYPE } from '../tinker/tinker-proto-results.js';
 

@@ -1,5 +1,5 @@
 import { type MockedService, mockedService } from '@trainwire/core/mock-kit';
-import { service } from '../generated/tinker.js';
+import { service } from '../generated/tinker-service.js';
 import { ServiceClient, type ServiceClientOptions } from '../tinker/tinker-service-client.js';
 import { createTinkerMock, type TinkerMockOptions } from './tinker.js';
 import type { TinkerMockState } from './tinker-mock-state.js';

@@ -7,7 +7,7 @@ import { tinkerOperationHandlers } from './tinker-mock-operations.js';
 import { tinkerRestHandlers } from './tinker-mock-rest.js';
 import type { TinkerMockState } from './tinker-mock-state.js';
 
-export { service as tinkerService } from '../generated/tinker.js';
+export { service as tinkerService } from '../generated/tinker-service.js';
 export type {
   TinkerMockFuture,
   TinkerMockModel,

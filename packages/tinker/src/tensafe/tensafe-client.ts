@@ -11,7 +11,8 @@ import {
   type Transport,
 } from '@trainwire/core';
 import { nodeStreamFetch } from '@trainwire/core/node-stream';
-import { type paths, service } from '../generated/tensafe.js';
+import type { paths } from '../generated/tensafe.js';
+import { service } from '../generated/tensafe-service.js';
 import { type ArtifactFile, type ArtifactStream, artifactInfo, checkedArtifactStream, readAll } from './tensafe-artifact.js';
 import { loadArtifactWriter } from './tensafe-artifact-file.js';
 import type { AuditLogEntry } from './tensafe-audit.js';

@@ -6,7 +6,8 @@ import {
   validate,
   type WithResponse,
 } from '@trainwire/core';
-import { type components, type paths, service } from '../generated/tinker.js';
+import type { components, paths } from '../generated/tinker.js';
+import { service } from '../generated/tinker-service.js';
 import type { TinkerFutureRequest, TinkerRequestType } from './tinker-future.js';
 import type { ForwardBackwardRequestFields } from './tinker-proto-request.js';
 

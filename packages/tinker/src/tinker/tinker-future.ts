@@ -12,7 +12,8 @@ import {
   type Transport,
   validate,
 } from '@trainwire/core';
-import { type components, type paths, service } from '../generated/tinker.js';
+import type { components, paths } from '../generated/tinker.js';
+import { service } from '../generated/tinker-service.js';
 import { FutureExpiredError, RequestFailedError, type RequestFailureCategory } from './tinker-errors.js';
 import { retrieveTinkerFuture, sendTinkerRequest } from './tinker-future-wire.js';
 

@@ -10,7 +10,8 @@ import {
   schemaValidator,
   withPagination,
 } from '@trainwire/core';
-import { type paths, service } from '../generated/tinker.js';
+import type { paths } from '../generated/tinker.js';
+import { service } from '../generated/tinker-service.js';
 import { describeValue } from './tinker-describe-value.js';
 import { type GetServerCapabilitiesResponse, getServerCapabilities, type TinkerCore } from './tinker-functions.js';
 import { resumeTinkerFuture, submitTinkerFuture } from './tinker-future.js';
